@@ -1,0 +1,174 @@
+#include "app/Kernel.h"
+
+#include "api/AdminApi.h"
+#include "api/AuditApi.h"
+#include "api/AuthApi.h"
+#include "api/ProjectApi.h"
+#include "api/UserApi.h"
+#include "app/DemoSeed.h"
+#include "audit/AuditLog.h"
+#include "auth/AccessPolicy.h"
+#include "auth/LoginThrottle.h"
+#include "auth/PasswordHasher.h"
+#include "auth/TokenService.h"
+#include "auth/UserDirectory.h"
+#include "http/Router.h"
+#include "http/StaticFiles.h"
+#include "plugin/PluginHost.h"
+#include "project/ProjectDirectory.h"
+#include "store/KernelMigrations.h"
+#include "store/Migrator.h"
+#include "store/Store.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Process.h>
+#include <Poco/RandomStream.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace anchang {
+
+namespace {
+Poco::Logger& logger() { return Poco::Logger::get("kernel"); }
+
+std::string readFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+} // namespace
+
+Kernel::Kernel(Settings settings) : settings_(std::move(settings)) {}
+
+Kernel::~Kernel() { stop(); }
+
+void Kernel::loadLicence() {
+    publicKeyPem_ = readFile(settings_.publicKeyFile);
+    // A licence uploaded through the admin page lives in the data folder and wins over the one
+    // the configuration names.
+    const auto uploaded = settings_.dataDir / "licence.json";
+    const auto file = std::filesystem::exists(uploaded) ? uploaded : settings_.licenceFile;
+    licence_ = Licence::load(file.string(), publicKeyPem_, Licence::today());
+    switch (licence_.state()) {
+    case Licence::State::Valid:
+        logger().information("licence %s for %s: %s, valid through %s", licence_.terms()["id"].get<std::string>(),
+                             licence_.terms()["customer"].get<std::string>(), licence_.terms()["modules"].dump(),
+                             licence_.terms()["expires_at"].get<std::string>());
+        break;
+    case Licence::State::Expired: logger().warning("licence: %s", licence_.problem()); break;
+    case Licence::State::Refused: logger().error("licence refused (%s): %s", file.string(), licence_.problem()); break;
+    case Licence::State::Missing: logger().warning("licence: %s; only always-on plugins run", licence_.problem()); break;
+    }
+}
+
+void Kernel::declareKernelPermissions() {
+    auto both = [](const char* zh, const char* en) { return nlohmann::json{{"zh-CN", zh}, {"en", en}}; };
+    policy_->declare("kernel.admin", {"admin"}, both("系统管理", "Administer the system"), "kernel");
+    policy_->declare("kernel.members.read", {"manager", "supervisor", "receptionist", "risk_officer"},
+                     both("查看项目成员", "See the members of a project"), "kernel");
+    policy_->declare("kernel.audit.read", {"manager", "risk_officer"}, both("查看审计日志", "Read the audit log"), "kernel");
+    policy_->declare("kernel.audit.verify", {"risk_officer"}, both("校验审计链", "Verify the audit chain"), "kernel");
+}
+
+void Kernel::ensureAdmin() {
+    if (!settings_.demoSeed.empty()) DemoSeed::apply(settings_.demoSeed, *store_, *users_, *projects_);
+    if (!users_->empty()) return;
+    // A fresh production install: one admin with a random password, shown once in the log.
+    std::string password(12, '\0');
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    Poco::RandomInputStream random;
+    for (char& c : password) c = alphabet[static_cast<unsigned char>(random.get()) % (sizeof alphabet - 1)];
+    users_->create({{"username", "admin"}, {"display_name", "Administrator"}, {"password", password},
+                    {"roles", {{{"role", "admin"}, {"project_id", 0}}}}});
+    logger().warning("created the first user: admin / %s — change this password after logging in", password);
+}
+
+void Kernel::start() {
+    std::filesystem::create_directories(settings_.dataDir);
+    store_ = std::make_unique<Store>(Store::Options{(settings_.dataDir / "anchang.db").string(), settings_.synchronous});
+    Migrator(*store_).apply("kernel", kernelMigrations());
+    loadLicence();
+
+    audit_ = std::make_unique<AuditLog>(*store_);
+    hasher_ = std::make_unique<PasswordHasher>();
+    users_ = std::make_unique<UserDirectory>(*store_, *hasher_);
+    tokens_ = std::make_unique<TokenService>(*store_, (settings_.dataDir / "token.key").string(), settings_.tokenTtlSeconds);
+    throttle_ = std::make_unique<LoginThrottle>();
+    policy_ = std::make_unique<AccessPolicy>(*store_);
+    projects_ = std::make_unique<ProjectDirectory>(*store_, [this] { return licence_.usable() ? licence_.projects() : 1; });
+    declareKernelPermissions();
+    ensureAdmin();
+
+    router_ = std::make_unique<Router>();
+    Bus::Options busOptions = settings_.bus;
+    busOptions.explain = [this](const std::string& service) {
+        return plugins_ ? plugins_->explainService(service) : std::string("the kernel is starting");
+    };
+    bus_ = std::make_unique<Bus>(busOptions);
+    bus_->start();
+
+    plugins_ = std::make_unique<PluginHost>(KernelServices{*store_, *bus_, *router_, *policy_, *audit_}, licence_,
+                                            PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins,
+                                                                settings_.pluginSettings});
+    authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *throttle_, *projects_);
+    userApi_ = std::make_unique<UserApi>(*users_, *policy_, *audit_);
+    projectApi_ = std::make_unique<ProjectApi>(*projects_, *users_, *audit_);
+    auditApi_ = std::make_unique<AuditApi>(*audit_);
+    adminApi_ = std::make_unique<AdminApi>(AdminApi::Parts{*plugins_, licence_, *bus_, *store_, *audit_, settings_.dataDir,
+                                                           publicKeyPem_,
+                                                           [this] { return http_ ? http_->stats() : nlohmann::json::object(); }});
+    authApi_->install(*router_);
+    userApi_->install(*router_);
+    projectApi_->install(*router_);
+    auditApi_->install(*router_);
+    adminApi_->install(*router_);
+
+    plugins_->discover();
+    plugins_->startAll();
+
+    files_ = std::make_unique<StaticFiles>(settings_.webuiDir);
+    if (!files_->available()) logger().warning("no web UI at %s: only the API is served", settings_.webuiDir.string());
+    pipeline_ = std::make_unique<RequestPipeline>(
+        RequestPipeline::Parts{*router_, *tokens_, *users_, *policy_, *projects_, *files_,
+                               [this](const std::string& owner) { return plugins_->readOnlyReason(owner); }},
+        settings_.pipeline);
+    http_ = std::make_unique<HttpServer>(*pipeline_, settings_.http);
+    http_->start();
+    running_ = true;
+    writeRuntimeFile();
+    logger().information("anchangd listening on http://%s:%d", settings_.http.host, http_->port());
+}
+
+void Kernel::writeRuntimeFile() {
+    // Scripts and tests find the chosen ports here when they asked for port 0.
+    const nlohmann::json runtime = {{"pid", Poco::Process::id()}, {"http_port", http_->port()}, {"bus", bus_->endpoints()}};
+    const auto dir = settings_.dataDir / "run";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "anchangd.json.partial") << runtime.dump() << "\n";
+    std::filesystem::rename(dir / "anchangd.json.partial", dir / "anchangd.json");
+}
+
+void Kernel::stop() {
+    if (!running_) return;
+    running_ = false;
+    logger().information("stopping: draining HTTP requests");
+    http_->stop(settings_.drainTimeout);
+    plugins_->stopAll();
+    bus_->stop();
+    http_.reset();
+    pipeline_.reset();
+    plugins_.reset();
+    bus_.reset();
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove(settings_.dataDir / "run" / "anchangd.json", ignored);
+    logger().information("stopped");
+}
+
+int Kernel::httpPort() const { return http_ ? http_->port() : 0; }
+
+nlohmann::json Kernel::busEndpoints() const { return bus_ ? bus_->endpoints() : nlohmann::json::object(); }
+
+} // namespace anchang

@@ -1,0 +1,103 @@
+#pragma once
+/// anchang::Kernel — the composition root: builds the kernel's parts in order, starts them,
+/// and stops them in reverse.
+///
+/// Start: store and migrations, licence, users and tokens, bus, kernel routes, plugins, HTTP.
+/// Stop (SIGTERM): HTTP drains in-flight requests, plugins stop in reverse order, the bus shuts
+/// down, the store closes (SQLite checkpoints the WAL when the last connection closes).
+
+#include "bus/Bus.h"
+#include "http/HttpServer.h"
+#include "http/RequestPipeline.h"
+#include "licence/Licence.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace anchang {
+
+class AccessPolicy;
+class AdminApi;
+class AuditApi;
+class AuditLog;
+class AuthApi;
+class ProjectApi;
+class UserApi;
+class LoginThrottle;
+class PasswordHasher;
+class PluginHost;
+class ProjectDirectory;
+class Router;
+class StaticFiles;
+class Store;
+class TokenService;
+class UserDirectory;
+
+class Kernel {
+public:
+    struct Settings {
+        std::filesystem::path dataDir = "var";
+        std::filesystem::path pluginsDir = "plugins";
+        std::filesystem::path webuiDir = "webui/dist";
+        std::filesystem::path licenceFile;
+        std::filesystem::path publicKeyFile;
+        std::set<std::string> disabledPlugins;
+        std::map<std::string, nlohmann::json> pluginSettings;
+        HttpServer::Options http;
+        RequestPipeline::Options pipeline;
+        Bus::Options bus;
+        std::string synchronous = "FULL";
+        std::int64_t tokenTtlSeconds = 12 * 3600;
+        std::filesystem::path demoSeed;
+        std::chrono::milliseconds drainTimeout{10000};
+    };
+
+    explicit Kernel(Settings settings);
+    ~Kernel();
+
+    /// Throws std::exception for what the kernel cannot run without (a taken port, an
+    /// unreadable database); a plugin's trouble never throws.
+    void start();
+    void stop();
+
+    int httpPort() const;
+    nlohmann::json busEndpoints() const;
+
+private:
+    void loadLicence();
+    void declareKernelPermissions();
+    void ensureAdmin();
+    void writeRuntimeFile();
+
+    Settings settings_;
+    Licence licence_;
+    std::string publicKeyPem_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<PasswordHasher> hasher_;
+    std::unique_ptr<UserDirectory> users_;
+    std::unique_ptr<TokenService> tokens_;
+    std::unique_ptr<LoginThrottle> throttle_;
+    std::unique_ptr<AccessPolicy> policy_;
+    std::unique_ptr<ProjectDirectory> projects_;
+    std::unique_ptr<Router> router_;
+    std::unique_ptr<Bus> bus_;
+    std::unique_ptr<PluginHost> plugins_;
+    // The kernel's route handlers point into these, so they live as long as the router.
+    std::unique_ptr<AuthApi> authApi_;
+    std::unique_ptr<UserApi> userApi_;
+    std::unique_ptr<ProjectApi> projectApi_;
+    std::unique_ptr<AuditApi> auditApi_;
+    std::unique_ptr<AdminApi> adminApi_;
+    std::unique_ptr<StaticFiles> files_;
+    std::unique_ptr<RequestPipeline> pipeline_;
+    std::unique_ptr<HttpServer> http_;
+    bool running_ = false;
+};
+
+} // namespace anchang

@@ -1,0 +1,37 @@
+#include "auth/Principal.h"
+
+#include <algorithm>
+
+namespace anchang {
+
+bool Principal::isAdmin() const {
+    return std::find(globalRoles.begin(), globalRoles.end(), "admin") != globalRoles.end();
+}
+
+bool Principal::memberOf(std::int64_t project) const {
+    return isAdmin() || projectRoles.count(project) > 0;
+}
+
+std::vector<std::string> Principal::rolesIn(std::optional<std::int64_t> project) const {
+    std::vector<std::string> roles = globalRoles;
+    auto add = [&](const std::vector<std::string>& more) {
+        for (const auto& role : more)
+            if (std::find(roles.begin(), roles.end(), role) == roles.end()) roles.push_back(role);
+    };
+    if (project) {
+        auto it = projectRoles.find(*project);
+        if (it != projectRoles.end()) add(it->second);
+    } else {
+        for (const auto& [id, more] : projectRoles) add(more);
+    }
+    return roles;
+}
+
+nlohmann::json Principal::toJson(std::optional<std::int64_t> project) const {
+    nlohmann::json out = {{"user_id", userId}, {"username", username}, {"display_name", displayName},
+                          {"roles", rolesIn(project)}};
+    out["project_id"] = project ? nlohmann::json(*project) : nlohmann::json(nullptr);
+    return out;
+}
+
+} // namespace anchang

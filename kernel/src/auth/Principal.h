@@ -1,0 +1,36 @@
+#pragma once
+/// anchang::Principal — the logged-in user behind a request, with their roles.
+///
+/// Roles are either global (project 0: admin, or a channel agent who works for every project)
+/// or held in one project (a consultant of 楼盘 A). A request about a project sees the global
+/// roles plus the roles in that project.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace anchang {
+
+struct Principal {
+    std::int64_t userId = 0;
+    std::string username;
+    std::string displayName;
+    std::vector<std::string> globalRoles;
+    std::map<std::int64_t, std::vector<std::string>> projectRoles;
+    /// The token's id (jti) and expiry, for logout.
+    std::string tokenId;
+    std::int64_t expiresAt = 0;
+
+    bool isAdmin() const;
+    bool memberOf(std::int64_t project) const;
+    /// Global roles plus the roles in `project`; without a project, every role the user holds.
+    std::vector<std::string> rolesIn(std::optional<std::int64_t> project) const;
+    /// What a plugin receives as principal_json.
+    nlohmann::json toJson(std::optional<std::int64_t> project) const;
+};
+
+} // namespace anchang

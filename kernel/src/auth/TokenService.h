@@ -1,0 +1,51 @@
+#pragma once
+/// anchang::TokenService — bearer tokens: HS256 JSON Web Tokens (Poco::JWT) with an expiry and
+/// an id that logout can revoke.
+///
+/// The signing key is 32 random bytes in the data folder (created 0600 on first start), not in
+/// the database, so a leaked database backup cannot mint tokens. Revoked ids are kept in the
+/// store until the token would have expired anyway, and cached in memory.
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace anchang {
+
+class Store;
+
+class TokenService {
+public:
+    struct Claims {
+        std::int64_t userId = 0;
+        std::string tokenId;
+        std::int64_t expiresAt = 0; ///< seconds since the epoch
+    };
+    struct Issued {
+        std::string token;
+        std::string tokenId;
+        std::int64_t expiresAt = 0;
+    };
+    /// Why a token was refused: its code is the API error code.
+    enum class Refusal { Invalid, Expired, Revoked };
+
+    TokenService(Store& store, const std::string& keyFile, std::int64_t ttlSeconds);
+
+    Issued issue(std::int64_t userId, const std::string& username) const;
+    /// The claims of a valid token, or why it is refused.
+    std::optional<Claims> verify(const std::string& token, Refusal& refusal) const;
+    void revoke(const std::string& tokenId, std::int64_t expiresAt);
+
+private:
+    static std::string loadOrCreateKey(const std::string& keyFile);
+
+    Store& store_;
+    std::string key_;
+    std::int64_t ttlSeconds_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, std::int64_t> revoked_;
+};
+
+} // namespace anchang

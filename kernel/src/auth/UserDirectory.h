@@ -1,0 +1,59 @@
+#pragma once
+/// anchang::UserDirectory — users, their roles and project memberships.
+///
+/// A role held in a project makes the user a member of it. Principals are cached per user and
+/// the cache is dropped on every change here, so a removed role stops working at the next
+/// request, not at the token's expiry.
+
+#include "auth/PasswordHasher.h"
+#include "auth/Principal.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace anchang {
+
+class Store;
+
+class UserDirectory {
+public:
+    /// The built-in roles, in the order the admin pages list them.
+    static const std::vector<std::string>& roles();
+    static bool knownRole(const std::string& role);
+
+    UserDirectory(Store& store, const PasswordHasher& hasher);
+
+    /// The active user's principal (without token fields), or nullopt.
+    std::optional<Principal> principal(std::int64_t userId);
+    /// The id of the active user with this username and password.
+    std::optional<std::int64_t> authenticate(const std::string& username, const std::string& password);
+
+    bool empty();
+    nlohmann::json list(std::optional<std::int64_t> project);
+    nlohmann::json get(std::int64_t id);
+    /// {"username","display_name","password","phone"?,"roles":[{"role","project_id"}]} -> id.
+    /// Throws sdk::Error 400 for invalid input, 409 for a taken username.
+    std::int64_t create(const nlohmann::json& body);
+    /// Accepts display_name, phone, active, password.
+    void update(std::int64_t id, const nlohmann::json& body);
+    void setRoles(std::int64_t id, const nlohmann::json& roles);
+    void changePassword(std::int64_t id, const std::string& current, const std::string& next);
+
+private:
+    void checkRoles(const nlohmann::json& roles);
+    void writeRoles(std::int64_t id, const nlohmann::json& roles);
+    void invalidate();
+
+    Store& store_;
+    const PasswordHasher& hasher_;
+    std::mutex mutex_;
+    std::unordered_map<std::int64_t, Principal> cache_;
+};
+
+} // namespace anchang

@@ -1,0 +1,131 @@
+#include "bus/BusClient.h"
+
+#include "anchang/abi.h"
+#include "bus/BusProtocol.h"
+
+#include <zmq_addon.hpp>
+
+namespace anchang {
+
+namespace {
+BusClient::Reply failure(int status, int httpStatus, const std::string& code, const std::string& message) {
+    return {status, nlohmann::json{{"code", code}, {"message", message}, {"status", httpStatus}}.dump()};
+}
+} // namespace
+
+BusClient::BusClient(zmq::context_t& context, std::string publishEndpoint, std::string requestEndpoint)
+    : context_(context), publishEndpoint_(std::move(publishEndpoint)), requestEndpoint_(std::move(requestEndpoint)) {}
+
+BusClient::~BusClient() { close(); }
+
+std::unique_ptr<zmq::socket_t> BusClient::borrow(Pool& pool, zmq::socket_type type, const std::string& endpoint) {
+    {
+        std::lock_guard state(stateMutex_);
+        if (closed_) return nullptr;
+    }
+    {
+        std::lock_guard lock(pool.mutex);
+        if (!pool.idle.empty()) {
+            auto socket = std::move(pool.idle.back());
+            pool.idle.pop_back();
+            return socket;
+        }
+    }
+    auto socket = std::make_unique<zmq::socket_t>(context_, type);
+    socket->set(zmq::sockopt::linger, 0);
+    socket->connect(endpoint);
+    return socket;
+}
+
+void BusClient::giveBack(Pool& pool, std::unique_ptr<zmq::socket_t> socket) {
+    std::lock_guard state(stateMutex_);
+    if (closed_) return; // the socket closes here
+    std::lock_guard lock(pool.mutex);
+    pool.idle.push_back(std::move(socket));
+}
+
+void BusClient::close() {
+    std::lock_guard state(stateMutex_);
+    closed_ = true;
+    for (Pool* pool : {&pushPool_, &dealerPool_}) {
+        std::lock_guard lock(pool->mutex);
+        pool->idle.clear();
+    }
+}
+
+bool BusClient::publish(const std::string& topic, const std::string& source, std::int64_t project, std::string_view body) {
+    return publishRaw(topic, BusProtocol::header("event", source, project), body);
+}
+
+bool BusClient::publishRaw(const std::string& topic, const nlohmann::json& header, std::string_view body) {
+    std::unique_ptr<zmq::socket_t> socket;
+    try {
+        socket = borrow(pushPool_, zmq::socket_type::push, publishEndpoint_);
+    } catch (const zmq::error_t&) {
+        return false;
+    }
+    if (!socket) return false;
+    std::vector<zmq::message_t> frames;
+    frames.emplace_back(topic.data(), topic.size());
+    frames.emplace_back(BusProtocol::kProtocol.data(), BusProtocol::kProtocol.size());
+    const std::string headerText = header.dump();
+    frames.emplace_back(headerText.data(), headerText.size());
+    frames.emplace_back(body.data(), body.size());
+    bool sent = false;
+    try {
+        sent = zmq::send_multipart(*socket, frames, zmq::send_flags::dontwait).has_value();
+    } catch (const zmq::error_t&) {
+        return false;
+    }
+    giveBack(pushPool_, std::move(socket));
+    return sent;
+}
+
+BusClient::Reply BusClient::request(const std::string& service, const std::string& source, std::int64_t project,
+                                    std::string_view body, std::chrono::milliseconds timeout) {
+    if (!BusProtocol::validName(service))
+        return failure(ANCHANG_E_INVALID, 400, "bus.invalid_service", "not a service name: " + service);
+    std::unique_ptr<zmq::socket_t> socket;
+    try {
+        socket = borrow(dealerPool_, zmq::socket_type::dealer, requestEndpoint_);
+    } catch (const zmq::error_t& e) {
+        return failure(ANCHANG_E_UNAVAILABLE, 503, "bus.stopped", e.what());
+    }
+    if (!socket) return failure(ANCHANG_E_UNAVAILABLE, 503, "bus.stopped", "the bus is shutting down");
+
+    nlohmann::json header = BusProtocol::header("request", source, project);
+    const std::string id = header["id"];
+    const std::int64_t deadline = BusProtocol::nowMs() + timeout.count();
+    header["service"] = service;
+    header["deadline"] = deadline;
+    const std::string headerText = header.dump();
+    try {
+        socket->send(BusProtocol::frame(BusProtocol::kProtocol), zmq::send_flags::sndmore);
+        socket->send(BusProtocol::frame(headerText), zmq::send_flags::sndmore);
+        socket->send(zmq::message_t(body.data(), body.size()), zmq::send_flags::none);
+        std::vector<zmq::message_t> frames;
+        for (;;) {
+            const std::int64_t remaining = deadline - BusProtocol::nowMs();
+            if (remaining <= 0) break;
+            zmq::pollitem_t item{socket->handle(), 0, ZMQ_POLLIN, 0};
+            zmq::poll(&item, 1, std::chrono::milliseconds(remaining));
+            if (!(item.revents & ZMQ_POLLIN)) continue;
+            frames.clear();
+            if (!zmq::recv_multipart(*socket, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
+            if (frames.size() != 3) continue;
+            auto replyHeader = BusProtocol::parseHeader(frames[1]);
+            // A pooled socket may still hold the late answer to an earlier, timed-out request.
+            if (!replyHeader || replyHeader->value("correlation_id", std::string{}) != id) continue;
+            Reply reply{replyHeader->value("status", 0), std::string(BusProtocol::view(frames[2]))};
+            giveBack(dealerPool_, std::move(socket));
+            return reply;
+        }
+    } catch (const zmq::error_t& e) {
+        return failure(ANCHANG_E_UNAVAILABLE, 503, "bus.stopped", e.what());
+    }
+    giveBack(dealerPool_, std::move(socket));
+    return failure(ANCHANG_E_TIMEOUT, 504, "bus.timeout",
+                   "service " + service + " did not answer within " + std::to_string(timeout.count()) + " ms");
+}
+
+} // namespace anchang

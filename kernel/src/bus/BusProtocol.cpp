@@ -1,0 +1,51 @@
+#include "bus/BusProtocol.h"
+
+#include <atomic>
+#include <chrono>
+#include <random>
+
+namespace anchang {
+
+bool BusProtocol::validName(std::string_view name) {
+    if (name.empty() || name.size() > 200) return false;
+    for (char c : name) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        if (!ok) return false;
+    }
+    return name.front() != '.' && name.back() != '.';
+}
+
+nlohmann::json BusProtocol::header(std::string_view type, std::string_view source, std::int64_t project) {
+    return {{"id", newId()}, {"type", type}, {"schema", kSchema}, {"project", project},
+            {"source", source}, {"ts", nowMs()}};
+}
+
+std::int64_t BusProtocol::nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string BusProtocol::newId() {
+    // A random prefix per process and a counter: unique without a syscall per message.
+    static const std::string prefix = [] {
+        std::random_device device;
+        char text[17];
+        std::snprintf(text, sizeof text, "%016llx",
+                      (static_cast<unsigned long long>(device()) << 32) ^ device());
+        return std::string(text, 12);
+    }();
+    static std::atomic<std::uint64_t> counter{0};
+    return prefix + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+std::optional<nlohmann::json> BusProtocol::parseHeader(const zmq::message_t& frame) {
+    nlohmann::json parsed = nlohmann::json::parse(view(frame), nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    return parsed;
+}
+
+bool BusProtocol::isJson(const zmq::message_t& frame) {
+    return nlohmann::json::accept(view(frame));
+}
+
+} // namespace anchang

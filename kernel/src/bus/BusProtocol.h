@@ -1,0 +1,51 @@
+#pragma once
+/// anchang::BusProtocol — frames of the Anchang bus, one definition for every socket.
+///
+/// Event:    [topic][ "ANCH/1" ][header JSON][body JSON]      (PUB/SUB, topic first for prefix
+///                                                            matching)
+/// Request:  [ "ANCH/1" ][header JSON][body JSON]             (client DEALER -> broker ROUTER)
+/// To a worker: [client id][ "ANCH/1" ][header][body]         (broker -> worker DEALER)
+/// Reply:    [client id][ "ANCH/1" ][header][body]            (worker -> broker -> client)
+/// docs/bus.md describes the header fields and every message type.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <zmq.hpp>
+
+namespace anchang {
+
+class BusProtocol {
+public:
+    /// Protocol id and version; a frame with another value is dropped and counted.
+    static constexpr std::string_view kProtocol = "ANCH/1";
+    static constexpr int kSchema = 1;
+
+    /// Topics and services are lower-case dotted names: "visit.registered".
+    static bool validName(std::string_view name);
+
+    /// A header for a new message of `type` ("event", "request", "reply", "ready", ...).
+    static nlohmann::json header(std::string_view type, std::string_view source, std::int64_t project);
+
+    /// Milliseconds since the epoch, the unit of ts and deadline.
+    static std::int64_t nowMs();
+
+    /// A process-unique message id.
+    static std::string newId();
+
+    /// Parses a JSON frame; nullopt when it is not JSON of the expected kind (object for
+    /// headers, any value for bodies).
+    static std::optional<nlohmann::json> parseHeader(const zmq::message_t& frame);
+    static bool isJson(const zmq::message_t& frame);
+
+    static zmq::message_t frame(std::string_view text) { return zmq::message_t(text.data(), text.size()); }
+    static std::string_view view(const zmq::message_t& frame) {
+        return {static_cast<const char*>(frame.data()), frame.size()};
+    }
+};
+
+} // namespace anchang

@@ -1,0 +1,99 @@
+#include "bus/EventProxy.h"
+
+#include "bus/BusProtocol.h"
+
+#include <Poco/Logger.h>
+
+#include <zmq_addon.hpp>
+
+namespace anchang {
+
+EventProxy::EventProxy(zmq::context_t& context, Endpoints endpoints)
+    : context_(context), endpoints_(std::move(endpoints)) {}
+
+EventProxy::~EventProxy() { join(); }
+
+void EventProxy::start() {
+    xsub_ = zmq::socket_t(context_, zmq::socket_type::xsub);
+    xpub_ = zmq::socket_t(context_, zmq::socket_type::xpub);
+    pull_ = zmq::socket_t(context_, zmq::socket_type::pull);
+    capture_ = zmq::socket_t(context_, zmq::socket_type::pub);
+    for (auto* socket : {&xsub_, &xpub_, &pull_, &capture_}) socket->set(zmq::sockopt::linger, 0);
+    for (const auto& endpoint : endpoints_.publish) {
+        xsub_.bind(endpoint);
+        boundPublish_.push_back(xsub_.get(zmq::sockopt::last_endpoint));
+    }
+    for (const auto& endpoint : endpoints_.subscribe) {
+        xpub_.bind(endpoint);
+        boundSubscribe_.push_back(xpub_.get(zmq::sockopt::last_endpoint));
+    }
+    pull_.bind(endpoints_.internal);
+    capture_.bind(endpoints_.capture);
+    thread_ = std::thread([this] { run(); });
+}
+
+void EventProxy::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+bool EventProxy::valid(const std::vector<zmq::message_t>& frames) const {
+    if (frames.size() != 4) return false;
+    if (!BusProtocol::validName(BusProtocol::view(frames[0]))) return false;
+    if (BusProtocol::view(frames[1]) != BusProtocol::kProtocol) return false;
+    auto header = BusProtocol::parseHeader(frames[2]);
+    if (!header || header->value("type", std::string{}) != "event") return false;
+    return BusProtocol::isJson(frames[3]);
+}
+
+void EventProxy::forward(std::vector<zmq::message_t>& frames) {
+    const bool internal = BusProtocol::view(frames[0]).substr(0, 1) == "$";
+    if (!internal) {
+        for (std::size_t i = 0; i < frames.size(); ++i) {
+            zmq::message_t copy;
+            copy.copy(frames[i]);
+            capture_.send(copy, i + 1 < frames.size() ? zmq::send_flags::sndmore | zmq::send_flags::dontwait
+                                                      : zmq::send_flags::dontwait);
+        }
+    }
+    zmq::send_multipart(xpub_, frames, zmq::send_flags::dontwait);
+    forwarded_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void EventProxy::run() {
+    auto& log = Poco::Logger::get("bus");
+    std::vector<zmq::pollitem_t> items = {
+        {xpub_.handle(), 0, ZMQ_POLLIN, 0},
+        {xsub_.handle(), 0, ZMQ_POLLIN, 0},
+        {pull_.handle(), 0, ZMQ_POLLIN, 0},
+    };
+    std::vector<zmq::message_t> frames;
+    try {
+        for (;;) {
+            zmq::poll(items);
+            if (items[0].revents & ZMQ_POLLIN) {
+                // A subscription change from a subscriber: pass it upstream so that external
+                // publishers send what someone wants.
+                zmq::message_t subscription;
+                if (xpub_.recv(subscription, zmq::recv_flags::dontwait)) xsub_.send(subscription, zmq::send_flags::dontwait);
+            }
+            if (items[1].revents & ZMQ_POLLIN) {
+                frames.clear();
+                if (zmq::recv_multipart(xsub_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+                    if (valid(frames) && BusProtocol::view(frames[0]).substr(0, 1) != "$") forward(frames);
+                    else if (dropped_.fetch_add(1) % 1000 == 0)
+                        log.warning("dropped a malformed event from an external publisher (%z dropped so far)",
+                                    static_cast<std::size_t>(dropped_.load()));
+                }
+            }
+            if (items[2].revents & ZMQ_POLLIN) {
+                frames.clear();
+                if (zmq::recv_multipart(pull_, std::back_inserter(frames), zmq::recv_flags::dontwait)) forward(frames);
+            }
+        }
+    } catch (const zmq::error_t& e) {
+        if (e.num() != ETERM) log.error("event proxy stopped: %s", std::string(e.what()));
+    }
+    for (auto* socket : {&xsub_, &xpub_, &pull_, &capture_}) socket->close();
+}
+
+} // namespace anchang

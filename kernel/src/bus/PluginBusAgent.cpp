@@ -1,0 +1,188 @@
+#include "bus/PluginBusAgent.h"
+
+#include "bus/BusClient.h"
+#include "bus/BusProtocol.h"
+
+#include <Poco/Logger.h>
+
+#include <zmq_addon.hpp>
+
+#include <chrono>
+
+namespace anchang {
+
+namespace {
+constexpr std::chrono::milliseconds kPollInterval{50};
+constexpr std::int64_t kHeartbeatMs = 1000;
+
+void appendTo(void* user, const char* data, std::size_t size) { static_cast<std::string*>(user)->append(data, size); }
+} // namespace
+
+PluginBusAgent::PluginBusAgent(zmq::context_t& context, std::string pluginId, std::string eventEndpoint,
+                               std::string requestEndpoint, BusClient& client, int workers)
+    : context_(context), pluginId_(std::move(pluginId)), eventEndpoint_(std::move(eventEndpoint)),
+      requestEndpoint_(std::move(requestEndpoint)), client_(client), workers_(std::max(1, workers)) {}
+
+PluginBusAgent::~PluginBusAgent() { stop(); }
+
+void PluginBusAgent::subscribe(std::string prefix, anchang_event_fn fn, void* user) {
+    subscriptions_.push_back({std::move(prefix), fn, user});
+}
+
+void PluginBusAgent::serve(std::string service, anchang_service_fn fn, void* user) {
+    serviceNames_.push_back(service);
+    servicesList_.push_back({std::move(service), fn, user});
+}
+
+void PluginBusAgent::start() {
+    if (!subscriptions_.empty()) {
+        threads_.emplace_back([this] { runEvents(); });
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (synced_.load() == 0 && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (synced_.load() != 1) {
+            stop();
+            throw std::runtime_error("event subscriptions did not become live on the bus");
+        }
+    }
+    if (!servicesList_.empty())
+        for (int i = 0; i < workers_; ++i) threads_.emplace_back([this, i] { runWorker(i); });
+}
+
+void PluginBusAgent::stop() {
+    stopping_ = true;
+    for (auto& thread : threads_)
+        if (thread.joinable()) thread.join();
+    threads_.clear();
+}
+
+void PluginBusAgent::runEvents() {
+    auto& log = Poco::Logger::get("bus");
+    try {
+        zmq::socket_t sub(context_, zmq::socket_type::sub);
+        sub.set(zmq::sockopt::linger, 0);
+        sub.connect(eventEndpoint_);
+        for (const auto& s : subscriptions_) sub.set(zmq::sockopt::subscribe, s.prefix);
+        // Subscriptions travel to the proxy in order, so once this private topic comes back,
+        // every subscription above is live there too.
+        const std::string syncTopic = "$sync." + pluginId_ + "." + BusProtocol::newId();
+        sub.set(zmq::sockopt::subscribe, syncTopic);
+        std::vector<zmq::message_t> frames;
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (synced_.load() == 0 && !stopping_) {
+            if (std::chrono::steady_clock::now() > until) {
+                synced_.store(-1);
+                return;
+            }
+            client_.publishRaw(syncTopic, BusProtocol::header("event", "kernel", 0), "{}");
+            zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+            zmq::poll(&item, 1, std::chrono::milliseconds(10));
+            while (item.revents & ZMQ_POLLIN) {
+                frames.clear();
+                if (!zmq::recv_multipart(sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+                if (!frames.empty() && BusProtocol::view(frames[0]) == syncTopic) synced_.store(1);
+            }
+        }
+        sub.set(zmq::sockopt::unsubscribe, syncTopic);
+
+        while (!stopping_) {
+            zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+            zmq::poll(&item, 1, kPollInterval);
+            if (!(item.revents & ZMQ_POLLIN)) continue;
+            frames.clear();
+            if (!zmq::recv_multipart(sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
+            if (frames.size() != 4) continue;
+            const std::string topic(BusProtocol::view(frames[0]));
+            if (topic.starts_with("$")) continue; // another agent's sync probe
+            const std::string header(BusProtocol::view(frames[2]));
+            const std::string body(BusProtocol::view(frames[3]));
+            anchang_bus_message message{sizeof(anchang_bus_message), topic.c_str(), header.c_str(), body.c_str()};
+            for (const auto& s : subscriptions_) {
+                if (!topic.starts_with(s.prefix)) continue;
+                try {
+                    s.fn(s.user, &message);
+                } catch (...) {
+                    log.error("plugin %s: an event handler for %s threw", pluginId_, topic);
+                }
+            }
+            delivered_.fetch_add(1, std::memory_order_relaxed);
+        }
+    } catch (const zmq::error_t& e) {
+        if (e.num() != ETERM) log.error("plugin %s: event thread stopped: %s", pluginId_, std::string(e.what()));
+        synced_.store(-1);
+    }
+}
+
+void PluginBusAgent::runWorker(int index) {
+    auto& log = Poco::Logger::get("bus");
+    try {
+        zmq::socket_t dealer(context_, zmq::socket_type::dealer);
+        dealer.set(zmq::sockopt::linger, 0);
+        dealer.set(zmq::sockopt::routing_id, pluginId_ + "/" + std::to_string(index) + "/" + BusProtocol::newId());
+        dealer.connect(requestEndpoint_);
+        auto sendControl = [&](const char* type, const nlohmann::json& body) {
+            dealer.send(BusProtocol::frame(BusProtocol::kProtocol), zmq::send_flags::sndmore);
+            dealer.send(BusProtocol::frame(BusProtocol::header(type, pluginId_, 0).dump()), zmq::send_flags::sndmore);
+            dealer.send(BusProtocol::frame(body.dump()), zmq::send_flags::none);
+        };
+        const nlohmann::json ready = {{"services", serviceNames_}, {"capacity", 1}};
+        sendControl("ready", ready);
+        std::int64_t nextHeartbeat = BusProtocol::nowMs() + kHeartbeatMs;
+        std::vector<zmq::message_t> frames;
+        while (!stopping_) {
+            zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
+            zmq::poll(&item, 1, kPollInterval);
+            if (BusProtocol::nowMs() >= nextHeartbeat) {
+                sendControl("heartbeat", nlohmann::json::object());
+                nextHeartbeat = BusProtocol::nowMs() + kHeartbeatMs;
+            }
+            if (!(item.revents & ZMQ_POLLIN)) continue;
+            frames.clear();
+            if (!zmq::recv_multipart(dealer, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
+            if (frames.size() != 4) continue;
+            auto header = BusProtocol::parseHeader(frames[2]);
+            if (!header) continue;
+            const std::string type = header->value("type", std::string{});
+            if (type == "reregister") {
+                sendControl("ready", ready);
+                continue;
+            }
+            if (type != "request") continue;
+            const std::string service = header->value("service", std::string{});
+            const std::string headerText(BusProtocol::view(frames[2]));
+            const std::string body(BusProtocol::view(frames[3]));
+            anchang_bus_message message{sizeof(anchang_bus_message), service.c_str(), headerText.c_str(), body.c_str()};
+            std::string answer;
+            int status = ANCHANG_E_UNAVAILABLE;
+            for (const auto& s : servicesList_) {
+                if (s.name != service) continue;
+                try {
+                    status = s.fn(s.user, &message, &appendTo, &answer);
+                } catch (...) {
+                    status = ANCHANG_E_INTERNAL;
+                    answer.clear();
+                }
+                break;
+            }
+            if (status != ANCHANG_OK && !nlohmann::json::accept(answer))
+                answer = nlohmann::json{{"code", "internal"}, {"message", "the service failed"}, {"status", 500}}.dump();
+            if (status == ANCHANG_OK && !nlohmann::json::accept(answer)) {
+                log.error("plugin %s: service %s answered with invalid JSON", pluginId_, service);
+                status = ANCHANG_E_INTERNAL;
+                answer = nlohmann::json{{"code", "internal"}, {"message", "the service answered garbage"}, {"status", 500}}.dump();
+            }
+            nlohmann::json replyHeader = BusProtocol::header("reply", pluginId_, header->value("project", std::int64_t{0}));
+            replyHeader["correlation_id"] = header->value("id", std::string{});
+            replyHeader["status"] = status;
+            dealer.send(frames[0], zmq::send_flags::sndmore);
+            dealer.send(BusProtocol::frame(BusProtocol::kProtocol), zmq::send_flags::sndmore);
+            dealer.send(BusProtocol::frame(replyHeader.dump()), zmq::send_flags::sndmore);
+            dealer.send(BusProtocol::frame(answer), zmq::send_flags::none);
+        }
+        sendControl("disconnect", nlohmann::json::object());
+    } catch (const zmq::error_t& e) {
+        if (e.num() != ETERM) log.error("plugin %s: worker stopped: %s", pluginId_, std::string(e.what()));
+    }
+}
+
+} // namespace anchang

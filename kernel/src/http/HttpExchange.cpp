@@ -1,0 +1,78 @@
+#include "http/HttpExchange.h"
+
+#include "anchang/sdk/Error.hpp"
+
+#include <Poco/URI.h>
+
+namespace anchang {
+
+HttpExchange::HttpExchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                           std::string requestId)
+    : request_(request), response_(response), requestId_(std::move(requestId)) {
+    const std::string& uri = request.getURI();
+    const auto mark = uri.find('?');
+    Poco::URI::decode(uri.substr(0, mark), path_);
+    if (mark != std::string::npos) {
+        Poco::URI parsed(uri);
+        for (auto& [key, value] : parsed.getQueryParameters()) query[key] = value;
+    }
+    const std::string& accept = request.get("Accept-Language", "");
+    lang_ = accept.starts_with("en") ? "en" : "zh-CN";
+}
+
+nlohmann::json HttpExchange::json() const {
+    nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded()) throw sdk::Error::invalid("request.malformed_json", "the request body is not valid JSON");
+    if (!parsed.is_object()) throw sdk::Error::invalid("request.expected_object", "the request body must be a JSON object");
+    return parsed;
+}
+
+std::string HttpExchange::param(const std::string& name) const {
+    auto it = params.find(name);
+    return it == params.end() ? std::string{} : it->second;
+}
+
+std::int64_t HttpExchange::idParam(const std::string& name, const std::string& code) const {
+    const std::string text = param(name);
+    std::int64_t id = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9' || id > (INT64_MAX - 9) / 10) throw sdk::Error::notFound(code, "no such " + name + ": " + text);
+        id = id * 10 + (c - '0');
+    }
+    if (id <= 0) throw sdk::Error::notFound(code, "no such " + name + ": " + text);
+    return id;
+}
+
+std::optional<std::string> HttpExchange::queryValue(const std::string& name) const {
+    auto it = query.find(name);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+}
+
+void HttpExchange::send(int status, const std::string& contentType, const std::string& content) {
+    if (sent_) return;
+    sent_ = true;
+    status_ = status;
+    response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response_.set("X-Request-Id", requestId_);
+    if (status == 204) {
+        response_.setContentLength(0);
+        response_.send();
+        return;
+    }
+    response_.setContentType(contentType);
+    response_.setContentLength(static_cast<std::streamsize>(content.size()));
+    response_.sendBuffer(content.data(), content.size());
+}
+
+void HttpExchange::sendJson(int status, const nlohmann::json& value) {
+    // Replace rather than throw on invalid UTF-8: a client's bytes echoed in an error must not
+    // turn a 400 into a 500.
+    send(status, "application/json; charset=utf-8", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void HttpExchange::sendError(int status, const std::string& code, const std::string& message) {
+    sendJson(status, {{"error", {{"code", code}, {"message", message}, {"request_id", requestId_}}}});
+}
+
+} // namespace anchang

@@ -1,0 +1,65 @@
+#pragma once
+/// anchang::HttpExchange — one request and its response as route handlers see them.
+///
+/// The pipeline fills in the route parameters, the caller and the language before a handler
+/// runs; the body has already been read within the size limit.
+
+#include "auth/Principal.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace anchang {
+
+class HttpExchange {
+public:
+    HttpExchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::string requestId);
+
+    Poco::Net::HTTPServerRequest& request() { return request_; }
+    Poco::Net::HTTPServerResponse& response() { return response_; }
+    const std::string& method() const { return request_.getMethod(); }
+    const std::string& path() const { return path_; }
+    const std::string& requestId() const { return requestId_; }
+    /// "zh-CN" unless Accept-Language prefers English.
+    const std::string& lang() const { return lang_; }
+    bool english() const { return lang_ == "en"; }
+
+    std::map<std::string, std::string> params;
+    std::map<std::string, std::string> query;
+    std::string body;
+    std::optional<Principal> principal;
+    /// The project the route is about ({project} segment), checked for membership.
+    std::optional<std::int64_t> project;
+
+    /// The body as a JSON object; throws sdk::Error 400 otherwise.
+    nlohmann::json json() const;
+    std::string param(const std::string& name) const;
+    /// A positive integer path parameter; throws 404 `code` otherwise.
+    std::int64_t idParam(const std::string& name, const std::string& code) const;
+    std::optional<std::string> queryValue(const std::string& name) const;
+
+    void send(int status, const std::string& contentType, const std::string& body);
+    void sendJson(int status, const nlohmann::json& value);
+    /// {"error":{"code","message","request_id"}}
+    void sendError(int status, const std::string& code, const std::string& message);
+    bool sent() const { return sent_; }
+    int status() const { return status_; }
+
+private:
+    Poco::Net::HTTPServerRequest& request_;
+    Poco::Net::HTTPServerResponse& response_;
+    std::string requestId_;
+    std::string path_;
+    std::string lang_;
+    bool sent_ = false;
+    int status_ = 0;
+};
+
+} // namespace anchang

@@ -1,0 +1,140 @@
+#include "http/HttpServer.h"
+
+#include "http/HttpConnection.h"
+#include "http/RequestPipeline.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Timestamp.h>
+
+#include <thread>
+
+namespace anchang {
+
+namespace {
+
+/// Poco's session, with the one thing parking needs: whether bytes of a next request are
+/// already buffered (a pipelining client), in which case the connection must not be parked.
+class Session : public Poco::Net::HTTPServerSession {
+public:
+    using Poco::Net::HTTPServerSession::HTTPServerSession;
+    bool hasBuffered() const { return buffered() > 0; }
+};
+
+void sendBadRequest(Session& session) {
+    Poco::Net::HTTPServerResponseImpl response(session);
+    response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+    response.setKeepAlive(false);
+    response.setContentType("application/json; charset=utf-8");
+    static const std::string body = R"({"error":{"code":"http.bad_request","message":"malformed HTTP request"}})";
+    response.setContentLength(static_cast<std::streamsize>(body.size()));
+    response.sendBuffer(body.data(), body.size());
+    session.setKeepAlive(false);
+}
+
+} // namespace
+
+HttpServer::HttpServer(RequestPipeline& pipeline, Options options) : pipeline_(pipeline), options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
+
+void HttpServer::start() {
+    Poco::Net::ServerSocket listener;
+    listener.bind(Poco::Net::SocketAddress(options_.host, static_cast<Poco::UInt16>(options_.port)), true);
+    listener.listen(4096);
+    port_ = listener.address().port();
+
+    params_ = new Poco::Net::HTTPServerParams;
+    params_->setTimeout(Poco::Timespan(options_.requestTimeout.count(), 0));
+    params_->setKeepAlive(true);
+    params_->setKeepAliveTimeout(Poco::Timespan(options_.idleTimeout.count(), 0));
+    params_->setMaxKeepAliveRequests(0);
+    params_->setMaxThreads(options_.threads);
+    params_->setMaxQueued(options_.maxQueued);
+    params_->setServerName("anchangd");
+
+    pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads, 60);
+    dispatcher_ = new Poco::Net::TCPServerDispatcher(new HttpConnection::Factory(*this), *pool_, params_);
+    reactor_ = std::make_unique<ConnectionReactor>(
+        listener, [this](const Poco::Net::StreamSocket& socket) { dispatcher_->enqueue(socket); },
+        ConnectionReactor::Options{options_.idleTimeout, options_.maxIdle});
+    reactor_->start();
+}
+
+void HttpServer::serve(Poco::Net::StreamSocket& socket) {
+    Session session(socket, params_);
+    for (;;) {
+        try {
+            Poco::Net::HTTPServerResponseImpl response(session);
+            Poco::Net::HTTPServerRequestImpl request(response, session, params_);
+            response.setDate(Poco::Timestamp());
+            response.setVersion(request.getVersion());
+            response.setKeepAlive(!stopping_ && request.getKeepAlive() && session.canKeepAlive());
+            if (request.getExpectContinue() && request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
+                response.sendContinue();
+            pipeline_.handle(request, response);
+            session.setKeepAlive(!stopping_ && response.getKeepAlive() && session.canKeepAlive());
+        } catch (const Poco::Net::NoMessageException&) {
+            return; // the peer closed the connection
+        } catch (const Poco::Net::MessageException&) {
+            try {
+                sendBadRequest(session);
+            } catch (...) {
+            }
+            return;
+        } catch (const Poco::TimeoutException&) {
+            return; // a client that stopped sending mid-request
+        } catch (const Poco::Exception& e) {
+            Poco::Logger::get("http").debug("connection dropped: %s", e.displayText());
+            return; // reset while reading or writing
+        } catch (const std::exception& e) {
+            Poco::Logger::get("http").error("connection dropped: %s", std::string(e.what()));
+            return;
+        }
+        if (!session.getKeepAlive()) return;
+        if (session.hasBuffered()) continue;
+        // A client in a hurry sends its next request within microseconds; catching it here
+        // saves the round trip through the reactor.
+        try {
+            if (socket.poll(Poco::Timespan(0, static_cast<long>(options_.grace.count())), Poco::Net::Socket::SELECT_READ))
+                continue;
+        } catch (const Poco::Exception&) {
+            return;
+        }
+        reactor_->park(session.detachSocket());
+        return;
+    }
+}
+
+bool HttpServer::stop(std::chrono::milliseconds drainTimeout) {
+    if (!reactor_ || stopping_.exchange(true)) return true;
+    reactor_->stop();
+    const auto until = std::chrono::steady_clock::now() + drainTimeout;
+    while ((dispatcher_->currentConnections() > 0 || dispatcher_->queuedConnections() > 0) &&
+           std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const bool drained = dispatcher_->currentConnections() == 0 && dispatcher_->queuedConnections() == 0;
+    if (!drained)
+        Poco::Logger::get("http").warning("stopped with %d requests still running", dispatcher_->currentConnections());
+    dispatcher_->stop();
+    pool_->joinAll();
+    return drained;
+}
+
+nlohmann::json HttpServer::stats() const {
+    return {{"port", port_},
+            {"threads", dispatcher_->currentThreads()},
+            {"max_threads", dispatcher_->maxThreads()},
+            {"busy_connections", dispatcher_->currentConnections()},
+            {"queued_connections", dispatcher_->queuedConnections()},
+            {"refused_connections", dispatcher_->refusedConnections()},
+            {"idle_connections", reactor_->idle()},
+            {"accepted_connections", reactor_->accepted()}};
+}
+
+} // namespace anchang

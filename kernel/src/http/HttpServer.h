@@ -1,0 +1,66 @@
+#pragma once
+/// anchang::HttpServer — Poco::Net's HTTP parsing and worker pool, with idle connections
+/// parked in a ConnectionReactor instead of holding a thread each.
+///
+/// A worker serves requests on a connection while they keep coming (pipelined, or arriving
+/// within a short grace period), then parks the connection and moves on. SIGTERM: stop
+/// accepting, close idle connections, let in-flight and queued requests finish (bounded by a
+/// drain timeout), then stop the pool.
+
+#include "http/ConnectionReactor.h"
+
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/TCPServerDispatcher.h>
+#include <Poco/ThreadPool.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace anchang {
+
+class RequestPipeline;
+
+class HttpServer {
+public:
+    struct Options {
+        std::string host = "127.0.0.1";
+        int port = 8080; ///< 0 picks a free port
+        int threads = 32;
+        int maxQueued = 4096;
+        std::chrono::seconds requestTimeout{10};
+        std::chrono::seconds idleTimeout{75};
+        std::size_t maxIdle = 50000;
+        /// How long a worker waits for the next request on its connection before parking it.
+        std::chrono::microseconds grace{200};
+    };
+
+    HttpServer(RequestPipeline& pipeline, Options options);
+    ~HttpServer();
+
+    /// Binds (throws when the port is taken) and starts accepting.
+    void start();
+    /// Drains as described above; returns false when requests were still running at the end.
+    bool stop(std::chrono::milliseconds drainTimeout);
+
+    int port() const { return port_; }
+    nlohmann::json stats() const;
+
+    /// Serves requests on one connection; called by the worker pool.
+    void serve(Poco::Net::StreamSocket& socket);
+
+private:
+    RequestPipeline& pipeline_;
+    Options options_;
+    Poco::Net::HTTPServerParams::Ptr params_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    Poco::AutoPtr<Poco::Net::TCPServerDispatcher> dispatcher_;
+    std::unique_ptr<ConnectionReactor> reactor_;
+    std::atomic<bool> stopping_{false};
+    int port_ = 0;
+};
+
+} // namespace anchang

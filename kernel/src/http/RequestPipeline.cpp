@@ -1,0 +1,173 @@
+#include "http/RequestPipeline.h"
+
+#include "anchang/sdk/Error.hpp"
+#include "auth/AccessPolicy.h"
+#include "auth/TokenService.h"
+#include "auth/UserDirectory.h"
+#include "bus/BusProtocol.h"
+#include "http/ErrorCatalog.h"
+#include "http/HttpExchange.h"
+#include "http/Router.h"
+#include "http/StaticFiles.h"
+#include "project/ProjectDirectory.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/String.h>
+
+#include <chrono>
+#include <regex>
+
+namespace anchang {
+
+namespace {
+
+std::string requestIdOf(const Poco::Net::HTTPServerRequest& request) {
+    // Keep a caller's id so a trace can follow one request through a proxy, but only when it is
+    // a short, plain token: it ends up in logs and headers.
+    const std::string& given = request.get("X-Request-Id", "");
+    if (!given.empty() && given.size() <= 64 &&
+        std::all_of(given.begin(), given.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }))
+        return given;
+    return BusProtocol::newId();
+}
+
+bool writes(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+} // namespace
+
+RequestPipeline::RequestPipeline(Parts parts, Options options) : parts_(std::move(parts)), options_(options) {}
+
+void RequestPipeline::readBody(HttpExchange& exchange) {
+    auto& request = exchange.request();
+    const bool chunked = request.getChunkedTransferEncoding();
+    const std::streamsize declared = request.getContentLength();
+    if (!chunked && declared <= 0) return;
+    if (!chunked && static_cast<std::size_t>(declared) > options_.maxBodyBytes) {
+        exchange.response().setKeepAlive(false); // the unread body would be parsed as the next request
+        throw sdk::Error(413, "http.body_too_large",
+                         "the body may have at most " + std::to_string(options_.maxBodyBytes) + " bytes");
+    }
+    std::istream& in = request.stream();
+    std::string& body = exchange.body;
+    char buffer[8192];
+    while (in) {
+        in.read(buffer, sizeof buffer);
+        body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (body.size() > options_.maxBodyBytes) {
+            exchange.response().setKeepAlive(false);
+            throw sdk::Error(413, "http.body_too_large",
+                             "the body may have at most " + std::to_string(options_.maxBodyBytes) + " bytes");
+        }
+    }
+}
+
+void RequestPipeline::authenticate(HttpExchange& exchange, bool required) {
+    const std::string& header = exchange.request().get("Authorization", "");
+    if (header.empty()) {
+        if (required) throw sdk::Error(401, "auth.token_missing", "this route needs a bearer token");
+        return;
+    }
+    if (header.size() < 8 || Poco::icompare(header.substr(0, 7), "Bearer ") != 0) {
+        if (required) throw sdk::Error(401, "auth.token_invalid", "use Authorization: Bearer <token>");
+        return;
+    }
+    TokenService::Refusal refusal{};
+    auto claims = parts_.tokens.verify(header.substr(7), refusal);
+    if (!claims) {
+        if (!required) return;
+        switch (refusal) {
+        case TokenService::Refusal::Expired: throw sdk::Error(401, "auth.token_expired", "the token has expired");
+        case TokenService::Refusal::Revoked: throw sdk::Error(401, "auth.token_revoked", "the token was logged out");
+        default: throw sdk::Error(401, "auth.token_invalid", "the token is not valid");
+        }
+    }
+    auto principal = parts_.users.principal(claims->userId);
+    if (!principal) {
+        if (required) throw sdk::Error(401, "auth.token_invalid", "the token's user no longer exists or is disabled");
+        return;
+    }
+    principal->tokenId = claims->tokenId;
+    principal->expiresAt = claims->expiresAt;
+    exchange.principal = std::move(principal);
+}
+
+void RequestPipeline::route(HttpExchange& exchange) {
+    Router::Match match = parts_.router.match(exchange.method(), exchange.path());
+    if (!match.route) {
+        if (!match.allowed.empty()) {
+            exchange.response().set("Allow", Poco::cat(std::string(", "), match.allowed.begin(), match.allowed.end()));
+            throw sdk::Error(405, "http.method_not_allowed", exchange.method() + " is not allowed on " + exchange.path());
+        }
+        throw sdk::Error::notFound("http.not_found", "no route for " + exchange.method() + " " + exchange.path());
+    }
+    const Router::Route& route = *match.route;
+    exchange.params = std::move(match.params);
+    authenticate(exchange, route.permission != "public");
+
+    if (route.pattern.hasParam("project")) {
+        const std::int64_t project = exchange.idParam("project", "project.not_found");
+        if (!parts_.projects.exists(project))
+            throw sdk::Error::notFound("project.not_found", "no such project: " + std::to_string(project));
+        if (exchange.principal && !exchange.principal->memberOf(project) && route.permission != "public")
+            throw sdk::Error::forbidden("auth.not_member", "you are not a member of project " + std::to_string(project));
+        exchange.project = project;
+    }
+    if (route.permission != "public" && !parts_.policy.allows(*exchange.principal, route.permission, exchange.project))
+        throw sdk::Error::forbidden("auth.forbidden", "this needs the permission " + route.permission);
+    if (writes(exchange.method())) {
+        if (auto reason = parts_.readOnly(route.owner)) throw sdk::Error::forbidden("licence.expired", *reason);
+    }
+    route.handler(exchange);
+    if (!exchange.sent()) throw sdk::Error(500, "internal", route.owner + " did not answer " + route.pattern.text());
+}
+
+void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto started = std::chrono::steady_clock::now();
+    HttpExchange exchange(request, response, requestIdOf(request));
+    auto& log = Poco::Logger::get("http");
+    try {
+        // Read the body before any answer, even a refusal: an unread body would be parsed as the
+        // next request on a kept-alive connection.
+        readBody(exchange);
+        if (exchange.path().starts_with("/api/")) {
+            route(exchange);
+        } else if ((exchange.method() == "GET" || exchange.method() == "HEAD") && parts_.files.serve(exchange)) {
+        } else {
+            throw sdk::Error::notFound("http.not_found", "nothing at " + exchange.path());
+        }
+    } catch (const sdk::Error& e) {
+        if (e.status() >= 500) {
+            log.error("%s %s [%s] %s: %s", exchange.method(), exchange.path(), exchange.requestId(), e.code(), std::string(e.what()));
+            exchange.sendError(e.status(), e.status() == 503 ? e.code() : "internal",
+                               e.status() == 503 ? ErrorCatalog::text(e.code(), exchange.lang(), e.what())
+                                                 : ErrorCatalog::text("internal", exchange.lang(), "internal error"));
+        } else {
+            if (e.status() == 401) response.set("WWW-Authenticate", "Bearer");
+            exchange.sendError(e.status(), e.code(), ErrorCatalog::text(e.code(), exchange.lang(), e.what()));
+        }
+    } catch (const Poco::Net::MessageException& e) {
+        response.setKeepAlive(false);
+        exchange.sendError(400, "http.bad_request", ErrorCatalog::text("http.bad_request", exchange.lang(), e.displayText()));
+    } catch (const std::exception& e) {
+        log.error("%s %s [%s] unhandled: %s", exchange.method(), exchange.path(), exchange.requestId(), std::string(e.what()));
+        exchange.sendError(500, "internal", ErrorCatalog::text("internal", exchange.lang(), "internal error"));
+    }
+    if (options_.accessLog) {
+        static Poco::Logger& access = Poco::Logger::get("http.access");
+        if (access.information()) {
+            const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+            Poco::Message message("http.access", "request", Poco::Message::PRIO_INFORMATION);
+            message.set("method", exchange.method());
+            message.set("path", exchange.path());
+            message.set("status", std::to_string(exchange.status()));
+            message.set("us", std::to_string(micros));
+            message.set("request_id", exchange.requestId());
+            if (exchange.principal) message.set("user", exchange.principal->username);
+            access.log(message);
+        }
+    }
+}
+
+} // namespace anchang

@@ -1,0 +1,60 @@
+#pragma once
+/// anchang::RequestPipeline — what happens to every HTTP request, in one place.
+///
+/// Request id, body limit, routing (404/405 as JSON), authentication, project membership,
+/// permission, the expired-licence read-only rule, the handler, error conversion and the
+/// access log. Errors never carry stack traces or SQL to the client: a 5xx says "internal
+/// error" with the request id, and the log holds the rest.
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace anchang {
+
+class AccessPolicy;
+class HttpExchange;
+class ProjectDirectory;
+class Router;
+class StaticFiles;
+class TokenService;
+class UserDirectory;
+
+class RequestPipeline {
+public:
+    struct Options {
+        std::size_t maxBodyBytes = 1 << 20;
+        bool accessLog = true;
+    };
+    struct Parts {
+        Router& router;
+        TokenService& tokens;
+        UserDirectory& users;
+        AccessPolicy& policy;
+        ProjectDirectory& projects;
+        const StaticFiles& files;
+        /// Why writes to a route owner are refused (an expired licence), or nullopt.
+        std::function<std::optional<std::string>(const std::string& owner)> readOnly;
+    };
+
+    RequestPipeline(Parts parts, Options options);
+
+    void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+
+    /// The largest body accepted; larger ones get 413 and the connection is closed.
+    std::size_t maxBodyBytes() const { return options_.maxBodyBytes; }
+
+private:
+    void route(HttpExchange& exchange);
+    void authenticate(HttpExchange& exchange, bool required);
+    void readBody(HttpExchange& exchange);
+
+    Parts parts_;
+    Options options_;
+};
+
+} // namespace anchang

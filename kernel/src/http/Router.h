@@ -1,0 +1,54 @@
+#pragma once
+/// anchang::Router — every HTTP route of the kernel and its plugins, with its permission.
+///
+/// Routes are added while the kernel starts (kernel routes first, then each plugin's after its
+/// start succeeded); request threads only read. A route whose method and shape another route
+/// already holds is refused, so a plugin cannot shadow a kernel route.
+
+#include "http/RoutePattern.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+namespace anchang {
+
+class HttpExchange;
+
+class Router {
+public:
+    using Handler = std::function<void(HttpExchange&)>;
+
+    struct Route {
+        std::string method;
+        RoutePattern pattern;
+        /// "public", "authenticated", or a permission name.
+        std::string permission;
+        /// "kernel" or the plugin id.
+        std::string owner;
+        Handler handler;
+    };
+
+    struct Match {
+        std::shared_ptr<const Route> route;
+        std::map<std::string, std::string> params;
+        /// Methods allowed on the path when the method did not match (for 405).
+        std::vector<std::string> allowed;
+    };
+
+    /// Throws std::invalid_argument when the route conflicts with one already added.
+    void add(Route route);
+    Match match(const std::string& method, const std::string& path) const;
+    /// For the admin API: method, path, permission, owner of every route.
+    std::vector<std::shared_ptr<const Route>> routes() const;
+
+private:
+    mutable std::shared_mutex mutex_;
+    std::vector<std::shared_ptr<const Route>> routes_;
+};
+
+} // namespace anchang

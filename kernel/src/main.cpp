@@ -1,0 +1,5 @@
+#include "app/Anchangd.h"
+
+#include <iostream>
+
+POCO_SERVER_MAIN(anchang::Anchangd)

@@ -1,0 +1,258 @@
+#include "plugin/PluginContext.h"
+
+#include "anchang/sdk/Error.hpp"
+#include "audit/AuditLog.h"
+#include "bus/Bus.h"
+#include "http/HttpExchange.h"
+#include "store/Store.h"
+
+#include <Poco/Logger.h>
+
+namespace anchang {
+
+namespace {
+
+int statusOf(const sdk::Error& e) {
+    switch (e.status()) {
+    case 400: return ANCHANG_E_INVALID;
+    case 404: return ANCHANG_E_NOT_FOUND;
+    case 403: return ANCHANG_E_DENIED;
+    case 409: return ANCHANG_E_CONFLICT;
+    case 503: return ANCHANG_E_UNAVAILABLE;
+    default: return ANCHANG_E_STORE;
+    }
+}
+
+void sinkJson(anchang_sink_fn sink, void* user, const nlohmann::json& value) {
+    const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    sink(user, text.data(), text.size());
+}
+
+void sinkError(anchang_sink_fn sink, void* user, const std::string& code, const std::string& message) {
+    if (sink) sinkJson(sink, user, {{"code", code}, {"message", message}});
+}
+
+nlohmann::json selectedHeaders(Poco::Net::HTTPServerRequest& request) {
+    // Only what plugins have a use for; cookies and the Authorization header stay in the kernel.
+    nlohmann::json headers = nlohmann::json::object();
+    for (const char* name : {"Idempotency-Key", "User-Agent", "Content-Type", "If-Match"}) {
+        if (request.has(name)) {
+            std::string lower(name);
+            for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            headers[lower] = request.get(name);
+        }
+    }
+    headers["x-client-address"] = request.clientAddress().host().toString();
+    return headers;
+}
+
+} // namespace
+
+PluginContext::PluginContext(const PluginManifest& manifest, KernelServices services, nlohmann::json config)
+    : manifest_(manifest), services_(services), config_(std::move(config)) {
+    table_.size = sizeof(anchang_host);
+    table_.abi_minor = ANCHANG_ABI_MINOR;
+    table_.ctx = this;
+    table_.log = &log;
+    table_.config = &PluginContext::config;
+    table_.http_route = &httpRoute;
+    table_.bus_publish = &busPublish;
+    table_.bus_subscribe = &busSubscribe;
+    table_.bus_serve = &busServe;
+    table_.bus_request = &busRequest;
+    table_.db_query = &dbQuery;
+    table_.db_transaction = &dbTransaction;
+    table_.audit_append = &auditAppend;
+    agent_ = services_.bus.agent(manifest_.id, manifest_.workers);
+}
+
+PluginContext::~PluginContext() { stop(); }
+
+int PluginContext::refuse(int status, const std::string& why) {
+    Poco::Logger::get("plugin." + manifest_.id).error(why);
+    if (refusal_.empty()) refusal_ = why;
+    return status;
+}
+
+void PluginContext::commit() {
+    for (auto& route : stagedRoutes_) services_.router.add(std::move(route));
+    stagedRoutes_.clear();
+    agent_->start();
+    phase_ = Phase::Running;
+}
+
+void PluginContext::stop() {
+    phase_ = Phase::Stopped;
+    if (agent_) agent_->stop();
+}
+
+void PluginContext::log(void* ctx, int level, const char* message) {
+    auto& logger = Poco::Logger::get("plugin." + self(ctx).manifest_.id);
+    const std::string text = message ? message : "";
+    switch (level) {
+    case ANCHANG_LOG_DEBUG: logger.debug(text); break;
+    case ANCHANG_LOG_WARNING: logger.warning(text); break;
+    case ANCHANG_LOG_ERROR: logger.error(text); break;
+    default: logger.information(text);
+    }
+}
+
+int PluginContext::config(void* ctx, anchang_sink_fn sink, void* user) {
+    sinkJson(sink, user, self(ctx).config_);
+    return ANCHANG_OK;
+}
+
+int PluginContext::httpRoute(void* ctx, const char* method, const char* pattern, const char* permission,
+                             anchang_route_fn fn, void* user) {
+    auto& me = self(ctx);
+    if (!method || !pattern || !permission || !fn) return me.refuse(ANCHANG_E_INVALID, "http_route: missing argument");
+    if (me.phase_ != Phase::Starting) return me.refuse(ANCHANG_E_STATE, "routes can only be added during start");
+    if (!me.manifest_.declaresRoute(method, pattern, permission))
+        return me.refuse(ANCHANG_E_DENIED, std::string("route ") + method + " " + pattern + " (" + permission +
+                                               ") is not declared in plugin.json");
+    const std::string owner = me.manifest_.id;
+    Router::Handler handler = [fn, user, owner](HttpExchange& exchange) {
+        nlohmann::json params(exchange.params);
+        nlohmann::json query(exchange.query);
+        const std::string paramsText = params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string queryText = query.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string principalText = exchange.principal ? exchange.principal->toJson(exchange.project).dump() : "null";
+        const std::string headersText = selectedHeaders(exchange.request()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        anchang_http_request request{};
+        request.size = sizeof request;
+        request.method = exchange.method().c_str();
+        request.path = exchange.path().c_str();
+        request.params_json = paramsText.c_str();
+        request.query_json = queryText.c_str();
+        request.body = exchange.body.data();
+        request.body_size = exchange.body.size();
+        request.principal_json = principalText.c_str();
+        request.request_id = exchange.requestId().c_str();
+        request.lang = exchange.lang().c_str();
+        request.headers_json = headersText.c_str();
+        auto respond = [](void* respondCtx, int status, const char* contentType, const char* body, std::size_t size) {
+            auto* target = static_cast<HttpExchange*>(respondCtx);
+            if (status < 200 || status > 599) status = 500;
+            target->send(status, contentType ? contentType : "application/octet-stream", std::string(body ? body : "", size));
+        };
+        int rc = ANCHANG_E_INTERNAL;
+        try {
+            rc = fn(user, &request, respond, &exchange);
+        } catch (...) {
+            rc = ANCHANG_E_INTERNAL;
+        }
+        if (rc != ANCHANG_OK && !exchange.sent())
+            throw sdk::Error(500, "internal", "plugin " + owner + " failed on " + exchange.method() + " " + exchange.path());
+    };
+    me.stagedRoutes_.push_back({method, RoutePattern(pattern), permission, owner, std::move(handler)});
+    return ANCHANG_OK;
+}
+
+int PluginContext::busPublish(void* ctx, const char* topic, int64_t project, const char* body) {
+    auto& me = self(ctx);
+    if (!topic || !body) return ANCHANG_E_INVALID;
+    if (!me.manifest_.declaresPublish(topic))
+        return me.refuse(ANCHANG_E_DENIED, std::string("topic ") + topic + " is not declared in plugin.json");
+    if (!nlohmann::json::accept(body)) return me.refuse(ANCHANG_E_INVALID, std::string("event ") + topic + ": body is not JSON");
+    return me.services_.bus.client().publish(topic, me.manifest_.id, project, body) ? ANCHANG_OK : ANCHANG_E_UNAVAILABLE;
+}
+
+int PluginContext::busSubscribe(void* ctx, const char* prefix, anchang_event_fn fn, void* user) {
+    auto& me = self(ctx);
+    if (!prefix || !fn) return me.refuse(ANCHANG_E_INVALID, "bus_subscribe: missing argument");
+    if (me.phase_ != Phase::Starting) return me.refuse(ANCHANG_E_STATE, "subscriptions can only be made during start");
+    if (!me.manifest_.declaresSubscription(prefix))
+        return me.refuse(ANCHANG_E_DENIED, std::string("subscription ") + prefix + " is not declared in plugin.json");
+    me.agent_->subscribe(prefix, fn, user);
+    return ANCHANG_OK;
+}
+
+int PluginContext::busServe(void* ctx, const char* service, anchang_service_fn fn, void* user) {
+    auto& me = self(ctx);
+    if (!service || !fn) return me.refuse(ANCHANG_E_INVALID, "bus_serve: missing argument");
+    if (me.phase_ != Phase::Starting) return me.refuse(ANCHANG_E_STATE, "services can only be offered during start");
+    if (!me.manifest_.declaresService(service))
+        return me.refuse(ANCHANG_E_DENIED, std::string("service ") + service + " is not declared in plugin.json");
+    me.agent_->serve(service, fn, user);
+    return ANCHANG_OK;
+}
+
+int PluginContext::busRequest(void* ctx, const char* service, int64_t project, const char* body, int timeoutMs,
+                              anchang_sink_fn sink, void* user) {
+    auto& me = self(ctx);
+    if (!service || !body || !sink) return ANCHANG_E_INVALID;
+    if (!nlohmann::json::accept(body)) {
+        sinkError(sink, user, "bus.invalid_body", "the request body is not JSON");
+        return ANCHANG_E_INVALID;
+    }
+    auto reply = me.services_.bus.client().request(service, me.manifest_.id, project, body,
+                                                   std::chrono::milliseconds(std::clamp(timeoutMs, 1, 60000)));
+    sink(user, reply.body.data(), reply.body.size());
+    return reply.status;
+}
+
+int PluginContext::dbQuery(void* ctx, const char* sql, const char* params, anchang_sink_fn sink, void* user) {
+    auto& me = self(ctx);
+    if (!sql || !sink) return ANCHANG_E_INVALID;
+    nlohmann::json parsed = nlohmann::json::parse(params ? params : "[]", nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_array()) {
+        sinkError(sink, user, "store.invalid", "parameters must be a JSON array");
+        return ANCHANG_E_INVALID;
+    }
+    try {
+        QueryResult result = me.services_.store.query(sql, parsed);
+        sinkJson(sink, user, {{"rows", std::move(result.rows)}, {"changes", result.changes}, {"last_id", result.lastId}});
+        return ANCHANG_OK;
+    } catch (const sdk::Error& e) {
+        sinkError(sink, user, e.code(), e.what());
+        return statusOf(e);
+    } catch (const std::exception& e) {
+        sinkError(sink, user, "store.failed", e.what());
+        return ANCHANG_E_STORE;
+    }
+}
+
+int PluginContext::dbTransaction(void* ctx, anchang_tx_fn fn, void* user) {
+    auto& me = self(ctx);
+    if (!fn) return ANCHANG_E_INVALID;
+    struct Rollback {
+        int status;
+    };
+    try {
+        me.services_.store.transaction([&] {
+            int rc = fn(user);
+            if (rc != ANCHANG_OK) throw Rollback{rc};
+        });
+        return ANCHANG_OK;
+    } catch (const Rollback& r) {
+        return r.status;
+    } catch (const sdk::Error& e) {
+        return statusOf(e);
+    } catch (...) {
+        return ANCHANG_E_INTERNAL;
+    }
+}
+
+int PluginContext::auditAppend(void* ctx, const char* entry) {
+    auto& me = self(ctx);
+    nlohmann::json parsed = nlohmann::json::parse(entry ? entry : "", nullptr, false);
+    if (!parsed.is_object() || !parsed.contains("action") || !parsed["action"].is_string()) return ANCHANG_E_INVALID;
+    AuditLog::Entry record;
+    record.actorId = parsed.value("actor_id", std::int64_t{0});
+    record.actorName = parsed.value("actor_name", std::string{});
+    record.projectId = parsed.value("project_id", std::int64_t{0});
+    record.action = parsed["action"];
+    record.target = parsed.value("target", std::string{});
+    record.detail = parsed.value("detail", nlohmann::json::object());
+    record.detail["plugin"] = me.manifest_.id;
+    try {
+        me.services_.audit.append(record);
+        return ANCHANG_OK;
+    } catch (const sdk::Error& e) {
+        return statusOf(e);
+    } catch (...) {
+        return ANCHANG_E_INTERNAL;
+    }
+}
+
+} // namespace anchang

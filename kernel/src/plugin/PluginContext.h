@@ -1,0 +1,69 @@
+#pragma once
+/// anchang::PluginContext — one plugin's side of the C boundary.
+///
+/// Owns the `anchang_host` table handed to the plugin and implements each entry against the
+/// kernel, checking every call against the plugin's manifest: a route, topic or service the
+/// manifest did not declare is refused. Registrations made during start are staged and only
+/// become live when start succeeds, so a plugin that fails halfway leaves nothing behind.
+
+#include "anchang/abi.h"
+#include "http/Router.h"
+#include "plugin/KernelServices.h"
+#include "plugin/PluginManifest.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace anchang {
+
+class PluginBusAgent;
+
+class PluginContext {
+public:
+    PluginContext(const PluginManifest& manifest, KernelServices services, nlohmann::json config);
+    ~PluginContext();
+
+    const anchang_host* host() const { return &table_; }
+
+    /// Makes the staged routes live and starts the bus agent. Throws on a route conflict.
+    void commit();
+    /// Stops bus delivery; routes stay but the kernel no longer serves this plugin's traffic.
+    void stop();
+
+    /// The first registration the kernel refused during start, to explain a failed start.
+    const std::string& refusal() const { return refusal_; }
+
+private:
+    enum class Phase { Starting, Running, Stopped };
+
+    static PluginContext& self(void* ctx) { return *static_cast<PluginContext*>(ctx); }
+    int refuse(int status, const std::string& why);
+
+    static void log(void* ctx, int level, const char* message);
+    static int config(void* ctx, anchang_sink_fn sink, void* user);
+    static int httpRoute(void* ctx, const char* method, const char* pattern, const char* permission, anchang_route_fn fn,
+                         void* user);
+    static int busPublish(void* ctx, const char* topic, int64_t project, const char* body);
+    static int busSubscribe(void* ctx, const char* prefix, anchang_event_fn fn, void* user);
+    static int busServe(void* ctx, const char* service, anchang_service_fn fn, void* user);
+    static int busRequest(void* ctx, const char* service, int64_t project, const char* body, int timeoutMs,
+                          anchang_sink_fn sink, void* user);
+    static int dbQuery(void* ctx, const char* sql, const char* params, anchang_sink_fn sink, void* user);
+    static int dbTransaction(void* ctx, anchang_tx_fn fn, void* user);
+    static int auditAppend(void* ctx, const char* entry);
+
+    const PluginManifest& manifest_;
+    KernelServices services_;
+    nlohmann::json config_;
+    anchang_host table_{};
+    std::atomic<Phase> phase_{Phase::Starting};
+    std::vector<Router::Route> stagedRoutes_;
+    std::unique_ptr<PluginBusAgent> agent_;
+    std::string refusal_;
+};
+
+} // namespace anchang

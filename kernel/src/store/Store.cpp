@@ -1,0 +1,275 @@
+#include "store/Store.h"
+
+#include "anchang/sdk/Error.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace anchang {
+
+namespace {
+
+/// The transaction this thread is in, if any. One store per thread-transaction is enough: the
+/// kernel has one store.
+struct ThreadTransaction {
+    Store* store = nullptr;
+    sqlite3* db = nullptr;
+    int depth = 0;
+};
+thread_local ThreadTransaction currentTransaction;
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view context) {
+    std::string message = std::string(context) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CONSTRAINT) throw sdk::Error::conflict("store.conflict", message);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) throw sdk::Error(503, "store.busy", message);
+    throw sdk::Error(500, "store.failed", message);
+}
+
+void bind(sqlite3* db, sqlite3_stmt* stmt, int index, const nlohmann::json& value) {
+    int rc = SQLITE_OK;
+    switch (value.type()) {
+    case nlohmann::json::value_t::null: rc = sqlite3_bind_null(stmt, index); break;
+    case nlohmann::json::value_t::boolean: rc = sqlite3_bind_int(stmt, index, value.get<bool>() ? 1 : 0); break;
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned: rc = sqlite3_bind_int64(stmt, index, value.get<std::int64_t>()); break;
+    case nlohmann::json::value_t::number_float: rc = sqlite3_bind_double(stmt, index, value.get<double>()); break;
+    case nlohmann::json::value_t::string: {
+        const auto& text = value.get_ref<const std::string&>();
+        rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        break;
+    }
+    default: {
+        // Objects and arrays are stored as their JSON text, the portable way to keep a document.
+        const std::string text = value.dump();
+        rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    }
+    }
+    if (rc != SQLITE_OK) fail(db, rc, "bind parameter " + std::to_string(index));
+}
+
+nlohmann::json column(sqlite3_stmt* stmt, int i) {
+    switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER: return sqlite3_column_int64(stmt, i);
+    case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
+    case SQLITE_TEXT:
+        return std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+    case SQLITE_BLOB: {
+        const auto* bytes = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, i));
+        return nlohmann::json::binary_t(std::vector<std::uint8_t>(bytes, bytes + sqlite3_column_bytes(stmt, i)));
+    }
+    default: return nullptr;
+    }
+}
+
+struct StatementGuard {
+    sqlite3_stmt* stmt = nullptr;
+    ~StatementGuard() { sqlite3_finalize(stmt); }
+};
+
+} // namespace
+
+Store::Store(Options options) : options_(std::move(options)) {
+    std::filesystem::path file(options_.path);
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    // Opening the first connection up front turns a bad path or a corrupt file into a start-up
+    // error rather than a failure of the first request.
+    release(acquire());
+}
+
+Store::~Store() {
+    std::lock_guard lock(poolMutex_);
+    for (sqlite3* db : all_) sqlite3_close_v2(db);
+}
+
+sqlite3* Store::open() {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(options_.path.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        sqlite3_close_v2(db);
+        throw sdk::Error(500, "store.failed", "cannot open " + options_.path + ": " + message);
+    }
+    sqlite3_busy_timeout(db, options_.busyTimeoutMs);
+    sqlite3_extended_result_codes(db, 1);
+    const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=" +
+                                options_.synchronous + ";";
+    char* error = nullptr;
+    rc = sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        std::string message = error ? error : "unknown";
+        sqlite3_free(error);
+        sqlite3_close_v2(db);
+        throw sdk::Error(500, "store.failed", "cannot configure " + options_.path + ": " + message);
+    }
+    return db;
+}
+
+sqlite3* Store::acquire() {
+    {
+        std::lock_guard lock(poolMutex_);
+        if (!idle_.empty()) {
+            sqlite3* db = idle_.back();
+            idle_.pop_back();
+            return db;
+        }
+    }
+    sqlite3* db = open();
+    std::lock_guard lock(poolMutex_);
+    all_.push_back(db);
+    return db;
+}
+
+void Store::release(sqlite3* db) {
+    std::lock_guard lock(poolMutex_);
+    idle_.push_back(db);
+}
+
+bool Store::inTransaction() const {
+    return currentTransaction.store == this && currentTransaction.depth > 0;
+}
+
+QueryResult Store::query(std::string_view sql, const nlohmann::json& params) {
+    if (!params.is_array()) throw sdk::Error::invalid("store.invalid", "parameters must be a JSON array");
+    if (inTransaction()) return run(currentTransaction.db, sql, params, true);
+    sqlite3* db = acquire();
+    try {
+        QueryResult result = run(db, sql, params, false);
+        release(db);
+        return result;
+    } catch (...) {
+        release(db);
+        throw;
+    }
+}
+
+QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool holdsWriteLock) {
+    StatementGuard guard;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &guard.stmt, &tail);
+    if (rc != SQLITE_OK) {
+        std::string message = std::string("prepare: ") + sqlite3_errmsg(db);
+        throw sdk::Error::invalid("store.invalid", message);
+    }
+    if (!guard.stmt) throw sdk::Error::invalid("store.invalid", "empty statement");
+    for (const char* p = tail; p && p < sql.data() + sql.size(); ++p)
+        if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';')
+            throw sdk::Error::invalid("store.invalid", "one statement per call");
+    const int expected = sqlite3_bind_parameter_count(guard.stmt);
+    if (expected != static_cast<int>(params.size()))
+        throw sdk::Error::invalid("store.invalid", "statement takes " + std::to_string(expected) + " parameters, got " +
+                                                       std::to_string(params.size()));
+    for (int i = 0; i < expected; ++i) bind(db, guard.stmt, i + 1, params[static_cast<std::size_t>(i)]);
+
+    std::unique_lock<std::recursive_mutex> writeLock;
+    if (!holdsWriteLock && !sqlite3_stmt_readonly(guard.stmt)) writeLock = std::unique_lock(writeMutex_);
+
+    QueryResult result;
+    const int columns = sqlite3_column_count(guard.stmt);
+    while ((rc = sqlite3_step(guard.stmt)) == SQLITE_ROW) {
+        nlohmann::json row = nlohmann::json::object();
+        for (int i = 0; i < columns; ++i) row[sqlite3_column_name(guard.stmt, i)] = column(guard.stmt, i);
+        result.rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) fail(db, rc, "step");
+    result.changes = sqlite3_changes64(db);
+    result.lastId = sqlite3_last_insert_rowid(db);
+    return result;
+}
+
+void Store::transaction(const std::function<void()>& body) {
+    if (inTransaction()) {
+        ++currentTransaction.depth;
+        try {
+            body();
+        } catch (...) {
+            --currentTransaction.depth;
+            throw;
+        }
+        --currentTransaction.depth;
+        return;
+    }
+    if (currentTransaction.depth > 0)
+        throw sdk::Error(500, "store.failed", "a thread cannot hold transactions on two stores");
+
+    std::lock_guard writeLock(writeMutex_);
+    sqlite3* db = acquire();
+    auto exec = [&](const char* statement) { return sqlite3_exec(db, statement, nullptr, nullptr, nullptr); };
+    int rc = exec("BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK) {
+        std::string message = sqlite3_errmsg(db);
+        release(db);
+        throw sdk::Error(503, "store.busy", "begin: " + message);
+    }
+    currentTransaction = {this, db, 1};
+    try {
+        body();
+    } catch (...) {
+        currentTransaction = {};
+        exec("ROLLBACK");
+        release(db);
+        throw;
+    }
+    currentTransaction = {};
+    rc = exec("COMMIT");
+    if (rc != SQLITE_OK) {
+        std::string message = sqlite3_errmsg(db);
+        exec("ROLLBACK");
+        release(db);
+        throw sdk::Error(500, "store.failed", "commit: " + message);
+    }
+    release(db);
+}
+
+void Store::executeScript(std::string_view sql) {
+    if (!inTransaction()) throw sdk::Error(500, "store.failed", "executeScript needs a transaction");
+    char* error = nullptr;
+    const std::string text(sql);
+    int rc = sqlite3_exec(currentTransaction.db, text.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        std::string message = error ? error : sqlite3_errstr(rc);
+        sqlite3_free(error);
+        throw sdk::Error(500, "store.failed", message);
+    }
+}
+
+void Store::backup(const std::string& destination) {
+    std::filesystem::path target(destination);
+    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+    const std::string partial = destination + ".partial";
+    std::filesystem::remove(partial);
+    sqlite3* out = nullptr;
+    int rc = sqlite3_open(partial.c_str(), &out);
+    if (rc != SQLITE_OK) {
+        std::string message = out ? sqlite3_errmsg(out) : sqlite3_errstr(rc);
+        sqlite3_close(out);
+        throw sdk::Error(500, "store.failed", "backup: cannot create " + partial + ": " + message);
+    }
+    sqlite3* source = acquire();
+    sqlite3_backup* step = sqlite3_backup_init(out, "main", source, "main");
+    if (!step) {
+        std::string message = sqlite3_errmsg(out);
+        release(source);
+        sqlite3_close(out);
+        throw sdk::Error(500, "store.failed", "backup: " + message);
+    }
+    // Small steps let writers in between; a write during the copy makes SQLite restart it.
+    do {
+        rc = sqlite3_backup_step(step, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(step);
+    release(source);
+    int closeRc = sqlite3_close(out);
+    if (rc != SQLITE_DONE || closeRc != SQLITE_OK) {
+        std::filesystem::remove(partial);
+        throw sdk::Error(500, "store.failed", std::string("backup: ") + sqlite3_errstr(rc));
+    }
+    // Rename last, so a crash mid-backup never leaves a truncated file under the final name.
+    std::filesystem::rename(partial, destination);
+}
+
+} // namespace anchang

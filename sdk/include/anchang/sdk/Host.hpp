@@ -1,0 +1,191 @@
+#pragma once
+/// anchang::sdk::Host — everything a plugin may ask of the kernel.
+///
+/// Wraps the C function table with std::function handlers. The Host outlives every handler it
+/// registered, so handlers may capture `this` of the plugin. Routes, subscriptions and services
+/// can only be added inside Plugin::start.
+
+#include "anchang/abi.h"
+#include "anchang/sdk/BusMessage.hpp"
+#include "anchang/sdk/BusReply.hpp"
+#include "anchang/sdk/Db.hpp"
+#include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Request.hpp"
+#include "anchang/sdk/Response.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace anchang::sdk {
+
+class Host {
+public:
+    using RouteHandler = std::function<Response(const Request&)>;
+    using EventHandler = std::function<void(const BusMessage&)>;
+    using ServiceHandler = std::function<nlohmann::json(const BusMessage&)>;
+
+    explicit Host(const anchang_host* raw) : raw_(raw), db_(raw) {}
+    Host(const Host&) = delete;
+    Host& operator=(const Host&) = delete;
+
+    /// Adds an HTTP route. `permission` is declared in plugin.json, or "public" /
+    /// "authenticated". Handlers may throw sdk::Error; anything else answers 500.
+    void route(const std::string& method, const std::string& pattern, const std::string& permission,
+               RouteHandler handler) {
+        auto& slot = routes_.emplace_back(std::make_unique<RouteSlot>(RouteSlot{std::move(handler), this}));
+        check(raw_->http_route(raw_->ctx, method.c_str(), pattern.c_str(), permission.c_str(), &onRoute, slot.get()),
+              "route " + method + " " + pattern);
+    }
+
+    /// Receives every event whose topic starts with `prefix`, in order, on the plugin's event
+    /// thread. An exception is logged and the next event is delivered.
+    void subscribe(const std::string& prefix, EventHandler handler) {
+        auto& slot = events_.emplace_back(std::make_unique<EventSlot>(EventSlot{std::move(handler), this}));
+        check(raw_->bus_subscribe(raw_->ctx, prefix.c_str(), &onEvent, slot.get()), "subscribe " + prefix);
+    }
+
+    /// Offers a service. The handler returns the reply body or throws sdk::Error.
+    void serve(const std::string& service, ServiceHandler handler) {
+        auto& slot = services_.emplace_back(std::make_unique<ServiceSlot>(ServiceSlot{std::move(handler), this}));
+        check(raw_->bus_serve(raw_->ctx, service.c_str(), &onService, slot.get()), "serve " + service);
+    }
+
+    void publish(const std::string& topic, const nlohmann::json& body, std::int64_t project = 0) const {
+        const std::string text = body.dump();
+        raw_->bus_publish(raw_->ctx, topic.c_str(), project, text.c_str());
+    }
+
+    /// Calls a service and returns its answer, success or not. Never throws for bus failures.
+    BusReply call(const std::string& service, const nlohmann::json& body, std::int64_t project = 0,
+                  std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) const {
+        std::string answer;
+        const std::string text = body.dump();
+        BusReply reply;
+        reply.status = raw_->bus_request(raw_->ctx, service.c_str(), project, text.c_str(),
+                                         static_cast<int>(timeout.count()), &append, &answer);
+        reply.body = nlohmann::json::parse(answer, nullptr, false);
+        return reply;
+    }
+
+    /// Calls a service and returns its reply body; throws the reply's error as sdk::Error.
+    nlohmann::json request(const std::string& service, const nlohmann::json& body, std::int64_t project = 0,
+                           std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) const {
+        BusReply reply = call(service, body, project, timeout);
+        if (!reply.ok()) throw reply.error();
+        return std::move(reply.body);
+    }
+
+    const Db& db() const { return db_; }
+
+    /// Appends to the audit log; inside a transaction it commits with it.
+    void audit(const nlohmann::json& entry) const {
+        const std::string text = entry.dump();
+        int status = raw_->audit_append(raw_->ctx, text.c_str());
+        if (status != ANCHANG_OK) throw Error(500, "audit.failed", "the audit log refused an entry");
+    }
+
+    nlohmann::json config() const {
+        std::string answer;
+        raw_->config(raw_->ctx, &append, &answer);
+        return nlohmann::json::parse(answer, nullptr, false);
+    }
+
+    void log(int level, const std::string& message) const { raw_->log(raw_->ctx, level, message.c_str()); }
+    void info(const std::string& message) const { log(ANCHANG_LOG_INFO, message); }
+    void warning(const std::string& message) const { log(ANCHANG_LOG_WARNING, message); }
+    void error(const std::string& message) const { log(ANCHANG_LOG_ERROR, message); }
+
+    const anchang_host* raw() const { return raw_; }
+
+private:
+    struct RouteSlot { RouteHandler handler; Host* host; };
+    struct EventSlot { EventHandler handler; Host* host; };
+    struct ServiceSlot { ServiceHandler handler; Host* host; };
+
+    static void append(void* user, const char* data, std::size_t size) {
+        static_cast<std::string*>(user)->append(data, size);
+    }
+
+    void check(int status, const std::string& what) const {
+        if (status != ANCHANG_OK) throw std::runtime_error("the kernel refused " + what + " (status " + std::to_string(status) + ")");
+    }
+
+    static nlohmann::json errorBody(const std::string& code, const std::string& message) {
+        return {{"error", {{"code", code}, {"message", message}}}};
+    }
+
+    static int onRoute(void* user, const anchang_http_request* raw, anchang_http_respond_fn respond, void* respondCtx) {
+        auto* slot = static_cast<RouteSlot*>(user);
+        Response response;
+        try {
+            Request request(*raw);
+            response = slot->handler(request);
+        } catch (const Error& e) {
+            if (e.status() >= 500) {
+                slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.code() + ": " + e.what());
+                response = Response::json(errorBody(e.code(), "internal error, request id " + std::string(raw->request_id)), e.status());
+            } else {
+                response = Response::json(errorBody(e.code(), e.what()), e.status());
+            }
+        } catch (const std::exception& e) {
+            slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.what());
+            return ANCHANG_E_INTERNAL;
+        } catch (...) {
+            return ANCHANG_E_INTERNAL;
+        }
+        respond(respondCtx, response.status, response.contentType.c_str(), response.body.data(), response.body.size());
+        return ANCHANG_OK;
+    }
+
+    static void onEvent(void* user, const anchang_bus_message* raw) {
+        auto* slot = static_cast<EventSlot*>(user);
+        try {
+            slot->handler(BusMessage(*raw));
+        } catch (const std::exception& e) {
+            slot->host->error(std::string("event ") + raw->topic + ": " + e.what());
+        } catch (...) {
+            slot->host->error(std::string("event ") + raw->topic + ": unknown exception");
+        }
+    }
+
+    static int onService(void* user, const anchang_bus_message* raw, anchang_sink_fn reply, void* replyUser) {
+        auto* slot = static_cast<ServiceSlot*>(user);
+        auto fail = [&](int status, int httpStatus, const std::string& code, const std::string& message) {
+            const std::string text = nlohmann::json{{"code", code}, {"message", message}, {"status", httpStatus}}.dump();
+            reply(replyUser, text.data(), text.size());
+            return status;
+        };
+        try {
+            const std::string text = slot->handler(BusMessage(*raw)).dump();
+            reply(replyUser, text.data(), text.size());
+            return ANCHANG_OK;
+        } catch (const Error& e) {
+            int status = e.status() == 404 ? ANCHANG_E_NOT_FOUND
+                       : e.status() == 403 ? ANCHANG_E_DENIED
+                       : e.status() == 409 ? ANCHANG_E_CONFLICT
+                       : e.status() == 503 ? ANCHANG_E_UNAVAILABLE
+                       : e.status() < 500  ? ANCHANG_E_INVALID
+                                           : ANCHANG_E_INTERNAL;
+            return fail(status, e.status(), e.code(), e.what());
+        } catch (const std::exception& e) {
+            slot->host->error(std::string("service ") + raw->topic + ": " + e.what());
+            return fail(ANCHANG_E_INTERNAL, 500, "internal", "the service failed");
+        } catch (...) {
+            return fail(ANCHANG_E_INTERNAL, 500, "internal", "the service failed");
+        }
+    }
+
+    const anchang_host* raw_;
+    Db db_;
+    std::vector<std::unique_ptr<RouteSlot>> routes_;
+    std::vector<std::unique_ptr<EventSlot>> events_;
+    std::vector<std::unique_ptr<ServiceSlot>> services_;
+};
+
+} // namespace anchang::sdk

@@ -1,0 +1,100 @@
+#pragma once
+/// anchang::sdk::Request — read-only view of an HTTP request routed to a plugin.
+///
+/// Valid only during the handler call. Parsing helpers throw sdk::Error with status 400, so a
+/// handler can write `auto body = request.json();` and let bad input answer itself.
+
+#include "anchang/abi.h"
+#include "anchang/sdk/Error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace anchang::sdk {
+
+class Request {
+public:
+    explicit Request(const anchang_http_request& raw)
+        : raw_(raw),
+          params_(nlohmann::json::parse(raw.params_json)),
+          query_(nlohmann::json::parse(raw.query_json)),
+          principal_(nlohmann::json::parse(raw.principal_json)),
+          headers_(nlohmann::json::parse(raw.headers_json)) {}
+
+    std::string_view method() const { return raw_.method; }
+    std::string_view path() const { return raw_.path; }
+    std::string_view body() const { return {raw_.body, raw_.body_size}; }
+    std::string_view requestId() const { return raw_.request_id; }
+    /// "zh-CN" unless the caller asked for English.
+    std::string_view lang() const { return raw_.lang; }
+    bool english() const { return lang() == "en"; }
+
+    /// A path parameter named in the route pattern; always present when routed.
+    std::string param(const std::string& name) const { return params_.value(name, std::string{}); }
+
+    /// A path parameter that must be a positive integer id, or 404 `code`.
+    std::int64_t idParam(const std::string& name, const std::string& code = "not_found") const {
+        const std::string text = param(name);
+        std::int64_t id = 0;
+        for (char c : text) {
+            if (c < '0' || c > '9' || id > (INT64_MAX - 9) / 10) throw Error::notFound(code, "no such " + name + ": " + text);
+            id = id * 10 + (c - '0');
+        }
+        if (id <= 0) throw Error::notFound(code, "no such " + name + ": " + text);
+        return id;
+    }
+
+    std::optional<std::string> query(const std::string& name) const {
+        auto it = query_.find(name);
+        if (it == query_.end()) return std::nullopt;
+        return it->get<std::string>();
+    }
+
+    std::optional<std::string> header(const std::string& lowerName) const {
+        auto it = headers_.find(lowerName);
+        if (it == headers_.end()) return std::nullopt;
+        return it->get<std::string>();
+    }
+
+    /// The body parsed as a JSON object, or 400 `request.malformed_json` /
+    /// `request.expected_object`.
+    nlohmann::json json() const {
+        nlohmann::json parsed = nlohmann::json::parse(body(), nullptr, false);
+        if (parsed.is_discarded()) throw Error::invalid("request.malformed_json", "the request body is not valid JSON");
+        if (!parsed.is_object()) throw Error::invalid("request.expected_object", "the request body must be a JSON object");
+        return parsed;
+    }
+
+    /// The logged-in caller; null on public routes.
+    const nlohmann::json& principal() const { return principal_; }
+    bool authenticated() const { return principal_.is_object(); }
+    std::int64_t userId() const { return authenticated() ? principal_.value("user_id", std::int64_t{0}) : 0; }
+    std::string username() const { return authenticated() ? principal_.value("username", std::string{}) : std::string{}; }
+    /// Roles that apply to this request: global roles plus roles in the routed project.
+    bool hasRole(std::string_view role) const {
+        if (!authenticated()) return false;
+        for (const auto& r : principal_.value("roles", nlohmann::json::array()))
+            if (r.get<std::string>() == role) return true;
+        return false;
+    }
+    bool hasAnyRole(std::initializer_list<std::string_view> roles) const {
+        for (auto r : roles)
+            if (hasRole(r)) return true;
+        return false;
+    }
+
+    const anchang_http_request& raw() const { return raw_; }
+
+private:
+    const anchang_http_request& raw_;
+    nlohmann::json params_;
+    nlohmann::json query_;
+    nlohmann::json principal_;
+    nlohmann::json headers_;
+};
+
+} // namespace anchang::sdk
