@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <exception>
+#include <initializer_list>
+#include <type_traits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -62,6 +64,14 @@ public:
     }
 
     /// Runs `body` in one write transaction and returns what it returns.
+    /// Parameters listed in place: db.exec(sql, {id, name}). A braced list always means "these
+    /// parameters", even with a single element (nlohmann::json would otherwise copy it).
+    using Params = std::initializer_list<nlohmann::json>;
+    Result run(const std::string& sql, Params params) const { return run(sql, array(params)); }
+    nlohmann::json query(const std::string& sql, Params params) const { return query(sql, array(params)); }
+    std::optional<nlohmann::json> one(const std::string& sql, Params params) const { return one(sql, array(params)); }
+    std::int64_t exec(const std::string& sql, Params params) const { return exec(sql, array(params)); }
+
     template <class F>
     auto transaction(F&& body) const -> decltype(body()) {
         using R = decltype(body());
@@ -88,6 +98,12 @@ public:
     }
 
 private:
+    static nlohmann::json array(Params params) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& p : params) out.push_back(p);
+        return out;
+    }
+
     static void append(void* user, const char* data, std::size_t size) {
         static_cast<std::string*>(user)->append(data, size);
     }

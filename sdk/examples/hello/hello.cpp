@@ -1,0 +1,79 @@
+// The SDK example plugin: everything a plugin does, in one short file.
+//
+//   route        POST /api/v1/hello/greetings  stores a greeting, publishes hello.greeted
+//                GET  /api/v1/hello/greetings  lists them, with the events this plugin saw
+//                GET  /api/v1/hello/echo?text= asks the "echo.say" service, which the Python
+//                                              example offers from its own process
+//   subscription hello.*                       counts every hello event, in its own table
+//   service      hello.greet                   {"name"} -> {"greeting"}
+//   migration    migrations/001_create_greetings.sql
+
+#include <anchang/sdk/Plugin.hpp>
+
+#include <chrono>
+
+using anchang::sdk::BusMessage;
+using anchang::sdk::Error;
+using anchang::sdk::Host;
+using anchang::sdk::Request;
+using anchang::sdk::Response;
+
+namespace {
+
+std::int64_t nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+class Hello : public anchang::sdk::Plugin {
+public:
+    void start(Host& host) override {
+        host_ = &host;
+        salutation_ = host.config().value("salutation", std::string("Hello"));
+
+        host.route("POST", "/api/v1/hello/greetings", "hello.greetings.write", [this](const Request& request) {
+            const auto body = request.json();
+            if (!body.contains("name") || !body["name"].is_string() || body["name"].get<std::string>().empty())
+                throw Error::invalid("hello.name_required", request.english() ? "name is required" : "需要填写名字");
+            const std::string name = body["name"];
+            const std::string greeting = greet(name);
+            const auto id = host_->db().run("INSERT INTO hello_greetings (name, greeting, created_by, created_at) VALUES (?, ?, ?, ?)",
+                                            {name, greeting, request.username(), nowMs()}).lastId;
+            host_->publish("hello.greeted", {{"id", id}, {"name", name}});
+            return Response::created({{"id", id}, {"greeting", greeting}});
+        });
+
+        host.route("GET", "/api/v1/hello/greetings", "public", [this](const Request&) {
+            return Response::json({{"greetings", host_->db().query("SELECT id, name, greeting FROM hello_greetings ORDER BY id")},
+                                   {"events", host_->db().query("SELECT topic, seen FROM hello_events ORDER BY topic")}});
+        });
+
+        host.route("GET", "/api/v1/hello/echo", "public", [this](const Request& request) {
+            // Another process offers echo.say; if it is not running, the bus says so at once.
+            return Response::json(host_->request("echo.say", {{"text", request.query("text").value_or("")}}));
+        });
+
+        host.subscribe("hello.", [this](const BusMessage& event) {
+            host_->db().exec("INSERT INTO hello_events (topic, seen) VALUES (?, 1) "
+                             "ON CONFLICT (topic) DO UPDATE SET seen = hello_events.seen + 1",
+                             {event.topic()});
+        });
+
+        host.serve("hello.greet", [this](const BusMessage& request) {
+            const auto& body = request.body();
+            if (!body.is_object() || !body.contains("name") || !body["name"].is_string())
+                throw Error::invalid("hello.name_required", "name is required");
+            return nlohmann::json{{"greeting", greet(body["name"])}};
+        });
+    }
+
+private:
+    std::string greet(const std::string& name) const { return salutation_ + ", " + name + "!"; }
+
+    Host* host_ = nullptr;
+    std::string salutation_;
+};
+
+ANCHANG_PLUGIN(Hello)
