@@ -2,7 +2,7 @@
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
 #include "store/Store.h"
-#include "TempDir.h"
+#include "support/TempDir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -7,7 +7,7 @@
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
 #include "store/Store.h"
-#include "TempDir.h"
+#include "support/TempDir.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #include "anchang/sdk/Error.hpp"
 #include "store/Migrator.h"
 #include "store/Store.h"
-#include "TempDir.h"
+#include "support/TempDir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

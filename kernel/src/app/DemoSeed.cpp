@@ -1,5 +1,6 @@
 #include "app/DemoSeed.h"
 
+#include "anchang/sdk/Error.hpp"
 #include "auth/UserDirectory.h"
 #include "project/ProjectDirectory.h"
 #include "store/Store.h"
@@ -21,18 +22,32 @@ bool DemoSeed::apply(const std::filesystem::path& file, Store& store, UserDirect
     if (seed.is_discarded() || !seed.is_object()) throw std::runtime_error("demo seed is not a JSON object: " + file.string());
 
     std::map<std::string, std::int64_t> projectIds;
-    for (const auto& project : seed.value("projects", nlohmann::json::array())) {
-        auto existing = store.query("SELECT id FROM projects WHERE code = ?", {project["code"]}).rows;
-        projectIds[project["code"]] = existing.empty() ? projects.create(project)["id"].get<std::int64_t>()
-                                                       : existing[0]["id"].get<std::int64_t>();
+    const nlohmann::json seedProjects = seed.value("projects", nlohmann::json::array());
+    for (const auto& project : seedProjects) {
+        const std::string code = project.value("code", std::string{});
+        auto existing = store.query("SELECT id FROM projects WHERE code = ?", {code}).rows;
+        if (!existing.empty()) {
+            projectIds[code] = existing[0]["id"].get<std::int64_t>();
+            continue;
+        }
+        try {
+            projectIds[code] = projects.create(project)["id"].get<std::int64_t>();
+        } catch (const sdk::Error& e) {
+            // Without a licence only one project may exist; the demo still starts with what fits.
+            if (e.code() != "licence.project_limit") throw;
+            Poco::Logger::get("kernel").warning("demo project %s skipped: %s", code, std::string(e.what()));
+        }
     }
     const std::string password = seed.value("password", std::string("demo1234"));
-    for (const auto& user : seed.value("users", nlohmann::json::array())) {
+    const nlohmann::json seedUsers = seed.value("users", nlohmann::json::array());
+    for (const auto& user : seedUsers) {
         nlohmann::json body = {{"username", user["username"]}, {"display_name", user["display_name"]},
                                {"password", password}, {"roles", nlohmann::json::array()}};
         if (user.contains("phone")) body["phone"] = user["phone"];
-        for (const auto& role : user.value("roles", nlohmann::json::array())) {
+        const nlohmann::json roles = user.value("roles", nlohmann::json::array());
+        for (const auto& role : roles) {
             const std::string project = role.value("project", std::string{});
+            if (!project.empty() && !projectIds.count(project)) continue;
             body["roles"].push_back({{"role", role["role"]}, {"project_id", project.empty() ? 0 : projectIds.at(project)}});
         }
         users.create(body);

@@ -25,6 +25,25 @@ public:
     bool hasBuffered() const { return buffered() > 0; }
 };
 
+/// Closes a connection whose client may still be sending (a refused oversized body): stop
+/// writing, then read and discard for a moment, so the client gets to read our answer instead
+/// of a reset. Bounded in time and bytes, like nginx's lingering close.
+void lingeringClose(Poco::Net::StreamSocket& socket) {
+    try {
+        socket.shutdownSend();
+        char sink[16384];
+        std::size_t drained = 0;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (drained < (4u << 20) && std::chrono::steady_clock::now() < until &&
+               socket.poll(Poco::Timespan(0, 200000), Poco::Net::Socket::SELECT_READ)) {
+            const int n = socket.receiveBytes(sink, sizeof sink);
+            if (n <= 0) break;
+            drained += static_cast<std::size_t>(n);
+        }
+    } catch (const Poco::Exception&) {
+    }
+}
+
 void sendBadRequest(Session& session) {
     Poco::Net::HTTPServerResponseImpl response(session);
     response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
@@ -45,7 +64,9 @@ HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 
 void HttpServer::start() {
     Poco::Net::ServerSocket listener;
-    listener.bind(Poco::Net::SocketAddress(options_.host, static_cast<Poco::UInt16>(options_.port)), true);
+    // SO_REUSEADDR to restart at once after a stop; never SO_REUSEPORT, which would let a second
+    // anchangd share the port silently instead of failing.
+    listener.bind(Poco::Net::SocketAddress(options_.host, static_cast<Poco::UInt16>(options_.port)), true, false);
     listener.listen(4096);
     port_ = listener.address().port();
 
@@ -53,7 +74,9 @@ void HttpServer::start() {
     params_->setTimeout(Poco::Timespan(options_.requestTimeout.count(), 0));
     params_->setKeepAlive(true);
     params_->setKeepAliveTimeout(Poco::Timespan(options_.idleTimeout.count(), 0));
-    params_->setMaxKeepAliveRequests(0);
+    // Poco's session treats 0 as "no keep-alive" despite the documentation; parking makes the
+    // per-session count meaningless anyway, since every wake-up starts a new session.
+    params_->setMaxKeepAliveRequests(1 << 30);
     params_->setMaxThreads(options_.threads);
     params_->setMaxQueued(options_.maxQueued);
     params_->setServerName("anchangd");
@@ -69,9 +92,14 @@ void HttpServer::start() {
 void HttpServer::serve(Poco::Net::StreamSocket& socket) {
     Session session(socket, params_);
     for (;;) {
+        bool refusedBody = false;
         try {
             Poco::Net::HTTPServerResponseImpl response(session);
             Poco::Net::HTTPServerRequestImpl request(response, session, params_);
+            // Poco takes any three words for a request line; a TLS hello or a port scan is not one.
+            const std::string& version = request.getVersion();
+            if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
+                throw Poco::Net::MessageException("not an HTTP/1.x request line");
             response.setDate(Poco::Timestamp());
             response.setVersion(request.getVersion());
             response.setKeepAlive(!stopping_ && request.getKeepAlive() && session.canKeepAlive());
@@ -79,6 +107,7 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
                 response.sendContinue();
             pipeline_.handle(request, response);
             session.setKeepAlive(!stopping_ && response.getKeepAlive() && session.canKeepAlive());
+            refusedBody = response.getStatus() == Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
         } catch (const Poco::Net::NoMessageException&) {
             return; // the peer closed the connection
         } catch (const Poco::Net::MessageException&) {
@@ -96,6 +125,9 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             Poco::Logger::get("http").error("connection dropped: %s", std::string(e.what()));
             return;
         }
+        // Poco writes the response out when the response object goes away, at the end of the
+        // try block, so the linger has to come after it.
+        if (refusedBody) return lingeringClose(socket);
         if (!session.getKeepAlive()) return;
         if (session.hasBuffered()) continue;
         // A client in a hurry sends its next request within microseconds; catching it here

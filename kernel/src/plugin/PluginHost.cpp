@@ -198,7 +198,8 @@ void PluginHost::startOne(Plugin& plugin) {
         return fail(plugin, "crashed with " + *crash + " during start");
     }
     if (rc != ANCHANG_OK || !plugin.context->refusal().empty()) {
-        std::string reason = !error.empty() ? error : plugin.context->refusal();
+        // The kernel's own refusal names what was refused; the plugin's message only echoes it.
+        std::string reason = !plugin.context->refusal().empty() ? plugin.context->refusal() : error;
         if (reason.empty()) reason = "start returned status " + std::to_string(rc);
         descriptor->stop(descriptor->self);
         descriptor->destroy(descriptor->self);

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""The Python example plugin against a real anchangd: it answers a service that the C++ hello
+plugin calls, counts the events hello publishes, and publishes its own."""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import zmq
+
+ARGS = None
+
+
+def call(port, method, path, body=None, token=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                     data=None if body is None else json.dumps(body).encode())
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+class PythonPluginTest(unittest.TestCase):
+    def setUp(self):
+        self.data = tempfile.mkdtemp(prefix="anchang-py-")
+        config = os.path.join(self.data, "test.properties")
+        open(config, "w").write("# from --set\n")
+        # The test is its own vendor, with the licence tool built beside anchangd.
+        tool = os.path.join(os.path.dirname(ARGS.anchangd), "anchang-licence")
+        vendor = os.path.join(self.data, "vendor")
+        subprocess.run([tool, "keygen", vendor], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([tool, "issue", "--key", os.path.join(vendor, "vendor.key"), "--customer", "python test",
+                        "--modules", "hello", "--projects", "5", "--expires", "2099-12-31",
+                        "--out", os.path.join(vendor, "licence.json")], check=True)
+        self.kernel = subprocess.Popen(
+            [ARGS.anchangd, "--config", config, "--data-dir", self.data, "--plugins-dir", ARGS.plugins, "--port", "0",
+             "--set", "bus.requestPort=0", "--set", "bus.subscribePort=0", "--set", "bus.publishPort=0",
+             "--set", f"licence.file={vendor}/licence.json", "--set", f"licence.publicKey={vendor}/vendor.pub",
+             "--set", f"demo.seed={ARGS.source}/tests/fixtures/seed.json"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        runtime = os.path.join(self.data, "run", "anchangd.json")
+        for _ in range(1500):
+            if os.path.exists(runtime):
+                break
+            time.sleep(0.02)
+        info = json.load(open(runtime))
+        self.port, self.bus = info["http_port"], info["bus"]
+        self.plugin = None
+
+    def tearDown(self):
+        if self.plugin and self.plugin.poll() is None:
+            self.plugin.terminate()
+            self.plugin.wait(10)
+        self.kernel.send_signal(signal.SIGTERM)
+        self.kernel.wait(30)
+        shutil.rmtree(self.data, ignore_errors=True)
+
+    def start_plugin(self):
+        self.plugin = subprocess.Popen(
+            ["/usr/bin/python3", os.path.join(ARGS.source, "sdk/examples/python-echo/echo_plugin.py"),
+             "--request", self.bus["request"], "--subscribe", self.bus["subscribe"], "--publish", self.bus["publish"]],
+            stdout=subprocess.DEVNULL)
+        for _ in range(200):
+            status, body = call(self.port, "GET", "/api/v1/hello/echo?text=ping")
+            if status == 200:
+                return
+            time.sleep(0.05)
+        self.fail(f"echo.say never became available: {status} {body}")
+
+    def request(self, service, body):
+        socket = zmq.Context.instance().socket(zmq.DEALER)
+        socket.setsockopt(zmq.LINGER, 0)
+        socket.connect(self.bus["request"])
+        header = {"id": "py-test-1", "type": "request", "schema": 1, "project": 0, "source": "test",
+                  "service": service, "deadline": int(time.time() * 1000) + 3000}
+        socket.send_multipart([b"ANCH/1", json.dumps(header).encode(), json.dumps(body).encode()])
+        self.assertTrue(socket.poll(3000), f"no answer from {service}")
+        frames = socket.recv_multipart()
+        socket.close()
+        return json.loads(frames[1]), json.loads(frames[2])
+
+    def test_a_cpp_plugin_calls_the_python_service(self):
+        self.assertEqual(call(self.port, "GET", "/api/v1/hello/echo?text=x")[0], 503)  # not running yet
+        self.start_plugin()
+        status, body = call(self.port, "GET", "/api/v1/hello/echo?text=" + urllib.request.quote("安畅"))
+        self.assertEqual(status, 200)
+        self.assertEqual(body["reversed"], "畅安")
+
+    def test_it_receives_events_and_publishes_its_own(self):
+        self.start_plugin()
+        listener = zmq.Context.instance().socket(zmq.SUB)
+        listener.setsockopt(zmq.LINGER, 0)
+        listener.setsockopt(zmq.SUBSCRIBE, b"echo.")
+        listener.connect(self.bus["subscribe"])
+        time.sleep(0.3)
+
+        login = call(self.port, "POST", "/api/v1/auth/login", {"username": "manager", "password": "demo1234"})[1]
+        self.assertEqual(call(self.port, "POST", "/api/v1/hello/greetings", {"name": "李娜"}, login["token"])[0], 201)
+        seen = {}
+        for _ in range(100):
+            header, seen = self.request("echo.stats", {})
+            if seen.get("events", {}).get("hello.greeted"):
+                break
+            time.sleep(0.05)
+        self.assertEqual(header["status"], 0)
+        self.assertEqual(seen["events"]["hello.greeted"], 1)
+
+        header, said = self.request("echo.say", {"text": "hi"})
+        self.assertEqual(said["reversed"], "ih")
+        self.assertTrue(listener.poll(3000), "echo.said never arrived")
+        topic, protocol, event_header, event_body = listener.recv_multipart()
+        self.assertEqual((topic, protocol), (b"echo.said", b"ANCH/1"))
+        self.assertEqual(json.loads(event_header)["source"], "echo")
+        self.assertEqual(json.loads(event_body), {"text": "hi"})
+        listener.close()
+
+        header, refused = self.request("echo.say", {"text": 5})
+        self.assertEqual(refused["code"], "echo.text_required")
+
+    def test_when_it_stops_callers_hear_so_at_once(self):
+        self.start_plugin()
+        self.plugin.terminate()
+        self.plugin.wait(10)
+        started = time.monotonic()
+        status, body = call(self.port, "GET", "/api/v1/hello/echo?text=x")
+        self.assertEqual(status, 503)
+        self.assertEqual(body["error"]["code"], "bus.no_such_service")
+        self.assertLess(time.monotonic() - started, 1.5)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--anchangd", required=True)
+    parser.add_argument("--plugins", required=True)
+    parser.add_argument("--source", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest)
