@@ -1,14 +1,12 @@
 #include "app/Anchangd.h"
 
+#include "app/BufferedLogChannel.h"
 #include "app/JsonLogFormatter.h"
 #include "app/Kernel.h"
 #include "store/Store.h"
 
-#include <Poco/AsyncChannel.h>
 #include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
 #include <Poco/Environment.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
@@ -21,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace anchang {
 
@@ -126,15 +125,12 @@ void Anchangd::configureLogging() {
         formatter = new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t");
     else
         formatter = new JsonLogFormatter;
-    Poco::AutoPtr<Poco::Channel> console(new Poco::ConsoleChannel);
-    formatting_ = new Poco::FormattingChannel(formatter, console);
-    // Request threads hand log lines to one writer thread instead of waiting on the terminal.
-    Poco::AutoPtr<Poco::Channel> async(new Poco::AsyncChannel(formatting_));
-    Poco::Logger::setChannel("", async);
+    channel_ = new BufferedLogChannel(formatter, STDERR_FILENO);
+    Poco::Logger::setChannel("", channel_);
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(config().getString("log.level", "information")));
 }
 
-void Anchangd::flushLogging() { Poco::Logger::setChannel("", formatting_); }
+void Anchangd::flushLogging() { channel_->flush(); }
 
 int Anchangd::main(const std::vector<std::string>&) {
     if (helpRequested_) {
@@ -185,11 +181,14 @@ int Anchangd::main(const std::vector<std::string>&) {
     }
     s.http.host = c.getString("http.host", "127.0.0.1");
     s.http.port = c.getInt("http.port", 8080);
-    s.http.threads = c.getInt("http.threads", 32);
+    s.http.threads = c.getInt("http.threads", 64);
     s.http.idleTimeout = std::chrono::seconds(c.getInt("http.idleTimeout", 75));
+    s.http.grace = std::chrono::microseconds(c.getInt("http.graceMicros", 50000));
     s.http.requestTimeout = std::chrono::seconds(c.getInt("http.requestTimeout", 10));
-    s.pipeline.maxBodyBytes = static_cast<std::size_t>(c.getInt("http.maxBodyBytes", 1 << 20));
-    s.pipeline.accessLog = c.getBool("http.accessLog", true);
+    s.maxBodyBytes = static_cast<std::size_t>(c.getInt("http.maxBodyBytes", 1 << 20));
+    if (c.getBool("http.accessLog", true))
+        s.accessSink = [channel = channel_](std::string&& line) mutable { channel->append(std::move(line)); };
+    s.accessJson = c.getString("log.format", "json") != "text";
     s.bus.external = c.getBool("bus.external", true);
     s.bus.host = c.getString("bus.host", "127.0.0.1");
     s.bus.requestPort = c.getInt("bus.requestPort", 8081);

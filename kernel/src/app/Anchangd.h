@@ -5,8 +5,9 @@
 /// (config/anchang.properties, or --config), ANCHANG_* environment variables, command-line
 /// options. README lists every key.
 
+#include "app/BufferedLogChannel.h"
+
 #include <Poco/AutoPtr.h>
-#include <Poco/Channel.h>
 #include <Poco/Util/ServerApplication.h>
 
 #include <map>
@@ -23,8 +24,7 @@ protected:
 
 private:
     void configureLogging();
-    /// Swaps the asynchronous log channel for the synchronous one underneath it, which writes
-    /// out everything still queued; after this, logging is synchronous until exit.
+    /// Writes out the log lines still buffered.
     void flushLogging();
     std::string findConfigFile() const;
 
@@ -32,7 +32,7 @@ private:
     std::string backupTarget_;
     std::map<std::string, std::string> overrides_;
     bool helpRequested_ = false;
-    Poco::AutoPtr<Poco::Channel> formatting_;
+    Poco::AutoPtr<BufferedLogChannel> channel_;
 };
 
 } // namespace anchang

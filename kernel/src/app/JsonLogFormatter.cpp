@@ -28,9 +28,6 @@ void JsonLogFormatter::format(const Poco::Message& message, std::string& text) {
         {"logger", message.getSource()},
         {"msg", message.getText()},
     };
-    // Poco 1.11 offers no iteration over a message's parameters; these are the ones we set.
-    for (const char* key : {"method", "path", "status", "us", "request_id", "user"})
-        if (message.has(key)) line[key] = message.get(key);
     text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -130,10 +130,11 @@ void Kernel::start() {
 
     files_ = std::make_unique<StaticFiles>(settings_.webuiDir);
     if (!files_->available()) logger().warning("no web UI at %s: only the API is served", settings_.webuiDir.string());
+    if (settings_.accessSink) accessLog_ = std::make_unique<AccessLog>(settings_.accessSink, settings_.accessJson);
     pipeline_ = std::make_unique<RequestPipeline>(
         RequestPipeline::Parts{*router_, *tokens_, *users_, *policy_, *projects_, *files_,
                                [this](const std::string& owner) { return plugins_->readOnlyReason(owner); }},
-        settings_.pipeline);
+        RequestPipeline::Options{settings_.maxBodyBytes, accessLog_.get()});
     http_ = std::make_unique<HttpServer>(*pipeline_, settings_.http);
     http_->start();
     running_ = true;

@@ -7,6 +7,7 @@
 /// down, the store closes (SQLite checkpoints the WAL when the last connection closes).
 
 #include "bus/Bus.h"
+#include "http/AccessLog.h"
 #include "http/HttpServer.h"
 #include "http/RequestPipeline.h"
 #include "licence/Licence.h"
@@ -49,7 +50,10 @@ public:
         std::set<std::string> disabledPlugins;
         std::map<std::string, nlohmann::json> pluginSettings;
         HttpServer::Options http;
-        RequestPipeline::Options pipeline;
+        std::size_t maxBodyBytes = 1 << 20;
+        /// Where access-log lines go; no access log when empty.
+        AccessLog::Sink accessSink;
+        bool accessJson = true;
         Bus::Options bus;
         std::string synchronous = "FULL";
         std::int64_t tokenTtlSeconds = 12 * 3600;
@@ -95,6 +99,7 @@ private:
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<AdminApi> adminApi_;
     std::unique_ptr<StaticFiles> files_;
+    std::unique_ptr<AccessLog> accessLog_;
     std::unique_ptr<RequestPipeline> pipeline_;
     std::unique_ptr<HttpServer> http_;
     bool running_ = false;

@@ -29,13 +29,14 @@ public:
     struct Options {
         std::string host = "127.0.0.1";
         int port = 8080; ///< 0 picks a free port
-        int threads = 32;
+        int threads = 64;
         int maxQueued = 4096;
         std::chrono::seconds requestTimeout{10};
         std::chrono::seconds idleTimeout{75};
         std::size_t maxIdle = 50000;
-        /// How long a worker waits for the next request on its connection before parking it.
-        std::chrono::microseconds grace{200};
+        /// How long a worker waits for the next request on its connection before parking it,
+        /// when no other connection is waiting for a worker.
+        std::chrono::microseconds grace{50000};
     };
 
     HttpServer(RequestPipeline& pipeline, Options options);

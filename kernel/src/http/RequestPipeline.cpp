@@ -5,6 +5,7 @@
 #include "auth/TokenService.h"
 #include "auth/UserDirectory.h"
 #include "bus/BusProtocol.h"
+#include "http/AccessLog.h"
 #include "http/ErrorCatalog.h"
 #include "http/HttpExchange.h"
 #include "http/Router.h"
@@ -12,7 +13,6 @@
 #include "project/ProjectDirectory.h"
 
 #include <Poco/Logger.h>
-#include <Poco/Message.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
 
@@ -155,18 +155,9 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
         exchange.sendError(500, "internal", ErrorCatalog::text("internal", exchange.lang(), "internal error"));
     }
     if (options_.accessLog) {
-        static Poco::Logger& access = Poco::Logger::get("http.access");
-        if (access.information()) {
-            const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-            Poco::Message message("http.access", "request", Poco::Message::PRIO_INFORMATION);
-            message.set("method", exchange.method());
-            message.set("path", exchange.path());
-            message.set("status", std::to_string(exchange.status()));
-            message.set("us", std::to_string(micros));
-            message.set("request_id", exchange.requestId());
-            if (exchange.principal) message.set("user", exchange.principal->username);
-            access.log(message);
-        }
+        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        options_.accessLog->record(exchange.method(), exchange.path(), exchange.status(), micros, exchange.requestId(),
+                                   exchange.principal ? exchange.principal->username : std::string_view{});
     }
 }
 

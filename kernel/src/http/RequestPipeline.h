@@ -16,6 +16,7 @@
 
 namespace anchang {
 
+class AccessLog;
 class AccessPolicy;
 class HttpExchange;
 class ProjectDirectory;
@@ -28,7 +29,8 @@ class RequestPipeline {
 public:
     struct Options {
         std::size_t maxBodyBytes = 1 << 20;
-        bool accessLog = true;
+        /// Where access lines go; none when null (http.accessLog=false).
+        const AccessLog* accessLog = nullptr;
     };
     struct Parts {
         Router& router;
