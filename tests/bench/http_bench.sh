@@ -7,7 +7,7 @@ build="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
-WRK_FLAGS=(-t1 -c64 -d10s --latency)
+WRK_FLAGS=(-t1 -d10s --latency)
 RUNS=${RUNS:-3}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -42,7 +42,7 @@ sleep 0.5
 
 # Prints "requests/s p50 p99" for one wrk run.
 run_wrk() {
-  wrk "${WRK_FLAGS[@]}" "http://127.0.0.1:$1/api/v1/health" | awk '
+  wrk "${WRK_FLAGS[@]}" -c"$2" "http://127.0.0.1:$1/api/v1/health" | awk '
     /Requests\/sec/ {rps=$2}
     /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
     END {print rps, p50, p99}'
@@ -50,13 +50,15 @@ run_wrk() {
 
 # Median of RUNS runs, by requests/s.
 median_of_runs() {
-  for _ in $(seq "$RUNS"); do run_wrk "$1"; done | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'
+  for _ in $(seq "$RUNS"); do run_wrk "$1" "$2"; done | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'
 }
 
-echo "wrk ${WRK_FLAGS[*]}, median of $RUNS runs: requests/s, latency p50, p99"
-nginx=$(median_of_runs "$nginx_port");    echo "nginx static 200            $nginx"
-anchang=$(median_of_runs "$anchang_port"); echo "anchangd /api/v1/health     $anchang"
+echo "wrk ${WRK_FLAGS[*]} -cN, median of $RUNS runs: requests/s, latency p50, p99"
+for connections in 64 256; do
+  nginx=$(median_of_runs "$nginx_port" "$connections");     echo "-c$connections nginx static 200            $nginx"
+  anchang=$(median_of_runs "$anchang_port" "$connections"); echo "-c$connections anchangd /api/v1/health     $anchang"
+  awk -v a="${anchang%% *}" -v n="${nginx%% *}" -v c="$connections" 'BEGIN {printf "-c%s anchangd / nginx = %.2f\n", c, a / n}'
+done
 python3 "$(dirname "$0")/idle_connections.py" 127.0.0.1 "$anchang_port" 5000 > "$work/idle.log" &
 for _ in $(seq 300); do grep -q holding "$work/idle.log" 2>/dev/null && break; sleep 0.1; done
-idle=$(median_of_runs "$anchang_port");    echo "anchangd, 5000 idle conns   $idle"
-awk -v a="${anchang%% *}" -v n="${nginx%% *}" 'BEGIN {printf "anchangd / nginx = %.2f\n", a / n}'
+idle=$(median_of_runs "$anchang_port" 64);   echo "-c64 anchangd, 5000 idle keep-alive   $idle"

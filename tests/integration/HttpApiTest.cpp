@@ -170,7 +170,7 @@ TEST_F(HttpApi, ConcurrentCreatesOfOneUsernameMakeOneUser) {
 }
 
 TEST_F(HttpApi, ThousandsOfIdleKeepAliveConnectionsDoNotBlockNewRequests) {
-    // More idle connections than worker threads (32): with a thread per connection, the next
+    // More idle connections than worker threads (64): with a thread per connection, the next
     // request would wait for a thread until the idle ones time out.
     std::vector<Poco::Net::StreamSocket> idle;
     const std::string request = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n";
