@@ -1,0 +1,65 @@
+#pragma once
+/// anchang::ScriptEngine — one Duktape heap per project, created on first use.
+///
+/// A project's scripts share its heap, compiled once per script version. Calls into one
+/// project are serialized by that project's lock (a heap is single-threaded); projects run in
+/// parallel. A heap whose engine reported a fatal error is thrown away and rebuilt on the next
+/// call.
+
+#include "script/DuktapeHeap.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace anchang {
+
+class ScriptEngine {
+public:
+    struct Script {
+        std::int64_t id = 0;
+        std::int64_t version = 0;
+        std::string source;
+    };
+
+    ScriptEngine(DuktapeHeap::Limits limits, std::vector<std::string> helperNames);
+
+    /// Runs one script version in the project's heap, compiling it first if needed. A syntax
+    /// error comes back as a failed outcome with code script.syntax.
+    DuktapeHeap::Outcome run(std::int64_t project, const Script& script, const nlohmann::json& input,
+                             const nlohmann::json& context, const DuktapeHeap::Helper& helper,
+                             std::chrono::milliseconds budget, std::optional<std::int64_t> fixedNow = std::nullopt);
+
+    /// Runs source in a fresh heap that is thrown away afterwards: dry runs leave nothing behind.
+    DuktapeHeap::Outcome runDetached(const std::string& source, const nlohmann::json& input, const nlohmann::json& context,
+                                     const DuktapeHeap::Helper& helper, std::chrono::milliseconds budget,
+                                     std::optional<std::int64_t> fixedNow);
+
+    /// Compiles in a scratch heap and returns the syntax error, or "".
+    std::string syntaxError(const std::string& source);
+
+    /// Drops the project's heap (its scripts changed, or for tests).
+    void reset(std::int64_t project);
+
+    const DuktapeHeap::Limits& limits() const { return limits_; }
+
+private:
+    struct Slot {
+        std::mutex mutex;
+        std::unique_ptr<DuktapeHeap> heap;
+    };
+    std::shared_ptr<Slot> slot(std::int64_t project);
+
+    DuktapeHeap::Limits limits_;
+    std::vector<std::string> helperNames_;
+    std::mutex mutex_;
+    std::map<std::int64_t, std::shared_ptr<Slot>> slots_;
+};
+
+} // namespace anchang

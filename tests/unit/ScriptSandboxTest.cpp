@@ -1,0 +1,151 @@
+// The Duktape sandbox on its own: every way a project script can misbehave ends that call with a
+// clear error, and the heap goes on serving the next call.
+#include "script/DuktapeHeap.h"
+#include "script/ScriptEngine.h"
+
+#include <gtest/gtest.h>
+
+using anchang::DuktapeHeap;
+using anchang::ScriptEngine;
+using Kind = DuktapeHeap::Outcome::Kind;
+
+namespace {
+
+const DuktapeHeap::Helper noHelpers;
+
+DuktapeHeap::Outcome once(const std::string& source, nlohmann::json input = nlohmann::json::object(),
+                          DuktapeHeap::Limits limits = {}) {
+    DuktapeHeap heap(limits, {});
+    const std::string error = heap.compile("s", source);
+    if (!error.empty()) {
+        DuktapeHeap::Outcome outcome;
+        outcome.kind = Kind::Failed;
+        outcome.code = "script.syntax";
+        outcome.message = error;
+        return outcome;
+    }
+    return heap.call("s", input, nlohmann::json::object(), noHelpers, std::nullopt, limits.budget);
+}
+
+} // namespace
+
+TEST(ScriptSandbox, JsonInJsonOut) {
+    auto outcome = once("function (input) { return {total: input.a + input.b, names: input.names.join('、')}; }",
+                        {{"a", 2}, {"b", 3}, {"names", {"张伟", "李娜"}}});
+    ASSERT_EQ(outcome.kind, Kind::Ok) << outcome.message;
+    EXPECT_EQ(outcome.output["total"], 5);
+    EXPECT_EQ(outcome.output["names"], "张伟、李娜");
+    EXPECT_TRUE(once("function () {}").output.is_null());
+}
+
+TEST(ScriptSandbox, AnEndlessLoopIsStoppedAtItsBudgetEvenIfItCatches) {
+    auto outcome = once("function () { for (;;) {} }", {}, {std::chrono::milliseconds(30), 16u << 20});
+    EXPECT_EQ(outcome.kind, Kind::Failed);
+    EXPECT_EQ(outcome.code, "script.timeout");
+    EXPECT_LT(outcome.micros, 1'000'000);
+    auto stubborn = once("function () { for (;;) { try { for (;;) {} } catch (e) {} } }", {}, {std::chrono::milliseconds(30), 16u << 20});
+    EXPECT_EQ(stubborn.code, "script.timeout");
+    EXPECT_LT(stubborn.micros, 1'000'000);
+}
+
+TEST(ScriptSandbox, CatastrophicRegexIsStopped) {
+    auto outcome = once("function () { return /^(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'); }");
+    EXPECT_EQ(outcome.kind, Kind::Failed);
+    EXPECT_LT(outcome.micros, 2'000'000);
+}
+
+TEST(ScriptSandbox, RunawayAllocationHitsTheMemoryCap) {
+    auto outcome = once("function () { var a = []; for (;;) { a.push('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' + a.length); } }", {},
+                        {std::chrono::milliseconds(5000), 8u << 20});
+    EXPECT_EQ(outcome.kind, Kind::Failed);
+    EXPECT_EQ(outcome.code, "script.memory") << outcome.message;
+}
+
+TEST(ScriptSandbox, DeepRecursionAndThrownErrorsAreErrors) {
+    auto deep = once("function () { function f(n) { return f(n + 1) + 1; } return f(0); }");
+    EXPECT_EQ(deep.kind, Kind::Failed);
+    EXPECT_EQ(deep.code, "script.error");
+    auto thrown = once("function (input) {\n  if (!input.phone) throw new Error('缺少手机号');\n}");
+    EXPECT_EQ(thrown.code, "script.error");
+    EXPECT_NE(thrown.message.find("缺少手机号"), std::string::npos);
+    EXPECT_NE(thrown.message.find("s:2"), std::string::npos) << thrown.message; // the line
+    EXPECT_EQ(once("function () { throw 'plain'; }").code, "script.error");
+    EXPECT_EQ(once("function () { var o = {}; o.self = o; return o; }").code, "script.error"); // not JSON
+}
+
+TEST(ScriptSandbox, ScriptsCanVetoWithAMessage) {
+    auto returned = once("function () { return anchang.veto('该客户已被报备'); }");
+    EXPECT_EQ(returned.kind, Kind::Vetoed);
+    EXPECT_EQ(returned.message, "该客户已被报备");
+    auto thrown = once("function () { throw anchang.veto('不在营业时间'); }");
+    EXPECT_EQ(thrown.kind, Kind::Vetoed);
+    EXPECT_EQ(thrown.message, "不在营业时间");
+}
+
+TEST(ScriptSandbox, TheGlobalObjectIsMinimal) {
+    auto outcome = once("function () { return {duktape: typeof Duktape, require: typeof require, print: typeof print,"
+                        " date: typeof Date, json: typeof JSON, anchang: typeof anchang.veto}; }");
+    ASSERT_EQ(outcome.kind, Kind::Ok) << outcome.message;
+    EXPECT_EQ(outcome.output["duktape"], "undefined");
+    EXPECT_EQ(outcome.output["require"], "undefined");
+    EXPECT_EQ(outcome.output["print"], "undefined");
+    EXPECT_EQ(outcome.output["date"], "function");
+    EXPECT_EQ(outcome.output["anchang"], "function");
+    EXPECT_EQ(once("function () { anchang.veto = null; }").code, "script.error"); // frozen, strict mode
+    EXPECT_EQ(once("function () { leaked = 1; }").code, "script.error");          // no implicit globals
+}
+
+TEST(ScriptSandbox, ConsoleIsCapturedAndBounded) {
+    auto outcome = once("function () { console.log('visit', {n: 1}); console.warn('careful'); for (var i = 0; i < 500; i++) console.log(i); }");
+    ASSERT_EQ(outcome.kind, Kind::Ok);
+    ASSERT_GE(outcome.logs.size(), 3u);
+    EXPECT_EQ(outcome.logs[0].message, "visit {\"n\":1}");
+    EXPECT_EQ(outcome.logs[1].level, "warn");
+    EXPECT_LE(outcome.logs.size(), 51u);
+    EXPECT_NE(outcome.logs.back().message.find("dropped"), std::string::npos);
+}
+
+TEST(ScriptSandbox, TheClockCanBePinned) {
+    DuktapeHeap heap({}, {});
+    ASSERT_EQ(heap.compile("s", "function () { return new Date().toISOString(); }"), "");
+    auto pinned = heap.call("s", {}, {}, noHelpers, 1795345200000, std::chrono::milliseconds(50));
+    EXPECT_EQ(pinned.output, "2026-11-22T11:00:00.000Z");
+    auto real = heap.call("s", {}, {}, noHelpers, std::nullopt, std::chrono::milliseconds(50));
+    EXPECT_NE(real.output, pinned.output);
+}
+
+TEST(ScriptSandbox, HelpersAreTheOnlyWayOut) {
+    DuktapeHeap heap({}, {"customerVisitCount"});
+    ASSERT_EQ(heap.compile("s", "function (input) { return anchang.helpers.customerVisitCount({customer_id: input.id}); }"), "");
+    DuktapeHeap::Helper helper = [](const std::string& name, const nlohmann::json& args, std::chrono::milliseconds) {
+        if (args["customer_id"] == 0) throw std::runtime_error("no such customer");
+        return nlohmann::json{{"helper", name}, {"visits", 3}};
+    };
+    auto outcome = heap.call("s", {{"id", 7}}, {}, helper, std::nullopt, std::chrono::milliseconds(50));
+    ASSERT_EQ(outcome.kind, Kind::Ok) << outcome.message;
+    EXPECT_EQ(outcome.output["visits"], 3);
+    auto failing = heap.call("s", {{"id", 0}}, {}, helper, std::nullopt, std::chrono::milliseconds(50));
+    EXPECT_EQ(failing.code, "script.error");
+    EXPECT_NE(failing.message.find("no such customer"), std::string::npos);
+}
+
+TEST(ScriptSandbox, SyntaxErrorsAndNonFunctionsAreRefusedAtCompileTime) {
+    DuktapeHeap heap({}, {});
+    EXPECT_NE(heap.compile("s", "function ( {"), "");
+    EXPECT_NE(heap.compile("s", "var x = 1;"), "");
+    EXPECT_EQ(heap.compile("s", "// a comment first\nfunction (input) { return input; }"), "");
+}
+
+TEST(ScriptSandbox, AHeapSurvivesEveryFailureAndKeepsServing) {
+    ScriptEngine engine({std::chrono::milliseconds(30), 8u << 20}, {});
+    const ScriptEngine::Script loop{1, 1, "function () { for (;;) {} }"};
+    const ScriptEngine::Script hog{2, 1, "function () { var a = []; for (;;) a.push(new Array(1000)); }"};
+    const ScriptEngine::Script good{3, 1, "function (input) { return input.n * 2; }"};
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(engine.run(1, loop, {}, {}, noHelpers, std::chrono::milliseconds(30)).code, "script.timeout");
+        EXPECT_EQ(engine.run(1, hog, {}, {}, noHelpers, std::chrono::milliseconds(2000)).code, "script.memory");
+        auto ok = engine.run(1, good, {{"n", 21}}, {}, noHelpers, std::chrono::milliseconds(30));
+        ASSERT_EQ(ok.kind, Kind::Ok) << ok.message;
+        EXPECT_EQ(ok.output, 42);
+    }
+}
