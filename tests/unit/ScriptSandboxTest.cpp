@@ -137,7 +137,7 @@ TEST(ScriptSandbox, SyntaxErrorsAndNonFunctionsAreRefusedAtCompileTime) {
 }
 
 TEST(ScriptSandbox, AHeapSurvivesEveryFailureAndKeepsServing) {
-    ScriptEngine engine({std::chrono::milliseconds(30), 8u << 20}, {});
+    ScriptEngine engine({std::chrono::milliseconds(30), 8u << 20}, [] { return std::vector<std::string>{}; });
     const ScriptEngine::Script loop{1, 1, "function () { for (;;) {} }"};
     const ScriptEngine::Script hog{2, 1, "function () { var a = []; for (;;) a.push(new Array(1000)); }"};
     const ScriptEngine::Script good{3, 1, "function (input) { return input.n * 2; }"};

@@ -4,6 +4,13 @@
 #include "api/AuditApi.h"
 #include "api/AuthApi.h"
 #include "api/ProjectApi.h"
+#include "api/ScriptApi.h"
+#include "alert/AlertCenter.h"
+#include "form/FormService.h"
+#include "script/HookCatalog.h"
+#include "script/HookRunner.h"
+#include "script/ScriptEngine.h"
+#include "script/ScriptRepository.h"
 #include "api/UserApi.h"
 #include "app/DemoSeed.h"
 #include "audit/AuditLog.h"
@@ -70,6 +77,12 @@ void Kernel::declareKernelPermissions() {
                      both("查看项目成员", "See the members of a project"), "kernel");
     policy_->declare("kernel.audit.read", {"manager", "risk_officer"}, both("查看审计日志", "Read the audit log"), "kernel");
     policy_->declare("kernel.audit.verify", {"risk_officer"}, both("校验审计链", "Verify the audit chain"), "kernel");
+    policy_->declare("kernel.scripts.read", {"manager", "supervisor"}, both("查看项目脚本", "See the project's scripts"), "kernel");
+    policy_->declare("kernel.scripts.write", {"manager"}, both("编写和试运行脚本", "Write and dry-run scripts"), "kernel");
+    policy_->declare("kernel.scripts.activate", {"manager"}, both("启用、回滚和删除脚本", "Activate, roll back and delete scripts"),
+                     "kernel");
+    policy_->declare("kernel.forms.write", {"manager"}, both("设置自定义表单字段", "Set custom form fields"), "kernel");
+    policy_->declare("kernel.alerts.read", {"manager"}, both("查看和确认提醒", "See and acknowledge alerts"), "kernel");
 }
 
 void Kernel::ensureAdmin() {
@@ -109,9 +122,17 @@ void Kernel::start() {
     bus_ = std::make_unique<Bus>(busOptions);
     bus_->start();
 
-    plugins_ = std::make_unique<PluginHost>(KernelServices{*store_, *bus_, *router_, *policy_, *audit_}, licence_,
-                                            PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins,
-                                                                settings_.pluginSettings});
+    hookCatalog_ = std::make_unique<HookCatalog>();
+    scripts_ = std::make_unique<ScriptRepository>(*store_);
+    engine_ = std::make_unique<ScriptEngine>(DuktapeHeap::Limits{settings_.scriptBudget, settings_.scriptMemoryBytes},
+                                             [this] { return hookCatalog_->helperNames(); });
+    alerts_ = std::make_unique<AlertCenter>(*store_, bus_->client());
+    hooks_ = std::make_unique<HookRunner>(HookRunner::Parts{*hookCatalog_, *scripts_, *engine_, bus_->client(), *alerts_, *audit_},
+                                          HookRunner::Options{settings_.scriptMaxFailures, settings_.scriptClock});
+    forms_ = std::make_unique<FormService>(*store_, *hooks_);
+    plugins_ = std::make_unique<PluginHost>(
+        KernelServices{*store_, *bus_, *router_, *policy_, *audit_, *hookCatalog_, *hooks_, *forms_}, licence_,
+        PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
     authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *throttle_, *projects_);
     userApi_ = std::make_unique<UserApi>(*users_, *policy_, *audit_);
     projectApi_ = std::make_unique<ProjectApi>(*projects_, *users_, *audit_);
@@ -124,6 +145,8 @@ void Kernel::start() {
     projectApi_->install(*router_);
     auditApi_->install(*router_);
     adminApi_->install(*router_);
+    scriptApi_ = std::make_unique<ScriptApi>(ScriptApi::Parts{*hookCatalog_, *scripts_, *engine_, *hooks_, *forms_, *alerts_, *audit_});
+    scriptApi_->install(*router_);
 
     plugins_->discover();
     plugins_->startAll();

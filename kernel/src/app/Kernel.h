@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -24,6 +25,13 @@ namespace anchang {
 
 class AccessPolicy;
 class AdminApi;
+class AlertCenter;
+class FormService;
+class HookCatalog;
+class HookRunner;
+class ScriptApi;
+class ScriptEngine;
+class ScriptRepository;
 class AuditApi;
 class AuditLog;
 class AuthApi;
@@ -58,6 +66,12 @@ public:
         std::string synchronous = "FULL";
         std::int64_t tokenTtlSeconds = 12 * 3600;
         std::filesystem::path demoSeed;
+        /// Project scripts: per-call time budget, heap memory cap, failures before switch-off,
+        /// and an optional fixed clock (ms since the epoch) for tests.
+        std::chrono::milliseconds scriptBudget{50};
+        std::size_t scriptMemoryBytes = 16u << 20;
+        int scriptMaxFailures = 5;
+        std::optional<std::int64_t> scriptClock;
         std::chrono::milliseconds drainTimeout{10000};
     };
 
@@ -91,6 +105,12 @@ private:
     std::unique_ptr<ProjectDirectory> projects_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<Bus> bus_;
+    std::unique_ptr<HookCatalog> hookCatalog_;
+    std::unique_ptr<ScriptRepository> scripts_;
+    std::unique_ptr<ScriptEngine> engine_;
+    std::unique_ptr<AlertCenter> alerts_;
+    std::unique_ptr<HookRunner> hooks_;
+    std::unique_ptr<FormService> forms_;
     std::unique_ptr<PluginHost> plugins_;
     // The kernel's route handlers point into these, so they live as long as the router.
     std::unique_ptr<AuthApi> authApi_;
@@ -98,6 +118,7 @@ private:
     std::unique_ptr<ProjectApi> projectApi_;
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<AdminApi> adminApi_;
+    std::unique_ptr<ScriptApi> scriptApi_;
     std::unique_ptr<StaticFiles> files_;
     std::unique_ptr<AccessLog> accessLog_;
     std::unique_ptr<RequestPipeline> pipeline_;

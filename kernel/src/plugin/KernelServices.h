@@ -7,6 +7,9 @@ namespace anchang {
 class AccessPolicy;
 class AuditLog;
 class Bus;
+class FormService;
+class HookCatalog;
+class HookRunner;
 class Router;
 class Store;
 
@@ -16,6 +19,9 @@ struct KernelServices {
     Router& router;
     AccessPolicy& policy;
     AuditLog& audit;
+    HookCatalog& hookCatalog;
+    HookRunner& hooks;
+    FormService& forms;
 };
 
 } // namespace anchang

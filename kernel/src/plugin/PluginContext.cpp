@@ -2,6 +2,8 @@
 
 #include "anchang/sdk/Error.hpp"
 #include "audit/AuditLog.h"
+#include "form/FormService.h"
+#include "script/HookRunner.h"
 #include "bus/Bus.h"
 #include "http/HttpExchange.h"
 #include "store/Store.h"
@@ -63,6 +65,8 @@ PluginContext::PluginContext(const PluginManifest& manifest, KernelServices serv
     table_.db_query = &dbQuery;
     table_.db_transaction = &dbTransaction;
     table_.audit_append = &auditAppend;
+    table_.hook_call = &hookCall;
+    table_.form_validate = &formValidate;
     agent_ = services_.bus.agent(manifest_.id, manifest_.workers);
 }
 
@@ -252,6 +256,50 @@ int PluginContext::auditAppend(void* ctx, const char* entry) {
         return statusOf(e);
     } catch (...) {
         return ANCHANG_E_INTERNAL;
+    }
+}
+
+int PluginContext::hookCall(void* ctx, int64_t project, const char* hook, const char* input, anchang_sink_fn sink, void* user) {
+    auto& me = self(ctx);
+    if (!hook || !input || !sink) return ANCHANG_E_INVALID;
+    nlohmann::json parsed = nlohmann::json::parse(input, nullptr, false);
+    if (parsed.is_discarded()) {
+        sinkError(sink, user, "hook.invalid_input", "the hook input is not JSON");
+        return ANCHANG_E_INVALID;
+    }
+    try {
+        sinkJson(sink, user, me.services_.hooks.call(project, hook, parsed, me.manifest_.id));
+        return ANCHANG_OK;
+    } catch (const sdk::Error& e) {
+        sinkError(sink, user, e.code(), e.what());
+        return statusOf(e);
+    } catch (const std::exception& e) {
+        // The plugin falls back to its built-in rule; the kernel logs why.
+        Poco::Logger::get("scripts").error("hook %s failed in the kernel: %s", std::string(hook), std::string(e.what()));
+        sinkJson(sink, user, {{"output", nullptr}, {"vetoed", false}, {"fallback", true}, {"error", "internal"}});
+        return ANCHANG_OK;
+    }
+}
+
+int PluginContext::formValidate(void* ctx, int64_t project, const char* form, const char* values, anchang_sink_fn sink,
+                                void* user) {
+    auto& me = self(ctx);
+    if (!form || !values || !sink) return ANCHANG_E_INVALID;
+    nlohmann::json parsed = nlohmann::json::parse(values, nullptr, false);
+    if (parsed.is_discarded()) {
+        sinkError(sink, user, "form.invalid", "the values are not JSON");
+        return ANCHANG_E_INVALID;
+    }
+    if (!std::string(form).starts_with(me.manifest_.id + ".")) {
+        sinkError(sink, user, "form.not_found", std::string("plugin ") + me.manifest_.id + " declares no form " + form);
+        return ANCHANG_E_DENIED;
+    }
+    try {
+        sinkJson(sink, user, me.services_.forms.validate(project, form, parsed));
+        return ANCHANG_OK;
+    } catch (const sdk::Error& e) {
+        sinkError(sink, user, e.code(), e.what());
+        return statusOf(e);
     }
 }
 

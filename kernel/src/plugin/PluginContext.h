@@ -55,6 +55,8 @@ private:
     static int dbQuery(void* ctx, const char* sql, const char* params, anchang_sink_fn sink, void* user);
     static int dbTransaction(void* ctx, anchang_tx_fn fn, void* user);
     static int auditAppend(void* ctx, const char* entry);
+    static int hookCall(void* ctx, int64_t project, const char* hook, const char* input, anchang_sink_fn sink, void* user);
+    static int formValidate(void* ctx, int64_t project, const char* form, const char* values, anchang_sink_fn sink, void* user);
 
     const PluginManifest& manifest_;
     KernelServices services_;

@@ -1,7 +1,9 @@
 #include "plugin/PluginHost.h"
 
 #include "auth/AccessPolicy.h"
+#include "form/FormService.h"
 #include "plugin/CrashGuard.h"
+#include "script/HookCatalog.h"
 #include "plugin/PluginContext.h"
 #include "store/Migrator.h"
 
@@ -208,6 +210,8 @@ void PluginHost::startOne(Plugin& plugin) {
     }
     for (const auto& permission : m.permissions)
         services_.policy.declare(permission.name, permission.roles, permission.description, m.id);
+    services_.hookCatalog.add(m);
+    for (const auto& form : m.forms) services_.forms.add(m.id, form);
     try {
         plugin.context->commit();
     } catch (const std::exception& e) {
@@ -289,7 +293,13 @@ nlohmann::json PluginHost::module(const std::string& id) const {
         for (const auto& p : m.permissions)
             out["permissions"].push_back({{"name", p.name}, {"roles", p.roles}, {"description", p.description}});
         out["bus"] = {{"publishes", m.publishes}, {"subscribes", m.subscribes}, {"services", m.services}, {"workers", m.workers}};
-        out["hooks"] = m.hooks;
+        out["hooks"] = nlohmann::json::array();
+        for (const auto& h : m.hooks)
+            out["hooks"].push_back({{"name", h.name}, {"order", h.order}, {"description", h.description}});
+        out["script_helpers"] = nlohmann::json::array();
+        for (const auto& h : m.helpers) out["script_helpers"].push_back({{"name", h.name}, {"service", h.service}});
+        out["forms"] = nlohmann::json::array();
+        for (const auto& f : m.forms) out["forms"].push_back({{"id", f.id}, {"name", f.name}});
         out["web"] = m.web;
         return out;
     }

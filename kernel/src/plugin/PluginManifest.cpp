@@ -1,6 +1,7 @@
 #include "plugin/PluginManifest.h"
 
 #include "bus/BusProtocol.h"
+#include "form/JsonSchemaSubset.h"
 
 #include <algorithm>
 #include <fstream>
@@ -166,7 +167,74 @@ PluginManifest PluginManifest::parse(const std::string& text, const std::filesys
 
     if (raw.contains("hooks")) {
         if (!raw["hooks"].is_array()) refuse("\"hooks\" must be a list");
-        m.hooks = raw["hooks"];
+        for (const auto& h : raw["hooks"]) {
+            if (!h.is_object()) refuse("each hook point must be an object");
+            HookPoint hook;
+            hook.name = need(h, "name", T::string, "a name").get<std::string>();
+            if (!hook.name.starts_with(m.id + ".") || !BusProtocol::validName(hook.name))
+                refuse("hook point " + hook.name + " must be a dotted name starting with \"" + m.id + ".\"");
+            hook.order = h.value("order", 100);
+            hook.description = h.value("description", nlohmann::json::object());
+            for (auto [key, target] : {std::pair{"input", &hook.input}, std::pair{"output", &hook.output}}) {
+                *target = h.value(key, nlohmann::json::object());
+                const auto problems = JsonSchemaSubset::check(*target);
+                if (!problems.empty()) refuse("hook point " + hook.name + " " + key + problems.front());
+            }
+            hook.sample = h.value("sample", nlohmann::json::object());
+            if (h.contains("timeout_ms")) {
+                if (!h["timeout_ms"].is_number_integer() || h["timeout_ms"] < 1 || h["timeout_ms"] > 1000)
+                    refuse("hook point " + hook.name + ": timeout_ms must be 1-1000");
+                hook.timeoutMs = h["timeout_ms"];
+            }
+            if (h.contains("default")) {
+                if (!h["default"].is_string() || !safeRelative(h["default"].get<std::string>()))
+                    refuse("hook point " + hook.name + ": default must be a script file inside the plugin folder");
+                std::ifstream in(dir / h["default"].get<std::string>(), std::ios::binary);
+                if (!in) refuse("hook point " + hook.name + ": default script not found: " + h["default"].get<std::string>());
+                std::ostringstream source;
+                source << in.rdbuf();
+                hook.defaultSource = source.str();
+            }
+            m.hooks.push_back(std::move(hook));
+        }
+    }
+    if (raw.contains("script_helpers")) {
+        if (!raw["script_helpers"].is_array()) refuse("\"script_helpers\" must be a list");
+        static const std::regex helperName("[a-zA-Z][a-zA-Z0-9]{0,39}");
+        for (const auto& h : raw["script_helpers"]) {
+            if (!h.is_object()) refuse("each script helper must be an object");
+            ScriptHelper helper{need(h, "name", T::string, "a name").get<std::string>(),
+                                need(h, "service", T::string, "a service name").get<std::string>(),
+                                h.value("description", nlohmann::json::object())};
+            if (!std::regex_match(helper.name, helperName)) refuse("script helper names are JavaScript identifiers: " + helper.name);
+            if (std::find(m.services.begin(), m.services.end(), helper.service) == m.services.end())
+                refuse("script helper " + helper.name + " calls " + helper.service + ", which bus.services does not declare");
+            m.helpers.push_back(std::move(helper));
+        }
+    }
+    if (raw.contains("forms")) {
+        if (!raw["forms"].is_array()) refuse("\"forms\" must be a list");
+        for (const auto& f : raw["forms"]) {
+            if (!f.is_object()) refuse("each form must be an object");
+            Form form;
+            form.id = need(f, "id", T::string, "a form id").get<std::string>();
+            if (!form.id.starts_with(m.id + ".") || !BusProtocol::validName(form.id))
+                refuse("form " + form.id + " must be a dotted name starting with \"" + m.id + ".\"");
+            form.name = f.value("name", nlohmann::json::object());
+            for (const auto& field : f.value("fields", nlohmann::json::array())) {
+                try {
+                    form.fields.push_back(FormField::parse(field));
+                } catch (const std::invalid_argument& e) {
+                    refuse("form " + form.id + ": " + e.what());
+                }
+            }
+            form.validateHook = f.value("validate_hook", std::string{});
+            if (!form.validateHook.empty() && std::none_of(m.hooks.begin(), m.hooks.end(), [&](const HookPoint& h) {
+                    return h.name == form.validateHook;
+                }))
+                refuse("form " + form.id + ": validate_hook " + form.validateHook + " is not one of its hook points");
+            m.forms.push_back(std::move(form));
+        }
     }
     if (raw.contains("web")) {
         if (!raw["web"].is_object()) refuse("\"web\" must be an object");

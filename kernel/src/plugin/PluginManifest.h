@@ -6,6 +6,7 @@
 /// permission, every topic and service, before running any of its code, and the kernel refuses
 /// at run time whatever the manifest did not declare. docs/plugins.md documents each field.
 
+#include "form/FormField.h"
 #include "plugin/SemVer.h"
 #include "plugin/VersionRange.h"
 
@@ -31,6 +32,30 @@ public:
         std::vector<std::string> roles; ///< roles granted it by default
         nlohmann::json description;     ///< {"zh-CN": "...", "en": "..."}
     };
+    /// A point where project scripts can change the plugin's rule (docs/scripting.md).
+    struct HookPoint {
+        std::string name;
+        int order = 100;                 ///< where it comes in the module's flow, for listing
+        nlohmann::json description;
+        nlohmann::json input;            ///< the shape of what the plugin passes in
+        nlohmann::json output;           ///< the shape scripts must return
+        nlohmann::json sample;           ///< an input to try scripts with
+        std::string defaultSource;       ///< the built-in rule written as a script, a template
+        int timeoutMs = 0;               ///< 0: the kernel's default budget
+    };
+    /// A read-only service scripts may call as anchang.helpers.<name>(args).
+    struct ScriptHelper {
+        std::string name;
+        std::string service;
+        nlohmann::json description;
+    };
+    /// A form the plugin shows; projects can add fields to it.
+    struct Form {
+        std::string id;
+        nlohmann::json name;
+        std::vector<FormField> fields;
+        std::string validateHook; ///< a hook point for cross-field rules, or ""
+    };
 
     /// Reads `dir`/plugin.json. Throws std::runtime_error with a reason a person can act on.
     static PluginManifest load(const std::filesystem::path& dir);
@@ -54,7 +79,9 @@ public:
     std::vector<std::string> subscribes; ///< topic prefixes ("visit.*" in the file becomes "visit.")
     std::vector<std::string> services;
     int workers = 2;
-    nlohmann::json hooks = nlohmann::json::array();
+    std::vector<HookPoint> hooks;
+    std::vector<ScriptHelper> helpers;
+    std::vector<Form> forms;
     nlohmann::json web = nlohmann::json::object();
     nlohmann::json config = nlohmann::json::object();
 

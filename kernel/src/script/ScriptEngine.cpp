@@ -18,7 +18,7 @@ std::string keyOf(const ScriptEngine::Script& script) {
 
 } // namespace
 
-ScriptEngine::ScriptEngine(DuktapeHeap::Limits limits, std::vector<std::string> helperNames)
+ScriptEngine::ScriptEngine(DuktapeHeap::Limits limits, std::function<std::vector<std::string>()> helperNames)
     : limits_(limits), helperNames_(std::move(helperNames)) {}
 
 std::shared_ptr<ScriptEngine::Slot> ScriptEngine::slot(std::int64_t project) {
@@ -33,9 +33,7 @@ DuktapeHeap::Outcome ScriptEngine::run(std::int64_t project, const Script& scrip
                                        std::chrono::milliseconds budget, std::optional<std::int64_t> fixedNow) {
     auto target = slot(project);
     std::lock_guard lock(target->mutex);
-    DuktapeHeap::Limits limits = limits_;
-    limits.budget = budget;
-    if (!target->heap || target->heap->broken()) target->heap = std::make_unique<DuktapeHeap>(limits_, helperNames_);
+    if (!target->heap || target->heap->broken()) target->heap = std::make_unique<DuktapeHeap>(limits_, helperNames_());
     DuktapeHeap& heap = *target->heap;
     const std::string key = keyOf(script);
     if (!heap.has(key)) {
@@ -48,14 +46,14 @@ DuktapeHeap::Outcome ScriptEngine::run(std::int64_t project, const Script& scrip
 DuktapeHeap::Outcome ScriptEngine::runDetached(const std::string& source, const nlohmann::json& input,
                                                const nlohmann::json& context, const DuktapeHeap::Helper& helper,
                                                std::chrono::milliseconds budget, std::optional<std::int64_t> fixedNow) {
-    DuktapeHeap heap(limits_, helperNames_);
+    DuktapeHeap heap(limits_, helperNames_());
     const std::string error = heap.compile("dry-run", source);
     if (!error.empty()) return syntaxFailure(error);
     return heap.call("dry-run", input, context, helper, fixedNow, budget);
 }
 
 std::string ScriptEngine::syntaxError(const std::string& source) {
-    DuktapeHeap heap(limits_, helperNames_);
+    DuktapeHeap heap(limits_, helperNames_());
     return heap.compile("check", source);
 }
 

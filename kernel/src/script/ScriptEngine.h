@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,7 +29,9 @@ public:
         std::string source;
     };
 
-    ScriptEngine(DuktapeHeap::Limits limits, std::vector<std::string> helperNames);
+    /// `helperNames` is asked each time a heap is made, so helpers of plugins that started
+    /// later are there too.
+    ScriptEngine(DuktapeHeap::Limits limits, std::function<std::vector<std::string>()> helperNames);
 
     /// Runs one script version in the project's heap, compiling it first if needed. A syntax
     /// error comes back as a failed outcome with code script.syntax.
@@ -57,7 +60,7 @@ private:
     std::shared_ptr<Slot> slot(std::int64_t project);
 
     DuktapeHeap::Limits limits_;
-    std::vector<std::string> helperNames_;
+    std::function<std::vector<std::string>()> helperNames_;
     std::mutex mutex_;
     std::map<std::int64_t, std::shared_ptr<Slot>> slots_;
 };

@@ -27,7 +27,8 @@ extern "C" {
 #endif
 
 #define ANCHANG_ABI_MAJOR 1
-#define ANCHANG_ABI_MINOR 0
+/* Minor 1 appended hook_call and form_validate to anchang_host. */
+#define ANCHANG_ABI_MINOR 1
 #define ANCHANG_ENTRY_SYMBOL "anchang_plugin_entry_v1"
 
 /* True when a size-prefixed struct `s` (pointer) is large enough to hold `field`. */
@@ -159,6 +160,22 @@ typedef struct anchang_host {
      * {"actor_id":1,"project_id":3,"action":"customer.owner.change","target":"customer:42",
      *  "detail":{...}}. Inside db_transaction the entry commits or rolls back with it. */
     int (*audit_append)(void* ctx, const char* entry_json);
+
+    /* ABI 1.1 ------------------------------------------------------------------------------ */
+
+    /* Runs the project's active scripts on a hook point this plugin declared in plugin.json
+     * (docs/scripting.md). `sink` receives {"output":...,"vetoed":false,"fallback":false} on
+     * success; {"vetoed":true,"message":"..."} when a script refused; and "fallback":true (with
+     * "error" when a script failed) whenever the plugin must apply its built-in rule. */
+    int (*hook_call)(void* ctx, int64_t project_id, const char* hook_point, const char* input_json,
+                     anchang_sink_fn sink, void* user);
+
+    /* Validates submitted values against a form this plugin declared, with the project's custom
+     * fields and its validation hook: {"ok":true,"values":{custom fields, normalized}} or
+     * {"ok":false,"errors":[{"field","code","message":{"zh-CN","en"}}]} or
+     * {"ok":false,"vetoed":true,"message":"..."}. */
+    int (*form_validate)(void* ctx, int64_t project_id, const char* form_id, const char* values_json,
+                         anchang_sink_fn sink, void* user);
 } anchang_host;
 
 /* ---- Plugin descriptor -------------------------------------------------------------------- */

@@ -81,6 +81,51 @@ public:
         return std::move(reply.body);
     }
 
+    /// The answer of a hook point's scripts; see docs/scripting.md.
+    struct HookResult {
+        nlohmann::json output;  ///< what the scripts decided, null when they had no opinion
+        bool vetoed = false;    ///< a script refused; `message` says why, for the user
+        std::string message;
+        bool fallback = true;   ///< apply the built-in rule (no script, or a script failed)
+        std::string error;      ///< why a script failed, for logs
+    };
+
+    /// Runs the project's scripts on a hook point this plugin declared. Never throws for a
+    /// script's fault: a kernel without scripts, or a failing script, means fallback.
+    HookResult hook(const std::string& point, std::int64_t project, const nlohmann::json& input) const {
+        HookResult result;
+        if (!ANCHANG_HAS_FIELD(raw_, anchang_host, hook_call)) return result;
+        std::string answer;
+        const std::string text = input.dump();
+        if (raw_->hook_call(raw_->ctx, project, point.c_str(), text.c_str(), &append, &answer) != ANCHANG_OK) {
+            result.error = answer;
+            return result;
+        }
+        const auto parsed = nlohmann::json::parse(answer, nullptr, false);
+        if (!parsed.is_object()) return result;
+        result.output = parsed.value("output", nlohmann::json(nullptr));
+        result.vetoed = parsed.value("vetoed", false);
+        result.message = parsed.value("message", std::string{});
+        result.fallback = parsed.value("fallback", true);
+        result.error = parsed.value("error", std::string{});
+        return result;
+    }
+
+    /// Validates values against a form this plugin declared plus the project's custom fields;
+    /// returns {"ok",...} as anchang_host.form_validate describes.
+    nlohmann::json validateForm(const std::string& form, std::int64_t project, const nlohmann::json& values) const {
+        if (!ANCHANG_HAS_FIELD(raw_, anchang_host, form_validate)) return {{"ok", true}, {"values", nlohmann::json::object()}};
+        std::string answer;
+        const std::string text = values.dump();
+        if (raw_->form_validate(raw_->ctx, project, form.c_str(), text.c_str(), &append, &answer) != ANCHANG_OK) {
+            auto parsed = nlohmann::json::parse(answer, nullptr, false);
+            throw Error(parsed.is_object() ? parsed.value("status", 400) : 400,
+                        parsed.is_object() ? parsed.value("code", std::string("form.invalid")) : "form.invalid",
+                        parsed.is_object() ? parsed.value("message", answer) : answer);
+        }
+        return nlohmann::json::parse(answer, nullptr, false);
+    }
+
     const Db& db() const { return db_; }
 
     /// Appends to the audit log; inside a transaction it commits with it.

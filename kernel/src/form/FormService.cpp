@@ -1,0 +1,153 @@
+#include "form/FormService.h"
+
+#include "anchang/sdk/Error.hpp"
+#include "bus/BusProtocol.h"
+#include "form/JsonSchemaSubset.h"
+#include "script/HookRunner.h"
+#include "store/Store.h"
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+namespace anchang {
+
+namespace {
+
+nlohmann::json fieldsJson(const std::vector<FormField>& fields) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& field : fields) out.push_back(field.toJson());
+    return out;
+}
+
+void sortByOrder(std::vector<FormField>& fields) {
+    std::stable_sort(fields.begin(), fields.end(), [](const FormField& a, const FormField& b) { return a.order < b.order; });
+}
+
+/// One error message per violation, in both languages the UI speaks.
+nlohmann::json error(const std::string& field, const std::string& code, const std::string& zh, const std::string& en) {
+    return {{"field", field}, {"code", code}, {"message", {{"zh-CN", zh}, {"en", en}}}};
+}
+
+} // namespace
+
+void FormService::add(const std::string& plugin, const PluginManifest::Form& form) {
+    std::unique_lock lock(mutex_);
+    forms_[form.id] = {plugin, form};
+}
+
+const FormService::Declared& FormService::declared(const std::string& form) const {
+    auto it = forms_.find(form);
+    if (it == forms_.end()) throw sdk::Error::notFound("form.not_found", "no form " + form);
+    return it->second;
+}
+
+nlohmann::json FormService::list() const {
+    std::shared_lock lock(mutex_);
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [id, d] : forms_)
+        out.push_back({{"id", id}, {"plugin", d.plugin}, {"name", d.form.name}, {"fields", fieldsJson(d.form.fields)},
+                       {"validate_hook", d.form.validateHook}});
+    return out;
+}
+
+std::vector<FormField> FormService::customFields(std::int64_t project, const std::string& form) {
+    std::vector<FormField> fields;
+    auto rows = store_.query("SELECT fields FROM form_fields WHERE project_id = ? AND form = ?", {project, form}).rows;
+    if (rows.empty()) return fields;
+    for (const auto& definition : nlohmann::json::parse(rows[0]["fields"].get<std::string>())) fields.push_back(FormField::parse(definition));
+    sortByOrder(fields);
+    return fields;
+}
+
+nlohmann::json FormService::definition(std::int64_t project, const std::string& form) {
+    Declared d;
+    {
+        std::shared_lock lock(mutex_);
+        d = declared(form);
+    }
+    auto base = d.form.fields;
+    sortByOrder(base);
+    return {{"id", form}, {"plugin", d.plugin}, {"name", d.form.name}, {"base_fields", fieldsJson(base)},
+            {"custom_fields", fieldsJson(customFields(project, form))}, {"validate_hook", d.form.validateHook}};
+}
+
+nlohmann::json FormService::setCustomFields(std::int64_t project, const std::string& form, const nlohmann::json& fields,
+                                            std::int64_t userId) {
+    std::set<std::string> taken;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& field : declared(form).form.fields) taken.insert(field.key);
+    }
+    if (!fields.is_array()) throw sdk::Error::invalid("form.invalid", "fields must be a list");
+    if (fields.size() > 50) throw sdk::Error::invalid("form.invalid", "a form can have at most 50 custom fields");
+    std::vector<FormField> parsed;
+    for (const auto& definition : fields) {
+        try {
+            parsed.push_back(FormField::parse(definition));
+        } catch (const std::invalid_argument& e) {
+            throw sdk::Error::invalid("form.invalid", e.what());
+        }
+        if (!taken.insert(parsed.back().key).second)
+            throw sdk::Error::invalid("form.duplicate_field", "field " + parsed.back().key + " already exists on this form");
+    }
+    store_.query("INSERT INTO form_fields (project_id, form, fields, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
+                 "ON CONFLICT (project_id, form) DO UPDATE SET fields = excluded.fields, updated_by = excluded.updated_by, "
+                 "updated_at = excluded.updated_at",
+                 {project, form, fieldsJson(parsed).dump(), userId, BusProtocol::nowMs()});
+    return definition(project, form);
+}
+
+nlohmann::json FormService::validate(std::int64_t project, const std::string& form, const nlohmann::json& values) {
+    Declared d;
+    {
+        std::shared_lock lock(mutex_);
+        d = declared(form);
+    }
+    if (!values.is_object()) throw sdk::Error::invalid("form.invalid", "values must be an object");
+    std::set<std::string> base;
+    for (const auto& field : d.form.fields) base.insert(field.key);
+    const auto custom = customFields(project, form);
+    std::set<std::string> known = base;
+    for (const auto& field : custom) known.insert(field.key);
+
+    nlohmann::json errors = nlohmann::json::array();
+    nlohmann::json accepted = nlohmann::json::object();
+    for (const auto& [key, value] : values.items())
+        if (!known.count(key)) errors.push_back(error(key, "form.unknown_field", "没有这个字段", "no such field on this form"));
+    for (const auto& field : custom) {
+        const std::string zhLabel = field.label.value("zh-CN", field.key);
+        const std::string enLabel = field.label.value("en", field.key);
+        auto it = values.find(field.key);
+        if (it == values.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
+            if (field.required) errors.push_back(error(field.key, "form.required", zhLabel + "为必填项", enLabel + " is required"));
+            continue;
+        }
+        const auto violations = JsonSchemaSubset::validate(field.schema, *it);
+        if (!violations.empty()) {
+            errors.push_back(error(field.key, "form." + violations[0].keyword, zhLabel + "填写不正确",
+                                   enLabel + " " + violations[0].message));
+            continue;
+        }
+        nlohmann::json value = *it;
+        if (field.schema.value("format", "") == "phone") value = JsonSchemaSubset::normalizePhone(value.get<std::string>());
+        accepted[field.key] = value;
+    }
+    if (!errors.empty()) return {{"ok", false}, {"errors", errors}};
+
+    if (!d.form.validateHook.empty()) {
+        auto hook = hooks_.call(project, d.form.validateHook, {{"form", form}, {"values", values}}, d.plugin);
+        if (hook["vetoed"]) return {{"ok", false}, {"vetoed", true}, {"message", hook["message"]}};
+        const nlohmann::json& output = hook["output"];
+        if (output.is_object() && output.contains("errors") && output["errors"].is_array() && !output["errors"].empty()) {
+            for (const auto& e : output["errors"]) {
+                const std::string message = e.is_object() ? e.value("message", std::string("invalid")) : e.dump();
+                errors.push_back(error(e.is_object() ? e.value("field", std::string{}) : std::string{}, "form.rule", message, message));
+            }
+            return {{"ok", false}, {"errors", errors}};
+        }
+    }
+    return {{"ok", true}, {"values", accepted}};
+}
+
+} // namespace anchang
