@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 namespace anchang {
@@ -239,6 +240,21 @@ PluginManifest PluginManifest::parse(const std::string& text, const std::filesys
     if (raw.contains("web")) {
         if (!raw["web"].is_object()) refuse("\"web\" must be an object");
         m.web = raw["web"];
+        static const std::regex pagePath(R"(/[a-z0-9][a-z0-9/_-]*)");
+        static const std::regex component(R"([A-Z][A-Za-z0-9]*\.vue)");
+        static const std::set<std::string> layouts = {"console", "pad", "phone", "screen"};
+        for (const auto& page : m.web.value("pages", nlohmann::json::array())) {
+            if (!page.is_object()) refuse("each web page must be an object");
+            const std::string path = need(page, "path", T::string, "a path").get<std::string>();
+            if (!std::regex_match(path, pagePath)) refuse("web page path must look like /registration/front-desk: " + path);
+            if (!std::regex_match(need(page, "component", T::string, "a .vue file name").get<std::string>(), component))
+                refuse("web page component must be a file in web/ like FrontDesk.vue");
+            if (!page.contains("title") || !page["title"].is_object() || !page["title"].contains("zh-CN"))
+                refuse("web page " + path + " needs a title with \"zh-CN\"");
+            if (!layouts.count(page.value("layout", std::string("console"))))
+                refuse("web page " + path + ": layout must be console, pad, phone or screen");
+            if (page.contains("roles") && !page["roles"].is_array()) refuse("web page " + path + ": roles must be a list");
+        }
     }
     if (raw.contains("config")) {
         if (!raw["config"].is_object()) refuse("\"config\" must be an object");
