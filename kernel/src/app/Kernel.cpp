@@ -4,7 +4,10 @@
 #include "api/AuditApi.h"
 #include "api/AuthApi.h"
 #include "api/ProjectApi.h"
+#include "api/EventStreamApi.h"
 #include "api/ScriptApi.h"
+#include "app/KernelBusServices.h"
+#include "push/PushHub.h"
 #include "alert/AlertCenter.h"
 #include "form/FormService.h"
 #include "script/HookCatalog.h"
@@ -130,6 +133,12 @@ void Kernel::start() {
     hooks_ = std::make_unique<HookRunner>(HookRunner::Parts{*hookCatalog_, *scripts_, *engine_, bus_->client(), *alerts_, *audit_},
                                           HookRunner::Options{settings_.scriptMaxFailures, settings_.scriptClock});
     forms_ = std::make_unique<FormService>(*store_, *hooks_);
+    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_);
+    kernelServices_->start();
+    push_ = std::make_unique<PushHub>(*bus_, [this](const Principal& principal, const std::string& permission, std::int64_t project) {
+        return policy_->allows(principal, permission, project);
+    });
+    push_->start();
     plugins_ = std::make_unique<PluginHost>(
         KernelServices{*store_, *bus_, *router_, *policy_, *audit_, *hookCatalog_, *hooks_, *forms_}, licence_,
         PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
@@ -147,6 +156,8 @@ void Kernel::start() {
     adminApi_->install(*router_);
     scriptApi_ = std::make_unique<ScriptApi>(ScriptApi::Parts{*hookCatalog_, *scripts_, *engine_, *hooks_, *forms_, *alerts_, *audit_});
     scriptApi_->install(*router_);
+    eventStreamApi_ = std::make_unique<EventStreamApi>(*push_);
+    eventStreamApi_->install(*router_);
 
     plugins_->discover();
     plugins_->startAll();
@@ -179,7 +190,9 @@ void Kernel::stop() {
     running_ = false;
     logger().information("stopping: draining HTTP requests");
     http_->stop(settings_.drainTimeout);
+    push_->stop();
     plugins_->stopAll();
+    kernelServices_->stop();
     bus_->stop();
     http_.reset();
     pipeline_.reset();

@@ -26,6 +26,9 @@ namespace anchang {
 class AccessPolicy;
 class AdminApi;
 class AlertCenter;
+class EventStreamApi;
+class KernelBusServices;
+class PushHub;
 class FormService;
 class HookCatalog;
 class HookRunner;
@@ -111,6 +114,8 @@ private:
     std::unique_ptr<AlertCenter> alerts_;
     std::unique_ptr<HookRunner> hooks_;
     std::unique_ptr<FormService> forms_;
+    std::unique_ptr<KernelBusServices> kernelServices_;
+    std::unique_ptr<PushHub> push_;
     std::unique_ptr<PluginHost> plugins_;
     // The kernel's route handlers point into these, so they live as long as the router.
     std::unique_ptr<AuthApi> authApi_;
@@ -119,6 +124,7 @@ private:
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<AdminApi> adminApi_;
     std::unique_ptr<ScriptApi> scriptApi_;
+    std::unique_ptr<EventStreamApi> eventStreamApi_;
     std::unique_ptr<StaticFiles> files_;
     std::unique_ptr<AccessLog> accessLog_;
     std::unique_ptr<RequestPipeline> pipeline_;

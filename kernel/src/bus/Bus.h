@@ -45,6 +45,8 @@ public:
     void stop();
 
     BusClient& client() { return *client_; }
+    /// For kernel parts that own a socket of their own (the push hub).
+    zmq::context_t& context() { return context_; }
     BusMonitor& monitor() { return *monitor_; }
     const ServiceBroker& broker() const { return *broker_; }
     const EventProxy& proxy() const { return *proxy_; }

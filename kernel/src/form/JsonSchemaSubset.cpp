@@ -1,5 +1,7 @@
 #include "form/JsonSchemaSubset.h"
 
+#include "anchang/sdk/Phone.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/RegularExpression.h>
 
@@ -209,16 +211,7 @@ std::vector<JsonSchemaSubset::Violation> JsonSchemaSubset::validate(const nlohma
     return out;
 }
 
-std::string JsonSchemaSubset::normalizePhone(const std::string& text) {
-    std::string digits;
-    for (char c : text) {
-        if (c >= '0' && c <= '9') digits += c;
-        else if (c != ' ' && c != '-' && c != '+' && c != '(' && c != ')') return {};
-    }
-    if (digits.size() == 13 && digits.starts_with("86")) digits = digits.substr(2);
-    if (digits.size() != 11 || digits[0] != '1' || digits[1] < '3') return {};
-    return digits;
-}
+std::string JsonSchemaSubset::normalizePhone(const std::string& text) { return sdk::Phone::normalize(text); }
 
 bool JsonSchemaSubset::isDate(const std::string& text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;

@@ -2,6 +2,7 @@
 
 #include "anchang/sdk/Error.hpp"
 
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/URI.h>
 
 namespace anchang {
@@ -47,6 +48,15 @@ std::optional<std::string> HttpExchange::queryValue(const std::string& name) con
     auto it = query.find(name);
     if (it == query.end()) return std::nullopt;
     return it->second;
+}
+
+Poco::Net::StreamSocket HttpExchange::takeOver() {
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request_);
+    if (!impl || sent_) throw sdk::Error(500, "internal", "this connection cannot be taken over");
+    takenOver_ = true;
+    sent_ = true;
+    status_ = 200;
+    return impl->detachSocket();
 }
 
 void HttpExchange::send(int status, const std::string& contentType, const std::string& content) {

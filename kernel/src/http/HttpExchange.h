@@ -8,6 +8,7 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <nlohmann/json.hpp>
 
@@ -50,6 +51,11 @@ public:
     /// {"error":{"code","message","request_id"}}
     void sendError(int status, const std::string& code, const std::string& message);
     bool sent() const { return sent_; }
+
+    /// Takes the connection away from the HTTP server (an event stream): the caller owns the
+    /// socket and writes the response itself; the server neither answers nor reuses it.
+    Poco::Net::StreamSocket takeOver();
+    bool takenOver() const { return takenOver_; }
     int status() const { return status_; }
 
 private:
@@ -59,6 +65,7 @@ private:
     std::string path_;
     std::string lang_;
     bool sent_ = false;
+    bool takenOver_ = false;
     int status_ = 0;
 };
 

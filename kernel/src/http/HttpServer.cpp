@@ -119,7 +119,7 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             response.setKeepAlive(!stopping_ && request.getKeepAlive() && session.canKeepAlive());
             if (request.getExpectContinue() && request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
                 response.sendContinue();
-            pipeline_.handle(request, response);
+            if (!pipeline_.handle(request, response)) return; // an event stream owns the connection now
             session.setKeepAlive(!stopping_ && response.getKeepAlive() && session.canKeepAlive());
             refusedBody = response.getStatus() == Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
         } catch (const Poco::Net::NoMessageException&) {

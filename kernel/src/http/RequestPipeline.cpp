@@ -65,16 +65,23 @@ void RequestPipeline::readBody(HttpExchange& exchange) {
 
 void RequestPipeline::authenticate(HttpExchange& exchange, bool required) {
     const std::string& header = exchange.request().get("Authorization", "");
-    if (header.empty()) {
+    std::string token;
+    if (!header.empty()) {
+        if (header.size() < 8 || Poco::icompare(header.substr(0, 7), "Bearer ") != 0) {
+            if (required) throw sdk::Error(401, "auth.token_invalid", "use Authorization: Bearer <token>");
+            return;
+        }
+        token = header.substr(7);
+    } else if (auto query = exchange.queryValue("access_token"); query && exchange.method() == "GET") {
+        // Browsers cannot set headers on an EventSource; the access log records the path only,
+        // so the token in the query string is not written anywhere.
+        token = *query;
+    } else {
         if (required) throw sdk::Error(401, "auth.token_missing", "this route needs a bearer token");
         return;
     }
-    if (header.size() < 8 || Poco::icompare(header.substr(0, 7), "Bearer ") != 0) {
-        if (required) throw sdk::Error(401, "auth.token_invalid", "use Authorization: Bearer <token>");
-        return;
-    }
     TokenService::Refusal refusal{};
-    auto claims = parts_.tokens.verify(header.substr(7), refusal);
+    auto claims = parts_.tokens.verify(token, refusal);
     if (!claims) {
         if (!required) return;
         switch (refusal) {
@@ -123,7 +130,7 @@ void RequestPipeline::route(HttpExchange& exchange) {
     if (!exchange.sent()) throw sdk::Error(500, "internal", route.owner + " did not answer " + route.pattern.text());
 }
 
-void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+bool RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto started = std::chrono::steady_clock::now();
     HttpExchange exchange(request, response, requestIdOf(request));
     auto& log = Poco::Logger::get("http");
@@ -159,6 +166,7 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
         options_.accessLog->record(exchange.method(), exchange.path(), exchange.status(), micros, exchange.requestId(),
                                    exchange.principal ? exchange.principal->username : std::string_view{});
     }
+    return !exchange.takenOver();
 }
 
 } // namespace anchang

@@ -45,7 +45,8 @@ public:
 
     RequestPipeline(Parts parts, Options options);
 
-    void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+    /// Returns false when a handler took the connection over (an event stream).
+    bool handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
     /// The largest body accepted; larger ones get 413 and the connection is closed.
     std::size_t maxBodyBytes() const { return options_.maxBodyBytes; }

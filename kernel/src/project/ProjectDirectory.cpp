@@ -51,6 +51,13 @@ nlohmann::json ProjectDirectory::list(const Principal& principal) {
     return out;
 }
 
+nlohmann::json ProjectDirectory::all() {
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& row : store_.query("SELECT id, code, name, archived, created_at FROM projects ORDER BY id").rows)
+        out.push_back(shape(std::move(row)));
+    return out;
+}
+
 nlohmann::json ProjectDirectory::get(std::int64_t id) {
     auto rows = store_.query("SELECT id, code, name, archived, created_at FROM projects WHERE id = ?", {id}).rows;
     if (rows.empty()) throw sdk::Error::notFound("project.not_found", "no such project: " + std::to_string(id));

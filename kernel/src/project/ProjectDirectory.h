@@ -26,6 +26,8 @@ public:
     /// Projects the principal belongs to (every project for an admin).
     nlohmann::json list(const Principal& principal);
     nlohmann::json get(std::int64_t id);
+    /// Every project, for kernel services.
+    nlohmann::json all();
     /// {"code","name"} -> the new project. 409 for a taken code, 403 licence.project_limit.
     nlohmann::json create(const nlohmann::json& body);
     /// Accepts name and archived.

@@ -1,0 +1,96 @@
+#include "app/KernelBusServices.h"
+
+#include "alert/AlertCenter.h"
+#include "anchang/abi.h"
+#include "auth/UserDirectory.h"
+#include "project/ProjectDirectory.h"
+#include "bus/Bus.h"
+
+#include <nlohmann/json.hpp>
+
+namespace anchang {
+
+namespace {
+
+int reply(anchang_sink_fn sink, void* user, int status, const nlohmann::json& body) {
+    const std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    sink(user, text.data(), text.size());
+    return status;
+}
+
+int refuse(anchang_sink_fn sink, void* user, const std::string& code, const std::string& message) {
+    return reply(sink, user, ANCHANG_E_INVALID, {{"code", code}, {"message", message}, {"status", 400}});
+}
+
+} // namespace
+
+KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts)
+    : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts) {
+    agent_->serve("kernel.users.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        const auto body = nlohmann::json::parse(message->body_json, nullptr, false);
+        const auto header = nlohmann::json::parse(message->header_json, nullptr, false);
+        if (!body.is_object()) return refuse(sink, user, "kernel.invalid", "the body must be an object");
+        const std::int64_t project = header.value("project", std::int64_t{0});
+        nlohmann::json users = nlohmann::json::array();
+        auto add = [&](const nlohmann::json& u) {
+            auto principal = me.users_.principal(u["id"].get<std::int64_t>());
+            users.push_back({{"id", u["id"]}, {"username", u["username"]}, {"display_name", u["display_name"]}, {"phone", u["phone"]},
+                             {"active", u["active"]}, {"roles", principal ? principal->rolesIn(project) : std::vector<std::string>{}}});
+        };
+        if (body.contains("ids")) {
+            if (!body["ids"].is_array()) return refuse(sink, user, "kernel.invalid", "ids must be a list");
+            for (const auto& id : body["ids"]) {
+                if (!id.is_number_integer()) continue;
+                try {
+                    add(me.users_.get(id));
+                } catch (...) {
+                    // An unknown id is simply not in the answer.
+                }
+            }
+        } else if (body.contains("usernames")) {
+            if (!body["usernames"].is_array()) return refuse(sink, user, "kernel.invalid", "usernames must be a list");
+            for (const auto& u : me.users_.list(std::nullopt))
+                for (const auto& name : body["usernames"])
+                    if (u["username"] == name) add(u);
+        } else if (body.contains("role")) {
+            if (!project) return refuse(sink, user, "kernel.invalid", "a role lookup needs the project in the header");
+            for (const auto& u : me.users_.list(project)) {
+                for (const auto& r : u["roles"])
+                    if (r["role"] == body["role"] && r["project_id"] == project) {
+                        add(u);
+                        break;
+                    }
+            }
+        } else {
+            return refuse(sink, user, "kernel.invalid", "give ids or role");
+        }
+        return reply(sink, user, ANCHANG_OK, {{"users", users}});
+    }, this);
+    agent_->serve("kernel.projects.list", [](void* self, const anchang_bus_message*, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        return reply(sink, user, ANCHANG_OK, {{"projects", me.projects_.all()}});
+    }, this);
+    agent_->serve("kernel.alert.raise", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        const auto body = nlohmann::json::parse(message->body_json, nullptr, false);
+        const auto header = nlohmann::json::parse(message->header_json, nullptr, false);
+        if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !body.contains("message") ||
+            !body["message"].is_object())
+            return refuse(sink, user, "kernel.invalid", "an alert needs kind and message {zh-CN, en}");
+        nlohmann::json detail = body.value("detail", nlohmann::json::object());
+        detail["source"] = header.value("source", std::string{});
+        const auto id = me.alerts_.raise(header.value("project", std::int64_t{0}), body["kind"], body["message"], detail);
+        return reply(sink, user, ANCHANG_OK, {{"id", id}});
+    }, this);
+}
+
+KernelBusServices::~KernelBusServices() { stop(); }
+
+void KernelBusServices::start() { agent_->start(); }
+
+void KernelBusServices::stop() {
+    if (agent_) agent_->stop();
+}
+
+} // namespace anchang

@@ -1,0 +1,36 @@
+#pragma once
+/// anchang::KernelBusServices — what the kernel itself offers plugins on the bus:
+///
+///   kernel.users.get    {"ids":[...]}, {"usernames":[...]} or {"role":"consultant"} (in the
+///                       message's project) -> {"users":[{"id","username","display_name","phone",
+///                       "active","roles"}]}
+///   kernel.projects.list {} -> {"projects":[{"id","code","name","archived"}]}
+///   kernel.alert.raise  {"kind","message":{"zh-CN","en"},"detail"} -> {"id"}: an alert for the
+///                       admins and the project's managers (docs/scripting.md, alerts)
+
+#include <memory>
+
+namespace anchang {
+
+class AlertCenter;
+class Bus;
+class PluginBusAgent;
+class ProjectDirectory;
+class UserDirectory;
+
+class KernelBusServices {
+public:
+    KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts);
+    ~KernelBusServices();
+
+    void start();
+    void stop();
+
+private:
+    std::unique_ptr<PluginBusAgent> agent_;
+    UserDirectory& users_;
+    ProjectDirectory& projects_;
+    AlertCenter& alerts_;
+};
+
+} // namespace anchang
