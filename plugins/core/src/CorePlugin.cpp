@@ -1,0 +1,194 @@
+// core: the always-on plugin every module builds on — projects' profile, teams and the duty
+// roster, customers and their ownership, inventory and deals. Routes and bus services are wired
+// here; the rules live in the classes they call.
+
+#include "CustomerBook.h"
+#include "DealBook.h"
+#include "DemoLoader.h"
+#include "Inventory.h"
+#include "Now.h"
+#include "ProjectProfile.h"
+#include "Roster.h"
+
+#include <anchang/sdk/Plugin.hpp>
+
+#include <memory>
+
+using namespace anchang::sdk;
+
+namespace anchang::core {
+
+namespace {
+
+/// A consultant who holds no wider role sees only the customers they own.
+bool onlyOwnCustomers(const Request& request) {
+    return request.hasRole("consultant") && !request.hasAnyRole({"admin", "manager", "supervisor", "receptionist", "risk_officer"});
+}
+
+std::optional<std::int64_t> numberQuery(const Request& request, const std::string& name) {
+    auto text = request.query(name);
+    if (!text) return std::nullopt;
+    try {
+        return std::stoll(*text);
+    } catch (...) {
+        throw Error::invalid("request.invalid", name + " must be a number");
+    }
+}
+
+std::string reasonOf(const nlohmann::json& body) {
+    auto it = body.find("reason");
+    if (it == body.end() || !it->is_string() || it->get<std::string>().empty() || it->get<std::string>().size() > 500)
+        throw Error::invalid("customer.reason_required", "a reason is required (at most 500 bytes)");
+    return *it;
+}
+
+} // namespace
+
+class CorePlugin : public Plugin {
+public:
+    void start(Host& host) override {
+        host_ = &host;
+        const auto config = host.config();
+        profile_ = std::make_unique<ProjectProfile>(host, config.value("protection_days", 30));
+        customers_ = std::make_unique<CustomerBook>(host, *profile_);
+        roster_ = std::make_unique<Roster>(host);
+        inventory_ = std::make_unique<Inventory>(host);
+        deals_ = std::make_unique<DealBook>(host, *inventory_);
+        routes(host);
+        services(host);
+        const std::string seed = config.value("demo_seed", std::string{});
+        if (!seed.empty()) DemoLoader(host, *profile_, *customers_).load(seed);
+    }
+
+private:
+    void routes(Host& host) {
+        host.route("GET", "/api/v1/projects/{project}/profile", "authenticated",
+                   [this](const Request& r) { return Response::json(profile_->get(r.idParam("project"))); });
+        host.route("PUT", "/api/v1/projects/{project}/profile", "core.profile.edit", [this](const Request& r) {
+            const auto project = r.idParam("project");
+            auto result = profile_->set(project, r.json());
+            host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", project}, {"action", "project.profile.change"},
+                          {"target", "project:" + std::to_string(project)}, {"detail", result}});
+            return Response::json(result);
+        });
+
+        host.route("GET", "/api/v1/projects/{project}/customers", "core.customers.read", [this](const Request& r) {
+            std::optional<std::int64_t> owner = numberQuery(r, "owner");
+            if (onlyOwnCustomers(r)) owner = r.userId();
+            return Response::json({{"customers", customers_->list(r.idParam("project"), r.query("phone"), r.query("q"), owner,
+                                                                  static_cast<int>(numberQuery(r, "limit").value_or(50)),
+                                                                  static_cast<int>(numberQuery(r, "offset").value_or(0)))}});
+        });
+        host.route("GET", "/api/v1/projects/{project}/customers/{id}", "core.customers.read",
+                   [this](const Request& r) { return Response::json(visible(r)); });
+        host.route("POST", "/api/v1/projects/{project}/customers/{id}/persons", "core.customers.edit", [this](const Request& r) {
+            const auto customer = visible(r);
+            return Response::created(customers_->addPerson(r.idParam("project"), customer["id"], r.json()));
+        });
+        host.route("POST", "/api/v1/projects/{project}/customers/{id}/owner", "core.customers.reassign", [this](const Request& r) {
+            const auto body = r.json();
+            if (!body.contains("owner_id") || !body["owner_id"].is_number_integer())
+                throw Error::invalid("customer.invalid", "owner_id must be a consultant's user id");
+            const auto project = r.idParam("project");
+            consultantOf(project, body["owner_id"]);
+            return Response::json(customers_->assignOwner(project, r.idParam("id", "customer.not_found"), body["owner_id"], reasonOf(body),
+                                                          {r.userId(), r.username()}));
+        });
+        host.route("PATCH", "/api/v1/projects/{project}/customers/{id}/origin", "core.customers.origin.edit", [this](const Request& r) {
+            return Response::json(customers_->changeOrigin(r.idParam("project"), r.idParam("id", "customer.not_found"), r.json(),
+                                                           {r.userId(), r.username()}));
+        });
+
+        host.route("GET", "/api/v1/projects/{project}/roster", "core.roster.read",
+                   [this](const Request& r) { return Response::json(roster_->get(r.idParam("project"))); });
+        host.route("PUT", "/api/v1/projects/{project}/roster/{user}", "core.roster.edit", [this](const Request& r) {
+            return Response::json(roster_->place(r.idParam("project"), r.idParam("user", "user.not_found"), r.json()));
+        });
+        host.route("POST", "/api/v1/projects/{project}/teams", "core.roster.edit",
+                   [this](const Request& r) { return Response::created(roster_->addTeam(r.idParam("project"), r.json())); });
+        host.route("PATCH", "/api/v1/projects/{project}/teams/{id}", "core.roster.edit", [this](const Request& r) {
+            return Response::json(roster_->renameTeam(r.idParam("project"), r.idParam("id", "roster.team_not_found"), r.json()));
+        });
+
+        host.route("GET", "/api/v1/projects/{project}/buildings", "core.inventory.read",
+                   [this](const Request& r) { return Response::json({{"buildings", inventory_->buildings(r.idParam("project"))}}); });
+        host.route("GET", "/api/v1/projects/{project}/units", "core.inventory.read", [this](const Request& r) {
+            return Response::json({{"units", inventory_->units(r.idParam("project"), numberQuery(r, "building"), r.query("status"))}});
+        });
+        host.route("PATCH", "/api/v1/projects/{project}/units/{id}", "core.inventory.edit", [this](const Request& r) {
+            return Response::json(inventory_->update(r.idParam("project"), r.idParam("id", "unit.not_found"), r.json()));
+        });
+
+        host.route("GET", "/api/v1/projects/{project}/deals", "core.deals.read", [this](const Request& r) {
+            return Response::json({{"deals", deals_->list(r.idParam("project"), numberQuery(r, "customer"))}});
+        });
+        host.route("POST", "/api/v1/projects/{project}/deals", "core.deals.write",
+                   [this](const Request& r) { return Response::created(deals_->subscribe(r.idParam("project"), r.json(), r.userId())); });
+        host.route("POST", "/api/v1/projects/{project}/deals/{id}/contract", "core.deals.write",
+                   [this](const Request& r) { return Response::json(deals_->sign(r.idParam("project"), r.idParam("id", "deal.not_found"))); });
+        host.route("POST", "/api/v1/projects/{project}/deals/{id}/payments", "core.deals.write", [this](const Request& r) {
+            return Response::created(deals_->pay(r.idParam("project"), r.idParam("id", "deal.not_found"), r.json(), r.userId()));
+        });
+        host.route("POST", "/api/v1/projects/{project}/deals/{id}/refund", "core.deals.write", [this](const Request& r) {
+            if (!r.hasAnyRole({"admin", "manager", "finance"})) throw Error::forbidden("auth.forbidden", "a refund needs a manager or finance");
+            return Response::json(deals_->refund(r.idParam("project"), r.idParam("id", "deal.not_found"), r.json(), r.userId(), r.username()));
+        });
+    }
+
+    void services(Host& host) {
+        host.serve("core.customer.find", [this](const BusMessage& m) {
+            return nlohmann::json{{"customer", customers_->find(m.project(), m.body().value("phone", std::string{}))}};
+        });
+        host.serve("core.customer.claim", [this](const BusMessage& m) {
+            if (!m.body().is_object()) throw Error::invalid("customer.invalid", "the body must be an object");
+            auto claim = customers_->claim(m.project(), m.body());
+            return nlohmann::json{{"customer", claim.customer}, {"created", claim.created}};
+        });
+        host.serve("core.customer.visited", [this](const BusMessage& m) {
+            if (!m.body().contains("customer_id") || !m.body()["customer_id"].is_number_integer())
+                throw Error::invalid("customer.invalid", "customer_id must be an id");
+            return nlohmann::json{{"customer", customers_->visited(m.project(), m.body()["customer_id"], m.body().value("at", nowMs()))}};
+        });
+        host.serve("core.customer.assign_owner", [this](const BusMessage& m) {
+            const auto& b = m.body();
+            if (!b.contains("customer_id") || !b["customer_id"].is_number_integer() || !b.contains("owner_id") || !b["owner_id"].is_number_integer())
+                throw Error::invalid("customer.invalid", "customer_id and owner_id must be ids");
+            return nlohmann::json{{"customer", customers_->assignOwner(m.project(), b["customer_id"], b["owner_id"], reasonOf(b),
+                                                                       {b.value("actor_id", std::int64_t{0}), b.value("actor_name", m.source())})}};
+        });
+        host.serve("core.customer.visit_count", [this](const BusMessage& m) {
+            if (!m.body().is_object()) throw Error::invalid("customer.invalid", "give customer_id or phone");
+            return nlohmann::json{{"visits", customers_->visitCount(m.project(), m.body())}};
+        });
+        host.serve("core.customers.owned", [this](const BusMessage& m) { return nlohmann::json{{"owned", customers_->owned(m.project())}}; });
+        host.serve("core.roster.get", [this](const BusMessage& m) { return roster_->get(m.project()); });
+        host.serve("core.profile.get", [this](const BusMessage& m) { return profile_->get(m.project()); });
+        host.serve("core.inventory.layouts", [this](const BusMessage& m) { return nlohmann::json{{"layouts", inventory_->layouts(m.project())}}; });
+    }
+
+    /// The customer of the route, if the caller may see it (consultants: their own only).
+    nlohmann::json visible(const Request& r) const {
+        auto customer = customers_->get(r.idParam("project"), r.idParam("id", "customer.not_found"));
+        if (onlyOwnCustomers(r) && customer["owner_id"] != r.userId())
+            throw Error::notFound("customer.not_found", "no such customer among yours");
+        return customer;
+    }
+
+    void consultantOf(std::int64_t project, std::int64_t user) const {
+        const auto roster = roster_->get(project);
+        for (const auto& c : roster["consultants"])
+            if (c["user_id"] == user && c["status"] != "left") return;
+        throw Error::invalid("customer.owner_not_consultant", "the new owner must be a consultant on this project's roster");
+    }
+
+    Host* host_ = nullptr;
+    std::unique_ptr<ProjectProfile> profile_;
+    std::unique_ptr<CustomerBook> customers_;
+    std::unique_ptr<Roster> roster_;
+    std::unique_ptr<Inventory> inventory_;
+    std::unique_ptr<DealBook> deals_;
+};
+
+} // namespace anchang::core
+
+ANCHANG_PLUGIN(anchang::core::CorePlugin)

@@ -1,0 +1,221 @@
+#include "CustomerBook.h"
+
+#include "Now.h"
+
+#include <anchang/sdk/Phone.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace anchang::core {
+
+namespace {
+
+constexpr const char* kColumns =
+    "id, name, gender, owner_id, source, channel, first_visit_at, last_visit_at, visits, protection_until, created_at, updated_at";
+
+std::string requirePhone(const nlohmann::json& value) {
+    const std::string phone = value.is_string() ? sdk::Phone::normalize(value.get<std::string>()) : std::string{};
+    if (phone.empty()) throw sdk::Error::invalid("customer.phone_invalid", "not a mobile phone number");
+    return phone;
+}
+
+std::string text(const nlohmann::json& body, const char* key, std::size_t maxLength, bool required) {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
+        if (required) throw sdk::Error::invalid("customer.invalid", std::string(key) + " is required");
+        return {};
+    }
+    if (!it->is_string() || it->get<std::string>().size() > maxLength)
+        throw sdk::Error::invalid("customer.invalid", std::string(key) + " must be text of at most " + std::to_string(maxLength) + " bytes");
+    return *it;
+}
+
+const std::set<std::string>& sources() {
+    static const std::set<std::string> all = {"natural", "channel", "referral", "online", "event", "other"};
+    return all;
+}
+
+} // namespace
+
+nlohmann::json CustomerBook::shape(std::int64_t project, nlohmann::json row) const {
+    row["persons"] = host_.db().query("SELECT phone, name, relation FROM core_persons WHERE customer_id = ? ORDER BY id", {row["id"]});
+    row["protected"] = row["protection_until"].is_number() && row["protection_until"].get<std::int64_t>() > nowMs();
+    row["project_id"] = project;
+    return row;
+}
+
+nlohmann::json CustomerBook::find(std::int64_t project, const std::string& phone) const {
+    const std::string normalized = requirePhone(phone);
+    auto person = host_.db().one("SELECT customer_id FROM core_persons WHERE project_id = ? AND phone = ?", {project, normalized});
+    if (!person) return nullptr;
+    return get(project, (*person)["customer_id"]);
+}
+
+nlohmann::json CustomerBook::get(std::int64_t project, std::int64_t id) const {
+    auto row = host_.db().one(std::string("SELECT ") + kColumns + " FROM core_customers WHERE id = ? AND project_id = ?", {id, project});
+    if (!row) throw sdk::Error::notFound("customer.not_found", "no such customer: " + std::to_string(id));
+    return shape(project, std::move(*row));
+}
+
+nlohmann::json CustomerBook::list(std::int64_t project, const std::optional<std::string>& phone, const std::optional<std::string>& q,
+                                  std::optional<std::int64_t> owner, int limit, int offset) const {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM core_customers c WHERE project_id = ?";
+    nlohmann::json params = nlohmann::json::array({project});
+    if (phone) {
+        sql += " AND id IN (SELECT customer_id FROM core_persons WHERE project_id = ? AND phone = ?)";
+        params.push_back(project);
+        params.push_back(sdk::Phone::normalize(*phone));
+    }
+    if (q && !q->empty()) {
+        sql += " AND (name LIKE ? OR id IN (SELECT customer_id FROM core_persons WHERE project_id = ? AND phone LIKE ?))";
+        params.push_back("%" + *q + "%");
+        params.push_back(project);
+        params.push_back("%" + *q + "%");
+    }
+    if (owner) {
+        sql += " AND owner_id = ?";
+        params.push_back(*owner);
+    }
+    sql += " ORDER BY id DESC LIMIT ? OFFSET ?";
+    params.push_back(std::clamp(limit, 1, 200));
+    params.push_back(std::max(offset, 0));
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& row : host_.db().query(sql, params)) out.push_back(shape(project, std::move(row)));
+    return out;
+}
+
+CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::json& request) const {
+    const std::string phone = requirePhone(request.value("phone", nlohmann::json()));
+    const std::string name = text(request, "name", 100, true);
+    const std::string gender = text(request, "gender", 10, false);
+    std::string source = request.value("source", std::string("natural"));
+    if (!sources().count(source)) throw sdk::Error::invalid("customer.invalid", "unknown source " + source);
+    const nlohmann::json owner = request.value("owner_id", nlohmann::json(nullptr));
+    if (!owner.is_null() && !owner.is_number_integer()) throw sdk::Error::invalid("customer.invalid", "owner_id must be a user id");
+    const std::int64_t at = request.value("visit_at", nowMs());
+    const std::int64_t protection = at + profile_.protectionDays(project) * kDayMs;
+
+    Claim claim;
+    host_.db().transaction([&] {
+        // Inside the write transaction nobody else can insert the phone between the look-up and
+        // the insert; the unique index is the second line of defence.
+        if (auto existing = host_.db().one("SELECT customer_id FROM core_persons WHERE project_id = ? AND phone = ?", {project, phone})) {
+            claim.customer = get(project, (*existing)["customer_id"]);
+            return;
+        }
+        const auto id = host_.db().run("INSERT INTO core_customers (project_id, name, gender, owner_id, source, channel, first_visit_at, "
+                                       "last_visit_at, visits, protection_until, created_at, updated_at) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                                       {project, name, gender.empty() ? nlohmann::json(nullptr) : nlohmann::json(gender), owner, source,
+                                        request.value("channel", nlohmann::json(nullptr)), at, at,
+                                        owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), nowMs(), nowMs()})
+                            .lastId;
+        host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, 'self', ?)",
+                        {project, id, phone, name, nowMs()});
+        claim.customer = get(project, id);
+        claim.created = true;
+    });
+    if (claim.created)
+        host_.publish("customer.created", {{"customer_id", claim.customer["id"]}, {"owner_id", owner}, {"source", source}}, project);
+    return claim;
+}
+
+nlohmann::json CustomerBook::visited(std::int64_t project, std::int64_t customer, std::int64_t at) const {
+    if (host_.db().exec("UPDATE core_customers SET last_visit_at = ?, visits = visits + 1, updated_at = ? WHERE id = ? AND project_id = ?",
+                        {at, nowMs(), customer, project}) == 0)
+        throw sdk::Error::notFound("customer.not_found", "no such customer: " + std::to_string(customer));
+    return get(project, customer);
+}
+
+nlohmann::json CustomerBook::assignOwner(std::int64_t project, std::int64_t customer, std::int64_t owner, const std::string& reason,
+                                         const Actor& actor) const {
+    if (reason.empty()) throw sdk::Error::invalid("customer.reason_required", "a change of owner needs a reason");
+    nlohmann::json before, after;
+    host_.db().transaction([&] {
+        before = get(project, customer);
+        const std::int64_t until = nowMs() + profile_.protectionDays(project) * kDayMs;
+        host_.db().exec("UPDATE core_customers SET owner_id = ?, protection_until = ?, updated_at = ? WHERE id = ?",
+                        {owner, until, nowMs(), customer});
+        after = get(project, customer);
+        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.owner.change"},
+                     {"target", "customer:" + std::to_string(customer)},
+                     {"detail", {{"from", before["owner_id"]}, {"to", owner}, {"reason", reason}}}});
+    });
+    host_.publish("customer.owner_changed",
+                  {{"customer_id", customer}, {"from", before["owner_id"]}, {"to", owner}, {"reason", reason}}, project);
+    return after;
+}
+
+nlohmann::json CustomerBook::changeOrigin(std::int64_t project, std::int64_t customer, const nlohmann::json& body,
+                                          const Actor& actor) const {
+    const std::string reason = text(body, "reason", 500, true);
+    nlohmann::json before, after;
+    host_.db().transaction([&] {
+        before = get(project, customer);
+        if (body.contains("source")) {
+            if (!body["source"].is_string() || !sources().count(body["source"]))
+                throw sdk::Error::invalid("customer.invalid", "source must be one of natural, channel, referral, online, event, other");
+            host_.db().exec("UPDATE core_customers SET source = ? WHERE id = ?", {body["source"], customer});
+        }
+        if (body.contains("channel")) {
+            if (!body["channel"].is_string() && !body["channel"].is_null()) throw sdk::Error::invalid("customer.invalid", "channel must be text");
+            host_.db().exec("UPDATE core_customers SET channel = ? WHERE id = ?", {body["channel"], customer});
+        }
+        if (body.contains("first_visit_at")) {
+            if (!body["first_visit_at"].is_number_integer() || body["first_visit_at"].get<std::int64_t>() > nowMs())
+                throw sdk::Error::invalid("customer.invalid", "first_visit_at must be a past time in milliseconds");
+            host_.db().exec("UPDATE core_customers SET first_visit_at = ? WHERE id = ?", {body["first_visit_at"], customer});
+        }
+        host_.db().exec("UPDATE core_customers SET updated_at = ? WHERE id = ?", {nowMs(), customer});
+        after = get(project, customer);
+        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.origin.change"},
+                     {"target", "customer:" + std::to_string(customer)},
+                     {"detail", {{"before", {{"source", before["source"]}, {"channel", before["channel"]}, {"first_visit_at", before["first_visit_at"]}}},
+                                 {"after", {{"source", after["source"]}, {"channel", after["channel"]}, {"first_visit_at", after["first_visit_at"]}}},
+                                 {"reason", reason}}}});
+    });
+    host_.publish("customer.origin_changed", {{"customer_id", customer}, {"reason", reason}}, project);
+    return after;
+}
+
+nlohmann::json CustomerBook::addPerson(std::int64_t project, std::int64_t customer, const nlohmann::json& body) const {
+    static const std::set<std::string> relations = {"spouse", "parent", "child", "partner"};
+    const std::string phone = requirePhone(body.value("phone", nlohmann::json()));
+    const std::string name = text(body, "name", 100, true);
+    const std::string relation = text(body, "relation", 20, true);
+    if (!relations.count(relation))
+        throw sdk::Error::invalid("customer.invalid", "relation must be spouse, parent, child or partner (直系亲属、夫妻、情侣)");
+    get(project, customer);
+    try {
+        host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        {project, customer, phone, name, relation, nowMs()});
+    } catch (const sdk::Error& e) {
+        if (e.status() != 409) throw;
+        // The phone already belongs to a customer: first registration wins, so linking cannot
+        // take it over; a ruling (reassignment) is the way to settle it.
+        throw sdk::Error::conflict("customer.phone_taken", "this phone already belongs to another customer of the project");
+    }
+    return get(project, customer);
+}
+
+std::int64_t CustomerBook::visitCount(std::int64_t project, const nlohmann::json& request) const {
+    if (request.contains("customer_id")) {
+        if (!request["customer_id"].is_number_integer()) throw sdk::Error::invalid("customer.invalid", "customer_id must be an id");
+        auto row = host_.db().one("SELECT visits FROM core_customers WHERE id = ? AND project_id = ?", {request["customer_id"], project});
+        return row ? (*row)["visits"].get<std::int64_t>() : 0;
+    }
+    const nlohmann::json customer = find(project, request.value("phone", std::string{}));
+    return customer.is_null() ? 0 : customer["visits"].get<std::int64_t>();
+}
+
+nlohmann::json CustomerBook::owned(std::int64_t project) const {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& row : host_.db().query("SELECT owner_id, COUNT(*) AS n FROM core_customers WHERE project_id = ? AND owner_id IS NOT NULL "
+                                            "AND protection_until > ? GROUP BY owner_id",
+                                            {project, nowMs()}))
+        out[row["owner_id"].dump()] = row["n"];
+    return out;
+}
+
+} // namespace anchang::core

@@ -1,0 +1,63 @@
+#pragma once
+/// CustomerBook — customers, unique per project by mobile number, and their ownership.
+///
+/// A customer is a household: the person who came, and the spouse, parents and children linked
+/// to them, each with a phone of their own; a visit by any of them is a visit of the customer.
+/// Ownership (owner, source, channel, first visit, protection) changes only here: through the
+/// bus services registration and later modules call, or through the ruling and origin routes,
+/// always with a reason and an audit entry. Claiming a new customer is one transaction, so two
+/// front desks registering the same new phone at once make one customer with one owner: the
+/// first to commit.
+
+#include "ProjectProfile.h"
+
+#include <anchang/sdk/Host.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace anchang::core {
+
+class CustomerBook {
+public:
+    struct Actor {
+        std::int64_t id = 0;
+        std::string name;
+    };
+    struct Claim {
+        nlohmann::json customer;
+        bool created = false;
+    };
+
+    CustomerBook(const sdk::Host& host, const ProjectProfile& profile) : host_(host), profile_(profile) {}
+
+    /// The customer a phone belongs to, or null. 400 customer.phone_invalid for a bad number.
+    nlohmann::json find(std::int64_t project, const std::string& phone) const;
+    nlohmann::json get(std::int64_t project, std::int64_t id) const;
+    /// Filters: phone (exact), q (name or phone fragment), owner; newest first.
+    nlohmann::json list(std::int64_t project, const std::optional<std::string>& phone, const std::optional<std::string>& q,
+                        std::optional<std::int64_t> owner, int limit, int offset) const;
+
+    /// Creates the customer for `phone` owned by `ownerId`, unless one exists already: then that
+    /// one comes back with created = false and nothing changes.
+    Claim claim(std::int64_t project, const nlohmann::json& request) const;
+    /// Counts a visit: last visit time and visit count.
+    nlohmann::json visited(std::int64_t project, std::int64_t customer, std::int64_t at) const;
+    nlohmann::json assignOwner(std::int64_t project, std::int64_t customer, std::int64_t owner, const std::string& reason,
+                               const Actor& actor) const;
+    /// Source, channel and first-visit time, which consultants may not change.
+    nlohmann::json changeOrigin(std::int64_t project, std::int64_t customer, const nlohmann::json& body, const Actor& actor) const;
+    nlohmann::json addPerson(std::int64_t project, std::int64_t customer, const nlohmann::json& body) const;
+    std::int64_t visitCount(std::int64_t project, const nlohmann::json& request) const;
+    /// How many customers each consultant owns (for the roster's open-work figures).
+    nlohmann::json owned(std::int64_t project) const;
+
+private:
+    nlohmann::json shape(std::int64_t project, nlohmann::json row) const;
+
+    const sdk::Host& host_;
+    const ProjectProfile& profile_;
+};
+
+} // namespace anchang::core

@@ -1,0 +1,99 @@
+#include "DealBook.h"
+
+#include "Now.h"
+
+#include <set>
+
+namespace anchang::core {
+
+namespace {
+constexpr const char* kColumns = "id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, signed_at, refunded_at, "
+                                 "refund_reason, created_by";
+}
+
+nlohmann::json DealBook::list(std::int64_t project, std::optional<std::int64_t> customer) const {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM core_deals WHERE project_id = ?";
+    nlohmann::json params = nlohmann::json::array({project});
+    if (customer) {
+        sql += " AND customer_id = ?";
+        params.push_back(*customer);
+    }
+    return host_.db().query(sql + " ORDER BY id DESC LIMIT 500", params);
+}
+
+nlohmann::json DealBook::get(std::int64_t project, std::int64_t id) const {
+    auto deal = host_.db().one(std::string("SELECT ") + kColumns + " FROM core_deals WHERE id = ? AND project_id = ?", {id, project});
+    if (!deal) throw sdk::Error::notFound("deal.not_found", "no such deal: " + std::to_string(id));
+    (*deal)["payments"] = host_.db().query("SELECT id, amount, kind, paid_at FROM core_payments WHERE deal_id = ? ORDER BY id", {id});
+    (*deal)["unit"] = inventory_.unit(project, (*deal)["unit_id"]);
+    return *deal;
+}
+
+nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& body, std::int64_t userId) const {
+    for (const char* key : {"customer_id", "unit_id", "amount"})
+        if (!body.contains(key) || !body[key].is_number_integer() || body[key].get<std::int64_t>() <= 0)
+            throw sdk::Error::invalid("deal.invalid", std::string(key) + " must be a positive integer");
+    std::int64_t id = 0;
+    host_.db().transaction([&] {
+        auto customer = host_.db().one("SELECT owner_id FROM core_customers WHERE id = ? AND project_id = ?", {body["customer_id"], project});
+        if (!customer) throw sdk::Error::notFound("customer.not_found", "no such customer");
+        inventory_.unit(project, body["unit_id"]);
+        if (!inventory_.move(project, body["unit_id"], {"available", "held", "selected"}, "subscribed"))
+            throw sdk::Error::conflict("unit.not_available", "this unit is already subscribed or signed");
+        id = host_.db().run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, "
+                            "created_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, ?)",
+                            {project, body["customer_id"], body["unit_id"], (*customer)["owner_id"], body["amount"], nowMs(), userId})
+                 .lastId;
+    });
+    host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", body["customer_id"]}, {"unit_id", body["unit_id"]}}, project);
+    host_.publish("unit.status_changed", {{"unit_id", body["unit_id"]}, {"status", "subscribed"}}, project);
+    return get(project, id);
+}
+
+nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id) const {
+    host_.db().transaction([&] {
+        const auto deal = get(project, id);
+        if (deal["status"] != "active" || deal["stage"] != "subscription")
+            throw sdk::Error::conflict("deal.not_signable", "only an active subscription can be signed");
+        if (!inventory_.move(project, deal["unit_id"], {"subscribed"}, "signed"))
+            throw sdk::Error::conflict("unit.not_subscribed", "the unit is no longer subscribed");
+        host_.db().exec("UPDATE core_deals SET stage = 'contract', signed_at = ? WHERE id = ?", {nowMs(), id});
+    });
+    const auto deal = get(project, id);
+    host_.publish("deal.signed", {{"deal_id", id}}, project);
+    host_.publish("unit.status_changed", {{"unit_id", deal["unit_id"]}, {"status", "signed"}}, project);
+    return deal;
+}
+
+nlohmann::json DealBook::pay(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId) const {
+    static const std::set<std::string> kinds = {"deposit", "down_payment", "loan", "instalment", "full"};
+    if (!body.contains("amount") || !body["amount"].is_number_integer() || body["amount"] <= 0)
+        throw sdk::Error::invalid("deal.invalid", "amount must be a positive amount in yuan");
+    if (!body.contains("kind") || !body["kind"].is_string() || !kinds.count(body["kind"]))
+        throw sdk::Error::invalid("deal.invalid", "kind must be deposit, down_payment, loan, instalment or full");
+    if (get(project, id)["status"] != "active") throw sdk::Error::conflict("deal.refunded", "the deal was refunded");
+    host_.db().exec("INSERT INTO core_payments (deal_id, amount, kind, paid_at, recorded_by) VALUES (?, ?, ?, ?, ?)",
+                    {id, body["amount"], body["kind"], nowMs(), userId});
+    host_.publish("deal.paid", {{"deal_id", id}, {"amount", body["amount"]}, {"kind", body["kind"]}}, project);
+    return get(project, id);
+}
+
+nlohmann::json DealBook::refund(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId,
+                                const std::string& userName) const {
+    if (!body.contains("reason") || !body["reason"].is_string() || body["reason"].get<std::string>().empty())
+        throw sdk::Error::invalid("deal.reason_required", "a refund needs a reason");
+    host_.db().transaction([&] {
+        const auto deal = get(project, id);
+        if (deal["status"] != "active") throw sdk::Error::conflict("deal.refunded", "the deal was already refunded");
+        host_.db().exec("UPDATE core_deals SET status = 'refunded', refunded_at = ?, refund_reason = ? WHERE id = ?", {nowMs(), body["reason"], id});
+        inventory_.move(project, deal["unit_id"], {"subscribed", "signed"}, "available");
+        host_.audit({{"actor_id", userId}, {"actor_name", userName}, {"project_id", project}, {"action", "deal.refund"},
+                     {"target", "deal:" + std::to_string(id)}, {"detail", {{"reason", body["reason"]}, {"unit_id", deal["unit_id"]}}}});
+    });
+    const auto deal = get(project, id);
+    host_.publish("deal.refunded", {{"deal_id", id}}, project);
+    host_.publish("unit.status_changed", {{"unit_id", deal["unit_id"]}, {"status", "available"}}, project);
+    return deal;
+}
+
+} // namespace anchang::core

@@ -1,0 +1,84 @@
+#include "Inventory.h"
+
+namespace anchang::core {
+
+namespace {
+constexpr const char* kColumns = "u.id, u.building_id, b.name AS building, u.floor, u.number, u.layout, u.area, u.list_price, u.status, u.version";
+}
+
+nlohmann::json Inventory::buildings(std::int64_t project) const {
+    return host_.db().query("SELECT b.id, b.name, b.floors, COUNT(u.id) AS units, "
+                            "SUM(CASE WHEN u.status = 'available' THEN 1 ELSE 0 END) AS available "
+                            "FROM core_buildings b LEFT JOIN core_units u ON u.building_id = b.id WHERE b.project_id = ? "
+                            "GROUP BY b.id, b.name, b.floors ORDER BY b.id",
+                            {project});
+}
+
+nlohmann::json Inventory::units(std::int64_t project, std::optional<std::int64_t> building, const std::optional<std::string>& status) const {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM core_units u JOIN core_buildings b ON b.id = u.building_id WHERE u.project_id = ?";
+    nlohmann::json params = nlohmann::json::array({project});
+    if (building) {
+        sql += " AND u.building_id = ?";
+        params.push_back(*building);
+    }
+    if (status) {
+        sql += " AND u.status = ?";
+        params.push_back(*status);
+    }
+    sql += " ORDER BY u.building_id, u.floor DESC, u.number";
+    return host_.db().query(sql, params);
+}
+
+nlohmann::json Inventory::unit(std::int64_t project, std::int64_t id) const {
+    auto row = host_.db().one(std::string("SELECT ") + kColumns + " FROM core_units u JOIN core_buildings b ON b.id = u.building_id "
+                                                                  "WHERE u.id = ? AND u.project_id = ?",
+                              {id, project});
+    if (!row) throw sdk::Error::notFound("unit.not_found", "no such unit: " + std::to_string(id));
+    return *row;
+}
+
+bool Inventory::move(std::int64_t project, std::int64_t id, std::initializer_list<const char*> from, const std::string& to) const {
+    std::string in;
+    nlohmann::json params = nlohmann::json::array({to, id, project});
+    for (const char* status : from) {
+        in += in.empty() ? "?" : ", ?";
+        params.push_back(status);
+    }
+    return host_.db().exec("UPDATE core_units SET status = ?, version = version + 1 WHERE id = ? AND project_id = ? "
+                           "AND status IN (" + in + ")",
+                           params) == 1;
+}
+
+nlohmann::json Inventory::update(std::int64_t project, std::int64_t id, const nlohmann::json& body) const {
+    nlohmann::json current = unit(project, id);
+    if (body.contains("status")) {
+        const nlohmann::json& status = body["status"];
+        if (status == "held") {
+            if (!move(project, id, {"available"}, "held"))
+                throw sdk::Error::conflict("unit.not_available", "only an available unit can be held; it is " + current["status"].get<std::string>());
+        } else if (status == "available") {
+            if (!move(project, id, {"held"}, "available"))
+                throw sdk::Error::conflict("unit.not_held", "only a held unit can be released; it is " + current["status"].get<std::string>());
+        } else {
+            throw sdk::Error::invalid("unit.invalid", "inventory control sets held or available; deals set the rest");
+        }
+        host_.publish("unit.status_changed", {{"unit_id", id}, {"status", status}}, project);
+    }
+    if (body.contains("list_price")) {
+        if (!body["list_price"].is_number_integer() || body["list_price"] <= 0)
+            throw sdk::Error::invalid("unit.invalid", "list_price must be a positive amount in yuan");
+        host_.db().exec("UPDATE core_units SET list_price = ?, version = version + 1 WHERE id = ?", {body["list_price"], id});
+    }
+    return unit(project, id);
+}
+
+nlohmann::json Inventory::layouts(std::int64_t project) const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& row : host_.db().query("SELECT layout, MIN(area) AS min_area, MAX(area) AS max_area, COUNT(*) AS units "
+                                            "FROM core_units WHERE project_id = ? GROUP BY layout ORDER BY MIN(area)",
+                                            {project}))
+        out.push_back(row);
+    return out;
+}
+
+} // namespace anchang::core

@@ -1,0 +1,33 @@
+#pragma once
+/// Inventory — buildings and units with their sales status: available, held (销控保留),
+/// selected, subscribed (认购), signed (签约). A status changes only from an expected status
+/// (compare and set on a version), so two people can never move one unit at once.
+
+#include <anchang/sdk/Host.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace anchang::core {
+
+class Inventory {
+public:
+    explicit Inventory(const sdk::Host& host) : host_(host) {}
+
+    nlohmann::json buildings(std::int64_t project) const;
+    nlohmann::json units(std::int64_t project, std::optional<std::int64_t> building, const std::optional<std::string>& status) const;
+    nlohmann::json unit(std::int64_t project, std::int64_t id) const;
+    /// Hold or release (status held/available) and reprice (list_price).
+    nlohmann::json update(std::int64_t project, std::int64_t id, const nlohmann::json& body) const;
+    /// Moves a unit from one of `from` to `to`; false when its status is something else. The
+    /// caller publishes unit.status_changed once its transaction committed.
+    bool move(std::int64_t project, std::int64_t id, std::initializer_list<const char*> from, const std::string& to) const;
+    /// Distinct layouts, for the visit questionnaire.
+    nlohmann::json layouts(std::int64_t project) const;
+
+private:
+    const sdk::Host& host_;
+};
+
+} // namespace anchang::core

@@ -1,0 +1,7 @@
+// 内置规则：按轮序分配给第一位当值顾问。以此为起点修改。
+// The built-in rule: the first candidate in rotation order. Start from here.
+function (input, context) {
+  var onDuty = input.candidates.filter(function (c) { return c.on_duty; });
+  if (onDuty.length === 0) return null;
+  return { consultant_id: onDuty[0].id, reason: '轮序' };
+}

@@ -1,0 +1,81 @@
+#pragma once
+/// Assignment — who receives a visitor and who owns the customer: the front desk's rule, in one
+/// place.
+///
+///  1. A returning customer still under protection goes to the owner. If the owner is not on
+///     duty, a colleague on duty receives on the owner's behalf (from the owner's team when
+///     possible): the owner keeps the customer and the colleague keeps their turn
+///     ("其接待新客户机会保留").
+///  2. A customer who names a consultant gets that consultant as owner, with the reason kept;
+///     a designation does not use anyone's turn.
+///  3. Otherwise (a new customer, an expired protection, an owner who left) the built-in
+///     rotation orders the consultants on duty — fewest turns today for their weight, then the
+///     longest wait since their last turn, then roster order; by team first when
+///     rotation_by_team is set — and the project's `registration.assign` hook may choose
+///     someone else among them, or veto. If the hook fails, the rotation decides.
+///  4. Nobody on duty: the visitor is queued and the managers are alerted.
+
+#include "LocalDay.h"
+
+#include <anchang/sdk/Host.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace anchang::registration {
+
+class Assignment {
+public:
+    struct Consultant {
+        std::int64_t id = 0;
+        std::string name;
+        nlohmann::json team; ///< team name or null
+        std::string status;
+        int weight = 1;
+        int turnsToday = 0;
+        std::int64_t lastTurnAt = 0;
+        int openTasks = 0;
+        int customers = 0;
+    };
+    struct Decision {
+        std::string method; ///< returning, covering, designated, rotation, hook, queued
+        std::optional<std::int64_t> receiver;
+        std::string receiverName;
+        std::optional<std::int64_t> owner;
+        std::string ownerName;
+        std::optional<std::int64_t> onBehalfOf;
+        std::string reason;
+        bool countsTurn = false;
+        bool newOwner = false; ///< this visit gives the customer its owner
+        std::string hookError; ///< why the project's script was not followed
+    };
+    struct Visitor {
+        std::string name;
+        std::string maskedPhone;
+        nlohmann::json questionnaire;
+        std::optional<std::int64_t> designated;
+        std::string designationReason;
+    };
+
+    Assignment(const sdk::Host& host, const LocalDay& day, bool byTeam) : host_(host), day_(day), byTeam_(byTeam) {}
+
+    /// The roster's consultants on duty, in the order the built-in rotation would take them.
+    std::vector<Consultant> rotation(std::int64_t project) const;
+    /// The decision for one visitor; `customer` is core's record or null. Throws sdk::Error 422
+    /// registration.vetoed when the project's script refuses, 400 for an unknown designation.
+    Decision decide(std::int64_t project, const nlohmann::json& customer, const Visitor& visitor) const;
+
+private:
+    std::vector<Consultant> roster(std::int64_t project) const;
+    /// A colleague on duty to cover for `owner`, preferring the owner's team.
+    std::optional<Consultant> colleagueFor(const std::vector<Consultant>& onDuty, const std::vector<Consultant>& all,
+                                           std::int64_t owner) const;
+
+    const sdk::Host& host_;
+    const LocalDay& day_;
+    bool byTeam_;
+};
+
+} // namespace anchang::registration

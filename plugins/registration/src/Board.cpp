@@ -1,0 +1,122 @@
+#include "Board.h"
+
+#include "Csv.h"
+
+#include <map>
+
+namespace anchang::registration {
+
+nlohmann::json Board::board(std::int64_t project) const {
+    Register::Filter filter;
+    filter.day = day_.today();
+    filter.limit = 5000;
+    const auto visits = register_.list(project, filter);
+    nlohmann::json arrivals = nlohmann::json::array();
+    std::map<std::int64_t, nlohmann::json> byConsultant;
+    int total = 0, returning = 0, waiting = 0, queued = 0, received = 0;
+    std::int64_t waitedSeconds = 0;
+    for (const auto& v : visits) {
+        arrivals.push_back(Register::onBoard(v));
+        if (v["status"] == "void") continue;
+        ++total;
+        if (v["returning"].get<bool>()) ++returning;
+        if (v["status"] == "waiting") ++waiting;
+        if (v["status"] == "queued") ++queued;
+        if (v["status"] == "received") {
+            ++received;
+            waitedSeconds += v["waiting_seconds"].get<std::int64_t>();
+        }
+        if (v["receiver_id"].is_number_integer()) {
+            auto& c = byConsultant[v["receiver_id"].get<std::int64_t>()];
+            c["received"] = c.value("received", 0) + 1;
+        }
+    }
+    nlohmann::json consultants = nlohmann::json::array();
+    const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
+    for (const auto& c : roster["consultants"]) {
+        if (c["status"] == "left") continue;
+        const auto& counts = byConsultant[c["user_id"].get<std::int64_t>()];
+        consultants.push_back({{"id", c["user_id"]}, {"name", c["name"]}, {"team", c["team"]}, {"status", c["status"]},
+                               {"received_today", counts.value("received", 0)}});
+    }
+    return {{"day", day_.today()},
+            {"totals", {{"visits", total}, {"returning", returning}, {"waiting", waiting}, {"queued", queued}, {"received", received}}},
+            {"average_wait_seconds", received ? waitedSeconds / received : 0},
+            {"arrivals", arrivals},
+            {"consultants", consultants}};
+}
+
+nlohmann::json Board::mine(std::int64_t project, std::int64_t userId) const {
+    Register::Filter filter;
+    filter.receiver = userId;
+    filter.day = day_.today();
+    filter.limit = 500;
+    nlohmann::json waiting = nlohmann::json::array(), today = nlohmann::json::array();
+    for (const auto& v : register_.list(project, filter)) {
+        if (v["status"] == "waiting") waiting.push_back(v);
+        else today.push_back(v);
+    }
+    return {{"day", day_.today()}, {"waiting", waiting}, {"today", today}};
+}
+
+nlohmann::json Board::reports(std::int64_t project, const std::string& from, const std::string& to) const {
+    if (!LocalDay::valid(from) || !LocalDay::valid(to) || from > to)
+        throw sdk::Error::invalid("report.invalid_range", "from and to must be dates YYYY-MM-DD with from <= to");
+    std::map<std::string, nlohmann::json> days;
+    const auto rows = host_.db().query("SELECT v.day, v.returning_customer AS \"returning\", v.channel, v.receiver_id, v.receiver_name, v.assignment FROM registration_visits v "
+                                       "WHERE v.project_id = ? AND v.day >= ? AND v.day <= ? AND v.status <> 'void'",
+                                       {project, from, to});
+    std::map<std::int64_t, nlohmann::json> consultants;
+    int total = 0, returning = 0;
+    for (const auto& row : rows) {
+        auto& d = days[row["day"].get<std::string>()];
+        const bool isReturning = row["returning"] == 1;
+        const auto channel = nlohmann::json::parse(row["channel"].get<std::string>(), nullptr, false);
+        const std::string source = channel.is_object() && channel.value("status", "") == "verified" ? "channel" : "natural";
+        d["visits"] = d.value("visits", 0) + 1;
+        d[source] = d.value(source, 0) + 1;
+        d[isReturning ? "returning" : "new"] = d.value(isReturning ? "returning" : "new", 0) + 1;
+        ++total;
+        if (isReturning) ++returning;
+        if (row["receiver_id"].is_number_integer()) {
+            auto& c = consultants[row["receiver_id"].get<std::int64_t>()];
+            c["id"] = row["receiver_id"];
+            c["name"] = row["receiver_name"];
+            c["received"] = c.value("received", 0) + 1;
+            if (!isReturning) c["new_customers"] = c.value("new_customers", 0) + 1;
+            if (row["assignment"] == "covering") c["covered"] = c.value("covered", 0) + 1;
+        }
+    }
+    nlohmann::json dayList = nlohmann::json::array();
+    for (auto& [day, d] : days) {
+        for (const char* key : {"natural", "channel", "returning", "new"})
+            if (!d.contains(key)) d[key] = 0;
+        d["day"] = day;
+        dayList.push_back(d);
+    }
+    nlohmann::json consultantList = nlohmann::json::array();
+    for (auto& [id, c] : consultants) {
+        for (const char* key : {"new_customers", "covered"})
+            if (!c.contains(key)) c[key] = 0;
+        consultantList.push_back(c);
+    }
+    return {{"from", from}, {"to", to}, {"visits", total}, {"returning", returning},
+            {"returning_rate", total ? static_cast<double>(returning) / total : 0.0}, {"days", dayList}, {"consultants", consultantList},
+            {"calls", host_.db().query("SELECT day, COUNT(*) AS calls FROM registration_calls WHERE project_id = ? AND day >= ? AND day <= ? "
+                                       "GROUP BY day ORDER BY day",
+                                       {project, from, to})}};
+}
+
+std::string Board::reportsCsv(const nlohmann::json& reports, bool english) const {
+    std::string out = "\xEF\xBB\xBF";
+    out += english ? "day,visits,natural,channel,new,returning\r\n" : "日期,来访,自然来访,渠道来访,新客户,老客户\r\n";
+    for (const auto& d : reports["days"])
+        out += d["day"].get<std::string>() + "," + d["visits"].dump() + "," + d["natural"].dump() + "," + d["channel"].dump() + "," +
+               d["new"].dump() + "," + d["returning"].dump() + "\r\n";
+    out += english ? "\r\nconsultant,received,new customers,covered for colleagues\r\n" : "\r\n置业顾问,接待,新客户,代接待\r\n";
+    for (const auto& c : reports["consultants"])
+        out += csvField(c["name"].is_string() ? c["name"].get<std::string>() : "") + "," + c["received"].dump() + "," + c["new_customers"].dump() + "," + c["covered"].dump() + "\r\n";
+    return out;
+}
+
+} // namespace anchang::registration

@@ -1,0 +1,47 @@
+#include "CallLog.h"
+
+#include <anchang/sdk/Phone.hpp>
+
+#include <algorithm>
+
+namespace anchang::registration {
+
+nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body, std::int64_t userId) const {
+    const std::string phone = body.contains("phone") && body["phone"].is_string() ? sdk::Phone::normalize(body["phone"].get<std::string>()) : "";
+    if (phone.empty()) throw sdk::Error::invalid("call.phone_invalid", "the caller's phone must be an 11-digit mainland mobile number");
+    for (const char* key : {"name", "notes"})
+        if (body.contains(key) && !body[key].is_null() && (!body[key].is_string() || body[key].get<std::string>().size() > 2000))
+            throw sdk::Error::invalid("call.invalid", std::string(key) + " must be text of at most 2000 bytes");
+    if (body.contains("questionnaire") && !body["questionnaire"].is_object()) throw sdk::Error::invalid("call.invalid", "questionnaire must be an object");
+    if (body.contains("consultant_id") && !body["consultant_id"].is_null() && !body["consultant_id"].is_number_integer())
+        throw sdk::Error::invalid("call.invalid", "consultant_id must be a user id");
+    const std::int64_t now = LocalDay::now();
+    const auto id = host_.db()
+                        .run("INSERT INTO registration_calls (project_id, phone, name, notes, questionnaire, consultant_id, recorded_by, recorded_at, day) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             {project, phone, body.value("name", nlohmann::json(nullptr)), body.value("notes", std::string{}),
+                              body.value("questionnaire", nlohmann::json::object()).dump(), body.value("consultant_id", nlohmann::json(nullptr)),
+                              userId, now, day_.of(now)})
+                        .lastId;
+    host_.publish("visit.call_recorded", {{"call_id", id}}, project);
+    auto row = *host_.db().one("SELECT * FROM registration_calls WHERE id = ?", {id});
+    row["questionnaire"] = nlohmann::json::parse(row["questionnaire"].get<std::string>(), nullptr, false);
+    return row;
+}
+
+nlohmann::json CallLog::list(std::int64_t project, const std::optional<std::string>& day, int limit) const {
+    std::string sql = "SELECT id, phone, name, notes, questionnaire, consultant_id, recorded_by, recorded_at, day FROM registration_calls "
+                      "WHERE project_id = ?";
+    nlohmann::json params = nlohmann::json::array({project});
+    if (day) {
+        sql += " AND day = ?";
+        params.push_back(*day);
+    }
+    sql += " ORDER BY id DESC LIMIT ?";
+    params.push_back(std::clamp(limit, 1, 1000));
+    nlohmann::json rows = host_.db().query(sql, params);
+    for (auto& row : rows) row["questionnaire"] = nlohmann::json::parse(row["questionnaire"].get<std::string>(), nullptr, false);
+    return rows;
+}
+
+} // namespace anchang::registration

@@ -1,0 +1,40 @@
+#include "LocalDay.h"
+
+#include <chrono>
+#include <ctime>
+
+namespace anchang::registration {
+
+std::int64_t LocalDay::now() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string LocalDay::of(std::int64_t ms) const {
+    const std::time_t seconds = static_cast<std::time_t>((ms + offsetMs_) / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+    return text;
+}
+
+std::string LocalDay::today() const { return of(now()); }
+
+std::string LocalDay::timeOf(std::int64_t ms) const {
+    const std::time_t seconds = static_cast<std::time_t>((ms + offsetMs_) / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
+    return text;
+}
+
+bool LocalDay::valid(const std::string& text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+        if (text[i] < '0' || text[i] > '9') return false;
+    return true;
+}
+
+} // namespace anchang::registration

@@ -1,0 +1,166 @@
+#include "Register.h"
+
+#include "Csv.h"
+
+#include <anchang/sdk/Phone.hpp>
+
+#include <algorithm>
+
+namespace anchang::registration {
+
+namespace {
+
+constexpr const char* kColumns =
+    "id, number, customer_id, phone, phone_source, name, gender, returning_customer AS \"returning\", receiver_id, receiver_name, owner_id, owner_name, "
+    "on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, channel, face, companions, status, "
+    "registered_by, registered_at, day, received_at, void_reason, voided_by, voided_by_name, voided_at";
+
+std::string str(const nlohmann::json& value) {
+    if (value.is_null()) return {};
+    return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+} // namespace
+
+nlohmann::json Register::shape(nlohmann::json row) const {
+    for (const char* key : {"questionnaire", "custom", "channel", "face"})
+        row[key] = nlohmann::json::parse(row[key].get<std::string>(), nullptr, false);
+    row["returning"] = row["returning"] == 1;
+    row["counts_turn"] = row["counts_turn"] == 1;
+    const std::int64_t until = row["received_at"].is_number() ? row["received_at"].get<std::int64_t>()
+                               : row["status"] == "void"       ? row["registered_at"].get<std::int64_t>()
+                                                              : LocalDay::now();
+    row["waiting_seconds"] = std::max<std::int64_t>(0, (until - row["registered_at"].get<std::int64_t>()) / 1000);
+    return row;
+}
+
+std::int64_t Register::insert(std::int64_t project, const nlohmann::json& visit) const {
+    host_.db().exec("INSERT INTO registration_counters (project_id, next_number) VALUES (?, 1) ON CONFLICT (project_id) DO NOTHING", {project});
+    const std::int64_t number = host_.db().query("UPDATE registration_counters SET next_number = next_number + 1 WHERE project_id = ? "
+                                                 "RETURNING next_number - 1 AS number",
+                                                 {project})[0]["number"];
+    return host_.db()
+        .run("INSERT INTO registration_visits (project_id, number, customer_id, phone, phone_source, name, gender, returning_customer, receiver_id, "
+             "receiver_name, owner_id, owner_name, on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, "
+             "channel, face, companions, status, registered_by, registered_at, day) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             {project, number, visit["customer_id"], visit["phone"], visit["phone_source"], visit["name"], visit["gender"],
+              visit["returning"].get<bool>() ? 1 : 0, visit["receiver_id"], visit["receiver_name"], visit["owner_id"], visit["owner_name"],
+              visit["on_behalf_of"], visit["assignment"], visit["assignment_reason"], visit["counts_turn"].get<bool>() ? 1 : 0,
+              visit["questionnaire"].dump(), visit["custom"].dump(), visit["channel"].dump(), visit["face"].dump(), visit["companions"],
+              visit["status"], visit["registered_by"], visit["registered_at"], day_.of(visit["registered_at"])})
+        .lastId;
+}
+
+nlohmann::json Register::get(std::int64_t project, std::int64_t id) const {
+    auto row = host_.db().one(std::string("SELECT ") + kColumns + " FROM registration_visits WHERE id = ? AND project_id = ?", {id, project});
+    if (!row) throw sdk::Error::notFound("visit.not_found", "no such visit: " + std::to_string(id));
+    return shape(std::move(*row));
+}
+
+nlohmann::json Register::list(std::int64_t project, const Filter& filter) const {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM registration_visits WHERE project_id = ?";
+    nlohmann::json params = nlohmann::json::array({project});
+    auto add = [&](const char* clause, const nlohmann::json& value) {
+        sql += clause;
+        params.push_back(value);
+    };
+    if (filter.day) add(" AND day = ?", *filter.day);
+    if (filter.status) add(" AND status = ?", *filter.status);
+    if (filter.receiver) add(" AND receiver_id = ?", *filter.receiver);
+    if (filter.customer) add(" AND customer_id = ?", *filter.customer);
+    if (filter.before) add(" AND number < ?", *filter.before);
+    sql += " ORDER BY number DESC LIMIT ?";
+    params.push_back(std::clamp(filter.limit, 1, 5000));
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& row : host_.db().query(sql, params)) out.push_back(shape(std::move(row)));
+    return out;
+}
+
+nlohmann::json Register::recent(std::int64_t project, std::int64_t customer, std::int64_t windowMs) const {
+    auto row = host_.db().one(std::string("SELECT ") + kColumns +
+                                  " FROM registration_visits WHERE project_id = ? AND customer_id = ? AND status <> 'void' "
+                                  "AND registered_at > ? ORDER BY number DESC LIMIT 1",
+                              {project, customer, LocalDay::now() - windowMs});
+    return row ? shape(std::move(*row)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json Register::queued(std::int64_t project) const {
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& row : host_.db().query(std::string("SELECT ") + kColumns +
+                                          " FROM registration_visits WHERE project_id = ? AND status = 'queued' ORDER BY number",
+                                      {project}))
+        out.push_back(shape(std::move(row)));
+    return out;
+}
+
+nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor) const {
+    if (reason.empty() || reason.size() > 500) throw sdk::Error::invalid("visit.reason_required", "a void needs a reason (at most 500 bytes)");
+    host_.db().transaction([&] {
+        const auto visit = get(project, id);
+        if (visit["status"] == "void")
+            throw sdk::Error::conflict("visit.already_void", "visit " + visit["number"].dump() + " was voided by " +
+                                                                 str(visit["voided_by_name"]) + ": " + str(visit["void_reason"]));
+        host_.db().exec("UPDATE registration_visits SET status = 'void', void_reason = ?, voided_by = ?, voided_by_name = ?, voided_at = ? "
+                        "WHERE id = ?",
+                        {reason, actor.id, actor.name, LocalDay::now(), id});
+        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "visit.void"},
+                     {"target", "visit:" + std::to_string(id)},
+                     {"detail", {{"number", visit["number"]}, {"phone", visit["phone"]}, {"reason", reason}}}});
+    });
+    return get(project, id);
+}
+
+nlohmann::json Register::receive(std::int64_t project, std::int64_t id, std::int64_t userId, bool onBehalf) const {
+    host_.db().transaction([&] {
+        const auto visit = get(project, id);
+        if (visit["status"] != "waiting")
+            throw sdk::Error::conflict("visit.not_waiting", "only a waiting visitor can be received; this one is " + visit["status"].get<std::string>());
+        if (!onBehalf && visit["receiver_id"] != userId)
+            throw sdk::Error::forbidden("visit.not_yours", "this visitor is for " + str(visit["receiver_name"]));
+        host_.db().exec("UPDATE registration_visits SET status = 'received', received_at = ? WHERE id = ?", {LocalDay::now(), id});
+    });
+    return get(project, id);
+}
+
+nlohmann::json Register::assign(std::int64_t project, std::int64_t id, std::int64_t consultant, const std::string& name,
+                                const std::string& method, const std::string& reason, bool countsTurn) const {
+    host_.db().transaction([&] {
+        const auto visit = get(project, id);
+        if (visit["status"] != "queued" && visit["status"] != "waiting")
+            throw sdk::Error::conflict("visit.not_assignable", "only a waiting or queued visitor can be given to someone");
+        // An owner the visit already has stays; only an unowned visitor gets this consultant as owner.
+        const bool setOwner = visit["owner_id"].is_null();
+        host_.db().exec("UPDATE registration_visits SET receiver_id = ?, receiver_name = ?, status = 'waiting', assignment = ?, "
+                        "assignment_reason = ?, counts_turn = ?, owner_id = CASE WHEN ? = 1 THEN ? ELSE owner_id END, "
+                        "owner_name = CASE WHEN ? = 1 THEN ? ELSE owner_name END WHERE id = ?",
+                        {consultant, name, method, reason, countsTurn ? 1 : 0, setOwner ? 1 : 0, consultant, setOwner ? 1 : 0, name, id});
+    });
+    return get(project, id);
+}
+
+std::string Register::csv(const nlohmann::json& visits, bool english) const {
+    std::string out = "\xEF\xBB\xBF"; // Excel reads UTF-8 only with a BOM
+    out += english ? "number,day,registered_at,name,phone,returning,receiver,owner,assignment,reason,layout,budget,heard_from,status,void_reason\r\n"
+                   : "编号,日期,登记时间,称呼,手机号,老客户,接待顾问,归属顾问,分配方式,说明,意向户型,预算,了解渠道,状态,注销原因\r\n";
+    for (const auto& v : visits) {
+        const auto& q = v["questionnaire"];
+        const std::vector<std::string> fields = {
+            str(v["number"]), str(v["day"]), day_.timeOf(v["registered_at"]), str(v["name"]), str(v["phone"]),
+            v["returning"].get<bool>() ? (english ? "yes" : "是") : (english ? "no" : "否"), str(v["receiver_name"]),
+            str(v["owner_name"]), str(v["assignment"]), str(v["assignment_reason"]), str(q.value("layout", nlohmann::json())),
+            str(q.value("budget", nlohmann::json())), str(q.value("heard_from", nlohmann::json())), str(v["status"]), str(v["void_reason"])};
+        for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csvField(fields[i]);
+        out += "\r\n";
+    }
+    return out;
+}
+
+nlohmann::json Register::onBoard(const nlohmann::json& visit) {
+    return {{"id", visit["id"]}, {"number", visit["number"]}, {"name", visit["name"]}, {"phone", sdk::Phone::masked(visit["phone"].get<std::string>())},
+            {"returning", visit["returning"]}, {"receiver_id", visit["receiver_id"]}, {"receiver_name", visit["receiver_name"]},
+            {"assignment", visit["assignment"]}, {"status", visit["status"]}, {"registered_at", visit["registered_at"]},
+            {"received_at", visit["received_at"]}, {"waiting_seconds", visit["waiting_seconds"]}};
+}
+
+} // namespace anchang::registration

@@ -1,0 +1,63 @@
+#pragma once
+/// Register — the visit register (来访登记簿) of a project.
+///
+/// Every visit gets the next number of the project's register in the same transaction that
+/// stores it, so the register has no gaps ("不得留空页、断号"). A void needs a manager, keeps its
+/// number, and stays visible with who voided it, when and why ("不得涂改和销毁").
+
+#include "LocalDay.h"
+
+#include <anchang/sdk/Host.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace anchang::registration {
+
+class Register {
+public:
+    struct Actor {
+        std::int64_t id = 0;
+        std::string name;
+    };
+    struct Filter {
+        std::optional<std::string> day;
+        std::optional<std::string> status;
+        std::optional<std::int64_t> receiver;
+        std::optional<std::int64_t> customer;
+        std::optional<std::int64_t> before; ///< number
+        int limit = 100;
+    };
+
+    Register(const sdk::Host& host, const LocalDay& day) : host_(host), day_(day) {}
+
+    /// Numbers and stores a visit; call inside a transaction. Returns its id.
+    std::int64_t insert(std::int64_t project, const nlohmann::json& visit) const;
+    nlohmann::json get(std::int64_t project, std::int64_t id) const;
+    nlohmann::json list(std::int64_t project, const Filter& filter) const;
+    /// A non-void visit of this customer registered within `windowMs`, or null: the same
+    /// arrival registered twice (two desks, a double tap).
+    nlohmann::json recent(std::int64_t project, std::int64_t customer, std::int64_t windowMs) const;
+    /// Oldest first.
+    nlohmann::json queued(std::int64_t project) const;
+
+    nlohmann::json voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor) const;
+    nlohmann::json receive(std::int64_t project, std::int64_t id, std::int64_t userId, bool onBehalf) const;
+    /// Gives a waiting or queued visitor to `consultant`.
+    nlohmann::json assign(std::int64_t project, std::int64_t id, std::int64_t consultant, const std::string& name,
+                          const std::string& method, const std::string& reason, bool countsTurn) const;
+
+    /// One line per visit, for Excel: UTF-8 with a byte-order mark.
+    std::string csv(const nlohmann::json& visits, bool english) const;
+    /// A visit as the live board shows it: masked phone, no questionnaire.
+    static nlohmann::json onBoard(const nlohmann::json& visit);
+
+private:
+    nlohmann::json shape(nlohmann::json row) const;
+
+    const sdk::Host& host_;
+    const LocalDay& day_;
+};
+
+} // namespace anchang::registration

@@ -1,0 +1,171 @@
+// registration: the front desk. Routes and bus wiring; the rules live in Assignment (who
+// receives and owns a visitor), Register (the numbered visit register), VisitDesk (the
+// registration itself), CallLog and Board.
+
+#include "Assignment.h"
+#include "Board.h"
+#include "CallLog.h"
+#include "LocalDay.h"
+#include "LogNotifier.h"
+#include "Register.h"
+#include "VisitDesk.h"
+
+#include <anchang/sdk/Plugin.hpp>
+
+#include <memory>
+
+using namespace anchang::sdk;
+
+namespace anchang::registration {
+
+namespace {
+
+std::optional<std::int64_t> numberQuery(const Request& request, const std::string& name) {
+    auto text = request.query(name);
+    if (!text) return std::nullopt;
+    try {
+        return std::stoll(*text);
+    } catch (...) {
+        throw Error::invalid("request.invalid", name + " must be a number");
+    }
+}
+
+std::string reasonOf(const nlohmann::json& body) {
+    auto it = body.find("reason");
+    if (it == body.end() || !it->is_string()) return {};
+    return *it;
+}
+
+/// Consultants with no wider role see only the visitors they received.
+bool onlyOwnVisits(const Request& r) {
+    return r.hasRole("consultant") && !r.hasAnyRole({"admin", "manager", "supervisor", "receptionist", "risk_officer"});
+}
+
+Response csv(std::string body) { return Response::text(std::move(body), "text/csv; charset=utf-8"); }
+
+} // namespace
+
+class RegistrationPlugin : public Plugin {
+public:
+    void start(Host& host) override {
+        host_ = &host;
+        const auto config = host.config();
+        day_ = std::make_unique<LocalDay>(config.value("utc_offset_minutes", 480));
+        questionnaire_ = config.value("questionnaire", nlohmann::json::object());
+        assignment_ = std::make_unique<Assignment>(host, *day_, config.value("rotation_by_team", false));
+        register_ = std::make_unique<Register>(host, *day_);
+        notifier_ = std::make_unique<LogNotifier>(host);
+        desk_ = std::make_unique<VisitDesk>(host, *day_, *assignment_, *register_, *notifier_,
+                                            config.value("duplicate_window_minutes", 10) * 60000LL);
+        calls_ = std::make_unique<CallLog>(host, *day_);
+        board_ = std::make_unique<Board>(host, *day_, *register_);
+        visitRoutes(host);
+        otherRoutes(host);
+        host.subscribe("roster.changed", [this](const BusMessage& event) { desk_->drainQueue(event.project()); });
+        host.serve("registration.visits.of_customer", [this](const BusMessage& m) {
+            if (!m.body().contains("customer_id") || !m.body()["customer_id"].is_number_integer())
+                throw Error::invalid("visit.invalid", "customer_id must be an id");
+            Register::Filter filter;
+            filter.customer = m.body()["customer_id"].get<std::int64_t>();
+            return nlohmann::json{{"visits", register_->list(m.project(), filter)}};
+        });
+    }
+
+private:
+    void visitRoutes(Host& host) {
+        host.route("POST", "/api/v1/projects/{project}/visits", "registration.visit.create", [this](const Request& r) {
+            auto [status, body] = desk_->registerVisit(r);
+            return Response::json(body, status);
+        });
+        host.route("GET", "/api/v1/projects/{project}/visits", "registration.visit.read", [this](const Request& r) {
+            Register::Filter filter;
+            filter.day = r.query("day");
+            if (filter.day && !LocalDay::valid(*filter.day)) throw Error::invalid("request.invalid", "day must be YYYY-MM-DD");
+            filter.status = r.query("status");
+            filter.before = numberQuery(r, "before");
+            filter.limit = static_cast<int>(numberQuery(r, "limit").value_or(100));
+            filter.receiver = onlyOwnVisits(r) ? std::optional<std::int64_t>(r.userId()) : numberQuery(r, "receiver");
+            const auto project = r.idParam("project");
+            if (r.query("format") == "csv") {
+                filter.limit = 5000;
+                return csv(register_->csv(register_->list(project, filter), r.english()));
+            }
+            return Response::json({{"visits", register_->list(project, filter)}});
+        });
+        host.route("GET", "/api/v1/projects/{project}/visits/lookup", "registration.visit.create",
+                   [this](const Request& r) { return Response::json(desk_->lookup(r.idParam("project"), r.query("phone").value_or(""))); });
+        host.route("GET", "/api/v1/projects/{project}/visits/{id}", "registration.visit.read", [this](const Request& r) {
+            auto visit = register_->get(r.idParam("project"), r.idParam("id", "visit.not_found"));
+            if (onlyOwnVisits(r) && visit["receiver_id"] != r.userId() && visit["owner_id"] != r.userId())
+                throw Error::notFound("visit.not_found", "no such visit among yours");
+            return Response::json(visit);
+        });
+        host.route("POST", "/api/v1/projects/{project}/visits/{id}/void", "registration.visit.void", [this](const Request& r) {
+            const auto project = r.idParam("project");
+            auto visit = register_->voidVisit(project, r.idParam("id", "visit.not_found"), reasonOf(r.json()), {r.userId(), r.username()});
+            host_->publish("visit.voided", {{"visit_id", visit["id"]}, {"number", visit["number"]}}, project);
+            desk_->announce(project, "voided", visit);
+            return Response::json(visit);
+        });
+        host.route("POST", "/api/v1/projects/{project}/visits/{id}/receive", "registration.visit.receive", [this](const Request& r) {
+            const auto project = r.idParam("project");
+            auto visit = register_->receive(project, r.idParam("id", "visit.not_found"), r.userId(), r.hasAnyRole({"admin", "manager", "supervisor"}));
+            host_->publish("visit.received", {{"visit_id", visit["id"]}, {"receiver_id", visit["receiver_id"]},
+                                              {"waiting_seconds", visit["waiting_seconds"]}},
+                           project);
+            desk_->announce(project, "received", visit);
+            return Response::json(visit);
+        });
+        host.route("POST", "/api/v1/projects/{project}/visits/{id}/assign", "registration.visit.assign", [this](const Request& r) {
+            const auto body = r.json();
+            if (!body.contains("consultant_id") || !body["consultant_id"].is_number_integer())
+                throw Error::invalid("visit.invalid", "consultant_id must be a consultant's user id");
+            return Response::json(desk_->assignManually(r.idParam("project"), r.idParam("id", "visit.not_found"), body["consultant_id"],
+                                                        reasonOf(body), r.userId(), r.username()));
+        });
+    }
+
+    void otherRoutes(Host& host) {
+        host.route("POST", "/api/v1/projects/{project}/calls", "registration.call.create",
+                   [this](const Request& r) { return Response::created(calls_->record(r.idParam("project"), r.json(), r.userId())); });
+        host.route("GET", "/api/v1/projects/{project}/calls", "registration.call.read", [this](const Request& r) {
+            auto day = r.query("day");
+            if (day && !LocalDay::valid(*day)) throw Error::invalid("request.invalid", "day must be YYYY-MM-DD");
+            return Response::json({{"calls", calls_->list(r.idParam("project"), day, static_cast<int>(numberQuery(r, "limit").value_or(200)))}});
+        });
+        host.route("GET", "/api/v1/projects/{project}/registration/questionnaire", "registration.visit.create", [this](const Request& r) {
+            nlohmann::json options = questionnaire_;
+            // Layouts the project actually sells, when core has inventory.
+            const auto layouts = host_->call("core.inventory.layouts", nlohmann::json::object(), r.idParam("project"));
+            if (layouts.ok() && !layouts.body["layouts"].empty()) {
+                options["layouts"] = nlohmann::json::array();
+                for (const auto& l : layouts.body["layouts"]) options["layouts"].push_back(l["layout"]);
+            }
+            return Response::json(options);
+        });
+        host.route("GET", "/api/v1/projects/{project}/registration/board", "registration.board.read",
+                   [this](const Request& r) { return Response::json(board_->board(r.idParam("project"))); });
+        host.route("GET", "/api/v1/projects/{project}/registration/mine", "registration.visit.receive",
+                   [this](const Request& r) { return Response::json(board_->mine(r.idParam("project"), r.userId())); });
+        host.route("GET", "/api/v1/projects/{project}/registration/reports", "registration.reports.read", [this](const Request& r) {
+            const std::string today = day_->today();
+            auto reports = board_->reports(r.idParam("project"), r.query("from").value_or(today), r.query("to").value_or(today));
+            if (r.query("format") == "csv") return csv(board_->reportsCsv(reports, r.english()));
+            return Response::json(reports);
+        });
+    }
+
+    Host* host_ = nullptr;
+    nlohmann::json questionnaire_;
+    std::unique_ptr<LocalDay> day_;
+    std::unique_ptr<Assignment> assignment_;
+    std::unique_ptr<Register> register_;
+    std::unique_ptr<LogNotifier> notifier_;
+    std::unique_ptr<VisitDesk> desk_;
+    std::unique_ptr<CallLog> calls_;
+    std::unique_ptr<Board> board_;
+};
+
+} // namespace anchang::registration
+
+ANCHANG_PLUGIN(anchang::registration::RegistrationPlugin)
