@@ -12,7 +12,7 @@ nlohmann::json Board::board(std::int64_t project) const {
     filter.limit = 5000;
     const auto visits = register_.list(project, filter);
     nlohmann::json arrivals = nlohmann::json::array();
-    std::map<std::int64_t, nlohmann::json> byConsultant;
+    std::map<std::int64_t, int> receivedBy;
     int total = 0, returning = 0, waiting = 0, queued = 0, received = 0;
     std::int64_t waitedSeconds = 0;
     for (const auto& v : visits) {
@@ -26,18 +26,14 @@ nlohmann::json Board::board(std::int64_t project) const {
             ++received;
             waitedSeconds += v["waiting_seconds"].get<std::int64_t>();
         }
-        if (v["receiver_id"].is_number_integer()) {
-            auto& c = byConsultant[v["receiver_id"].get<std::int64_t>()];
-            c["received"] = c.value("received", 0) + 1;
-        }
+        if (v["receiver_id"].is_number_integer()) ++receivedBy[v["receiver_id"].get<std::int64_t>()];
     }
     nlohmann::json consultants = nlohmann::json::array();
     const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
     for (const auto& c : roster["consultants"]) {
         if (c["status"] == "left") continue;
-        const auto& counts = byConsultant[c["user_id"].get<std::int64_t>()];
         consultants.push_back({{"id", c["user_id"]}, {"name", c["name"]}, {"team", c["team"]}, {"status", c["status"]},
-                               {"received_today", counts.value("received", 0)}});
+                               {"received_today", receivedBy[c["user_id"].get<std::int64_t>()]}});
     }
     return {{"day", day_.today()},
             {"totals", {{"visits", total}, {"returning", returning}, {"waiting", waiting}, {"queued", queued}, {"received", received}}},
@@ -70,6 +66,7 @@ nlohmann::json Board::reports(std::int64_t project, const std::string& from, con
     int total = 0, returning = 0;
     for (const auto& row : rows) {
         auto& d = days[row["day"].get<std::string>()];
+        if (d.is_null()) d = nlohmann::json::object();
         const bool isReturning = row["returning"] == 1;
         const auto channel = nlohmann::json::parse(row["channel"].get<std::string>(), nullptr, false);
         const std::string source = channel.is_object() && channel.value("status", "") == "verified" ? "channel" : "natural";
@@ -80,6 +77,7 @@ nlohmann::json Board::reports(std::int64_t project, const std::string& from, con
         if (isReturning) ++returning;
         if (row["receiver_id"].is_number_integer()) {
             auto& c = consultants[row["receiver_id"].get<std::int64_t>()];
+            if (c.is_null()) c = nlohmann::json::object();
             c["id"] = row["receiver_id"];
             c["name"] = row["receiver_name"];
             c["received"] = c.value("received", 0) + 1;

@@ -1,0 +1,368 @@
+// The front desk through the HTTP API of a real anchangd with the core and registration plugins
+// and the demo project: assignment, the register, calls, races, bad input, notifications.
+#include "support/Http.h"
+#include "support/KernelProcess.h"
+
+#include <Poco/Net/StreamSocket.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <future>
+#include <set>
+#include <sstream>
+#include <thread>
+
+using namespace anchang::test;
+
+namespace {
+
+std::string readSource(const std::string& relative) {
+    std::ifstream in(KernelProcess::sourceDir() / relative);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+class Registration : public ::testing::Test {
+protected:
+    void SetUp() override {
+        KernelProcess::Options options;
+        options.pluginsDir = KernelProcess::binaryDir() / "plugins";
+        options.modules = {"registration"};
+        options.settings = {"demo.seed=" + (KernelProcess::sourceDir() / "config/demo/kernel.json").string(),
+                            "plugins.core.demo_seed=" + (KernelProcess::sourceDir() / "config/demo/core.json").string(),
+                            "scripts.maxFailures=100"};
+        kernel = std::make_unique<KernelProcess>(options);
+        desk = login(kernel->port(), "receptionist");
+        manager = login(kernel->port(), "manager");
+    }
+
+    HttpResult api(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr,
+                   const std::string& token = "", const std::map<std::string, std::string>& headers = {}) {
+        return http(kernel->port(), method, "/api/v1/projects/1" + path, body.is_null() ? "" : body.dump(),
+                    token.empty() ? desk : token, headers);
+    }
+    nlohmann::json visit(const std::string& phone, const std::string& name = "王先生", nlohmann::json extra = nlohmann::json::object()) {
+        nlohmann::json body = {{"phone", phone}, {"name", name}, {"questionnaire", {{"layout", "三室两厅两卫"}, {"budget", "300-500万"}}}};
+        body.merge_patch(extra);
+        auto result = api("POST", "/visits", body);
+        EXPECT_TRUE(result.status == 201 || result.status == 200) << result.body;
+        return result.json();
+    }
+    std::int64_t userId(const std::string& username) {
+        return http(kernel->port(), "GET", "/api/v1/auth/me", "", login(kernel->port(), username)).json()["id"];
+    }
+    void setStatus(const std::string& username, const std::string& status) {
+        ASSERT_EQ(api("PUT", "/roster/" + std::to_string(userId(username)), {{"status", status}}, manager).status, 200);
+    }
+    std::vector<std::string> auditActions() {
+        std::vector<std::string> actions;
+        const auto entries = http(kernel->port(), "GET", "/api/v1/audit?limit=200", "", login(kernel->port(), "admin")).json();
+        for (const auto& e : entries["entries"]) actions.push_back(e["action"]);
+        return actions;
+    }
+
+    std::unique_ptr<KernelProcess> kernel;
+    std::string desk;
+    std::string manager;
+};
+
+} // namespace
+
+TEST_F(Registration, NewCustomersRotateReturningOnesGoToTheirOwner) {
+    auto first = visit("13800001111");
+    EXPECT_EQ(first["visit"]["number"], 1);
+    EXPECT_EQ(first["visit"]["assignment"], "rotation");
+    EXPECT_EQ(first["visit"]["receiver_name"], "张伟");
+    EXPECT_FALSE(first["customer"]["returning"]);
+    EXPECT_EQ(visit("13800002222")["visit"]["receiver_name"], "李娜"); // the next in the rotation
+
+    // 赵先生 (13911110001) is consultant2 李娜's customer under protection.
+    auto returning = visit("13911110001", "赵先生");
+    EXPECT_EQ(returning["visit"]["assignment"], "returning");
+    EXPECT_EQ(returning["visit"]["receiver_name"], "李娜");
+    EXPECT_TRUE(returning["customer"]["returning"]);
+    EXPECT_FALSE(returning["visit"]["counts_turn"]);
+    EXPECT_EQ(visit("13800003333")["visit"]["receiver_name"], "刘洋"); // 李娜's returning customer did not use a turn
+
+    // The front desk sees the warning before registering.
+    auto lookup = api("GET", "/visits/lookup?phone=139-1111-0001").json();
+    EXPECT_TRUE(lookup["known"]);
+    EXPECT_EQ(lookup["owner"]["name"], "李娜");
+    EXPECT_TRUE(lookup["customer"]["protected"]);
+    EXPECT_FALSE(api("GET", "/visits/lookup?phone=13700000000").json()["known"]);
+}
+
+TEST_F(Registration, AnAbsentOwnersColleagueReceivesAndKeepsTheirTurn) {
+    // 钱女士 (13911110002) belongs to consultant6 周婷, who is off duty in the demo.
+    auto covered = visit("13911110002", "钱女士");
+    EXPECT_EQ(covered["visit"]["assignment"], "covering");
+    EXPECT_EQ(covered["visit"]["receiver_name"], "赵敏"); // a colleague from 周婷's team
+    EXPECT_EQ(covered["visit"]["owner_name"], "周婷");
+    EXPECT_EQ(covered["visit"]["on_behalf_of"], userId("consultant6"));
+    EXPECT_EQ(covered["customer"]["owner_id"], userId("consultant6")); // the owner keeps the customer
+    EXPECT_FALSE(covered["visit"]["counts_turn"]);
+    // Rotation as if 赵敏 had not received anyone: 张伟, 李娜, 刘洋, 赵敏.
+    std::vector<std::string> receivers;
+    for (const char* phone : {"13800000011", "13800000012", "13800000013", "13800000014"})
+        receivers.push_back(visit(phone)["visit"]["receiver_name"]);
+    EXPECT_EQ(receivers, (std::vector<std::string>{"张伟", "李娜", "刘洋", "赵敏"}));
+}
+
+TEST_F(Registration, TheRegisterHasNoGapsAndVoidsStayVisible) {
+    for (const char* phone : {"13800000021", "13800000022", "13800000023"}) visit(phone);
+    const std::int64_t second = api("GET", "/visits").json()["visits"][1]["id"];
+    EXPECT_EQ(api("POST", "/visits/" + std::to_string(second) + "/void", {{"reason", "登记错误"}}).errorCode(), "auth.forbidden");
+    EXPECT_EQ(api("POST", "/visits/" + std::to_string(second) + "/void", nlohmann::json::object(), manager).errorCode(), "visit.reason_required");
+    auto voided = api("POST", "/visits/" + std::to_string(second) + "/void", {{"reason", "重复登记"}}, manager);
+    ASSERT_EQ(voided.status, 200) << voided.body;
+    EXPECT_EQ(voided.json()["status"], "void");
+    EXPECT_EQ(voided.json()["voided_by_name"], "manager");
+    auto again = api("POST", "/visits/" + std::to_string(second) + "/void", {{"reason", "再注销"}}, manager);
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.errorCode(), "visit.already_void");
+    EXPECT_EQ(visit("13800000024")["visit"]["number"], 4); // the voided number is not reused
+    std::vector<int> numbers;
+    const auto list = api("GET", "/visits").json();
+    for (const auto& v : list["visits"]) numbers.push_back(v["number"]);
+    EXPECT_EQ(numbers, (std::vector<int>{4, 3, 2, 1}));
+    EXPECT_EQ(list["visits"][2]["void_reason"], "重复登记");
+    const auto actions = auditActions();
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "visit.void"), actions.end());
+}
+
+TEST_F(Registration, InvalidRegistrationsAreRefused) {
+    const std::map<std::string, nlohmann::json> refused = {
+        {"visit.phone_invalid", {{"phone", "1380000000"}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}}}},
+        {"visit.phone_invalid", {{"phone", "12800000000"}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}}}},
+        {"visit.phone_invalid", {{"phone", 13800000000}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}}}},
+        {"visit.name_required", {{"phone", "13800000031"}, {"name", "  "}, {"questionnaire", {{"layout", "三室"}}}}},
+        {"visit.layout_required", {{"phone", "13800000031"}, {"name", "x"}, {"questionnaire", {{"budget", "300万"}}}}},
+        {"visit.invalid", {{"phone", "13800000031"}, {"name", "x"}, {"questionnaire", "三室"}}},
+    };
+    for (const auto& [code, body] : refused) EXPECT_EQ(api("POST", "/visits", body).errorCode(), code) << body.dump();
+    auto badPhone = api("POST", "/visits", {{"phone", "abc"}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}}});
+    EXPECT_EQ(badPhone.json()["error"]["message"], "手机号不正确，请输入 11 位手机号");
+    EXPECT_EQ(api("POST", "/visits", "{").status, 400);
+    EXPECT_EQ(api("POST", "/visits", {{"phone", "13800000031"}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}}},
+                  login(kernel->port(), "consultant1"))
+                  .errorCode(),
+              "auth.forbidden");
+    EXPECT_TRUE(api("GET", "/visits").json()["visits"].empty()); // nothing half-registered
+}
+
+TEST_F(Registration, ARepeatedSubmissionIsAnsweredOnce) {
+    const nlohmann::json body = {{"phone", "13800000041"}, {"name", "林先生"}, {"questionnaire", {{"layout", "三室"}}}};
+    auto first = api("POST", "/visits", body, "", {{"Idempotency-Key", "desk1-0001"}});
+    auto again = api("POST", "/visits", body, "", {{"Idempotency-Key", "desk1-0001"}});
+    EXPECT_EQ(first.status, 201);
+    EXPECT_EQ(again.status, 200);
+    EXPECT_TRUE(again.json()["replayed"]);
+    EXPECT_EQ(again.json()["visit"]["number"], first.json()["visit"]["number"]);
+    auto changed = body;
+    changed["name"] = "别人";
+    EXPECT_EQ(api("POST", "/visits", changed, "", {{"Idempotency-Key", "desk1-0001"}}).errorCode(), "visit.idempotency_conflict");
+    EXPECT_EQ(api("GET", "/visits").json()["visits"].size(), 1u);
+}
+
+TEST_F(Registration, TwoDesksRegisteringOneNewPhoneMakeOneCustomerAndOneOwner) {
+    for (int round = 0; round < 3; ++round) {
+        const std::string phone = "1380000005" + std::to_string(round);
+        std::vector<std::future<HttpResult>> desks;
+        for (int d = 0; d < 2; ++d)
+            desks.push_back(std::async(std::launch::async, [&, d] {
+                return api("POST", "/visits", {{"phone", phone}, {"name", "并发客户"}, {"questionnaire", {{"layout", "三室"}}}}, "",
+                           {{"Idempotency-Key", "desk" + std::to_string(d) + "-" + phone}});
+            }));
+        std::set<std::int64_t> numbers, owners, customers;
+        for (auto& f : desks) {
+            auto r = f.get();
+            ASSERT_TRUE(r.status == 201 || r.status == 200) << r.body;
+            numbers.insert(r.json()["visit"]["number"].get<std::int64_t>());
+            owners.insert(r.json()["visit"]["owner_id"].get<std::int64_t>());
+            customers.insert(r.json()["customer"]["id"].get<std::int64_t>());
+        }
+        EXPECT_EQ(numbers.size(), 1u) << phone;
+        EXPECT_EQ(owners.size(), 1u) << phone;
+        EXPECT_EQ(customers.size(), 1u) << phone;
+        EXPECT_EQ(api("GET", "/customers?phone=" + phone, nullptr, manager).json()["customers"].size(), 1u);
+    }
+    EXPECT_EQ(api("GET", "/visits").json()["visits"].size(), 3u);
+}
+
+TEST_F(Registration, TheProjectsAssignmentHookDecidesAndAFailingOneFallsBackToRotation) {
+    auto create = [&](const std::string& source) {
+        auto created = api("POST", "/scripts", {{"hook", "registration.assign"}, {"name", "rule"}, {"source", source}}, manager);
+        EXPECT_EQ(created.status, 201) << created.body;
+        const std::int64_t id = created.json()["id"];
+        EXPECT_EQ(api("POST", "/scripts/" + std::to_string(id) + "/activate", {{"version", 1}}, manager).status, 200);
+        return id;
+    };
+    const auto last = create("function (input) { var c = input.candidates[input.candidates.length - 1];"
+                             " return {consultant_id: c.id, reason: '最后一位：' + c.name}; }");
+    auto chosen = visit("13800000061");
+    EXPECT_EQ(chosen["visit"]["assignment"], "hook");
+    EXPECT_EQ(chosen["visit"]["receiver_name"], "孙磊");
+    EXPECT_EQ(chosen["visit"]["assignment_reason"], "最后一位：孙磊");
+    EXPECT_EQ(api("DELETE", "/scripts/" + std::to_string(last), nullptr, manager).status, 204);
+
+    const auto throws = create("function () { throw new Error('规则错误'); }");
+    auto fallback = visit("13800000062");
+    EXPECT_EQ(fallback["visit"]["assignment"], "rotation");
+    EXPECT_EQ(fallback["visit"]["receiver_name"], "张伟");
+    api("DELETE", "/scripts/" + std::to_string(throws), nullptr, manager);
+    const auto slow = create("function () { for (;;) {} }");
+    EXPECT_EQ(visit("13800000063")["visit"]["assignment"], "rotation");
+    api("DELETE", "/scripts/" + std::to_string(slow), nullptr, manager);
+    const auto absent = create("function () { return {consultant_id: 999999}; }");
+    EXPECT_EQ(visit("13800000064")["visit"]["assignment"], "rotation"); // not someone on duty
+    api("DELETE", "/scripts/" + std::to_string(absent), nullptr, manager);
+
+    // The shipped example, dry-run on the hook's sample: 张伟 has 7 open tasks, 李娜 2.
+    auto dry = api("POST", "/scripts/dry-run",
+                   {{"hook", "registration.assign"}, {"source", readSource("config/hooks/registration.assign.skip-busy-consultants.js")}},
+                   manager)
+                   .json();
+    EXPECT_TRUE(dry["ok"]) << dry.dump();
+    EXPECT_EQ(dry["output"]["consultant_id"], 5);
+    // And live: nobody has open tasks without the followup module, so the rotation order stands.
+    const auto example = create(readSource("config/hooks/registration.assign.skip-busy-consultants.js"));
+    auto live = visit("13800000065");
+    EXPECT_EQ(live["visit"]["assignment"], "hook");
+    api("DELETE", "/scripts/" + std::to_string(example), nullptr, manager);
+}
+
+TEST_F(Registration, WithNobodyOnDutyVisitorsQueueManagersAreAlertedAndTheQueueDrains) {
+    for (const char* who : {"consultant1", "consultant2", "consultant3", "consultant4", "consultant5"}) setStatus(who, "off_duty");
+    auto queued = visit("13800000071");
+    EXPECT_EQ(queued["visit"]["status"], "queued");
+    EXPECT_TRUE(queued["visit"]["receiver_id"].is_null());
+    nlohmann::json alerts;
+    for (int i = 0; i < 50 && alerts.empty(); ++i) {
+        alerts = api("GET", "/alerts", nullptr, manager).json()["alerts"];
+        if (alerts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_FALSE(alerts.empty());
+    EXPECT_EQ(alerts[0]["kind"], "registration.queued");
+
+    setStatus("consultant3", "on_duty");
+    nlohmann::json drained;
+    for (int i = 0; i < 100; ++i) {
+        drained = api("GET", "/visits/" + queued["visit"]["id"].dump()).json();
+        if (drained["status"] == "waiting") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(drained["status"], "waiting");
+    EXPECT_EQ(drained["receiver_name"], "刘洋");
+    EXPECT_EQ(api("GET", "/customers?phone=13800000071", nullptr, manager).json()["customers"][0]["owner_id"], userId("consultant3"));
+}
+
+TEST_F(Registration, ConsultantsCannotChangeSourceOrFirstVisitManagersCanWithAnAudit) {
+    const auto customer = visit("13800000081")["customer"]["id"].dump();
+    const std::string consultant = login(kernel->port(), "consultant1");
+    EXPECT_EQ(api("PATCH", "/customers/" + customer + "/origin", {{"source", "channel"}, {"reason", "我带来的"}}, consultant).errorCode(),
+              "auth.forbidden");
+    EXPECT_EQ(api("PATCH", "/customers/" + customer + "/origin", {{"source", "channel"}}, manager).errorCode(), "customer.invalid");
+    auto changed = api("PATCH", "/customers/" + customer + "/origin", {{"source", "referral"}, {"reason", "老业主推荐，核实无误"}}, manager);
+    ASSERT_EQ(changed.status, 200) << changed.body;
+    EXPECT_EQ(changed.json()["source"], "referral");
+    auto risk = api("PATCH", "/customers/" + customer + "/origin", {{"first_visit_at", 1795000000000}, {"reason", "按纸质登记簿更正"}},
+                    login(kernel->port(), "risk"));
+    EXPECT_EQ(risk.status, 200) << risk.body;
+    const auto actions = auditActions();
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "customer.origin.change"), 2);
+}
+
+TEST_F(Registration, TheReceiverIsNotifiedAtOnceOnTheirOpenPage) {
+    // 张伟 is first in the rotation; his phone page has the event stream open.
+    const std::string token = login(kernel->port(), "consultant1");
+    Poco::Net::StreamSocket stream(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(kernel->port())));
+    const std::string request = "GET /api/v1/projects/1/events?topics=registration.assigned&access_token=" + token +
+                                " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+    stream.sendBytes(request.data(), static_cast<int>(request.size()));
+    stream.setReceiveTimeout(Poco::Timespan(5, 0));
+    std::string received;
+    char buffer[4096];
+    while (received.find(": connected") == std::string::npos) {
+        int n = stream.receiveBytes(buffer, sizeof buffer);
+        ASSERT_GT(n, 0);
+        received.append(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_NE(received.find("text/event-stream"), std::string::npos);
+    const auto registered = visit("13800000091", "周先生");
+    ASSERT_EQ(registered["visit"]["receiver_name"], "张伟");
+    while (received.find("event: registration.assigned") == std::string::npos) {
+        int n = stream.receiveBytes(buffer, sizeof buffer);
+        ASSERT_GT(n, 0) << "no notification arrived";
+        received.append(buffer, static_cast<std::size_t>(n));
+    }
+    while (received.find("\n\n", received.find("event: registration.assigned")) == std::string::npos) {
+        int n = stream.receiveBytes(buffer, sizeof buffer);
+        ASSERT_GT(n, 0);
+        received.append(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_NE(received.find("周先生"), std::string::npos);
+    // Nobody else's stream carries it: 李娜 asking for the same event sees nothing for 张伟's visitor.
+    EXPECT_EQ(http(kernel->port(), "GET", "/api/v1/projects/1/events?topics=Bad%20Topic", "", token).errorCode(), "events.invalid_topic");
+}
+
+TEST_F(Registration, CallsAreKeptApartFromVisits) {
+    auto call = api("POST", "/calls", {{"phone", "13800000101"}, {"name", "电话咨询"}, {"notes", "问价格"}});
+    ASSERT_EQ(call.status, 201) << call.body;
+    EXPECT_EQ(api("POST", "/calls", {{"phone", "110"}}).errorCode(), "call.phone_invalid");
+    EXPECT_EQ(api("GET", "/calls").json()["calls"].size(), 1u);
+    EXPECT_TRUE(api("GET", "/visits").json()["visits"].empty());
+    EXPECT_TRUE(api("GET", "/customers?phone=13800000101", nullptr, manager).json()["customers"].empty());
+}
+
+TEST_F(Registration, CustomFieldsOtherModulesAndVisibility) {
+    // The shipped "意向楼栋" example on the real visit form.
+    auto example = nlohmann::json::parse(readSource("config/forms/registration.visit.intended-building.json"));
+    ASSERT_EQ(api("PUT", "/forms/registration.visit/fields", {{"fields", example["fields"]}}, manager).status, 200);
+    auto withField = visit("13800000111", "吴先生", {{"custom", {{"intended_building", "2号楼"}}}, {"report_code", "BJ-2026-0001"},
+                                                     {"photo", "aGVsbG8="}});
+    EXPECT_EQ(withField["visit"]["custom"]["intended_building"], "2号楼");
+    EXPECT_EQ(withField["channel"]["status"], "unavailable"); // no channel module in this deployment
+    EXPECT_EQ(withField["face"]["status"], "unavailable");
+    auto wrong = api("POST", "/visits", {{"phone", "13800000112"}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}},
+                                         {"custom", {{"intended_building", "9号楼"}}}});
+    EXPECT_EQ(wrong.status, 400);
+    EXPECT_EQ(wrong.errorCode(), "visit.invalid_fields");
+    EXPECT_EQ(wrong.json()["error"]["fields"][0]["field"], "intended_building");
+
+    // Consultants see the visitors they received, nobody else's.
+    visit("13800000113");
+    const auto mine = api("GET", "/visits", nullptr, login(kernel->port(), "consultant2")).json()["visits"];
+    for (const auto& v : mine) EXPECT_EQ(v["receiver_name"], "李娜");
+}
+
+TEST_F(Registration, ReceivingTheBoardAndReports) {
+    const auto a = visit("13800000121");
+    visit("13911110001", "赵先生");
+    const std::string consultant = login(kernel->port(), "consultant1");
+    EXPECT_EQ(api("POST", "/visits/" + a["visit"]["id"].dump() + "/receive", nlohmann::json::object(), login(kernel->port(), "consultant2"))
+                  .errorCode(),
+              "visit.not_yours");
+    auto received = api("POST", "/visits/" + a["visit"]["id"].dump() + "/receive", nlohmann::json::object(), consultant);
+    EXPECT_EQ(received.json()["status"], "received");
+    EXPECT_EQ(api("POST", "/visits/" + a["visit"]["id"].dump() + "/receive", nlohmann::json::object(), consultant).errorCode(),
+              "visit.not_waiting");
+    auto mine = api("GET", "/registration/mine", nullptr, consultant).json();
+    EXPECT_EQ(mine["today"].size(), 1u);
+
+    auto board = api("GET", "/registration/board", nullptr, consultant).json();
+    EXPECT_EQ(board["totals"]["visits"], 2);
+    EXPECT_EQ(board["totals"]["returning"], 1);
+    EXPECT_EQ(board["arrivals"][0]["phone"], "139****0001"); // masked on the big screen
+
+    auto reports = api("GET", "/registration/reports", nullptr, manager).json();
+    EXPECT_EQ(reports["visits"], 2);
+    EXPECT_DOUBLE_EQ(reports["returning_rate"].get<double>(), 0.5);
+    auto csv = api("GET", "/registration/reports?format=csv", nullptr, manager);
+    EXPECT_EQ(csv.headers["Content-Type"], "text/csv; charset=utf-8");
+    EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBF日期,来访"));
+    auto register_csv = api("GET", "/visits?format=csv", nullptr, manager);
+    EXPECT_NE(register_csv.body.find("赵先生"), std::string::npos);
+    EXPECT_EQ(api("GET", "/registration/reports?from=2026-13-40", nullptr, manager).errorCode(), "report.invalid_range");
+}
