@@ -24,8 +24,7 @@ void EventStreamApi::install(Router& router) {
         const std::string head =
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
             "Connection: keep-alive\r\nX-Accel-Buffering: no\r\nX-Request-Id: " + ex.requestId() + "\r\n\r\nretry: 3000\n: connected\n\n";
-        socket.sendBytes(head.data(), static_cast<int>(head.size()));
-        hub_.attach(socket, *ex.principal, *ex.project, std::move(events));
+        hub_.attach(socket, *ex.principal, *ex.project, std::move(events), head);
     }});
 }
 

@@ -31,10 +31,11 @@ void PushHub::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-void PushHub::attach(Poco::Net::StreamSocket socket, Principal principal, std::int64_t project, std::vector<std::string> events) {
+void PushHub::attach(Poco::Net::StreamSocket socket, Principal principal, std::int64_t project, std::vector<std::string> events,
+                     std::string head) {
     socket.setBlocking(false);
     std::lock_guard lock(incomingMutex_);
-    incoming_.push_back({std::move(socket), std::move(principal), project, std::move(events), {}});
+    incoming_.push_back({std::move(socket), std::move(principal), project, std::move(events), std::move(head)});
     ++count_;
 }
 

@@ -40,9 +40,11 @@ public:
     void start();
     void stop();
 
-    /// Takes over a connection whose SSE headers were written. `events` are the event names
-    /// ("registration.assigned") the stream asked for.
-    void attach(Poco::Net::StreamSocket socket, Principal principal, std::int64_t project, std::vector<std::string> events);
+    /// Takes over a connection. The hub writes `head` (the HTTP response head and a first
+    /// comment) itself, so a client that has read it knows every later event will reach it.
+    /// `events` are the event names ("registration.assigned") the stream asked for.
+    void attach(Poco::Net::StreamSocket socket, Principal principal, std::int64_t project, std::vector<std::string> events,
+                std::string head);
 
     std::size_t streams() const { return count_.load(); }
 
