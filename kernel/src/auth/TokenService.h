@@ -6,6 +6,8 @@
 /// the database, so a leaked database backup cannot mint tokens. Revoked ids are kept in the
 /// store until the token would have expired anyway, and cached in memory.
 
+#include <Poco/Crypto/OpenSSLInitializer.h>
+
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -41,6 +43,11 @@ public:
 private:
     static std::string loadOrCreateKey(const std::string& keyFile);
 
+    /// Poco::Crypto counts its users and tears OpenSSL's locks down when the count reaches
+    /// zero; with every token check making and dropping a digest engine, concurrent requests
+    /// raced that teardown and crashed (seen under load). Holding one reference for the
+    /// service's whole life keeps the count above zero.
+    Poco::Crypto::OpenSSLInitializer openssl_;
     Store& store_;
     std::string key_;
     std::int64_t ttlSeconds_;

@@ -48,7 +48,7 @@ void Bus::stop() {
 }
 
 std::unique_ptr<PluginBusAgent> Bus::agent(const std::string& pluginId, int workers) {
-    return std::make_unique<PluginBusAgent>(context_, pluginId, kSubscribeInproc, kRequestInproc, *client_, workers);
+    return std::make_unique<PluginBusAgent>(context_, pluginId, kSubscribeInproc, kRequestInproc, *client_, *broker_, workers);
 }
 
 nlohmann::json Bus::endpoints() const {

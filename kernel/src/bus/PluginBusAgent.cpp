@@ -2,11 +2,13 @@
 
 #include "bus/BusClient.h"
 #include "bus/BusProtocol.h"
+#include "bus/ServiceBroker.h"
 
 #include <Poco/Logger.h>
 
 #include <zmq_addon.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace anchang {
@@ -19,9 +21,9 @@ void appendTo(void* user, const char* data, std::size_t size) { static_cast<std:
 } // namespace
 
 PluginBusAgent::PluginBusAgent(zmq::context_t& context, std::string pluginId, std::string eventEndpoint,
-                               std::string requestEndpoint, BusClient& client, int workers)
+                               std::string requestEndpoint, BusClient& client, const ServiceBroker& broker, int workers)
     : context_(context), pluginId_(std::move(pluginId)), eventEndpoint_(std::move(eventEndpoint)),
-      requestEndpoint_(std::move(requestEndpoint)), client_(client), workers_(std::max(1, workers)) {}
+      requestEndpoint_(std::move(requestEndpoint)), client_(client), broker_(broker), workers_(std::max(1, workers)) {}
 
 PluginBusAgent::~PluginBusAgent() { stop(); }
 
@@ -45,8 +47,18 @@ void PluginBusAgent::start() {
             throw std::runtime_error("event subscriptions did not become live on the bus");
         }
     }
-    if (!servicesList_.empty())
+    if (!servicesList_.empty()) {
         for (int i = 0; i < workers_; ++i) threads_.emplace_back([this, i] { runWorker(i); });
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        auto live = [&] {
+            return std::all_of(serviceNames_.begin(), serviceNames_.end(), [&](const std::string& s) { return broker_.workers(s) > 0; });
+        };
+        while (!live() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (!live()) {
+            stop();
+            throw std::runtime_error("the broker did not register the services in time");
+        }
+    }
 }
 
 void PluginBusAgent::stop() {

@@ -19,20 +19,22 @@
 namespace anchang {
 
 class BusClient;
+class ServiceBroker;
 
 class PluginBusAgent {
 public:
     PluginBusAgent(zmq::context_t& context, std::string pluginId, std::string eventEndpoint,
-                   std::string requestEndpoint, BusClient& client, int workers);
+                   std::string requestEndpoint, BusClient& client, const ServiceBroker& broker, int workers);
     ~PluginBusAgent();
 
     /// Registrations happen before start(), during the plugin's own start.
     void subscribe(std::string prefix, anchang_event_fn fn, void* user);
     void serve(std::string service, anchang_service_fn fn, void* user);
 
-    /// Starts the threads and returns once the event subscriptions are live at the proxy, so
-    /// an event published after start() returns is never missed. Throws if they are not live
-    /// within two seconds.
+    /// Starts the threads and returns once the event subscriptions are live at the proxy and
+    /// the broker knows the services, so an event published after start() returns is never
+    /// missed and a plugin started next can call the services at once. Throws if that takes
+    /// more than two seconds.
     void start();
     /// Stops delivering, tells the broker this worker left, joins the threads.
     void stop();
@@ -60,6 +62,7 @@ private:
     std::string eventEndpoint_;
     std::string requestEndpoint_;
     BusClient& client_;
+    const ServiceBroker& broker_;
     int workers_;
     std::vector<Subscription> subscriptions_;
     std::vector<Service> servicesList_;

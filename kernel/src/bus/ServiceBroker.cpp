@@ -41,6 +41,12 @@ nlohmann::json ServiceBroker::stats() const {
     return out;
 }
 
+std::size_t ServiceBroker::workers(const std::string& service) const {
+    std::lock_guard lock(statsMutex_);
+    auto it = stats_.find(service);
+    return it == stats_.end() ? 0 : it->second.workers;
+}
+
 void ServiceBroker::updateStats(const std::string& service, const std::function<void(ServiceStats&)>& change) {
     std::lock_guard lock(statsMutex_);
     change(stats_[service]);

@@ -48,6 +48,8 @@ public:
 
     /// Per service: workers, requests, errors, queued. Safe from any thread.
     nlohmann::json stats() const;
+    /// How many workers offer `service` right now. Safe from any thread.
+    std::size_t workers(const std::string& service) const;
 
 private:
     struct Worker {

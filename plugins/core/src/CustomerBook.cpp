@@ -106,7 +106,7 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
         }
         const auto id = host_.db().run("INSERT INTO core_customers (project_id, name, gender, owner_id, source, channel, first_visit_at, "
                                        "last_visit_at, visits, protection_until, created_at, updated_at) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                                        {project, name, gender.empty() ? nlohmann::json(nullptr) : nlohmann::json(gender), owner, source,
                                         request.value("channel", nlohmann::json(nullptr)), at, at,
                                         owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), nowMs(), nowMs()})
@@ -210,11 +210,18 @@ std::int64_t CustomerBook::visitCount(std::int64_t project, const nlohmann::json
 }
 
 nlohmann::json CustomerBook::owned(std::int64_t project) const {
+    {
+        std::lock_guard lock(ownedMutex_);
+        auto it = owned_.find(project);
+        if (it != owned_.end() && nowMs() - it->second.at < 30000) return it->second.owned;
+    }
     nlohmann::json out = nlohmann::json::object();
     for (const auto& row : host_.db().query("SELECT owner_id, COUNT(*) AS n FROM core_customers WHERE project_id = ? AND owner_id IS NOT NULL "
                                             "AND protection_until > ? GROUP BY owner_id",
                                             {project, nowMs()}))
         out[row["owner_id"].dump()] = row["n"];
+    std::lock_guard lock(ownedMutex_);
+    owned_[project] = {nowMs(), out};
     return out;
 }
 

@@ -14,6 +14,8 @@
 #include <anchang/sdk/Host.hpp>
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -39,8 +41,8 @@ public:
     nlohmann::json list(std::int64_t project, const std::optional<std::string>& phone, const std::optional<std::string>& q,
                         std::optional<std::int64_t> owner, int limit, int offset) const;
 
-    /// Creates the customer for `phone` owned by `ownerId`, unless one exists already: then that
-    /// one comes back with created = false and nothing changes.
+    /// Creates the customer for `phone` owned by `ownerId`, with this first visit counted, unless
+    /// one exists already: then that one comes back with created = false and nothing changes.
     Claim claim(std::int64_t project, const nlohmann::json& request) const;
     /// Counts a visit: last visit time and visit count.
     nlohmann::json visited(std::int64_t project, std::int64_t customer, std::int64_t at) const;
@@ -50,7 +52,8 @@ public:
     nlohmann::json changeOrigin(std::int64_t project, std::int64_t customer, const nlohmann::json& body, const Actor& actor) const;
     nlohmann::json addPerson(std::int64_t project, std::int64_t customer, const nlohmann::json& body) const;
     std::int64_t visitCount(std::int64_t project, const nlohmann::json& request) const;
-    /// How many customers each consultant owns (for the roster's open-work figures).
+    /// How many protected customers each consultant owns: a hint for assignment rules that
+    /// balance load, so it is counted at most every 30 s per project, not per registration.
     nlohmann::json owned(std::int64_t project) const;
 
 private:
@@ -58,6 +61,12 @@ private:
 
     const sdk::Host& host_;
     const ProjectProfile& profile_;
+    struct Counted {
+        std::int64_t at = 0;
+        nlohmann::json owned;
+    };
+    mutable std::mutex ownedMutex_;
+    mutable std::map<std::int64_t, Counted> owned_;
 };
 
 } // namespace anchang::core

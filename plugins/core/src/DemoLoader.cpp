@@ -70,10 +70,9 @@ bool DemoLoader::load(const std::string& file) const {
     });
     for (const auto& customer : seed.value("customers", nlohmann::json::array())) {
         const std::int64_t at = nowMs() - customer.value("days_ago", 1) * kDayMs;
-        auto claim = customers_.claim(project, {{"phone", customer["phone"]}, {"name", customer["name"]},
-                                                {"owner_id", users.at(customer["owner"].get<std::string>())["id"]},
-                                                {"source", customer.value("source", "natural")}, {"visit_at", at}});
-        customers_.visited(project, claim.customer["id"], at);
+        customers_.claim(project, {{"phone", customer["phone"]}, {"name", customer["name"]},
+                                   {"owner_id", users.at(customer["owner"].get<std::string>())["id"]},
+                                   {"source", customer.value("source", "natural")}, {"visit_at", at}});
     }
     host_.info("loaded the core demo data into project " + std::to_string(project));
     return true;

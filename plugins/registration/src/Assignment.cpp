@@ -40,9 +40,9 @@ std::vector<Assignment::Consultant> Assignment::roster(std::int64_t project) con
     return all; // roster order: team, then position
 }
 
-std::vector<Assignment::Consultant> Assignment::rotation(std::int64_t project) const {
+std::vector<Assignment::Consultant> Assignment::ordered(std::vector<Consultant> all) const {
     std::vector<Consultant> onDuty;
-    for (auto& c : roster(project))
+    for (auto& c : all)
         if (c.status == "on_duty") onDuty.push_back(std::move(c));
     // A stable sort keeps roster order as the last tie-breaker.
     auto fairer = [](const Consultant& a, const Consultant& b) {
@@ -83,7 +83,7 @@ std::optional<Assignment::Consultant> Assignment::colleagueFor(const std::vector
 
 Assignment::Decision Assignment::decide(std::int64_t project, const nlohmann::json& customer, const Visitor& visitor) const {
     const std::vector<Consultant> all = roster(project);
-    const std::vector<Consultant> onDuty = rotation(project);
+    const std::vector<Consultant> onDuty = ordered(all);
     auto named = [&](std::int64_t id) -> const Consultant* {
         for (const auto& c : all)
             if (c.id == id) return &c;

@@ -62,13 +62,14 @@ public:
     Assignment(const sdk::Host& host, const LocalDay& day, bool byTeam) : host_(host), day_(day), byTeam_(byTeam) {}
 
     /// The roster's consultants on duty, in the order the built-in rotation would take them.
-    std::vector<Consultant> rotation(std::int64_t project) const;
+    std::vector<Consultant> rotation(std::int64_t project) const { return ordered(roster(project)); }
     /// The decision for one visitor; `customer` is core's record or null. Throws sdk::Error 422
     /// registration.vetoed when the project's script refuses, 400 for an unknown designation.
     Decision decide(std::int64_t project, const nlohmann::json& customer, const Visitor& visitor) const;
 
 private:
     std::vector<Consultant> roster(std::int64_t project) const;
+    std::vector<Consultant> ordered(std::vector<Consultant> all) const;
     /// A colleague on duty to cover for `owner`, preferring the owner's team.
     std::optional<Consultant> colleagueFor(const std::vector<Consultant>& onDuty, const std::vector<Consultant>& all,
                                            std::int64_t owner) const;

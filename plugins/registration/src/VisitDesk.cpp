@@ -118,6 +118,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
 
     // 4. The customer and who receives them.
     nlohmann::json customer = host_.request("core.customer.find", {{"phone", phone}}, project)["customer"];
+    bool claimed = false; // a new customer's first visit is counted by the claim itself
     const Assignment::Visitor visitor{name, sdk::Phone::masked(phone), questionnaire, designated, optionalText(body, "designation_reason", 200)};
     Assignment::Decision decision = assignment_.decide(project, customer, visitor);
     const std::int64_t now = LocalDay::now();
@@ -130,8 +131,9 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
                                           {"visit_at", now}},
                                          project);
         customer = claim["customer"];
+        claimed = claim["created"].get<bool>();
         // Another desk claimed this phone first: the first registration wins.
-        if (!claim["created"].get<bool>()) decision = assignment_.decide(project, customer, visitor);
+        if (!claimed) decision = assignment_.decide(project, customer, visitor);
     } else if (decision.newOwner && decision.owner) {
         customer = host_.request("core.customer.assign_owner",
                                  {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", decision.reason},
@@ -143,8 +145,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     // 5. The register.
     const nlohmann::json record = {
         {"customer_id", customer["id"]}, {"phone", phone}, {"phone_source", phoneSource}, {"name", name},
-        {"gender", body.value("gender", nlohmann::json(nullptr))}, {"returning", decision.method == "returning" || decision.method == "covering" ||
-                                                                                   (customer.is_object() && customer.value("visits", 0) > 0)},
+        {"gender", body.value("gender", nlohmann::json(nullptr))}, {"returning", !claimed && customer.value("visits", 0) > 0},
         {"receiver_id", idOrNull(decision.receiver)}, {"receiver_name", decision.receiverName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.receiverName)},
         {"owner_id", idOrNull(decision.owner)}, {"owner_name", decision.ownerName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.ownerName)},
         {"on_behalf_of", idOrNull(decision.onBehalfOf)}, {"assignment", decision.method}, {"assignment_reason", decision.reason},
@@ -171,9 +172,11 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     const nlohmann::json visit = register_.get(project, id);
 
     // 6. Tell everyone who needs to know.
-    const auto counted = host_.call("core.customer.visited", {{"customer_id", customer["id"]}, {"at", now}}, project);
-    if (counted.ok()) customer = counted.body["customer"];
-    else host_.error("core did not count visit " + std::to_string(id) + ": " + counted.message());
+    if (!claimed) {
+        const auto counted = host_.call("core.customer.visited", {{"customer_id", customer["id"]}, {"at", now}}, project);
+        if (counted.ok()) customer = counted.body["customer"];
+        else host_.error("core did not count visit " + std::to_string(id) + ": " + counted.message());
+    }
     host_.publish("visit.registered", {{"visit_id", id}, {"number", visit["number"]}, {"customer_id", customer["id"]},
                                        {"receiver_id", visit["receiver_id"]}, {"owner_id", visit["owner_id"]},
                                        {"assignment", visit["assignment"]}, {"returning", visit["returning"]},
