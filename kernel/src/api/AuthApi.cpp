@@ -1,6 +1,7 @@
 #include "api/AuthApi.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "auth/AccessPolicy.h"
 #include "auth/LoginThrottle.h"
 #include "auth/TokenService.h"
 #include "auth/UserDirectory.h"
@@ -22,12 +23,17 @@ std::string stringField(const nlohmann::json& body, const char* key) {
 } // namespace
 
 void AuthApi::install(Router& router) {
+    // The permissions come with the user, so the UI shows what the kernel will allow, grants an
+    // admin changed included.
     auto me = [this](const Principal& principal) {
+        nlohmann::json projects = projects_.list(principal);
+        for (auto& project : projects) project["permissions"] = policy_.granted(principal, project["id"].get<std::int64_t>());
         return nlohmann::json{{"id", principal.userId},
                               {"username", principal.username},
                               {"display_name", principal.displayName},
                               {"roles", principal.globalRoles},
-                              {"projects", projects_.list(principal)}};
+                              {"permissions", policy_.granted(principal, std::nullopt)},
+                              {"projects", projects}};
     };
 
     router.add({"POST", RoutePattern("/api/v1/auth/login"), "public", "kernel", [this, me](HttpExchange& ex) {

@@ -3,6 +3,7 @@
 
 namespace anchang {
 
+class AccessPolicy;
 class LoginThrottle;
 class ProjectDirectory;
 class Router;
@@ -11,8 +12,8 @@ class UserDirectory;
 
 class AuthApi {
 public:
-    AuthApi(UserDirectory& users, TokenService& tokens, LoginThrottle& throttle, ProjectDirectory& projects)
-        : users_(users), tokens_(tokens), throttle_(throttle), projects_(projects) {}
+    AuthApi(UserDirectory& users, TokenService& tokens, LoginThrottle& throttle, ProjectDirectory& projects, const AccessPolicy& policy)
+        : users_(users), tokens_(tokens), throttle_(throttle), projects_(projects), policy_(policy) {}
 
     void install(Router& router);
 
@@ -21,6 +22,7 @@ private:
     TokenService& tokens_;
     LoginThrottle& throttle_;
     ProjectDirectory& projects_;
+    const AccessPolicy& policy_;
 };
 
 } // namespace anchang

@@ -50,7 +50,11 @@ void ScriptApi::install(Router& router) {
         if (!error.empty()) throw sdk::Error::invalid("script.syntax", error);
     };
 
-    add("GET", "/api/v1/hooks", "authenticated", [this](HttpExchange& ex) { ex.sendJson(200, parts_.catalog.describe()); });
+    add("GET", "/api/v1/hooks", "authenticated", [this](HttpExchange& ex) {
+        nlohmann::json described = parts_.catalog.describe();
+        for (auto& hook : described["hooks"]) hook["budget_ms"] = parts_.hooks.budgetOf(hook["name"]).count();
+        ex.sendJson(200, described);
+    });
 
     add("GET", "/api/v1/projects/{project}/scripts", "kernel.scripts.read",
         [this](HttpExchange& ex) { ex.sendJson(200, {{"scripts", parts_.scripts.list(*ex.project)}}); });

@@ -142,7 +142,7 @@ void Kernel::start() {
     plugins_ = std::make_unique<PluginHost>(
         KernelServices{*store_, *bus_, *router_, *policy_, *audit_, *hookCatalog_, *hooks_, *forms_}, licence_,
         PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
-    authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *throttle_, *projects_);
+    authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *throttle_, *projects_, *policy_);
     userApi_ = std::make_unique<UserApi>(*users_, *policy_, *audit_);
     projectApi_ = std::make_unique<ProjectApi>(*projects_, *users_, *audit_);
     auditApi_ = std::make_unique<AuditApi>(*audit_);

@@ -4,6 +4,7 @@
 #include "auth/UserDirectory.h"
 #include "store/Store.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace anchang {
@@ -45,6 +46,18 @@ bool AccessPolicy::allows(const Principal& principal, const std::string& permiss
     for (const auto& role : principal.rolesIn(project))
         if (it->second.effective.count(role)) return true;
     return false;
+}
+
+std::vector<std::string> AccessPolicy::granted(const Principal& principal, std::optional<std::int64_t> project) const {
+    std::vector<std::string> out;
+    const auto roles = principal.rolesIn(project);
+    std::shared_lock lock(mutex_);
+    for (const auto& [name, entry] : permissions_) {
+        const bool held = principal.isAdmin() ||
+                          std::any_of(roles.begin(), roles.end(), [&](const std::string& role) { return entry.effective.count(role) > 0; });
+        if (held) out.push_back(name);
+    }
+    return out;
 }
 
 void AccessPolicy::set(const std::string& role, const std::string& permission, bool granted) {

@@ -31,6 +31,9 @@ public:
 
     bool allows(const Principal& principal, const std::string& permission, std::optional<std::int64_t> project) const;
 
+    /// Every declared permission the principal holds in `project` (without one: anywhere).
+    std::vector<std::string> granted(const Principal& principal, std::optional<std::int64_t> project) const;
+
     /// Grants (or withdraws) a declared permission for a role; persisted.
     void set(const std::string& role, const std::string& permission, bool granted);
 

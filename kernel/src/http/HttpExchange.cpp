@@ -81,8 +81,10 @@ void HttpExchange::sendJson(int status, const nlohmann::json& value) {
     send(status, "application/json; charset=utf-8", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void HttpExchange::sendError(int status, const std::string& code, const std::string& message) {
-    sendJson(status, {{"error", {{"code", code}, {"message", message}, {"request_id", requestId_}}}});
+void HttpExchange::sendError(int status, const std::string& code, const std::string& message, const std::string& detail) {
+    nlohmann::json error = {{"code", code}, {"message", message}, {"request_id", requestId_}};
+    if (!detail.empty() && detail != message) error["detail"] = detail;
+    sendJson(status, {{"error", error}});
 }
 
 } // namespace anchang

@@ -48,8 +48,9 @@ public:
 
     void send(int status, const std::string& contentType, const std::string& body);
     void sendJson(int status, const nlohmann::json& value);
-    /// {"error":{"code","message","request_id"}}
-    void sendError(int status, const std::string& code, const std::string& message);
+    /// {"error":{"code","message","request_id"}}, and "detail" when there is more to say than
+    /// the message (the specific reason behind a catalogued message).
+    void sendError(int status, const std::string& code, const std::string& message, const std::string& detail = {});
     bool sent() const { return sent_; }
 
     /// Takes the connection away from the HTTP server (an event stream): the caller owns the

@@ -152,7 +152,8 @@ bool RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
                                                  : ErrorCatalog::text("internal", exchange.lang(), "internal error"));
         } else {
             if (e.status() == 401) response.set("WWW-Authenticate", "Bearer");
-            exchange.sendError(e.status(), e.code(), ErrorCatalog::text(e.code(), exchange.lang(), e.what()));
+            // The catalogue's wording in the user's language, and the specific reason as detail.
+            exchange.sendError(e.status(), e.code(), ErrorCatalog::text(e.code(), exchange.lang(), e.what()), e.what());
         }
     } catch (const Poco::Net::MessageException& e) {
         response.setKeepAlive(false);
