@@ -1,0 +1,94 @@
+// What every browser test shares: the kernel under test (started by ./run), a fresh Chromium per
+// test, logging in through the UI or the API, and the evidence kept when a test fails.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { chromium } from 'playwright-core'
+
+export const BASE = process.env.ANCHANG_E2E_URL
+export const PASSWORD = 'demo1234'
+const ARTIFACTS = process.env.ANCHANG_E2E_ARTIFACTS ?? join(import.meta.dirname, '..', 'artifacts')
+
+if (!BASE) throw new Error('ANCHANG_E2E_URL is not set: run the tests with tests/e2e/run')
+
+// Debian's chromium, never a downloaded one. The network flags keep it from calling Google's
+// services, which this machine's closed network refuses (and which would only slow the tests).
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+const slug = (name) => name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 80)
+
+async function keepEvidence(page, name, lines) {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const base = join(ARTIFACTS, slug(name))
+  await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => {})
+  writeFileSync(`${base}.html`, await page.content().catch(() => ''))
+  writeFileSync(`${base}.console.txt`, lines.join('\n'))
+}
+
+/**
+ * A browser test: a new Chromium with an empty profile, a page to drive, and — if the test
+ * fails — a screenshot, the page's HTML and its console in tests/e2e/artifacts/.
+ */
+export function scenario(name, body, { timeout = 90_000, viewport = { width: 1366, height: 900 } } = {}) {
+  test(name, { timeout }, async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'anchang-chromium-'))
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport,
+    })
+    context.setDefaultTimeout(15_000)
+    const page = context.pages()[0] ?? (await context.newPage())
+    const lines = []
+    page.on('console', (message) => lines.push(`[${message.type()}] ${message.text()}`))
+    page.on('pageerror', (error) => lines.push(`[pageerror] ${error.stack ?? error.message}`))
+    try {
+      await body(page)
+    } catch (error) {
+      await keepEvidence(page, name, lines)
+      throw error
+    } finally {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    }
+  })
+}
+
+/** Logs in through the login page and waits for the console. */
+export async function login(page, username, password = PASSWORD) {
+  await page.goto(`${BASE}/login`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(password)
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  await page.locator('[data-test=user-menu]').waitFor()
+}
+
+/** Calls the kernel's API the way another client would (Node's fetch). */
+export async function api(method, path, { token, body, lang = 'zh-CN' } = {}) {
+  const headers = { 'Accept-Language': lang }
+  if (token) headers.Authorization = `Bearer ${token}`
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const response = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : null }
+}
+
+export async function tokenFor(username) {
+  const answer = await api('POST', '/api/v1/auth/login', { body: { username, password: PASSWORD } })
+  if (answer.status !== 200) throw new Error(`cannot log ${username} in: ${JSON.stringify(answer.body)}`)
+  return answer.body.token
+}
+
+/** The side menu's entry for a path (kernel page or plugin page). */
+export const menuItem = (page, path) => page.locator(`.side-menu [data-menu="${path}"]`)
