@@ -118,7 +118,7 @@ TEST_F(Registration, TheRegisterHasNoGapsAndVoidsStayVisible) {
     auto voided = api("POST", "/visits/" + std::to_string(second) + "/void", {{"reason", "重复登记"}}, manager);
     ASSERT_EQ(voided.status, 200) << voided.body;
     EXPECT_EQ(voided.json()["status"], "void");
-    EXPECT_EQ(voided.json()["voided_by_name"], "manager");
+    EXPECT_EQ(voided.json()["voided_by_name"], "王丽（案场经理）"); // the name people know, not the login
     auto again = api("POST", "/visits/" + std::to_string(second) + "/void", {{"reason", "再注销"}}, manager);
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(again.errorCode(), "visit.already_void");
@@ -321,10 +321,15 @@ TEST_F(Registration, CustomFieldsOtherModulesAndVisibility) {
     auto example = nlohmann::json::parse(readSource("config/forms/registration.visit.intended-building.json"));
     ASSERT_EQ(api("PUT", "/forms/registration.visit/fields", {{"fields", example["fields"]}}, manager).status, 200);
     auto withField = visit("13800000111", "吴先生", {{"custom", {{"intended_building", "2号楼"}}}, {"report_code", "BJ-2026-0001"},
-                                                     {"photo", "aGVsbG8="}});
+                                                     {"photo", "aGVsbG8="}, {"photo_consent", true}});
     EXPECT_EQ(withField["visit"]["custom"]["intended_building"], "2号楼");
     EXPECT_EQ(withField["channel"]["status"], "unavailable"); // no channel module in this deployment
+    EXPECT_EQ(withField["visit"]["channel"]["report_code"], "BJ-2026-0001"); // kept, to be checked once channel is enabled
     EXPECT_EQ(withField["face"]["status"], "unavailable");
+    // No face without the visitor's consent.
+    EXPECT_EQ(api("POST", "/visits", {{"phone", "13800000114"}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}}, {"photo", "aGVsbG8="}})
+                  .errorCode(),
+              "visit.photo_consent_required");
     auto wrong = api("POST", "/visits", {{"phone", "13800000112"}, {"name", "x"}, {"questionnaire", {{"layout", "三室"}}},
                                          {"custom", {{"intended_building", "9号楼"}}}});
     EXPECT_EQ(wrong.status, 400);
@@ -364,5 +369,7 @@ TEST_F(Registration, ReceivingTheBoardAndReports) {
     EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBF日期,来访"));
     auto register_csv = api("GET", "/visits?format=csv", nullptr, manager);
     EXPECT_NE(register_csv.body.find("赵先生"), std::string::npos);
+    EXPECT_NE(register_csv.body.find("\"老客户归属\""), std::string::npos) << "codes are written as people read them";
+    EXPECT_EQ(register_csv.body.find("\"returning\""), std::string::npos);
     EXPECT_EQ(api("GET", "/registration/reports?from=2026-13-40", nullptr, manager).errorCode(), "report.invalid_range");
 }

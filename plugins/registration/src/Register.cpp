@@ -5,6 +5,7 @@
 #include <anchang/sdk/Phone.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace anchang::registration {
 
@@ -18,6 +19,20 @@ constexpr const char* kColumns =
 std::string str(const nlohmann::json& value) {
     if (value.is_null()) return {};
     return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+/// A register code as the exported sheet shows it: the people reading it in Excel do not know "rotation".
+std::string label(const nlohmann::json& code, bool english) {
+    static const std::map<std::string, std::pair<const char*, const char*>> labels = {
+        {"returning", {"老客户归属", "own customer"}}, {"covering", {"代接待", "covering"}},
+        {"designated", {"客户指定", "named by visitor"}}, {"rotation", {"轮序分配", "rotation"}},
+        {"hook", {"项目规则", "project rule"}},           {"queued", {"排队", "queued"}},
+        {"manual", {"手动指派", "assigned by hand"}},     {"waiting", {"待接待", "waiting"}},
+        {"received", {"已接待", "received"}},             {"void", {"已注销", "void"}}};
+    const std::string text = str(code);
+    const auto it = labels.find(text);
+    if (it == labels.end()) return text;
+    return english ? it->second.second : it->second.first;
 }
 
 } // namespace
@@ -103,7 +118,7 @@ nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const 
                                                                  str(visit["voided_by_name"]) + ": " + str(visit["void_reason"]));
         host_.db().exec("UPDATE registration_visits SET status = 'void', void_reason = ?, voided_by = ?, voided_by_name = ?, voided_at = ? "
                         "WHERE id = ?",
-                        {reason, actor.id, actor.name, LocalDay::now(), id});
+                        {reason, actor.id, actor.displayName.empty() ? actor.name : actor.displayName, LocalDay::now(), id});
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "visit.void"},
                      {"target", "visit:" + std::to_string(id)},
                      {"detail", {{"number", visit["number"]}, {"phone", visit["phone"]}, {"reason", reason}}}});
@@ -148,8 +163,8 @@ std::string Register::csv(const nlohmann::json& visits, bool english) const {
         const std::vector<std::string> fields = {
             str(v["number"]), str(v["day"]), day_.timeOf(v["registered_at"]), str(v["name"]), str(v["phone"]),
             v["returning"].get<bool>() ? (english ? "yes" : "是") : (english ? "no" : "否"), str(v["receiver_name"]),
-            str(v["owner_name"]), str(v["assignment"]), str(v["assignment_reason"]), str(q.value("layout", nlohmann::json())),
-            str(q.value("budget", nlohmann::json())), str(q.value("heard_from", nlohmann::json())), str(v["status"]), str(v["void_reason"])};
+            str(v["owner_name"]), label(v["assignment"], english), str(v["assignment_reason"]), str(q.value("layout", nlohmann::json())),
+            str(q.value("budget", nlohmann::json())), str(q.value("heard_from", nlohmann::json())), label(v["status"], english), str(v["void_reason"])};
         for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csvField(fields[i]);
         out += "\r\n";
     }

@@ -19,7 +19,8 @@ class Register {
 public:
     struct Actor {
         std::int64_t id = 0;
-        std::string name;
+        std::string name;        ///< the login, as the audit log records every actor
+        std::string displayName; ///< as the register shows it (王丽)
     };
     struct Filter {
         std::optional<std::string> day;

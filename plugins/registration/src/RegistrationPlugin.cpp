@@ -102,7 +102,7 @@ private:
         });
         host.route("POST", "/api/v1/projects/{project}/visits/{id}/void", "registration.visit.void", [this](const Request& r) {
             const auto project = r.idParam("project");
-            auto visit = register_->voidVisit(project, r.idParam("id", "visit.not_found"), reasonOf(r.json()), {r.userId(), r.username()});
+            auto visit = register_->voidVisit(project, r.idParam("id", "visit.not_found"), reasonOf(r.json()), {r.userId(), r.username(), r.displayName()});
             host_->publish("visit.voided", {{"visit_id", visit["id"]}, {"number", visit["number"]}}, project);
             desk_->announce(project, "voided", visit);
             return Response::json(visit);

@@ -78,6 +78,12 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     }
     const std::string reportCode = optionalText(body, "report_code", 64);
     const std::string photo = optionalText(body, "photo", 700 * 1024);
+    // Faces need the visitor's own, separate consent (the 2025 face-recognition rules); without it
+    // the desk registers them with no photo, never the other way round.
+    if (body.contains("photo_consent") && !body["photo_consent"].is_boolean()) throw sdk::Error::invalid("visit.invalid", "photo_consent must be true or false");
+    if (!photo.empty() && !body.value("photo_consent", false))
+        throw sdk::Error::invalid("visit.photo_consent_required",
+                                  say(request, "拍照需先征得客户同意", "a photo needs the visitor's consent (photo_consent: true)"));
 
     // The project's own fields and rules.
     nlohmann::json values = body.value("custom", nlohmann::json::object());
@@ -110,11 +116,13 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     if (auto earlier = replay()) return *earlier;
 
     // 3. Other modules, if this deployment has them.
-    const nlohmann::json channel = reportCode.empty() ? nlohmann::json{{"status", "skipped"}}
-                                                      : askModule("channel.report.verify", {{"code", reportCode}, {"phone", phone}, {"name", name}},
-                                                                  project, "channel");
+    nlohmann::json channel = reportCode.empty() ? nlohmann::json{{"status", "skipped"}}
+                                                : askModule("channel.report.verify", {{"code", reportCode}, {"phone", phone}, {"name", name}},
+                                                            project, "channel");
+    // The code stays on the visit whatever the channel module said, so a report can be checked later.
+    if (!reportCode.empty()) channel["report_code"] = reportCode;
     const nlohmann::json face = photo.empty() ? nlohmann::json{{"status", "skipped"}}
-                                              : askModule("face.check", {{"photo", photo}, {"phone", phone}}, project, "face");
+                                              : askModule("face.check", {{"photo", photo}, {"phone", phone}, {"consent", true}}, project, "face");
 
     // 4. The customer and who receives them.
     nlohmann::json customer = host_.request("core.customer.find", {{"phone", phone}}, project)["customer"];

@@ -74,6 +74,8 @@ public:
     bool authenticated() const { return principal_.is_object(); }
     std::int64_t userId() const { return authenticated() ? principal_.value("user_id", std::int64_t{0}) : 0; }
     std::string username() const { return authenticated() ? principal_.value("username", std::string{}) : std::string{}; }
+    /// The caller's name as people read it (王丽), for records shown to them; the audit log keeps username().
+    std::string displayName() const { return authenticated() ? principal_.value("display_name", std::string{}) : std::string{}; }
     /// Roles that apply to this request: global roles plus roles in the routed project.
     bool hasRole(std::string_view role) const {
         if (!authenticated()) return false;
