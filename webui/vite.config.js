@@ -27,11 +27,13 @@ export default defineConfig({
     __INTLIFY_PROD_DEVTOOLS__: false,
   },
   resolve: {
-    alias: {
-      '@': here('./src'),
-      // What plugin pages import: the API client, session, project and locale helpers.
-      '@anchang/ui': here('./src/lib/index.js'),
-    },
+    alias: [
+      { find: '@', replacement: here('./src') },
+      // What plugin pages import: the API client, session, project and locale helpers; and, apart
+      // so that ECharts stays out of the first page's bundle, the chart helper.
+      { find: /^@anchang\/ui$/, replacement: here('./src/lib/index.js') },
+      { find: /^@anchang\/ui\/chart$/, replacement: here('./src/lib/chart.js') },
+    ],
     dedupe: shared,
   },
   server: {

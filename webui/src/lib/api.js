@@ -7,13 +7,15 @@ import { useSession } from './session.js'
 
 /** A failed call: the kernel's `{"error":{code,message,request_id}}`, or `network` when it never answered. */
 export class ApiError extends Error {
-  constructor({ status, code, message, requestId = '', detail = null }) {
+  constructor({ status, code, message, requestId = '', detail = null, fields = null }) {
     super(message || code)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.requestId = requestId
     this.detail = detail
+    // A form the kernel refused field by field: [{field, code, message}].
+    this.fields = fields
   }
 }
 
@@ -41,12 +43,13 @@ function withQuery(path, query) {
 }
 
 /**
- * Sends one request. `body` is sent as JSON unless it is already a string (a licence file is
- * uploaded byte for byte). Resolves to the parsed answer (null for 204), rejects with ApiError.
+ * Sends one request and answers the response once it is known to be a success; a failure
+ * rejects with ApiError. `body` is sent as JSON unless it is already a string (a licence file is
+ * uploaded byte for byte); `headers` adds to ours (an Idempotency-Key, say).
  */
-async function request(method, path, { body, query, signal } = {}) {
+async function send(method, path, { body, query, signal, headers: extra, accept = 'application/json' } = {}) {
   const session = useSession()
-  const headers = { Accept: 'application/json', 'Accept-Language': currentLang() }
+  const headers = { Accept: accept, 'Accept-Language': currentLang(), ...extra }
   if (session.token) headers.Authorization = `Bearer ${session.token}`
   let payload
   if (body !== undefined) {
@@ -60,28 +63,55 @@ async function request(method, path, { body, query, signal } = {}) {
     if (e.name === 'AbortError') throw e
     throw new ApiError({ status: 0, code: 'network', message: e.message })
   }
-  if (response.status === 204) return null
-  const text = await response.text()
-  let data = null
+  if (response.ok) return response
+  let error = {}
   try {
-    data = text ? JSON.parse(text) : null
+    error = JSON.parse(await response.text())?.error ?? {}
   } catch {
     // A proxy's HTML error page, say: reported below by its status.
   }
-  if (!response.ok) {
-    const error = data?.error ?? {}
-    const failure = new ApiError({
-      status: response.status,
-      code: error.code || `http.${response.status}`,
-      message: error.message || response.statusText,
-      requestId: error.request_id || response.headers.get('X-Request-Id') || '',
-      detail: error.detail ?? null,
-    })
-    // A token that stopped working ends the session; a wrong password at login does not.
-    if (response.status === 401 && headers.Authorization) unauthorized(failure)
-    throw failure
+  const failure = new ApiError({
+    status: response.status,
+    code: error.code || `http.${response.status}`,
+    message: error.message || response.statusText,
+    requestId: error.request_id || response.headers.get('X-Request-Id') || '',
+    detail: error.detail ?? null,
+    fields: error.fields ?? null,
+  })
+  // A token that stopped working ends the session; a wrong password at login does not.
+  if (response.status === 401 && headers.Authorization) unauthorized(failure)
+  throw failure
+}
+
+/** A JSON call: resolves to the parsed answer (null for 204 or a body that is not JSON). */
+async function request(method, path, options) {
+  const response = await send(method, path, options)
+  if (response.status === 204) return null
+  const text = await response.text()
+  try {
+    return text ? JSON.parse(text) : null
+  } catch {
+    return null
   }
-  return data
+}
+
+/**
+ * Fetches a file (a CSV export, say) with the token and language, as every call does, and hands
+ * it to the browser to save as `filename` (else the last part of the path). A plain link could
+ * not carry the Authorization header.
+ */
+async function download(path, { query, filename, signal } = {}) {
+  const response = await send('GET', path, { query, signal, accept: '*/*' })
+  const blob = await response.blob()
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename || expand(path).split('/').pop()
+  document.body.append(link)
+  link.click()
+  link.remove()
+  // Revoked once the browser has started saving it.
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
 export const api = {
@@ -90,6 +120,7 @@ export const api = {
   put: (path, body, options) => request('PUT', path, { ...options, body: body ?? {} }),
   patch: (path, body, options) => request('PATCH', path, { ...options, body: body ?? {} }),
   delete: (path, options) => request('DELETE', path, options),
+  download,
 }
 
 /**

@@ -11,6 +11,24 @@ export function formatTime(ms) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
 }
 
+/** 2026-11-22 in the browser's time zone; '' for nothing. */
+export function formatDate(ms) {
+  if (ms === null || ms === undefined || ms === '') return ''
+  const d = new Date(Number(ms))
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+/** A wait or a duration in seconds: 3分20秒 / 3 min 20 s, 1小时5分 / 1 h 5 min. */
+export function formatDuration(seconds) {
+  const s = Math.max(0, Math.round(Number(seconds ?? 0)))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const zh = currentLang() === 'zh-CN'
+  if (h) return zh ? `${h}小时${m}分` : `${h} h ${m} min`
+  if (m) return zh ? `${m}分${pad(s % 60)}秒` : `${m} min ${pad(s % 60)} s`
+  return zh ? `${s}秒` : `${s} s`
+}
+
 /** 14:05:09 */
 export function formatClock(ms) {
   const d = new Date(Number(ms))

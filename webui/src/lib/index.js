@@ -5,4 +5,8 @@ export { useSession, useProject } from './session.js'
 export { useEvents } from './events.js'
 export { useLocale } from './locale.js'
 export { useViewport } from './viewport.js'
-export { formatTime, formatClock, formatBytes, formatNumber, daysUntil } from './format.js'
+export { formatTime, formatDate, formatClock, formatDuration, formatBytes, formatNumber, daysUntil } from './format.js'
+// A form definition's field drawn from its schema, for pages that show a project's custom fields.
+export { default as FormField } from '@/components/FormField.vue'
+// The top of a page: its menu title, what it is for, and its actions in the default slot.
+export { default as PageHeader } from '@/components/PageHeader.vue'
