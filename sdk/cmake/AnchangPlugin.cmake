@@ -34,14 +34,28 @@ function(anchang_add_plugin target)
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
 
+  # The manifest, migrations, hooks and demo data are copied whenever one of them changes, not only
+  # when the library is relinked: a new migration or an edited permission must reach the plugin
+  # folder anchangd loads.
   get_filename_component(source_dir ${PLUGIN_MANIFEST} DIRECTORY)
-  add_custom_command(TARGET ${target} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${PLUGIN_MANIFEST} ${out}/plugin.json)
+  set(copy_commands COMMAND ${CMAKE_COMMAND} -E copy_if_different ${PLUGIN_MANIFEST} ${out}/plugin.json)
+  set(asset_files ${PLUGIN_MANIFEST})
   foreach(folder migrations hooks demo)
     if(IS_DIRECTORY ${source_dir}/${folder})
-      add_custom_command(TARGET ${target} POST_BUILD
+      file(GLOB_RECURSE folder_files CONFIGURE_DEPENDS ${source_dir}/${folder}/*)
+      list(APPEND asset_files ${folder_files})
+      list(APPEND copy_commands
         COMMAND ${CMAKE_COMMAND} -E rm -rf ${out}/${folder}
         COMMAND ${CMAKE_COMMAND} -E copy_directory ${source_dir}/${folder} ${out}/${folder})
     endif()
   endforeach()
+  set(stamp ${CMAKE_CURRENT_BINARY_DIR}/${target}.assets.stamp)
+  add_custom_command(OUTPUT ${stamp}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
+    ${copy_commands}
+    COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
+    DEPENDS ${asset_files}
+    COMMENT "Copying the manifest and assets of plugin ${id}")
+  add_custom_target(${target}_assets ALL DEPENDS ${stamp})
+  add_dependencies(${target} ${target}_assets)
 endfunction()
