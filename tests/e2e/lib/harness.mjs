@@ -1,4 +1,4 @@
-// What every browser test shares: the kernel under test (started by ./run), a fresh Chromium per
+// What every browser test shares: the kernels under test (started by ./run), a fresh Chromium per
 // test, logging in through the UI or the API, and the evidence kept when a test fails.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +8,9 @@ import { chromium } from 'playwright-core'
 
 export const BASE = process.env.ANCHANG_E2E_URL
 export const PASSWORD = 'demo1234'
+// The second kernel ./run starts: the real core and registration modules with the demo project
+// (config/demo), for the front desk's pages.
+export const DEMO = process.env.ANCHANG_E2E_DEMO_URL
 const ARTIFACTS = process.env.ANCHANG_E2E_ARTIFACTS ?? join(import.meta.dirname, '..', 'artifacts')
 
 if (!BASE) throw new Error('ANCHANG_E2E_URL is not set: run the tests with tests/e2e/run')
@@ -34,39 +37,54 @@ async function keepEvidence(page, name, lines) {
   writeFileSync(`${base}.console.txt`, lines.join('\n'))
 }
 
+async function launch(viewport) {
+  const profile = mkdtempSync(join(tmpdir(), 'anchang-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+  })
+  context.setDefaultTimeout(15_000)
+  const page = context.pages()[0] ?? (await context.newPage())
+  const lines = []
+  page.on('console', (message) => lines.push(`[${message.type()}] ${message.text()}`))
+  page.on('pageerror', (error) => lines.push(`[pageerror] ${error.stack ?? error.message}`))
+  const close = async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+  }
+  return { page, lines, close }
+}
+
 /**
  * A browser test: a new Chromium with an empty profile, a page to drive, and — if the test
- * fails — a screenshot, the page's HTML and its console in tests/e2e/artifacts/.
+ * fails — a screenshot, the page's HTML and its console in tests/e2e/artifacts/. A test that
+ * needs a second person (a receptionist and a consultant) asks `another({width, height})` for a
+ * page in a browser of its own, whose evidence is kept the same way.
  */
 export function scenario(name, body, { timeout = 90_000, viewport = { width: 1366, height: 900 } } = {}) {
   test(name, { timeout }, async () => {
-    const profile = mkdtempSync(join(tmpdir(), 'anchang-chromium-'))
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport,
-    })
-    context.setDefaultTimeout(15_000)
-    const page = context.pages()[0] ?? (await context.newPage())
-    const lines = []
-    page.on('console', (message) => lines.push(`[${message.type()}] ${message.text()}`))
-    page.on('pageerror', (error) => lines.push(`[pageerror] ${error.stack ?? error.message}`))
+    const browsers = [await launch(viewport)]
+    const another = async (size = viewport) => {
+      const browser = await launch(size)
+      browsers.push(browser)
+      return browser.page
+    }
     try {
-      await body(page)
+      await body(browsers[0].page, another)
     } catch (error) {
-      await keepEvidence(page, name, lines)
+      for (const [i, browser] of browsers.entries()) await keepEvidence(browser.page, i ? `${name} (${i + 1})` : name, browser.lines)
       throw error
     } finally {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
+      for (const browser of browsers) await browser.close()
     }
   })
 }
 
 /** Logs in through the login page and waits for the console. */
-export async function login(page, username, password = PASSWORD) {
-  await page.goto(`${BASE}/login`)
+export async function login(page, username, password = PASSWORD, base = BASE) {
+  await page.goto(`${base}/login`)
   await page.locator('input[name=username]').fill(username)
   await page.locator('input[name=password]').fill(password)
   await page.locator('[data-test=login-submit]').click()
@@ -75,17 +93,17 @@ export async function login(page, username, password = PASSWORD) {
 }
 
 /** Calls the kernel's API the way another client would (Node's fetch). */
-export async function api(method, path, { token, body, lang = 'zh-CN' } = {}) {
-  const headers = { 'Accept-Language': lang }
+export async function api(method, path, { token, body, lang = 'zh-CN', base = BASE, headers: extra } = {}) {
+  const headers = { 'Accept-Language': lang, ...extra }
   if (token) headers.Authorization = `Bearer ${token}`
   if (body !== undefined) headers['Content-Type'] = 'application/json'
-  const response = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   const text = await response.text()
   return { status: response.status, body: text ? JSON.parse(text) : null }
 }
 
-export async function tokenFor(username) {
-  const answer = await api('POST', '/api/v1/auth/login', { body: { username, password: PASSWORD } })
+export async function tokenFor(username, base = BASE) {
+  const answer = await api('POST', '/api/v1/auth/login', { body: { username, password: PASSWORD }, base })
   if (answer.status !== 200) throw new Error(`cannot log ${username} in: ${JSON.stringify(answer.body)}`)
   return answer.body.token
 }
