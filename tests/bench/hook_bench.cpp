@@ -77,12 +77,12 @@ int main(int argc, char** argv) {
     anchang::ScriptEngine engine({std::chrono::milliseconds(50), 16u << 20}, [] { return std::vector<std::string>{}; });
     const anchang::DuktapeHeap::Helper noHelpers;
     const nlohmann::json context = {{"project_id", 1}, {"hook", "registration.assign"}, {"previous", nullptr}};
-    const anchang::ScriptEngine::Script empty{1, 1, "function () {}"};
-    const anchang::ScriptEngine::Script rotationScript{2, 1, rotation.str()};
-    print("empty hook", measure(iterations, [&] { engine.run(1, empty, {{"n", 1}}, context, noHelpers, std::chrono::milliseconds(50)); }),
+    const std::string empty = "function () {}";
+    const std::string rotationScript = rotation.str();
+    print("empty hook", measure(iterations, [&] { engine.run(1, 1, 1, empty, {{"n", 1}}, context, noHelpers, std::chrono::milliseconds(50)); }),
           reference.p50);
     print("rotation hook", measure(iterations, [&] {
-              auto outcome = engine.run(1, rotationScript, input, context, noHelpers, std::chrono::milliseconds(50));
+              auto outcome = engine.run(1, 2, 1, rotationScript, input, context, noHelpers, std::chrono::milliseconds(50));
               if (outcome.output.is_null()) std::abort();
           }),
           reference.p50);

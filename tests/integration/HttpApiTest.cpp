@@ -107,6 +107,8 @@ TEST_F(HttpApi, TokensMissingBadRevokedAndRoles) {
     EXPECT_EQ(me.status, 200);
     EXPECT_EQ(me.json()["projects"][0]["roles"][0], "consultant");
     EXPECT_EQ(http(port(), "GET", "/api/v1/users", "", consultant).errorCode(), "auth.forbidden");
+    EXPECT_EQ(http(port(), "GET", "/api/v1/auth/me?access_token=" + consultant).errorCode(), "auth.token_missing")
+        << "a token in the URL is for event streams only";
     EXPECT_EQ(http(port(), "POST", "/api/v1/good/items", R"({"name":"c"})", consultant).errorCode(), "auth.forbidden");
     EXPECT_EQ(http(port(), "POST", "/api/v1/good/items", R"({"name":"m"})", login(port(), "manager")).status, 201);
 

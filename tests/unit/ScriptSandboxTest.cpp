@@ -136,15 +136,27 @@ TEST(ScriptSandbox, SyntaxErrorsAndNonFunctionsAreRefusedAtCompileTime) {
     EXPECT_EQ(heap.compile("s", "// a comment first\nfunction (input) { return input; }"), "");
 }
 
+TEST(ScriptSandbox, ANewVersionReplacesTheOldOneInTheProjectsHeap) {
+    ScriptEngine engine({std::chrono::milliseconds(30), 8u << 20}, [] { return std::vector<std::string>{}; });
+    const auto first = engine.run(1, 7, 1, "function () { return 'v1'; }", {}, {}, noHelpers, std::chrono::milliseconds(30));
+    const auto second = engine.run(1, 7, 2, "function () { return 'v2'; }", {}, {}, noHelpers, std::chrono::milliseconds(30));
+    EXPECT_EQ(first.output, "v1");
+    EXPECT_EQ(second.output, "v2");
+    // A rollback runs the earlier version again: compiled afresh.
+    EXPECT_EQ(engine.run(1, 7, 1, "function () { return 'v1'; }", {}, {}, noHelpers, std::chrono::milliseconds(30)).output, "v1");
+    EXPECT_EQ(engine.run(1, 7, 3, "function (", {}, {}, noHelpers, std::chrono::milliseconds(30)).code, "script.syntax")
+        << "a version that does not compile is not taken for the compiled one";
+}
+
 TEST(ScriptSandbox, AHeapSurvivesEveryFailureAndKeepsServing) {
     ScriptEngine engine({std::chrono::milliseconds(30), 8u << 20}, [] { return std::vector<std::string>{}; });
-    const ScriptEngine::Script loop{1, 1, "function () { for (;;) {} }"};
-    const ScriptEngine::Script hog{2, 1, "function () { var a = []; for (;;) a.push(new Array(1000)); }"};
-    const ScriptEngine::Script good{3, 1, "function (input) { return input.n * 2; }"};
+    const std::string loop = "function () { for (;;) {} }";
+    const std::string hog = "function () { var a = []; for (;;) a.push(new Array(1000)); }";
+    const std::string good = "function (input) { return input.n * 2; }";
     for (int i = 0; i < 3; ++i) {
-        EXPECT_EQ(engine.run(1, loop, {}, {}, noHelpers, std::chrono::milliseconds(30)).code, "script.timeout");
-        EXPECT_EQ(engine.run(1, hog, {}, {}, noHelpers, std::chrono::milliseconds(2000)).code, "script.memory");
-        auto ok = engine.run(1, good, {{"n", 21}}, {}, noHelpers, std::chrono::milliseconds(30));
+        EXPECT_EQ(engine.run(1, 1, 1, loop, {}, {}, noHelpers, std::chrono::milliseconds(30)).code, "script.timeout");
+        EXPECT_EQ(engine.run(1, 2, 1, hog, {}, {}, noHelpers, std::chrono::milliseconds(2000)).code, "script.memory");
+        auto ok = engine.run(1, 3, 1, good, {{"n", 21}}, {}, noHelpers, std::chrono::milliseconds(30));
         ASSERT_EQ(ok.kind, Kind::Ok) << ok.message;
         EXPECT_EQ(ok.output, 42);
     }

@@ -25,7 +25,7 @@ void EventStreamApi::install(Router& router) {
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
             "Connection: keep-alive\r\nX-Accel-Buffering: no\r\nX-Request-Id: " + ex.requestId() + "\r\n\r\nretry: 3000\n: connected\n\n";
         hub_.attach(socket, *ex.principal, *ex.project, std::move(events), head);
-    }});
+    }, /*tokenInQuery=*/true});
 }
 
 } // namespace anchang

@@ -6,7 +6,6 @@
 #include "store/Store.h"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
@@ -202,14 +201,6 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.scriptBudget = std::chrono::milliseconds(c.getInt("scripts.budgetMs", 50));
     s.scriptMemoryBytes = static_cast<std::size_t>(c.getInt("scripts.memoryMiB", 16)) << 20;
     s.scriptMaxFailures = c.getInt("scripts.maxFailures", 5);
-    if (c.has("scripts.fixedClock")) {
-        // Tests pin Date in every script: an ISO 8601 time.
-        int tz = 0;
-        Poco::DateTime at;
-        if (!Poco::DateTimeParser::tryParse(c.getString("scripts.fixedClock"), at, tz))
-            throw Poco::InvalidArgumentException("scripts.fixedClock must be an ISO 8601 time");
-        s.scriptClock = at.timestamp().epochMicroseconds() / 1000 - static_cast<std::int64_t>(tz) * 1000;
-    }
 
     Kernel kernel(s);
     try {

@@ -131,7 +131,7 @@ void Kernel::start() {
                                              [this] { return hookCatalog_->helperNames(); });
     alerts_ = std::make_unique<AlertCenter>(*store_, bus_->client());
     hooks_ = std::make_unique<HookRunner>(HookRunner::Parts{*hookCatalog_, *scripts_, *engine_, bus_->client(), *alerts_, *audit_},
-                                          HookRunner::Options{settings_.scriptMaxFailures, settings_.scriptClock});
+                                          HookRunner::Options{settings_.scriptMaxFailures});
     forms_ = std::make_unique<FormService>(*store_, *hooks_);
     kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_);
     kernelServices_->start();

@@ -74,7 +74,6 @@ public:
         std::chrono::milliseconds scriptBudget{50};
         std::size_t scriptMemoryBytes = 16u << 20;
         int scriptMaxFailures = 5;
-        std::optional<std::int64_t> scriptClock;
         std::chrono::milliseconds drainTimeout{10000};
     };
 

@@ -33,10 +33,11 @@ nlohmann::json error(const std::string& field, const std::string& code, const st
 
 void FormService::add(const std::string& plugin, const PluginManifest::Form& form) {
     std::unique_lock lock(mutex_);
-    forms_[form.id] = {plugin, form};
+    forms_[form.id] = std::make_shared<const Declared>(Declared{plugin, form});
 }
 
-const FormService::Declared& FormService::declared(const std::string& form) const {
+std::shared_ptr<const FormService::Declared> FormService::declared(const std::string& form) const {
+    std::shared_lock lock(mutex_);
     auto it = forms_.find(form);
     if (it == forms_.end()) throw sdk::Error::notFound("form.not_found", "no form " + form);
     return it->second;
@@ -46,39 +47,37 @@ nlohmann::json FormService::list() const {
     std::shared_lock lock(mutex_);
     nlohmann::json out = nlohmann::json::array();
     for (const auto& [id, d] : forms_)
-        out.push_back({{"id", id}, {"plugin", d.plugin}, {"name", d.form.name}, {"fields", fieldsJson(d.form.fields)},
-                       {"validate_hook", d.form.validateHook}});
+        out.push_back({{"id", id}, {"plugin", d->plugin}, {"name", d->form.name}, {"fields", fieldsJson(d->form.fields)},
+                       {"validate_hook", d->form.validateHook}});
     return out;
 }
 
-std::vector<FormField> FormService::customFields(std::int64_t project, const std::string& form) {
-    std::vector<FormField> fields;
+std::shared_ptr<const std::vector<FormField>> FormService::customFields(std::int64_t project, const std::string& form) {
+    {
+        std::shared_lock lock(mutex_);
+        if (auto it = custom_.find({project, form}); it != custom_.end()) return it->second;
+    }
+    auto fields = std::make_shared<std::vector<FormField>>();
     auto rows = store_.query("SELECT fields FROM form_fields WHERE project_id = ? AND form = ?", {project, form}).rows;
-    if (rows.empty()) return fields;
-    for (const auto& definition : nlohmann::json::parse(rows[0]["fields"].get<std::string>())) fields.push_back(FormField::parse(definition));
-    sortByOrder(fields);
-    return fields;
+    if (!rows.empty())
+        for (const auto& definition : nlohmann::json::parse(rows[0]["fields"].get<std::string>())) fields->push_back(FormField::parse(definition));
+    sortByOrder(*fields);
+    std::unique_lock lock(mutex_);
+    return custom_.try_emplace({project, form}, std::move(fields)).first->second;
 }
 
 nlohmann::json FormService::definition(std::int64_t project, const std::string& form) {
-    Declared d;
-    {
-        std::shared_lock lock(mutex_);
-        d = declared(form);
-    }
-    auto base = d.form.fields;
+    const auto d = declared(form);
+    auto base = d->form.fields;
     sortByOrder(base);
-    return {{"id", form}, {"plugin", d.plugin}, {"name", d.form.name}, {"base_fields", fieldsJson(base)},
-            {"custom_fields", fieldsJson(customFields(project, form))}, {"validate_hook", d.form.validateHook}};
+    return {{"id", form}, {"plugin", d->plugin}, {"name", d->form.name}, {"base_fields", fieldsJson(base)},
+            {"custom_fields", fieldsJson(*customFields(project, form))}, {"validate_hook", d->form.validateHook}};
 }
 
 nlohmann::json FormService::setCustomFields(std::int64_t project, const std::string& form, const nlohmann::json& fields,
                                             std::int64_t userId) {
     std::set<std::string> taken;
-    {
-        std::shared_lock lock(mutex_);
-        for (const auto& field : declared(form).form.fields) taken.insert(field.key);
-    }
+    for (const auto& field : declared(form)->form.fields) taken.insert(field.key);
     if (!fields.is_array()) throw sdk::Error::invalid("form.invalid", "fields must be a list");
     if (fields.size() > 50) throw sdk::Error::invalid("form.invalid", "a form can have at most 50 custom fields");
     std::vector<FormField> parsed;
@@ -95,20 +94,21 @@ nlohmann::json FormService::setCustomFields(std::int64_t project, const std::str
                  "ON CONFLICT (project_id, form) DO UPDATE SET fields = excluded.fields, updated_by = excluded.updated_by, "
                  "updated_at = excluded.updated_at",
                  {project, form, fieldsJson(parsed).dump(), userId, BusProtocol::nowMs()});
+    sortByOrder(parsed);
+    {
+        std::unique_lock lock(mutex_);
+        custom_[{project, form}] = std::make_shared<const std::vector<FormField>>(std::move(parsed));
+    }
     return definition(project, form);
 }
 
 nlohmann::json FormService::validate(std::int64_t project, const std::string& form, const nlohmann::json& values) {
-    Declared d;
-    {
-        std::shared_lock lock(mutex_);
-        d = declared(form);
-    }
+    const auto d = declared(form);
     if (!values.is_object()) throw sdk::Error::invalid("form.invalid", "values must be an object");
-    std::set<std::string> base;
-    for (const auto& field : d.form.fields) base.insert(field.key);
-    const auto custom = customFields(project, form);
-    std::set<std::string> known = base;
+    const auto customShared = customFields(project, form);
+    const auto& custom = *customShared;
+    std::set<std::string> known;
+    for (const auto& field : d->form.fields) known.insert(field.key);
     for (const auto& field : custom) known.insert(field.key);
 
     nlohmann::json errors = nlohmann::json::array();
@@ -135,8 +135,8 @@ nlohmann::json FormService::validate(std::int64_t project, const std::string& fo
     }
     if (!errors.empty()) return {{"ok", false}, {"errors", errors}};
 
-    if (!d.form.validateHook.empty()) {
-        auto hook = hooks_.call(project, d.form.validateHook, {{"form", form}, {"values", values}}, d.plugin);
+    if (!d->form.validateHook.empty()) {
+        auto hook = hooks_.call(project, d->form.validateHook, {{"form", form}, {"values", values}}, d->plugin);
         if (hook["vetoed"]) return {{"ok", false}, {"vetoed", true}, {"message", hook["message"]}};
         const nlohmann::json& output = hook["output"];
         if (output.is_object() && output.contains("errors") && output["errors"].is_array() && !output["errors"].empty()) {

@@ -15,7 +15,7 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
+#include <memory>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -49,13 +49,16 @@ private:
         std::string plugin;
         PluginManifest::Form form;
     };
-    const Declared& declared(const std::string& form) const;
-    std::vector<FormField> customFields(std::int64_t project, const std::string& form);
+    std::shared_ptr<const Declared> declared(const std::string& form) const;
+    /// The project's custom fields, read from the store once and kept until they are replaced:
+    /// every registration validates its form, and the fields were checked when they were saved.
+    std::shared_ptr<const std::vector<FormField>> customFields(std::int64_t project, const std::string& form);
 
     Store& store_;
     HookRunner& hooks_;
     mutable std::shared_mutex mutex_;
-    std::map<std::string, Declared> forms_;
+    std::map<std::string, std::shared_ptr<const Declared>> forms_;
+    std::map<std::pair<std::int64_t, std::string>, std::shared_ptr<const std::vector<FormField>>> custom_;
 };
 
 } // namespace anchang

@@ -1,5 +1,8 @@
 #include "http/AccessLog.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -9,6 +12,13 @@ namespace anchang {
 namespace {
 
 void appendEscaped(std::string& out, std::string_view text) {
+    // Paths are percent-decoded and may hold any bytes; text beyond ASCII goes through
+    // nlohmann, which replaces invalid UTF-8 so the line stays valid JSON.
+    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+        const std::string quoted = nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out.append(quoted, 1, quoted.size() - 2);
+        return;
+    }
     static const char* hex = "0123456789abcdef";
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);

@@ -63,7 +63,7 @@ void RequestPipeline::readBody(HttpExchange& exchange) {
     }
 }
 
-void RequestPipeline::authenticate(HttpExchange& exchange, bool required) {
+void RequestPipeline::authenticate(HttpExchange& exchange, bool required, bool tokenInQuery) {
     const std::string& header = exchange.request().get("Authorization", "");
     std::string token;
     if (!header.empty()) {
@@ -72,9 +72,8 @@ void RequestPipeline::authenticate(HttpExchange& exchange, bool required) {
             return;
         }
         token = header.substr(7);
-    } else if (auto query = exchange.queryValue("access_token"); query && exchange.method() == "GET") {
-        // Browsers cannot set headers on an EventSource; the access log records the path only,
-        // so the token in the query string is not written anywhere.
+    } else if (auto query = exchange.queryValue("access_token"); query && tokenInQuery) {
+        // The access log records the path only, so the token in the query string is not written anywhere.
         token = *query;
     } else {
         if (required) throw sdk::Error(401, "auth.token_missing", "this route needs a bearer token");
@@ -111,7 +110,7 @@ void RequestPipeline::route(HttpExchange& exchange) {
     }
     const Router::Route& route = *match.route;
     exchange.params = std::move(match.params);
-    authenticate(exchange, route.permission != "public");
+    authenticate(exchange, route.permission != "public", route.tokenInQuery);
 
     if (route.pattern.hasParam("project")) {
         const std::int64_t project = exchange.idParam("project", "project.not_found");

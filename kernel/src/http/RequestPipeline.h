@@ -53,7 +53,7 @@ public:
 
 private:
     void route(HttpExchange& exchange);
-    void authenticate(HttpExchange& exchange, bool required);
+    void authenticate(HttpExchange& exchange, bool required, bool tokenInQuery);
     void readBody(HttpExchange& exchange);
 
     Parts parts_;

@@ -31,6 +31,9 @@ public:
         /// "kernel" or the plugin id.
         std::string owner;
         Handler handler;
+        /// Accepts the token as ?access_token= too: only for event streams, since an EventSource
+        /// cannot send headers. Elsewhere a token in a URL would end up in history and Referer.
+        bool tokenInQuery = false;
     };
 
     struct Match {

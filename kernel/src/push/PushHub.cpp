@@ -9,6 +9,7 @@
 #include <zmq_addon.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 namespace anchang {
 
@@ -36,7 +37,6 @@ void PushHub::attach(Poco::Net::StreamSocket socket, Principal principal, std::i
     socket.setBlocking(false);
     std::lock_guard lock(incomingMutex_);
     incoming_.push_back({std::move(socket), std::move(principal), project, std::move(events), std::move(head)});
-    ++count_;
 }
 
 bool PushHub::flush(Stream& stream) {
@@ -107,7 +107,6 @@ void PushHub::run() {
                 for (auto& stream : streams_) stream.pending += ": keep-alive\n\n";
                 nextBeat = std::chrono::steady_clock::now() + kHeartbeat;
             }
-            const auto before = streams_.size();
             std::erase_if(streams_, [](Stream& stream) {
                 if (flush(stream)) return false;
                 try {
@@ -116,7 +115,6 @@ void PushHub::run() {
                 }
                 return true;
             });
-            count_ -= before - streams_.size();
         }
     } catch (const zmq::error_t& e) {
         if (e.num() != ETERM) log.error("push hub stopped: %s", std::string(e.what()));
@@ -128,7 +126,6 @@ void PushHub::run() {
         }
     }
     streams_.clear();
-    count_ = 0;
 }
 
 } // namespace anchang

@@ -17,7 +17,6 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -46,8 +45,6 @@ public:
     void attach(Poco::Net::StreamSocket socket, Principal principal, std::int64_t project, std::vector<std::string> events,
                 std::string head);
 
-    std::size_t streams() const { return count_.load(); }
-
 private:
     struct Stream {
         Poco::Net::StreamSocket socket;
@@ -66,7 +63,6 @@ private:
     std::mutex incomingMutex_;
     std::vector<Stream> incoming_;
     std::vector<Stream> streams_; // only the hub thread touches these
-    std::atomic<std::size_t> count_{0};
     std::atomic<bool> stopping_{false};
     std::thread thread_;
 };

@@ -69,7 +69,6 @@ public:
     Outcome call(const std::string& key, const nlohmann::json& input, const nlohmann::json& context, const Helper& helper,
                  std::optional<std::int64_t> fixedNow, std::chrono::milliseconds budget);
 
-    std::size_t allocated() const { return used_; }
     /// True after Duktape reported a fatal error: the heap must not be used again.
     bool broken() const { return broken_; }
 

@@ -7,15 +7,14 @@ namespace anchang {
 
 void HookCatalog::add(const PluginManifest& manifest) {
     std::unique_lock lock(mutex_);
-    for (const auto& point : manifest.hooks) hooks_[point.name] = {manifest.id, point};
+    for (const auto& point : manifest.hooks) hooks_[point.name] = std::make_shared<const Entry>(Entry{manifest.id, point});
     for (const auto& helper : manifest.helpers) helpers_[helper.name] = {manifest.id, helper};
 }
 
-std::optional<HookCatalog::Entry> HookCatalog::find(const std::string& hook) const {
+std::shared_ptr<const HookCatalog::Entry> HookCatalog::find(const std::string& hook) const {
     std::shared_lock lock(mutex_);
     auto it = hooks_.find(hook);
-    if (it == hooks_.end()) return std::nullopt;
-    return it->second;
+    return it == hooks_.end() ? nullptr : it->second;
 }
 
 std::optional<HookCatalog::Helper> HookCatalog::helper(const std::string& name) const {
@@ -35,7 +34,7 @@ std::vector<std::string> HookCatalog::helperNames() const {
 nlohmann::json HookCatalog::describe() const {
     std::shared_lock lock(mutex_);
     std::vector<const Entry*> ordered;
-    for (const auto& [name, entry] : hooks_) ordered.push_back(&entry);
+    for (const auto& [name, entry] : hooks_) ordered.push_back(entry.get());
     std::stable_sort(ordered.begin(), ordered.end(), [](const Entry* a, const Entry* b) {
         return a->plugin != b->plugin ? a->plugin < b->plugin : a->point.order < b->point.order;
     });

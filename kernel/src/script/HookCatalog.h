@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -28,7 +29,8 @@ public:
 
     void add(const PluginManifest& manifest);
 
-    std::optional<Entry> find(const std::string& hook) const;
+    /// Shared, so a hook call reads the point's shapes without copying them.
+    std::shared_ptr<const Entry> find(const std::string& hook) const;
     std::optional<Helper> helper(const std::string& name) const;
     std::vector<std::string> helperNames() const;
 
@@ -38,7 +40,7 @@ public:
 
 private:
     mutable std::shared_mutex mutex_;
-    std::map<std::string, Entry> hooks_;
+    std::map<std::string, std::shared_ptr<const Entry>> hooks_;
     std::map<std::string, Helper> helpers_;
 };
 

@@ -31,8 +31,9 @@ nlohmann::json logsOf(const DuktapeHeap::Outcome& outcome) {
 
 } // namespace
 
-std::chrono::milliseconds HookRunner::budgetOf(const std::string& hook) const {
-    auto entry = parts_.catalog.find(hook);
+std::chrono::milliseconds HookRunner::budgetOf(const std::string& hook) const { return budgetOf(parts_.catalog.find(hook).get()); }
+
+std::chrono::milliseconds HookRunner::budgetOf(const HookCatalog::Entry* entry) const {
     if (entry && entry->point.timeoutMs > 0) return std::chrono::milliseconds(entry->point.timeoutMs);
     return parts_.engine.limits().budget;
 }
@@ -91,17 +92,17 @@ nlohmann::json HookRunner::call(std::int64_t project, const std::string& hook, c
     auto entry = parts_.catalog.find(hook);
     if (!entry || entry->plugin != plugin)
         throw sdk::Error::invalid("hook.unknown", "plugin " + plugin + " declares no hook point " + hook);
-    const auto scripts = parts_.scripts.active(project, hook);
+    const auto active = parts_.scripts.active(project, hook);
+    const auto& scripts = *active;
     nlohmann::json result = {{"output", nullptr}, {"vetoed", false}, {"fallback", true}, {"scripts", scripts.size()}};
     if (scripts.empty()) return result;
 
     const auto helper = helperFor(project);
-    const auto budget = budgetOf(hook);
+    const auto budget = budgetOf(entry.get());
     nlohmann::json previous = nullptr;
     for (const auto& script : scripts) {
         const nlohmann::json context = {{"project_id", project}, {"hook", hook}, {"script", script.name}, {"previous", previous}};
-        auto outcome = parts_.engine.run(project, {script.id, script.version, script.source}, input, context, helper, budget,
-                                         options_.fixedNow);
+        auto outcome = parts_.engine.run(project, script.id, script.version, script.source, input, context, helper, budget);
         if (outcome.kind == DuktapeHeap::Outcome::Kind::Ok && !outcome.output.is_null()) {
             const auto wrong = problems(entry->point.output, outcome.output);
             if (!wrong.empty()) {
@@ -134,7 +135,7 @@ nlohmann::json HookRunner::dryRun(std::int64_t project, const std::string& hook,
     auto entry = parts_.catalog.find(hook);
     if (!entry) throw sdk::Error::notFound("hook.unknown", "no hook point " + hook);
     const nlohmann::json context = {{"project_id", project}, {"hook", hook}, {"script", "dry-run"}, {"previous", nullptr}};
-    auto outcome = parts_.engine.runDetached(source, input, context, helperFor(project), budgetOf(hook), now ? now : options_.fixedNow);
+    auto outcome = parts_.engine.runDetached(source, input, context, helperFor(project), budgetOf(entry.get()), now);
     nlohmann::json result = {{"ok", outcome.kind == DuktapeHeap::Outcome::Kind::Ok},
                              {"vetoed", outcome.kind == DuktapeHeap::Outcome::Kind::Vetoed},
                              {"output", outcome.output},

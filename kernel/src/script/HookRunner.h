@@ -10,6 +10,7 @@
 /// script is switched off for its project, audited, and the admins are alerted.
 
 #include "script/DuktapeHeap.h"
+#include "script/HookCatalog.h"
 
 #include <nlohmann/json.hpp>
 
@@ -33,8 +34,6 @@ class HookRunner {
 public:
     struct Options {
         int maxFailures = 5;
-        /// Pins Date in every script (tests); the real clock when empty.
-        std::optional<std::int64_t> fixedNow;
         /// Script log lines a project may write per minute, beyond which lines are counted, not kept.
         int logLinesPerMinute = 600;
     };
@@ -61,6 +60,7 @@ public:
     std::chrono::milliseconds budgetOf(const std::string& hook) const;
 
 private:
+    std::chrono::milliseconds budgetOf(const HookCatalog::Entry* entry) const;
     DuktapeHeap::Helper helperFor(std::int64_t project) const;
     void writeLog(std::int64_t project, std::int64_t script, std::int64_t version, const std::string& hook,
                   const std::string& level, const std::string& message);

@@ -12,9 +12,7 @@ DuktapeHeap::Outcome syntaxFailure(const std::string& error) {
     return outcome;
 }
 
-std::string keyOf(const ScriptEngine::Script& script) {
-    return "s" + std::to_string(script.id) + "v" + std::to_string(script.version);
-}
+std::string keyOf(std::int64_t id, std::int64_t version) { return "s" + std::to_string(id) + "v" + std::to_string(version); }
 
 } // namespace
 
@@ -28,19 +26,28 @@ std::shared_ptr<ScriptEngine::Slot> ScriptEngine::slot(std::int64_t project) {
     return entry;
 }
 
-DuktapeHeap::Outcome ScriptEngine::run(std::int64_t project, const Script& script, const nlohmann::json& input,
-                                       const nlohmann::json& context, const DuktapeHeap::Helper& helper,
-                                       std::chrono::milliseconds budget, std::optional<std::int64_t> fixedNow) {
+DuktapeHeap::Outcome ScriptEngine::run(std::int64_t project, std::int64_t id, std::int64_t version, const std::string& source,
+                                       const nlohmann::json& input, const nlohmann::json& context, const DuktapeHeap::Helper& helper,
+                                       std::chrono::milliseconds budget) {
     auto target = slot(project);
     std::lock_guard lock(target->mutex);
-    if (!target->heap || target->heap->broken()) target->heap = std::make_unique<DuktapeHeap>(limits_, helperNames_());
-    DuktapeHeap& heap = *target->heap;
-    const std::string key = keyOf(script);
-    if (!heap.has(key)) {
-        const std::string error = heap.compile(key, script.source);
-        if (!error.empty()) return syntaxFailure(error);
+    if (!target->heap || target->heap->broken()) {
+        target->heap = std::make_unique<DuktapeHeap>(limits_, helperNames_());
+        target->compiled.clear();
     }
-    return heap.call(key, input, context, helper, fixedNow, budget);
+    DuktapeHeap& heap = *target->heap;
+    const std::string key = keyOf(id, version);
+    if (!heap.has(key)) {
+        // The version this replaces stays in the stash otherwise, counting against the heap's cap.
+        if (auto it = target->compiled.find(id); it != target->compiled.end()) heap.forget(keyOf(id, it->second));
+        const std::string error = heap.compile(key, source);
+        if (!error.empty()) {
+            target->compiled.erase(id);
+            return syntaxFailure(error);
+        }
+        target->compiled[id] = version;
+    }
+    return heap.call(key, input, context, helper, std::nullopt, budget);
 }
 
 DuktapeHeap::Outcome ScriptEngine::runDetached(const std::string& source, const nlohmann::json& input,
@@ -55,11 +62,6 @@ DuktapeHeap::Outcome ScriptEngine::runDetached(const std::string& source, const 
 std::string ScriptEngine::syntaxError(const std::string& source) {
     DuktapeHeap heap(limits_, helperNames_());
     return heap.compile("check", source);
-}
-
-void ScriptEngine::reset(std::int64_t project) {
-    std::lock_guard lock(mutex_);
-    slots_.erase(project);
 }
 
 } // namespace anchang

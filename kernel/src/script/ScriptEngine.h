@@ -23,21 +23,18 @@ namespace anchang {
 
 class ScriptEngine {
 public:
-    struct Script {
-        std::int64_t id = 0;
-        std::int64_t version = 0;
-        std::string source;
-    };
-
     /// `helperNames` is asked each time a heap is made, so helpers of plugins that started
     /// later are there too.
     ScriptEngine(DuktapeHeap::Limits limits, std::function<std::vector<std::string>()> helperNames);
 
-    /// Runs one script version in the project's heap, compiling it first if needed. A syntax
-    /// error comes back as a failed outcome with code script.syntax.
-    DuktapeHeap::Outcome run(std::int64_t project, const Script& script, const nlohmann::json& input,
+    /// Runs version `version` of script `id` in the project's heap, compiling `source` first if
+    /// that version is not there yet (and dropping the script's older version, so a heap holds
+    /// what is active, not every version ever run). A syntax error comes back as a failed outcome
+    /// with code script.syntax.
+    DuktapeHeap::Outcome run(std::int64_t project, std::int64_t id, std::int64_t version, const std::string& source,
+                             const nlohmann::json& input,
                              const nlohmann::json& context, const DuktapeHeap::Helper& helper,
-                             std::chrono::milliseconds budget, std::optional<std::int64_t> fixedNow = std::nullopt);
+                             std::chrono::milliseconds budget);
 
     /// Runs source in a fresh heap that is thrown away afterwards: dry runs leave nothing behind.
     DuktapeHeap::Outcome runDetached(const std::string& source, const nlohmann::json& input, const nlohmann::json& context,
@@ -47,15 +44,13 @@ public:
     /// Compiles in a scratch heap and returns the syntax error, or "".
     std::string syntaxError(const std::string& source);
 
-    /// Drops the project's heap (its scripts changed, or for tests).
-    void reset(std::int64_t project);
-
     const DuktapeHeap::Limits& limits() const { return limits_; }
 
 private:
     struct Slot {
         std::mutex mutex;
         std::unique_ptr<DuktapeHeap> heap;
+        std::map<std::int64_t, std::int64_t> compiled; // script id -> the version compiled in heap
     };
     std::shared_ptr<Slot> slot(std::int64_t project);
 

@@ -146,20 +146,20 @@ void ScriptRepository::remove(std::int64_t project, std::int64_t id) {
     invalidate(project);
 }
 
-std::vector<ScriptRepository::Active> ScriptRepository::active(std::int64_t project, const std::string& hook) {
+std::shared_ptr<const std::vector<ScriptRepository::Active>> ScriptRepository::active(std::int64_t project, const std::string& hook) {
     {
         std::lock_guard lock(mutex_);
         auto it = cache_.find({project, hook});
         if (it != cache_.end()) return it->second;
     }
-    std::vector<Active> scripts;
+    auto scripts = std::make_shared<std::vector<Active>>();
     for (const auto& r : store_.query("SELECT s.id, s.active_version, s.name, s.failures, v.source FROM scripts s "
                                       "JOIN script_versions v ON v.script_id = s.id AND v.version = s.active_version "
                                       "WHERE s.project_id = ? AND s.hook = ? AND s.deleted_at IS NULL AND s.disabled_reason IS NULL "
                                       "ORDER BY s.position, s.id",
                                       {project, hook})
                              .rows)
-        scripts.push_back({r["id"], r["active_version"], r["name"], r["source"], static_cast<int>(r["failures"].get<std::int64_t>())});
+        scripts->push_back({r["id"], r["active_version"], r["name"], r["source"], static_cast<int>(r["failures"].get<std::int64_t>())});
     std::lock_guard lock(mutex_);
     cache_[{project, hook}] = scripts;
     return scripts;

@@ -55,7 +55,8 @@ public:
     void remove(std::int64_t project, std::int64_t id);
 
     /// The enabled, active scripts on a hook point, in their declared order.
-    std::vector<Active> active(std::int64_t project, const std::string& hook);
+    /// Shared with the cache: a hook call reads the sources without copying them.
+    std::shared_ptr<const std::vector<Active>> active(std::int64_t project, const std::string& hook);
     /// Counts a failure; returns the consecutive count.
     int failed(std::int64_t project, std::int64_t id);
     void succeeded(std::int64_t project, std::int64_t id);
@@ -72,7 +73,7 @@ private:
 
     Store& store_;
     std::mutex mutex_;
-    std::map<std::pair<std::int64_t, std::string>, std::vector<Active>> cache_;
+    std::map<std::pair<std::int64_t, std::string>, std::shared_ptr<const std::vector<Active>>> cache_;
 };
 
 } // namespace anchang

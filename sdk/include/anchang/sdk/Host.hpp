@@ -117,12 +117,10 @@ public:
         if (!ANCHANG_HAS_FIELD(raw_, anchang_host, form_validate)) return {{"ok", true}, {"values", nlohmann::json::object()}};
         std::string answer;
         const std::string text = values.dump();
-        if (raw_->form_validate(raw_->ctx, project, form.c_str(), text.c_str(), &append, &answer) != ANCHANG_OK) {
-            auto parsed = nlohmann::json::parse(answer, nullptr, false);
-            throw Error(parsed.is_object() ? parsed.value("status", 400) : 400,
-                        parsed.is_object() ? parsed.value("code", std::string("form.invalid")) : "form.invalid",
-                        parsed.is_object() ? parsed.value("message", answer) : answer);
-        }
+        // The kernel answers a failure like a bus reply ({code, message} and a status), so the
+        // same mapping gives an unknown form 404 and a refused one 403.
+        if (const int rc = raw_->form_validate(raw_->ctx, project, form.c_str(), text.c_str(), &append, &answer); rc != ANCHANG_OK)
+            throw BusReply{rc, nlohmann::json::parse(answer, nullptr, false)}.error();
         return nlohmann::json::parse(answer, nullptr, false);
     }
 
