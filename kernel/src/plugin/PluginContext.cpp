@@ -2,6 +2,7 @@
 
 #include "anchang/sdk/Error.hpp"
 #include "audit/AuditLog.h"
+#include "auth/AccessPolicy.h"
 #include "form/FormService.h"
 #include "script/HookRunner.h"
 #include "bus/Bus.h"
@@ -115,12 +116,24 @@ int PluginContext::httpRoute(void* ctx, const char* method, const char* pattern,
         return me.refuse(ANCHANG_E_DENIED, std::string("route ") + method + " " + pattern + " (" + permission +
                                                ") is not declared in plugin.json");
     const std::string owner = me.manifest_.id;
-    Router::Handler handler = [fn, user, owner](HttpExchange& exchange) {
+    std::vector<std::string> ownPermissions;
+    for (const auto& p : me.manifest_.permissions) ownPermissions.push_back(p.name);
+    const AccessPolicy& policy = me.services_.policy;
+    Router::Handler handler = [fn, user, owner, ownPermissions, &policy](HttpExchange& exchange) {
         nlohmann::json params(exchange.params);
         nlohmann::json query(exchange.query);
         const std::string paramsText = params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         const std::string queryText = query.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        const std::string principalText = exchange.principal ? exchange.principal->toJson(exchange.project).dump() : "null";
+        std::string principalText = "null";
+        if (exchange.principal) {
+            // Which of its own permissions the caller holds here, so a plugin asks the policy
+            // (which admins can change) instead of testing roles.
+            nlohmann::json principal = exchange.principal->toJson(exchange.project);
+            principal["permissions"] = nlohmann::json::array();
+            for (const auto& permission : ownPermissions)
+                if (policy.allows(*exchange.principal, permission, exchange.project)) principal["permissions"].push_back(permission);
+            principalText = principal.dump();
+        }
         const std::string headersText = selectedHeaders(exchange.request()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         anchang_http_request request{};
         request.size = sizeof request;

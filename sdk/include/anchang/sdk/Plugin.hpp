@@ -16,6 +16,7 @@
 /// defines ANCHANG_PLUGIN_ID and ANCHANG_PLUGIN_VERSION from it, so they cannot disagree.
 
 #include "anchang/abi.h"
+#include "anchang/sdk/Fields.hpp"
 #include "anchang/sdk/Host.hpp"
 
 #include <exception>

@@ -54,6 +54,21 @@ public:
         return it->get<std::string>();
     }
 
+    /// A query parameter that must be a whole number when given (?limit=20), else 400 request.invalid.
+    std::optional<std::int64_t> numberQuery(const std::string& name) const {
+        const auto text = query(name);
+        if (!text) return std::nullopt;
+        std::size_t used = 0;
+        std::int64_t value = 0;
+        try {
+            value = std::stoll(*text, &used);
+        } catch (...) {
+            used = 0;
+        }
+        if (used == 0 || used != text->size()) throw Error::invalid("request.invalid", name + " must be a number");
+        return value;
+    }
+
     std::optional<std::string> header(const std::string& lowerName) const {
         auto it = headers_.find(lowerName);
         if (it == headers_.end()) return std::nullopt;
@@ -86,6 +101,14 @@ public:
     bool hasAnyRole(std::initializer_list<std::string_view> roles) const {
         for (auto r : roles)
             if (hasRole(r)) return true;
+        return false;
+    }
+    /// Whether the caller holds one of this plugin's own permissions in the routed project, as
+    /// the kernel's policy says (admins may have changed which roles hold it).
+    bool can(std::string_view permission) const {
+        if (!authenticated()) return false;
+        for (const auto& p : principal_.value("permissions", nlohmann::json::array()))
+            if (p.get<std::string>() == permission) return true;
         return false;
     }
 
