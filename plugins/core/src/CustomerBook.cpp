@@ -2,9 +2,11 @@
 
 #include "Now.h"
 
+#include <anchang/sdk/Fields.hpp>
 #include <anchang/sdk/Phone.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace anchang::core {
@@ -21,14 +23,7 @@ std::string requirePhone(const nlohmann::json& value) {
 }
 
 std::string text(const nlohmann::json& body, const char* key, std::size_t maxLength, bool required) {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
-        if (required) throw sdk::Error::invalid("customer.invalid", std::string(key) + " is required");
-        return {};
-    }
-    if (!it->is_string() || it->get<std::string>().size() > maxLength)
-        throw sdk::Error::invalid("customer.invalid", std::string(key) + " must be text of at most " + std::to_string(maxLength) + " bytes");
-    return *it;
+    return sdk::Fields::text(body, key, maxLength, required, "customer.invalid");
 }
 
 const std::set<std::string>& sources() {
@@ -40,6 +35,10 @@ const std::set<std::string>& sources() {
 
 nlohmann::json CustomerBook::shape(std::int64_t project, nlohmann::json row) const {
     row["persons"] = host_.db().query("SELECT phone, name, relation FROM core_persons WHERE customer_id = ? ORDER BY id", {row["id"]});
+    return finish(project, std::move(row));
+}
+
+nlohmann::json CustomerBook::finish(std::int64_t project, nlohmann::json row) const {
     row["protected"] = row["protection_until"].is_number() && row["protection_until"].get<std::int64_t>() > nowMs();
     row["project_id"] = project;
     return row;
@@ -80,8 +79,28 @@ nlohmann::json CustomerBook::list(std::int64_t project, const std::optional<std:
     sql += " ORDER BY id DESC LIMIT ? OFFSET ?";
     params.push_back(std::clamp(limit, 1, 200));
     params.push_back(std::max(offset, 0));
+    auto rows = host_.db().query(sql, params);
+    // The page's households in one query, not one per customer.
+    std::string ids;
+    nlohmann::json idParams = nlohmann::json::array();
+    for (const auto& row : rows) {
+        ids += ids.empty() ? "?" : ", ?";
+        idParams.push_back(row["id"]);
+    }
+    std::map<std::int64_t, nlohmann::json> persons;
+    if (!ids.empty())
+        for (auto& p : host_.db().query("SELECT customer_id, phone, name, relation FROM core_persons WHERE customer_id IN (" + ids + ") ORDER BY id",
+                                        idParams)) {
+            const std::int64_t customer = p["customer_id"];
+            p.erase("customer_id");
+            persons[customer].push_back(std::move(p));
+        }
     nlohmann::json out = nlohmann::json::array();
-    for (auto& row : host_.db().query(sql, params)) out.push_back(shape(project, std::move(row)));
+    for (auto& row : rows) {
+        const std::int64_t id = row["id"];
+        row["persons"] = persons.count(id) ? std::move(persons[id]) : nlohmann::json::array();
+        out.push_back(finish(project, std::move(row)));
+    }
     return out;
 }
 

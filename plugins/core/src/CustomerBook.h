@@ -57,7 +57,10 @@ public:
     nlohmann::json owned(std::int64_t project) const;
 
 private:
+    /// A customer row with its household, as the API answers it.
     nlohmann::json shape(std::int64_t project, nlohmann::json row) const;
+    /// The derived fields (protected, project_id) of a row that has its persons.
+    nlohmann::json finish(std::int64_t project, nlohmann::json row) const;
 
     const sdk::Host& host_;
     const ProjectProfile& profile_;

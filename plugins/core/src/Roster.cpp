@@ -2,18 +2,15 @@
 
 #include "Now.h"
 
+#include <anchang/sdk/Fields.hpp>
+
 #include <set>
 
 namespace anchang::core {
 
 namespace {
 
-std::string teamName(const nlohmann::json& body) {
-    auto it = body.find("name");
-    if (it == body.end() || !it->is_string() || it->get<std::string>().empty() || it->get<std::string>().size() > 60)
-        throw sdk::Error::invalid("roster.invalid", "a team needs a name of 1-60 bytes");
-    return *it;
-}
+std::string teamName(const nlohmann::json& body) { return sdk::Fields::text(body, "name", 60, true, "roster.invalid"); }
 
 } // namespace
 
@@ -52,15 +49,8 @@ nlohmann::json Roster::place(std::int64_t project, std::int64_t user, const nloh
             throw sdk::Error::invalid("roster.invalid", "team_id must be a team of this project, or null");
         row["team_id"] = body["team_id"];
     }
-    if (body.contains("weight")) {
-        if (!body["weight"].is_number_integer() || body["weight"] < 1 || body["weight"] > 10)
-            throw sdk::Error::invalid("roster.invalid", "weight must be 1 to 10");
-        row["weight"] = body["weight"];
-    }
-    if (body.contains("position")) {
-        if (!body["position"].is_number_integer()) throw sdk::Error::invalid("roster.invalid", "position must be an integer");
-        row["position"] = body["position"];
-    }
+    if (body.contains("weight")) row["weight"] = sdk::Fields::integer(body, "weight", 1, 10, 1, "roster.invalid");
+    if (body.contains("position")) row["position"] = sdk::Fields::integer(body, "position", -100000, 100000, 100, "roster.invalid");
     host_.db().exec("INSERT INTO core_consultants (project_id, user_id, name, team_id, status, weight, position, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, user_id) DO UPDATE SET team_id = excluded.team_id, "
                     "status = excluded.status, weight = excluded.weight, position = excluded.position, updated_at = excluded.updated_at",
@@ -72,7 +62,7 @@ nlohmann::json Roster::place(std::int64_t project, std::int64_t user, const nloh
 nlohmann::json Roster::addTeam(std::int64_t project, const nlohmann::json& body) const {
     const std::string name = teamName(body);
     try {
-        host_.db().exec("INSERT INTO core_teams (project_id, name, position) VALUES (?, ?, ?)", {project, name, body.value("position", 100)});
+        host_.db().exec("INSERT INTO core_teams (project_id, name, position) VALUES (?, ?, ?)", {project, name, sdk::Fields::integer(body, "position", -100000, 100000, 100, "roster.invalid")});
     } catch (const sdk::Error& e) {
         if (e.status() == 409) throw sdk::Error::conflict("roster.team_exists", "a team with this name exists");
         throw;

@@ -14,12 +14,6 @@ std::vector<Assignment::Consultant> Assignment::roster(std::int64_t project) con
                                             {project, day_.today()}))
         turns[row["receiver_id"].get<std::int64_t>()] = {static_cast<int>(row["n"].get<std::int64_t>()), row["last"].get<std::int64_t>()};
 
-    // Open follow-up tasks come from the followup module when it runs; without it they are 0.
-    nlohmann::json ids = nlohmann::json::array();
-    for (const auto& c : roster["consultants"]) ids.push_back(c["user_id"]);
-    const auto tasks = host_.call("followup.tasks.open_counts", {{"consultant_ids", ids}}, project, std::chrono::milliseconds(300));
-    const auto owned = host_.call("core.customers.owned", nlohmann::json::object(), project, std::chrono::milliseconds(1000));
-
     std::vector<Consultant> all;
     for (const auto& c : roster["consultants"]) {
         Consultant consultant;
@@ -32,9 +26,6 @@ std::vector<Assignment::Consultant> Assignment::roster(std::int64_t project) con
             consultant.turnsToday = it->second.first;
             consultant.lastTurnAt = it->second.second;
         }
-        const std::string key = std::to_string(consultant.id);
-        if (tasks.ok() && tasks.body.contains("counts")) consultant.openTasks = tasks.body["counts"].value(key, 0);
-        if (owned.ok() && owned.body.contains("owned")) consultant.customers = owned.body["owned"].value(key, 0);
         all.push_back(std::move(consultant));
     }
     return all; // roster order: team, then position
@@ -140,10 +131,21 @@ Assignment::Decision Assignment::decide(std::int64_t project, const nlohmann::js
         return d;
     }
 
+    // Open follow-up tasks (from the followup module when it runs; else 0) and customers held
+    // are only for the project's script: asked here, not for the owner, covering or queue paths.
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& c : onDuty) ids.push_back(c.id);
+    const auto tasks = host_.call("followup.tasks.open_counts", {{"consultant_ids", ids}}, project, std::chrono::milliseconds(300));
+    const auto owned = host_.call("core.customers.owned", nlohmann::json::object(), project, std::chrono::milliseconds(1000));
+    const nlohmann::json taskCounts = tasks.ok() ? tasks.body.value("counts", nlohmann::json::object()) : nlohmann::json::object();
+    const nlohmann::json ownedCounts = owned.ok() ? owned.body.value("owned", nlohmann::json::object()) : nlohmann::json::object();
     nlohmann::json candidates = nlohmann::json::array();
-    for (const auto& c : onDuty)
+    for (const auto& c : onDuty) {
+        const std::string key = std::to_string(c.id);
         candidates.push_back({{"id", c.id}, {"name", c.name}, {"team", c.team}, {"on_duty", true}, {"weight", c.weight},
-                              {"turns_today", c.turnsToday}, {"open_tasks", c.openTasks}, {"customers", c.customers}});
+                              {"turns_today", c.turnsToday}, {"open_tasks", taskCounts.value(key, 0)},
+                              {"customers", ownedCounts.value(key, 0)}});
+    }
     const nlohmann::json input = {{"customer", {{"name", visitor.name}, {"phone", visitor.maskedPhone}, {"returning", customer.is_object()}}},
                                   {"questionnaire", visitor.questionnaire}, {"candidates", candidates}};
     const auto hook = host_.hook("registration.assign", project, input);

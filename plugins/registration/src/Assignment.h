@@ -36,8 +36,6 @@ public:
         int weight = 1;
         int turnsToday = 0;
         std::int64_t lastTurnAt = 0;
-        int openTasks = 0;
-        int customers = 0;
     };
     struct Decision {
         std::string method; ///< returning, covering, designated, rotation, hook, queued

@@ -1,5 +1,6 @@
 #include "CallLog.h"
 
+#include <anchang/sdk/Fields.hpp>
 #include <anchang/sdk/Phone.hpp>
 
 #include <algorithm>
@@ -9,9 +10,8 @@ namespace anchang::registration {
 nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body, std::int64_t userId) const {
     const std::string phone = body.contains("phone") && body["phone"].is_string() ? sdk::Phone::normalize(body["phone"].get<std::string>()) : "";
     if (phone.empty()) throw sdk::Error::invalid("call.phone_invalid", "the caller's phone must be an 11-digit mainland mobile number");
-    for (const char* key : {"name", "notes"})
-        if (body.contains(key) && !body[key].is_null() && (!body[key].is_string() || body[key].get<std::string>().size() > 2000))
-            throw sdk::Error::invalid("call.invalid", std::string(key) + " must be text of at most 2000 bytes");
+    const std::string name = sdk::Fields::text(body, "name", 2000, false, "call.invalid");
+    const std::string notes = sdk::Fields::text(body, "notes", 2000, false, "call.invalid");
     if (body.contains("questionnaire") && !body["questionnaire"].is_object()) throw sdk::Error::invalid("call.invalid", "questionnaire must be an object");
     if (body.contains("consultant_id") && !body["consultant_id"].is_null() && !body["consultant_id"].is_number_integer())
         throw sdk::Error::invalid("call.invalid", "consultant_id must be a user id");
@@ -19,7 +19,7 @@ nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body,
     const auto id = host_.db()
                         .run("INSERT INTO registration_calls (project_id, phone, name, notes, questionnaire, consultant_id, recorded_by, recorded_at, day) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             {project, phone, body.value("name", nlohmann::json(nullptr)), body.value("notes", std::string{}),
+                             {project, phone, name.empty() ? nlohmann::json(nullptr) : nlohmann::json(name), notes,
                               body.value("questionnaire", nlohmann::json::object()).dump(), body.value("consultant_id", nlohmann::json(nullptr)),
                               userId, now, day_.of(now)})
                         .lastId;

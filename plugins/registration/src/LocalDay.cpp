@@ -34,7 +34,10 @@ bool LocalDay::valid(const std::string& text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
     for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
         if (text[i] < '0' || text[i] > '9') return false;
-    return true;
+    const std::chrono::year_month_day date{std::chrono::year(std::stoi(text.substr(0, 4))),
+                                           std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
+                                           std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
+    return date.ok(); // a real calendar day: no 2026-13-40, no 2026-02-30
 }
 
 } // namespace anchang::registration

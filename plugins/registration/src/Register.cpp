@@ -110,7 +110,6 @@ nlohmann::json Register::queued(std::int64_t project) const {
 }
 
 nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor) const {
-    if (reason.empty() || reason.size() > 500) throw sdk::Error::invalid("visit.reason_required", "a void needs a reason (at most 500 bytes)");
     host_.db().transaction([&] {
         const auto visit = get(project, id);
         if (visit["status"] == "void")
@@ -139,11 +138,13 @@ nlohmann::json Register::receive(std::int64_t project, std::int64_t id, std::int
 }
 
 nlohmann::json Register::assign(std::int64_t project, std::int64_t id, std::int64_t consultant, const std::string& name,
-                                const std::string& method, const std::string& reason, bool countsTurn) const {
+                                const std::string& method, const std::string& reason, bool countsTurn,
+                                std::initializer_list<const char*> from) const {
+    bool moved = false;
     host_.db().transaction([&] {
         const auto visit = get(project, id);
-        if (visit["status"] != "queued" && visit["status"] != "waiting")
-            throw sdk::Error::conflict("visit.not_assignable", "only a waiting or queued visitor can be given to someone");
+        if (std::none_of(from.begin(), from.end(), [&](const char* status) { return visit["status"] == status; })) return;
+        moved = true;
         // An owner the visit already has stays; only an unowned visitor gets this consultant as owner.
         const bool setOwner = visit["owner_id"].is_null();
         host_.db().exec("UPDATE registration_visits SET receiver_id = ?, receiver_name = ?, status = 'waiting', assignment = ?, "
@@ -151,7 +152,7 @@ nlohmann::json Register::assign(std::int64_t project, std::int64_t id, std::int6
                         "owner_name = CASE WHEN ? = 1 THEN ? ELSE owner_name END WHERE id = ?",
                         {consultant, name, method, reason, countsTurn ? 1 : 0, setOwner ? 1 : 0, consultant, setOwner ? 1 : 0, name, id});
     });
-    return get(project, id);
+    return moved ? get(project, id) : nlohmann::json(nullptr);
 }
 
 std::string Register::csv(const nlohmann::json& visits, bool english) const {

@@ -43,11 +43,14 @@ public:
     /// Oldest first.
     nlohmann::json queued(std::int64_t project) const;
 
+    /// Voids a visit, keeping its number, with `reason` (required by the route) and who did it; 409 if already void.
     nlohmann::json voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor) const;
     nlohmann::json receive(std::int64_t project, std::int64_t id, std::int64_t userId, bool onBehalf) const;
-    /// Gives a waiting or queued visitor to `consultant`.
+    /// Gives a visitor whose status is one of `from` to `consultant`: the visit as it is now, or
+    /// null when its status had changed (someone else assigned or received it first).
     nlohmann::json assign(std::int64_t project, std::int64_t id, std::int64_t consultant, const std::string& name,
-                          const std::string& method, const std::string& reason, bool countsTurn) const;
+                          const std::string& method, const std::string& reason, bool countsTurn,
+                          std::initializer_list<const char*> from) const;
 
     /// One line per visit, for Excel: UTF-8 with a byte-order mark.
     std::string csv(const nlohmann::json& visits, bool english) const;

@@ -20,26 +20,11 @@ namespace anchang::registration {
 
 namespace {
 
-std::optional<std::int64_t> numberQuery(const Request& request, const std::string& name) {
-    auto text = request.query(name);
-    if (!text) return std::nullopt;
-    try {
-        return std::stoll(*text);
-    } catch (...) {
-        throw Error::invalid("request.invalid", name + " must be a number");
-    }
-}
+/// A void or a manual assignment says why, before anything is changed.
+std::string reasonOf(const nlohmann::json& body) { return Fields::text(body, "reason", 500, true, "visit.reason_required"); }
 
-std::string reasonOf(const nlohmann::json& body) {
-    auto it = body.find("reason");
-    if (it == body.end() || !it->is_string()) return {};
-    return *it;
-}
-
-/// Consultants with no wider role see only the visitors they received.
-bool onlyOwnVisits(const Request& r) {
-    return r.hasRole("consultant") && !r.hasAnyRole({"admin", "manager", "supervisor", "receptionist", "risk_officer"});
-}
+/// Without registration.visit.read_all (consultants, by default) a caller sees only the visitors they received.
+bool onlyOwnVisits(const Request& r) { return !r.can("registration.visit.read_all"); }
 
 Response csv(std::string body) { return Response::text(std::move(body), "text/csv; charset=utf-8"); }
 
@@ -54,8 +39,11 @@ public:
         questionnaire_ = config.value("questionnaire", nlohmann::json::object());
         assignment_ = std::make_unique<Assignment>(host, *day_, config.value("rotation_by_team", false));
         register_ = std::make_unique<Register>(host, *day_);
+        // Off-screen delivery: only the log in this build; a gateway (SMS, WeChat Work) is another Notifier.
+        const std::string notifier = config.value("notifier", std::string("log"));
+        if (notifier != "log") throw std::runtime_error("unknown notifier \"" + notifier + "\": this build has \"log\"");
         notifier_ = std::make_unique<LogNotifier>(host);
-        desk_ = std::make_unique<VisitDesk>(host, *day_, *assignment_, *register_, *notifier_,
+        desk_ = std::make_unique<VisitDesk>(host, *assignment_, *register_, *notifier_,
                                             config.value("duplicate_window_minutes", 10) * 60000LL);
         calls_ = std::make_unique<CallLog>(host, *day_);
         board_ = std::make_unique<Board>(host, *day_, *register_);
@@ -82,9 +70,9 @@ private:
             filter.day = r.query("day");
             if (filter.day && !LocalDay::valid(*filter.day)) throw Error::invalid("request.invalid", "day must be YYYY-MM-DD");
             filter.status = r.query("status");
-            filter.before = numberQuery(r, "before");
-            filter.limit = static_cast<int>(numberQuery(r, "limit").value_or(100));
-            filter.receiver = onlyOwnVisits(r) ? std::optional<std::int64_t>(r.userId()) : numberQuery(r, "receiver");
+            filter.before = r.numberQuery("before");
+            filter.limit = static_cast<int>(r.numberQuery("limit").value_or(100));
+            filter.receiver = onlyOwnVisits(r) ? std::optional<std::int64_t>(r.userId()) : r.numberQuery("receiver");
             const auto project = r.idParam("project");
             if (r.query("format") == "csv") {
                 filter.limit = 5000;
@@ -109,7 +97,7 @@ private:
         });
         host.route("POST", "/api/v1/projects/{project}/visits/{id}/receive", "registration.visit.receive", [this](const Request& r) {
             const auto project = r.idParam("project");
-            auto visit = register_->receive(project, r.idParam("id", "visit.not_found"), r.userId(), r.hasAnyRole({"admin", "manager", "supervisor"}));
+            auto visit = register_->receive(project, r.idParam("id", "visit.not_found"), r.userId(), r.can("registration.visit.receive_any"));
             host_->publish("visit.received", {{"visit_id", visit["id"]}, {"receiver_id", visit["receiver_id"]},
                                               {"waiting_seconds", visit["waiting_seconds"]}},
                            project);
@@ -131,7 +119,7 @@ private:
         host.route("GET", "/api/v1/projects/{project}/calls", "registration.call.read", [this](const Request& r) {
             auto day = r.query("day");
             if (day && !LocalDay::valid(*day)) throw Error::invalid("request.invalid", "day must be YYYY-MM-DD");
-            return Response::json({{"calls", calls_->list(r.idParam("project"), day, static_cast<int>(numberQuery(r, "limit").value_or(200)))}});
+            return Response::json({{"calls", calls_->list(r.idParam("project"), day, static_cast<int>(r.numberQuery("limit").value_or(200)))}});
         });
         host.route("GET", "/api/v1/projects/{project}/registration/questionnaire", "registration.visit.create", [this](const Request& r) {
             nlohmann::json options = questionnaire_;
@@ -160,7 +148,7 @@ private:
     std::unique_ptr<LocalDay> day_;
     std::unique_ptr<Assignment> assignment_;
     std::unique_ptr<Register> register_;
-    std::unique_ptr<LogNotifier> notifier_;
+    std::unique_ptr<Notifier> notifier_;
     std::unique_ptr<VisitDesk> desk_;
     std::unique_ptr<CallLog> calls_;
     std::unique_ptr<Board> board_;

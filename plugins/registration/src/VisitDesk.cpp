@@ -1,5 +1,6 @@
 #include "VisitDesk.h"
 
+#include <anchang/sdk/Fields.hpp>
 #include <anchang/sdk/Phone.hpp>
 
 #include <functional>
@@ -12,11 +13,7 @@ namespace {
 std::string say(const sdk::Request& request, const std::string& zh, const std::string& en) { return request.english() ? en : zh; }
 
 std::string optionalText(const nlohmann::json& body, const char* key, std::size_t maxLength) {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null()) return {};
-    if (!it->is_string() || it->get<std::string>().size() > maxLength)
-        throw sdk::Error::invalid("visit.invalid", std::string(key) + " must be text of at most " + std::to_string(maxLength) + " bytes");
-    return *it;
+    return sdk::Fields::text(body, key, maxLength, false, "visit.invalid");
 }
 
 std::string trimmed(std::string text) {
@@ -66,11 +63,11 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     const nlohmann::json questionnaire = body.value("questionnaire", nlohmann::json::object());
     const std::string layout = questionnaire.contains("layout") && questionnaire["layout"].is_string() ? trimmed(questionnaire["layout"]) : "";
     if (layout.empty()) throw sdk::Error::invalid("visit.layout_required", say(request, "请填写意向户型", "the layout wanted is required"));
-    const std::string phoneSource = body.value("phone_source", std::string("typed"));
+    std::string phoneSource = optionalText(body, "phone_source", 10);
+    if (phoneSource.empty()) phoneSource = "typed";
     if (phoneSource != "typed" && phoneSource != "wechat") throw sdk::Error::invalid("visit.invalid", "phone_source must be typed or wechat");
     if (body.contains("custom") && !body["custom"].is_object()) throw sdk::Error::invalid("visit.invalid", "custom must be an object");
-    const int companions = body.value("companions", 0);
-    if (companions < 0 || companions > 20) throw sdk::Error::invalid("visit.invalid", "companions must be 0 to 20");
+    const std::int64_t companions = sdk::Fields::integer(body, "companions", 0, 20, 0, "visit.invalid");
     std::optional<std::int64_t> designated;
     if (body.contains("designated_consultant_id") && !body["designated_consultant_id"].is_null()) {
         if (!body["designated_consultant_id"].is_number_integer()) throw sdk::Error::invalid("visit.invalid", "designated_consultant_id must be a user id");
@@ -115,7 +112,14 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     };
     if (auto earlier = replay()) return *earlier;
 
-    // 3. Other modules, if this deployment has them.
+    // 3. The same visitor a moment ago (a second desk, a second tap): the earlier visit, before
+    // anything is asked of other modules. Checked again when the visit is written.
+    nlohmann::json customer = host_.request("core.customer.find", {{"phone", phone}}, project)["customer"];
+    if (customer.is_object())
+        if (const auto earlier = register_.recent(project, customer["id"], duplicateWindowMs_); !earlier.is_null())
+            return {200, answer(earlier, customer, earlier["channel"], earlier["face"], true, false)};
+
+    // 4. Other modules, if this deployment has them.
     nlohmann::json channel = reportCode.empty() ? nlohmann::json{{"status", "skipped"}}
                                                 : askModule("channel.report.verify", {{"code", reportCode}, {"phone", phone}, {"name", name}},
                                                             project, "channel");
@@ -124,8 +128,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     const nlohmann::json face = photo.empty() ? nlohmann::json{{"status", "skipped"}}
                                               : askModule("face.check", {{"photo", photo}, {"phone", phone}, {"consent", true}}, project, "face");
 
-    // 4. The customer and who receives them.
-    nlohmann::json customer = host_.request("core.customer.find", {{"phone", phone}}, project)["customer"];
+    // 5. Who receives them.
     bool claimed = false; // a new customer's first visit is counted by the claim itself
     const Assignment::Visitor visitor{name, sdk::Phone::masked(phone), questionnaire, designated, optionalText(body, "designation_reason", 200)};
     Assignment::Decision decision = assignment_.decide(project, customer, visitor);
@@ -140,9 +143,11 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
                                          project);
         customer = claim["customer"];
         claimed = claim["created"].get<bool>();
-        // Another desk claimed this phone first: the first registration wins.
+        // Another desk claimed this phone first: the first registration wins, and this visit is
+        // decided as a returning one (which may give an unowned customer its owner, below).
         if (!claimed) decision = assignment_.decide(project, customer, visitor);
-    } else if (decision.newOwner && decision.owner) {
+    }
+    if (!claimed && decision.newOwner && decision.owner) {
         customer = host_.request("core.customer.assign_owner",
                                  {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", decision.reason},
                                   {"actor_id", request.userId()}, {"actor_name", request.username()}},
@@ -150,10 +155,10 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     }
     if (!decision.hookError.empty()) host_.warning("registration.assign fell back to the rotation: " + decision.hookError);
 
-    // 5. The register.
+    // 6. The register.
     const nlohmann::json record = {
         {"customer_id", customer["id"]}, {"phone", phone}, {"phone_source", phoneSource}, {"name", name},
-        {"gender", body.value("gender", nlohmann::json(nullptr))}, {"returning", !claimed && customer.value("visits", 0) > 0},
+        {"gender", body.value("gender", nlohmann::json(nullptr))}, {"returning", !claimed},
         {"receiver_id", idOrNull(decision.receiver)}, {"receiver_name", decision.receiverName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.receiverName)},
         {"owner_id", idOrNull(decision.owner)}, {"owner_name", decision.ownerName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.ownerName)},
         {"on_behalf_of", idOrNull(decision.onBehalfOf)}, {"assignment", decision.method}, {"assignment_reason", decision.reason},
@@ -179,7 +184,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     if (!duplicate.is_null()) return {200, answer(duplicate, customer, duplicate["channel"], duplicate["face"], true, false)};
     const nlohmann::json visit = register_.get(project, id);
 
-    // 6. Tell everyone who needs to know.
+    // 7. Tell everyone who needs to know.
     if (!claimed) {
         const auto counted = host_.call("core.customer.visited", {{"customer_id", customer["id"]}, {"at", now}}, project);
         if (counted.ok()) customer = counted.body["customer"];
@@ -256,8 +261,9 @@ nlohmann::json VisitDesk::lookup(std::int64_t project, const std::string& phone)
 }
 
 void VisitDesk::drainQueue(std::int64_t project) const {
-    for (const auto& visit : register_.queued(project)) {
-        if (assignment_.rotation(project).empty()) return;
+    const auto queued = register_.queued(project);
+    if (queued.empty() || assignment_.rotation(project).empty()) return;
+    for (const auto& visit : queued) {
         const auto customer = host_.request("core.customer.find", {{"phone", visit["phone"]}}, project)["customer"];
         const Assignment::Visitor visitor{visit["name"], sdk::Phone::masked(visit["phone"].get<std::string>()), visit["questionnaire"], std::nullopt, ""};
         const auto decision = assignment_.decide(project, customer, visitor);
@@ -266,26 +272,31 @@ void VisitDesk::drainQueue(std::int64_t project) const {
             host_.request("core.customer.assign_owner", {{"customer_id", customer["id"]}, {"owner_id", *decision.owner},
                                                          {"reason", "排队客户分配：" + decision.reason}, {"actor_name", "registration"}},
                           project);
+        // Only if still queued: a manager may have given the visitor to someone meanwhile.
         auto assigned = register_.assign(project, visit["id"], *decision.receiver, decision.receiverName, decision.method,
-                                         "排队后分配：" + decision.reason, decision.countsTurn);
+                                         "排队后分配：" + decision.reason, decision.countsTurn, {"queued"});
+        if (assigned.is_null()) continue;
         notify(project, assigned);
     }
 }
 
 nlohmann::json VisitDesk::assignManually(std::int64_t project, std::int64_t visitId, std::int64_t consultant, const std::string& reason,
                                          std::int64_t actorId, const std::string& actorName) const {
-    if (reason.empty()) throw sdk::Error::invalid("visit.reason_required", "a manual assignment needs a reason");
     std::string name;
     const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
     for (const auto& c : roster["consultants"])
         if (c["user_id"] == consultant && c["status"] != "left") name = c["name"];
     if (name.empty()) throw sdk::Error::invalid("visit.not_consultant", "the consultant must be on this project's roster");
     const auto before = register_.get(project, visitId);
-    auto visit = register_.assign(project, visitId, consultant, name, "manual", reason, false);
-    if (before["owner_id"].is_null() && visit["customer_id"].is_number_integer())
-        host_.request("core.customer.assign_owner", {{"customer_id", visit["customer_id"]}, {"owner_id", consultant}, {"reason", reason},
+    if (before["status"] != "queued" && before["status"] != "waiting")
+        throw sdk::Error::conflict("visit.not_assignable", "only a waiting or queued visitor can be given to someone");
+    // Core first: if it refuses, the register is left as it was.
+    if (before["owner_id"].is_null() && before["customer_id"].is_number_integer())
+        host_.request("core.customer.assign_owner", {{"customer_id", before["customer_id"]}, {"owner_id", consultant}, {"reason", reason},
                                                      {"actor_id", actorId}, {"actor_name", actorName}},
                       project);
+    auto visit = register_.assign(project, visitId, consultant, name, "manual", reason, false, {"queued", "waiting"});
+    if (visit.is_null()) throw sdk::Error::conflict("visit.not_assignable", "the visitor was received or voided meanwhile");
     host_.audit({{"actor_id", actorId}, {"actor_name", actorName}, {"project_id", project}, {"action", "visit.assign"},
                  {"target", "visit:" + std::to_string(visitId)},
                  {"detail", {{"from", before["receiver_id"]}, {"to", consultant}, {"reason", reason}}}});

@@ -30,9 +30,8 @@ namespace anchang::registration {
 
 class VisitDesk {
 public:
-    VisitDesk(const sdk::Host& host, const LocalDay& day, const Assignment& assignment, const Register& book, Notifier& notifier,
-              std::int64_t duplicateWindowMs)
-        : host_(host), day_(day), assignment_(assignment), register_(book), notifier_(notifier), duplicateWindowMs_(duplicateWindowMs) {}
+    VisitDesk(const sdk::Host& host, const Assignment& assignment, const Register& book, Notifier& notifier, std::int64_t duplicateWindowMs)
+        : host_(host), assignment_(assignment), register_(book), notifier_(notifier), duplicateWindowMs_(duplicateWindowMs) {}
 
     /// POST /visits: {status, body} — 201 for a new visit, 200 for a replay or a duplicate.
     std::pair<int, nlohmann::json> registerVisit(const sdk::Request& request) const;
@@ -54,7 +53,6 @@ private:
     void notify(std::int64_t project, const nlohmann::json& visit) const;
 
     const sdk::Host& host_;
-    const LocalDay& day_;
     const Assignment& assignment_;
     const Register& register_;
     Notifier& notifier_;
