@@ -5,19 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 using namespace anchang::test;
 
 namespace {
-
-std::string readSource(const std::string& relative) {
-    std::ifstream in(KernelProcess::sourceDir() / relative);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 class Scripts : public ::testing::Test {
 protected:
@@ -51,12 +42,7 @@ protected:
                                                                {{"id", 4}, {"name", "李娜"}, {"open_tasks", 2}, {"on_duty", true}}}}})
             .json();
     }
-    static nlohmann::json auditActions() {
-        nlohmann::json actions = nlohmann::json::array();
-        const auto entries = http(kernel->port(), "GET", "/api/v1/audit?limit=200", "", admin).json();
-        for (const auto& e : entries["entries"]) actions.push_back(e["action"]);
-        return actions;
-    }
+    static std::vector<std::string> auditActions() { return anchang::test::auditActions(kernel->port(), admin); }
 
     static KernelProcess* kernel;
     static std::string manager;
@@ -66,7 +52,7 @@ KernelProcess* Scripts::kernel = nullptr;
 std::string Scripts::manager;
 std::string Scripts::admin;
 
-bool contains(const nlohmann::json& list, const std::string& value) {
+bool contains(const std::vector<std::string>& list, const std::string& value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
@@ -86,7 +72,7 @@ TEST_F(Scripts, HookPointsAreListedFromTheManifests) {
 
 TEST_F(Scripts, TheShippedRotationExampleWorksEndToEnd) {
     EXPECT_EQ(assign()["by"], "built-in"); // no script yet
-    const auto id = activeScript("rules.assign", "跳过忙碌顾问", readSource("config/hooks/registration.assign.skip-busy-consultants.js"));
+    const auto id = activeScript("rules.assign", "跳过忙碌顾问", KernelProcess::readSource("config/hooks/registration.assign.skip-busy-consultants.js"));
     auto chosen = assign();
     EXPECT_EQ(chosen["by"], "script");
     EXPECT_EQ(chosen["consultant_id"], 4); // 张伟 has 7 open tasks
@@ -95,7 +81,7 @@ TEST_F(Scripts, TheShippedRotationExampleWorksEndToEnd) {
 }
 
 TEST_F(Scripts, TheShippedChannelExampleShortensOneAgency) {
-    const auto id = activeScript("rules.protection", "快房网三天", readSource("config/hooks/channel.protection.shorter-for-one-agency.js"));
+    const auto id = activeScript("rules.protection", "快房网三天", KernelProcess::readSource("config/hooks/channel.protection.shorter-for-one-agency.js"));
     auto shortened = api("POST", "/rules/protection", {{"agency", "快房网"}, {"default_days", 10}}).json();
     EXPECT_EQ(shortened["protection_days"], 3);
     EXPECT_EQ(shortened["by"], "script");
@@ -239,7 +225,7 @@ TEST_F(Scripts, DryRunReportsOutputLogsTimeAndMemoryWithoutSideEffects) {
 }
 
 TEST_F(Scripts, CustomFieldsAreValidatedStoredAndCrossChecked) {
-    auto example = nlohmann::json::parse(readSource("config/forms/registration.visit.intended-building.json"));
+    auto example = nlohmann::json::parse(KernelProcess::readSource("config/forms/registration.visit.intended-building.json"));
     auto fields = example["fields"];
     fields.push_back({{"key", "budget"}, {"label", {{"zh-CN", "预算（万元）"}, {"en", "Budget (10k CNY)"}}},
                       {"schema", {{"type", "integer"}, {"minimum", 50}, {"maximum", 5000}}}, {"required", true}, {"order", 40}});

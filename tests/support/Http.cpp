@@ -36,4 +36,11 @@ std::string login(int port, const std::string& username, const std::string& pass
     return result.json()["token"];
 }
 
+std::vector<std::string> auditActions(int port, const std::string& token) {
+    const auto entries = http(port, "GET", "/api/v1/audit?limit=200", "", token).json();
+    std::vector<std::string> actions;
+    for (const auto& e : entries["entries"]) actions.push_back(e["action"]);
+    return actions;
+}
+
 } // namespace anchang::test

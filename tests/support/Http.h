@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace anchang::test {
 
@@ -25,5 +26,8 @@ HttpResult http(int port, const std::string& method, const std::string& path, co
 
 /// Logs in and returns the bearer token (demo password unless given).
 std::string login(int port, const std::string& username, const std::string& password = "demo1234");
+
+/// The actions of the latest 200 audit entries, newest first (`token` must be an admin's).
+std::vector<std::string> auditActions(int port, const std::string& token);
 
 } // namespace anchang::test

@@ -35,6 +35,14 @@ std::unique_ptr<Poco::ProcessHandle> launch(const std::vector<std::string>& args
 std::filesystem::path KernelProcess::binaryDir() { return ANCHANG_BINARY_DIR; }
 std::filesystem::path KernelProcess::sourceDir() { return ANCHANG_SOURCE_DIR; }
 
+std::string KernelProcess::readSource(const std::string& relative) {
+    std::ifstream in(sourceDir() / relative);
+    if (!in) throw std::runtime_error("no such file in the source tree: " + relative);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 KernelProcess::KernelProcess(Options options) : options_(std::move(options)) {
     dataDir_ = options_.dataDir.empty() ? freshDir() : options_.dataDir;
     ownsDataDir_ = options_.dataDir.empty();

@@ -50,6 +50,8 @@ public:
 
     static std::filesystem::path binaryDir();
     static std::filesystem::path sourceDir();
+    /// A file of the source tree (an example hook, a form), as text.
+    static std::string readSource(const std::string& relative);
 
 private:
     Options options_;
