@@ -3,6 +3,9 @@
 // shown a page that would only answer 403. Plugin pages join these at run time (router/plugins.js).
 import { Bell, Box, Connection, EditPen, HomeFilled, Lock, Monitor, OfficeBuilding, Stamp, Tickets, User, UserFilled } from '@element-plus/icons-vue'
 
+/** A page of system administration: in the menu's last group, for admins only. */
+const admin = (page) => ({ ...page, group: 'system', visible: (s) => s.isAdmin })
+
 export const kernelPages = [
   {
     path: '/', name: 'home', icon: HomeFilled, title: 'nav.home', group: null,
@@ -27,41 +30,35 @@ export const kernelPages = [
   {
     path: '/alerts', name: 'alerts', icon: Bell, title: 'nav.alerts', group: 'project', project: true,
     component: () => import('@/pages/AlertsPage.vue'),
-    visible: (s) => s.isAdmin || s.can('kernel.alerts.read'),
+    visible: (s) => s.can('kernel.alerts.read'),
   },
   {
     path: '/audit', name: 'audit', icon: Stamp, title: 'nav.audit', group: 'project', project: true,
     component: () => import('@/pages/AuditPage.vue'),
-    visible: (s) => s.isAdmin || s.can('kernel.audit.read') || s.can('kernel.audit.verify', null),
+    visible: (s) => s.can('kernel.audit.read') || s.can('kernel.audit.verify', null),
   },
-  {
-    path: '/admin/modules', name: 'modules', icon: Box, title: 'nav.modules', group: 'system',
+  admin({
+    path: '/admin/modules', name: 'modules', icon: Box, title: 'nav.modules',
     component: () => import('@/pages/admin/ModulesPage.vue'),
-    visible: (s) => s.isAdmin,
-  },
-  {
-    path: '/admin/users', name: 'users', icon: User, title: 'nav.users', group: 'system',
+  }),
+  admin({
+    path: '/admin/users', name: 'users', icon: User, title: 'nav.users',
     component: () => import('@/pages/admin/UsersPage.vue'),
-    visible: (s) => s.isAdmin,
-  },
-  {
-    path: '/admin/roles', name: 'roles', icon: Lock, title: 'nav.roles', group: 'system',
+  }),
+  admin({
+    path: '/admin/roles', name: 'roles', icon: Lock, title: 'nav.roles',
     component: () => import('@/pages/admin/RolesPage.vue'),
-    visible: (s) => s.isAdmin,
-  },
-  {
-    path: '/admin/projects', name: 'projects', icon: OfficeBuilding, title: 'nav.projects', group: 'system',
+  }),
+  admin({
+    path: '/admin/projects', name: 'projects', icon: OfficeBuilding, title: 'nav.projects',
     component: () => import('@/pages/admin/ProjectsPage.vue'),
-    visible: (s) => s.isAdmin,
-  },
-  {
-    path: '/admin/bus', name: 'bus', icon: Connection, title: 'nav.bus', group: 'system',
+  }),
+  admin({
+    path: '/admin/bus', name: 'bus', icon: Connection, title: 'nav.bus',
     component: () => import('@/pages/admin/BusMonitorPage.vue'),
-    visible: (s) => s.isAdmin,
-  },
-  {
-    path: '/admin/system', name: 'system', icon: Monitor, title: 'nav.system', group: 'system',
+  }),
+  admin({
+    path: '/admin/system', name: 'system', icon: Monitor, title: 'nav.system',
     component: () => import('@/pages/admin/SystemPage.vue'),
-    visible: (s) => s.isAdmin,
-  },
+  }),
 ]

@@ -1,7 +1,8 @@
 // The front desk on the demo kernel (real core and registration modules, the demo project): a
 // receptionist registers visitors on the tablet page while a consultant's phone page waits for
 // them — the registration, the notification, receiving, a returning customer whose owner is away,
-// a second tap that must not register twice, and the refusals the register's rules call for.
+// a second tap that must not register twice, a retry after a lost answer that must not either, and
+// the refusals the register's rules call for.
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
 import { DEMO, api, login, scenario, tokenFor } from '../lib/harness.mjs'
@@ -148,6 +149,54 @@ scenario(
 )
 
 scenario(
+  'a registration whose answer was lost is sent again with the same request key, and the register answers it with the same number',
+  async (desk) => {
+    await onDutyOnly('张伟', '李娜')
+    await openDesk(desk)
+    const phone = freshPhone()
+    await typePhone(desk, phone)
+    await desk.locator('[data-test=lookup-new]').waitFor()
+    await desk.locator('[data-test=desk-name]').fill('慕容先生')
+    await desk.locator('[data-test=layout-三室两厅两卫]').click()
+
+    // The first tap reaches the server, which registers the visitor; its answer never comes back
+    // (a dropped Wi-Fi), so the tablet sees a network error.
+    let first = null
+    const sent = []
+    await desk.route(
+      (url) => url.pathname === '/api/v1/projects/1/visits',
+      async (route) => {
+        const request = route.request()
+        if (request.method() !== 'POST') return route.fallback()
+        sent.push({ key: request.headers()['idempotency-key'], body: request.postData() })
+        if (first) return route.fallback()
+        const response = await route.fetch()
+        first = await response.json()
+        await route.abort('connectionreset')
+      },
+    )
+    await desk.locator('[data-test=desk-submit]').click()
+    await desk.locator('.el-message--error').waitFor()
+    assert.ok(first?.visit?.number, `the server registered the first tap: ${JSON.stringify(first)}`)
+    assert.equal(await desk.locator('[data-test=desk-outcome]').count(), 0, 'no answer reached the tablet')
+    assert.equal(await desk.locator('[data-test=desk-phone]').inputValue(), phone, 'the form stays as it was')
+
+    // The receptionist taps again: the same request, with the same key, is answered from the register.
+    await desk.locator('[data-test=desk-submit]').click()
+    await desk.locator('[data-test=outcome-replayed]').waitFor()
+    assert.equal(sent.length, 2)
+    assert.ok(sent[0].key, 'a registration carries an Idempotency-Key')
+    assert.equal(sent[1].key, sent[0].key, 'the retry carries the same key')
+    assert.equal(sent[1].body, sent[0].body, 'and the same body')
+    const shown = Number((await desk.locator('[data-test=outcome-number]').textContent()).match(/\d+/)[0])
+    assert.equal(shown, first.visit.number)
+    const latest = (await api('GET', path('/visits?limit=1'), { token: manager, base: DEMO })).body.visits[0]
+    assert.equal(latest.number, first.visit.number, 'the retry registered nothing new')
+  },
+  { viewport: TABLET },
+)
+
+scenario(
   'the desk refuses what the register refuses, on the field concerned, and registers once it is put right',
   async (desk) => {
     await onDutyOnly('张伟', '李娜', '刘洋')
@@ -202,7 +251,8 @@ scenario(
     await onDutyOnly('张伟', '李娜')
     await login(screen, 'manager', undefined, DEMO)
     await screen.goto(`${DEMO}/registration/board`)
-    await screen.locator('[data-test=live-board][data-connected=true]').waitFor()
+    // Read once the board has answered: before that the tile shows 0.
+    await screen.locator('[data-test=live-board][data-connected=true][data-loaded=true]').waitFor()
     const visitsBefore = Number(await screen.locator('[data-test=tile-visits] .board__tile-value').textContent())
 
     const receptionist = await tokenFor('receptionist', DEMO)
@@ -217,7 +267,7 @@ scenario(
     await arrival.getByText('上官先生').waitFor({ timeout: 5000 })
     await arrival.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`).waitFor()
     assert.equal(await screen.getByText(phone).count(), 0, 'the full phone never reaches the screen')
-    await screen.locator('[data-test=tile-visits] .board__tile-value', { hasText: String(visitsBefore + 1) }).waitFor()
+    await screen.locator('[data-test=tile-visits] .board__tile-value', { hasText: new RegExp(`^${visitsBefore + 1}$`) }).waitFor()
   },
   { viewport: { width: 1920, height: 1080 } },
 )

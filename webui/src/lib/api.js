@@ -124,12 +124,15 @@ export const api = {
 }
 
 /**
- * What to tell the user about a failure, in the UI's language: our own wording for the codes the
- * UI knows (errors.<code>, which may quote the kernel's text as {message}), else the kernel's
- * message, which it already localized.
+ * What to tell the user about a failure, in the UI's language: the page's own wording for the
+ * code, if it passes one (`own`: {code: text}, the text already in the user's language),
+ * else the UI's for the codes it knows (errors.<code>, which may quote the kernel's text as
+ * {message}), else the kernel's message, which it already localized. The error is left as it is.
  */
-export function errorMessage(error) {
+export function errorMessage(error, own) {
   const { t, te } = i18n.global
+  const mine = error?.code ? own?.[error.code] : undefined
+  if (mine) return mine
   if (!(error instanceof ApiError)) return error?.message || t('errors.unknown')
   const key = `errors.${error.code}`
   if (te(key)) return t(key, { message: error.message, status: error.status })
@@ -137,10 +140,10 @@ export function errorMessage(error) {
   return t('errors.status', { status: error.status })
 }
 
-/** Shows a failure as a toast. Returns the text, for pages that also show it inline. */
-export function notifyError(error) {
+/** Shows a failure as a toast (`own` as for errorMessage). Returns the text, for pages that also show it inline. */
+export function notifyError(error, own) {
   if (error?.name === 'AbortError') return ''
-  const text = errorMessage(error)
+  const text = errorMessage(error, own)
   ElMessage({ type: 'error', message: text, showClose: true, duration: 6000, grouping: true })
   return text
 }

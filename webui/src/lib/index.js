@@ -4,6 +4,8 @@ export { api, ApiError, errorMessage, notifyError } from './api.js'
 export { useSession, useProject } from './session.js'
 export { useEvents } from './events.js'
 export { useLocale } from './locale.js'
+// Whether another module runs here: moduleRunning('channel'). The router has loaded the modules.
+export { moduleRunning } from '@/stores/modules.js'
 export { useViewport } from './viewport.js'
 export { formatTime, formatDate, formatClock, formatDuration, formatBytes, formatNumber, daysUntil } from './format.js'
 // A form definition's field drawn from its schema, for pages that show a project's custom fields.

@@ -24,3 +24,12 @@ export const useModules = defineStore('anchang.modules', () => {
 
   return { modules, licence, loaded, load }
 })
+
+/**
+ * Whether module `id` is running in this deployment (channel, face…), for pages that offer more
+ * when another module is there. The router loaded the list before the first page was shown; read
+ * in a template or a computed, it follows the store.
+ */
+export function moduleRunning(id) {
+  return useModules().modules.some((m) => m.id === id && m.state === 'running')
+}

@@ -45,3 +45,12 @@ export function withCustomerWords(own) {
 export function daysLeft(until) {
   return until ? Math.max(0, Math.ceil((until - Date.now()) / 86400000)) : 0
 }
+
+/**
+ * Who owns a customer, by name: from the roster's consultants (those who left included, as old
+ * customers may still be theirs), `#id` for someone not on it, "no owner" for none.
+ */
+export function ownerNames(roster, t) {
+  const names = new Map(roster.map((c) => [c.user_id, c.name]))
+  return (id) => (id ? names.get(id) ?? `#${id}` : t('noOwner'))
+}

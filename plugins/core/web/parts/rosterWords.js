@@ -29,5 +29,5 @@ export const STATUSES = ['on_duty', 'off_duty', 'absent', 'left']
 /** The team select's value for "no team": Element Plus selects cannot hold null, the API wants it. */
 export const NO_TEAM = 0
 
-/** The roster's error codes with our own wording. */
-export const CODES = { 'roster.team_exists': 'codes.teamExists', 'roster.not_consultant': 'codes.notConsultant' }
+/** The roster's error codes with our own wording, for notifyError(e, rosterCodes(t)). */
+export const rosterCodes = (t) => ({ 'roster.team_exists': t('codes.teamExists'), 'roster.not_consultant': t('codes.notConsultant') })

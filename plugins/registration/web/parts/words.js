@@ -1,6 +1,7 @@
 // The register's words every registration page shows: how a visitor was assigned, where a visit
-// stands, what the channel and face modules said. A page passes withVisitWords({...its own}) to
-// useLocale.
+// stands, what the channel and face modules said, the questionnaire's questions and the register's
+// columns. A page passes withVisitWords({...its own}) to useLocale; the tag colours and the
+// check's label are here too, so that every page shows a status the same way.
 
 const words = {
   'zh-CN': {
@@ -28,6 +29,15 @@ const words = {
     },
     returningTag: '老客户',
     newTag: '新客户',
+    questions: { layout: '意向户型', area: '意向面积', budget: '预算', heard_from: '了解渠道', home_district: '居住区域' },
+    visitor: '客户',
+    receiver: '接待顾问',
+    onBehalf: '代{name}接待',
+    owner: '归属顾问',
+    assignmentLabel: '分配方式',
+    voidedBy: '{name} 于 {time} 注销',
+    void: '注销',
+    assign: '指派',
   },
   en: {
     assignment: {
@@ -54,10 +64,38 @@ const words = {
     },
     returningTag: 'Returning',
     newTag: 'New',
+    questions: { layout: 'Layout wanted', area: 'Area wanted', budget: 'Budget', heard_from: 'How they heard of us', home_district: 'Home district' },
+    visitor: 'Visitor',
+    receiver: 'Received by',
+    onBehalf: 'for {name}',
+    owner: 'Owner',
+    assignmentLabel: 'Assignment',
+    voidedBy: 'Voided by {name} at {time}',
+    void: 'Void',
+    assign: 'Assign',
   },
 }
 
 /** The page's own messages with the register's words added (the page's win on a clash). */
 export function withVisitWords(own) {
   return { 'zh-CN': { ...words['zh-CN'], ...own['zh-CN'] }, en: { ...words.en, ...own.en } }
+}
+
+/** The questionnaire's questions, in the order the desk asks them (labels: `questions.<key>`). */
+export const QUESTIONS = ['layout', 'area', 'budget', 'heard_from', 'home_district']
+
+/** The colour of a visit's status tag. */
+export const STATUS_TAG = { waiting: 'warning', received: 'success', queued: 'danger', void: 'info' }
+
+const CHECKS = ['skipped', 'unavailable', 'error', 'checked', 'verified', 'rejected', 'expired', 'match', 'clear']
+const CHECK_TAG = { verified: 'success', clear: 'success', checked: 'success', rejected: 'danger', expired: 'warning', match: 'danger', error: 'danger' }
+
+/** The colour of what the channel or face module said (`status` of its check). */
+export function checkType(status) {
+  return CHECK_TAG[status] ?? 'info'
+}
+
+/** What the channel or face module said, in words: `t` is the page's, with the register's words. */
+export function checkLabel(t, status) {
+  return CHECKS.includes(status) ? t(`check.${status}`) : status || '—'
 }
