@@ -194,6 +194,28 @@ TEST_F(Scripts, BadScriptsAndBadRequestsAreRefused) {
               "script.too_large");
     EXPECT_EQ(api("GET", "/scripts", nullptr, login(kernel->port(), "consultant1")).errorCode(), "auth.forbidden");
     EXPECT_EQ(api("POST", "/scripts/999/activate", {{"version", 1}}).errorCode(), "script.not_found");
+
+    // The same checks on create and on change.
+    EXPECT_EQ(api("POST", "/scripts", {{"hook", "rules.assign"}, {"name", std::string(101, 'x')}, {"source", "function () {}"}}).errorCode(),
+              "script.invalid");
+    EXPECT_EQ(api("POST", "/scripts", {{"hook", "rules.assign"}, {"name", "x"}, {"position", "1"}, {"source", "function () {}"}}).errorCode(),
+              "script.invalid");
+    const auto id = std::to_string(activeScript("rules.assign", "改名测试", "function () { return null; }"));
+    EXPECT_EQ(api("PATCH", "/scripts/" + id, {{"name", ""}}).errorCode(), "script.invalid");
+    EXPECT_EQ(api("PATCH", "/scripts/" + id, {{"name", std::string(101, 'x')}}).errorCode(), "script.invalid");
+    EXPECT_EQ(api("PATCH", "/scripts/" + id, {{"position", 1.5}}).errorCode(), "script.invalid");
+    EXPECT_EQ(api("POST", "/scripts/" + id + "/activate", nlohmann::json::object()).errorCode(), "script.invalid");
+    EXPECT_EQ(api("POST", "/scripts/" + id + "/rollback", nlohmann::json::object()).errorCode(), "script.nothing_to_roll_back");
+    EXPECT_EQ(api("GET", "/scripts/log?limit=10abc").errorCode(), "request.invalid");
+    EXPECT_EQ(api("POST", "/scripts/dry-run", {{"hook", "rules.assign"}}).errorCode(), "script.invalid");
+    EXPECT_EQ(api("POST", "/scripts/dry-run", {{"hook", "rules.assign"}, {"source", "function () {}"}, {"now", "tomorrow"}}).errorCode(),
+              "script.invalid");
+    remove(std::stoll(id));
+
+    // Alerts and forms: unknown ids, a member's validation call.
+    EXPECT_EQ(api("POST", "/alerts/999999/ack", nlohmann::json::object()).errorCode(), "alert.not_found");
+    EXPECT_EQ(api("POST", "/forms/nope/validate", {{"values", nlohmann::json::object()}}).errorCode(), "form.not_found");
+    EXPECT_EQ(api("POST", "/forms/rules.visit/validate", {{"values", "x"}}).errorCode(), "form.invalid");
 }
 
 TEST_F(Scripts, DryRunReportsOutputLogsTimeAndMemoryWithoutSideEffects) {

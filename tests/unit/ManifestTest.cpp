@@ -85,3 +85,38 @@ TEST(PluginManifest, RefusesHostileOrMalformedManifests) {
     EXPECT_NE(refusal(with("bus", {{"services", {"Not A Name"}}})).find("not a valid name"), std::string::npos);
     EXPECT_NE(refusal(with("bus", {{"workers", 1000}})).find("workers"), std::string::npos);
 }
+
+TEST(PluginManifest, RefusesBadHookPointsHelpersFormsAndPages) {
+    auto with = [](const char* key, nlohmann::json value) { auto m = valid(); m[key] = std::move(value); return m; };
+    const nlohmann::json hook = {{"name", "channel.protection"}};
+    auto hookWith = [&](const char* key, nlohmann::json value) { auto h = hook; h[key] = std::move(value); return with("hooks", {h}); };
+    EXPECT_NE(refusal(with("hooks", {{{"name", "core.rules"}}})).find("starting with \"channel.\""), std::string::npos);
+    EXPECT_NE(refusal(hookWith("default", "../../etc/passwd")).find("inside the plugin folder"), std::string::npos);
+    EXPECT_NE(refusal(hookWith("default", "hooks/missing.js")).find("not found"), std::string::npos);
+    EXPECT_NE(refusal(hookWith("timeout_ms", 5000)).find("timeout_ms"), std::string::npos);
+    EXPECT_NE(refusal(hookWith("output", {{"type", "object"}, {"properties", 5}})).find("output"), std::string::npos);
+    // A field of the wrong type is the manifest's fault, said as such — not a crash of the loader.
+    EXPECT_NE(refusal(hookWith("order", "1")).find("wrong type"), std::string::npos);
+
+    EXPECT_NE(refusal(with("script_helpers", {{{"name", "visitCount"}, {"service", "core.customer.visit_count"}}}))
+                  .find("bus.services does not declare"),
+              std::string::npos);
+    EXPECT_NE(refusal(with("script_helpers", {{{"name", "visit-count"}, {"service", "channel.report.verify"}}})).find("identifiers"),
+              std::string::npos);
+
+    EXPECT_NE(refusal(with("forms", {{{"id", "channel.report"}, {"validate_hook", "channel.nope"}}})).find("not one of its hook points"),
+              std::string::npos);
+    EXPECT_NE(refusal(with("forms", {{{"id", "report"}}})).find("starting with \"channel.\""), std::string::npos);
+
+    auto page = [](nlohmann::json changes) {
+        nlohmann::json p = {{"path", "/channel/reports"}, {"component", "Reports.vue"}, {"title", {{"zh-CN", "报备"}}}};
+        p.merge_patch(changes);
+        return nlohmann::json{{"pages", {p}}};
+    };
+    EXPECT_EQ(refusal(with("web", page(nlohmann::json::object()))), "");
+    EXPECT_NE(refusal(with("web", page({{"layout", "tv"}}))).find("layout"), std::string::npos);
+    EXPECT_NE(refusal(with("web", page({{"component", "../x.vue"}}))).find("component"), std::string::npos);
+    EXPECT_NE(refusal(with("web", page({{"path", "javascript:alert(1)"}}))).find("path"), std::string::npos);
+    EXPECT_NE(refusal(with("web", page({{"title", "报备"}}))).find("title"), std::string::npos);
+    EXPECT_NE(refusal(with("web", {{"pages", 5}})).find("must be a list"), std::string::npos);
+}

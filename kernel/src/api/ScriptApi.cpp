@@ -1,9 +1,7 @@
 #include "api/ScriptApi.h"
 
-#include "alert/AlertCenter.h"
 #include "anchang/sdk/Error.hpp"
 #include "audit/AuditLog.h"
-#include "form/FormService.h"
 #include "http/HttpExchange.h"
 #include "http/Router.h"
 #include "script/HookCatalog.h"
@@ -62,27 +60,18 @@ void ScriptApi::install(Router& router) {
     add("POST", "/api/v1/projects/{project}/scripts", "kernel.scripts.write", [this, checkSource](HttpExchange& ex) {
         const auto body = ex.json();
         const std::string hook = text(body, "hook", 200, true);
-        const std::string name = text(body, "name", 100, true);
+        const std::string name = ScriptRepository::checkedName(body.value("name", nlohmann::json()));
         const std::string source = text(body, "source", kMaxSource, true);
-        if (name.empty()) throw sdk::Error::invalid("script.invalid", "name is required");
-        if (body.contains("position") && !body["position"].is_number_integer())
-            throw sdk::Error::invalid("script.invalid", "position must be an integer");
+        const int position = body.contains("position") ? ScriptRepository::checkedPosition(body["position"]) : 100;
         checkSource(hook, source);
-        const auto id = parts_.scripts.create(*ex.project, hook, name, body.value("position", 100), source,
+        const auto id = parts_.scripts.create(*ex.project, hook, name, position, source,
                                               text(body, "comment", 500, false), authorOf(ex));
         ex.sendJson(201, parts_.scripts.get(*ex.project, id));
     });
 
     add("GET", "/api/v1/projects/{project}/scripts/log", "kernel.scripts.read", [this](HttpExchange& ex) {
-        std::optional<std::int64_t> before;
-        int limit = 100;
-        try {
-            if (auto b = ex.queryValue("before")) before = std::stoll(*b);
-            if (auto l = ex.queryValue("limit")) limit = std::stoi(*l);
-        } catch (...) {
-            throw sdk::Error::invalid("request.invalid", "before and limit must be numbers");
-        }
-        ex.sendJson(200, {{"entries", parts_.scripts.logs(*ex.project, before, limit)}});
+        const int limit = static_cast<int>(ex.numberQuery("limit").value_or(100));
+        ex.sendJson(200, {{"entries", parts_.scripts.logs(*ex.project, ex.numberQuery("before"), limit)}});
     });
 
     add("POST", "/api/v1/projects/{project}/scripts/dry-run", "kernel.scripts.write", [this](HttpExchange& ex) {
@@ -169,39 +158,6 @@ void ScriptApi::install(Router& router) {
         const auto [from, to] = parts_.scripts.rollback(*ex.project, id);
         parts_.audit.append(entry(ex, "script.rollback", id, {{"from", from}, {"to", to}}));
         ex.sendJson(200, parts_.scripts.get(*ex.project, id));
-    });
-
-    add("GET", "/api/v1/forms", "authenticated", [this](HttpExchange& ex) { ex.sendJson(200, {{"forms", parts_.forms.list()}}); });
-
-    add("GET", "/api/v1/projects/{project}/forms/{form}", "authenticated",
-        [this](HttpExchange& ex) { ex.sendJson(200, parts_.forms.definition(*ex.project, ex.param("form"))); });
-
-    add("PUT", "/api/v1/projects/{project}/forms/{form}/fields", "kernel.forms.write", [this](HttpExchange& ex) {
-        const auto body = ex.json();
-        if (!body.contains("fields")) throw sdk::Error::invalid("form.invalid", "fields is required");
-        const std::string form = ex.param("form");
-        nlohmann::json result = parts_.forms.setCustomFields(*ex.project, form, body["fields"], ex.principal->userId);
-        parts_.audit.append({ex.principal->userId, ex.principal->username, *ex.project, "form.fields.change", "form:" + form,
-                             {{"fields", result["custom_fields"]}}});
-        ex.sendJson(200, result);
-    });
-
-    add("POST", "/api/v1/projects/{project}/forms/{form}/validate", "authenticated", [this](HttpExchange& ex) {
-        const auto body = ex.json();
-        ex.sendJson(200, parts_.forms.validate(*ex.project, ex.param("form"), body.value("values", nlohmann::json::object())));
-    });
-
-    add("GET", "/api/v1/alerts", "kernel.admin",
-        [this](HttpExchange& ex) { ex.sendJson(200, {{"alerts", parts_.alerts.list(0, ex.queryValue("all").has_value())}}); });
-    add("POST", "/api/v1/alerts/{id}/ack", "kernel.admin", [this](HttpExchange& ex) {
-        parts_.alerts.acknowledge(ex.idParam("id", "alert.not_found"), ex.principal->userId);
-        ex.send(204, "", "");
-    });
-    add("GET", "/api/v1/projects/{project}/alerts", "kernel.alerts.read",
-        [this](HttpExchange& ex) { ex.sendJson(200, {{"alerts", parts_.alerts.list(*ex.project, ex.queryValue("all").has_value())}}); });
-    add("POST", "/api/v1/projects/{project}/alerts/{id}/ack", "kernel.alerts.read", [this](HttpExchange& ex) {
-        parts_.alerts.acknowledge(ex.idParam("id", "alert.not_found"), ex.principal->userId, *ex.project);
-        ex.send(204, "", "");
     });
 }
 

@@ -1,12 +1,10 @@
 #pragma once
-/// anchang::ScriptApi — hook points, project scripts and their versions, dry runs, the script
-/// log, custom form fields and alerts: what the hook editor and form designer pages use.
+/// anchang::ScriptApi — hook points, project scripts and their versions, dry runs and the script
+/// log: what the hook editor page uses.
 
 namespace anchang {
 
-class AlertCenter;
 class AuditLog;
-class FormService;
 class HookCatalog;
 class HookRunner;
 class Router;
@@ -20,8 +18,6 @@ public:
         ScriptRepository& scripts;
         ScriptEngine& engine;
         HookRunner& hooks;
-        FormService& forms;
-        AlertCenter& alerts;
         AuditLog& audit;
     };
 

@@ -20,15 +20,7 @@ AuditLog::Entry entry(const HttpExchange& ex, const std::string& action, const s
 void UserApi::install(Router& router) {
     const std::string admin = "kernel.admin";
     router.add({"GET", RoutePattern("/api/v1/users"), admin, "kernel", [this](HttpExchange& ex) {
-        std::optional<std::int64_t> project;
-        if (auto text = ex.queryValue("project")) {
-            try {
-                project = std::stoll(*text);
-            } catch (...) {
-                throw sdk::Error::invalid("request.invalid", "project must be a project id");
-            }
-        }
-        ex.sendJson(200, {{"users", users_.list(project)}});
+        ex.sendJson(200, {{"users", users_.list(ex.numberQuery("project"))}});
     }});
     router.add({"POST", RoutePattern("/api/v1/users"), admin, "kernel", [this](HttpExchange& ex) {
         const nlohmann::json body = ex.json();

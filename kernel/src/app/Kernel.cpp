@@ -1,10 +1,12 @@
 #include "app/Kernel.h"
 
 #include "api/AdminApi.h"
+#include "api/AlertApi.h"
 #include "api/AuditApi.h"
 #include "api/AuthApi.h"
 #include "api/ProjectApi.h"
 #include "api/EventStreamApi.h"
+#include "api/FormApi.h"
 #include "api/ScriptApi.h"
 #include "app/KernelBusServices.h"
 #include "push/PushHub.h"
@@ -154,8 +156,12 @@ void Kernel::start() {
     projectApi_->install(*router_);
     auditApi_->install(*router_);
     adminApi_->install(*router_);
-    scriptApi_ = std::make_unique<ScriptApi>(ScriptApi::Parts{*hookCatalog_, *scripts_, *engine_, *hooks_, *forms_, *alerts_, *audit_});
+    scriptApi_ = std::make_unique<ScriptApi>(ScriptApi::Parts{*hookCatalog_, *scripts_, *engine_, *hooks_, *audit_});
     scriptApi_->install(*router_);
+    formApi_ = std::make_unique<FormApi>(*forms_, *audit_);
+    formApi_->install(*router_);
+    alertApi_ = std::make_unique<AlertApi>(*alerts_);
+    alertApi_->install(*router_);
     eventStreamApi_ = std::make_unique<EventStreamApi>(*push_);
     eventStreamApi_->install(*router_);
 

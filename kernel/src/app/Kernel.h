@@ -33,6 +33,8 @@ class FormService;
 class HookCatalog;
 class HookRunner;
 class ScriptApi;
+class FormApi;
+class AlertApi;
 class ScriptEngine;
 class ScriptRepository;
 class AuditApi;
@@ -123,6 +125,8 @@ private:
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<AdminApi> adminApi_;
     std::unique_ptr<ScriptApi> scriptApi_;
+    std::unique_ptr<FormApi> formApi_;
+    std::unique_ptr<AlertApi> alertApi_;
     std::unique_ptr<EventStreamApi> eventStreamApi_;
     std::unique_ptr<StaticFiles> files_;
     std::unique_ptr<AccessLog> accessLog_;

@@ -50,6 +50,20 @@ std::optional<std::string> HttpExchange::queryValue(const std::string& name) con
     return it->second;
 }
 
+std::optional<std::int64_t> HttpExchange::numberQuery(const std::string& name) const {
+    auto text = queryValue(name);
+    if (!text) return std::nullopt;
+    std::size_t used = 0;
+    std::int64_t value = 0;
+    try {
+        value = std::stoll(*text, &used);
+    } catch (...) {
+        used = 0;
+    }
+    if (used == 0 || used != text->size()) throw sdk::Error::invalid("request.invalid", name + " must be a number");
+    return value;
+}
+
 Poco::Net::StreamSocket HttpExchange::takeOver() {
     auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request_);
     if (!impl || sent_) throw sdk::Error(500, "internal", "this connection cannot be taken over");

@@ -45,6 +45,8 @@ public:
     /// A positive integer path parameter; throws 404 `code` otherwise.
     std::int64_t idParam(const std::string& name, const std::string& code) const;
     std::optional<std::string> queryValue(const std::string& name) const;
+    /// A query parameter that must be a whole number when given, else 400 request.invalid.
+    std::optional<std::int64_t> numberQuery(const std::string& name) const;
 
     void send(int status, const std::string& contentType, const std::string& body);
     void sendJson(int status, const nlohmann::json& value);

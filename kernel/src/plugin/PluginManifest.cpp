@@ -67,12 +67,15 @@ PluginManifest PluginManifest::load(const std::filesystem::path& dir) {
     return parse(text.str(), dir);
 }
 
-PluginManifest PluginManifest::parse(const std::string& text, const std::filesystem::path& dir) {
-    using T = nlohmann::json::value_t;
-    nlohmann::json raw = nlohmann::json::parse(text, nullptr, false);
-    if (raw.is_discarded()) refuse("not valid JSON");
-    if (!raw.is_object()) refuse("must be a JSON object");
+namespace {
 
+PluginManifest read(const nlohmann::json& raw, const std::filesystem::path& dir) {
+    using T = nlohmann::json::value_t;
+    using HookPoint = PluginManifest::HookPoint;
+    using ScriptHelper = PluginManifest::ScriptHelper;
+    using Form = PluginManifest::Form;
+    using Permission = PluginManifest::Permission;
+    using Route = PluginManifest::Route;
     PluginManifest m;
     m.dir = dir;
     m.id = need(raw, "id", T::string, "a string").get<std::string>();
@@ -243,6 +246,7 @@ PluginManifest PluginManifest::parse(const std::string& text, const std::filesys
         static const std::regex pagePath(R"(/[a-z0-9][a-z0-9/_-]*)");
         static const std::regex component(R"([A-Z][A-Za-z0-9]*\.vue)");
         static const std::set<std::string> layouts = {"console", "pad", "phone", "screen"};
+        if (m.web.contains("pages") && !m.web["pages"].is_array()) refuse("\"web.pages\" must be a list");
         for (const auto& page : m.web.value("pages", nlohmann::json::array())) {
             if (!page.is_object()) refuse("each web page must be an object");
             const std::string path = need(page, "path", T::string, "a path").get<std::string>();
@@ -261,6 +265,21 @@ PluginManifest PluginManifest::parse(const std::string& text, const std::filesys
         m.config = raw["config"];
     }
     return m;
+}
+
+} // namespace
+
+PluginManifest PluginManifest::parse(const std::string& text, const std::filesystem::path& dir) {
+    nlohmann::json raw = nlohmann::json::parse(text, nullptr, false);
+    if (raw.is_discarded()) refuse("not valid JSON");
+    if (!raw.is_object()) refuse("must be a JSON object");
+    try {
+        return read(raw, dir);
+    } catch (const nlohmann::json::exception& e) {
+        // A field of another type than the format says ("order": "1", "pages": {}): say so in
+        // the plugin's terms, not as a crash of the loader.
+        refuse(std::string("a field has the wrong type (") + e.what() + ")");
+    }
 }
 
 bool PluginManifest::declaresRoute(const std::string& method, const std::string& path, const std::string& permission) const {

@@ -82,17 +82,24 @@ nlohmann::json ScriptRepository::list(std::int64_t project) {
         .rows;
 }
 
+std::string ScriptRepository::checkedName(const nlohmann::json& value) {
+    if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > 100)
+        throw sdk::Error::invalid("script.invalid", "name must be 1-100 characters");
+    return value;
+}
+
+int ScriptRepository::checkedPosition(const nlohmann::json& value) {
+    if (!value.is_number_integer() || value.get<std::int64_t>() < -100000 || value.get<std::int64_t>() > 100000)
+        throw sdk::Error::invalid("script.invalid", "position must be a whole number");
+    return value;
+}
+
 void ScriptRepository::update(std::int64_t project, std::int64_t id, const nlohmann::json& body) {
     row(project, id);
-    if (body.contains("name")) {
-        if (!body["name"].is_string() || body["name"].get<std::string>().empty() || body["name"].get<std::string>().size() > 100)
-            throw sdk::Error::invalid("script.invalid", "name must be 1-100 characters");
-        store_.query("UPDATE scripts SET name = ?, updated_at = ? WHERE id = ?", {body["name"], now(), id});
-    }
-    if (body.contains("position")) {
-        if (!body["position"].is_number_integer()) throw sdk::Error::invalid("script.invalid", "position must be an integer");
-        store_.query("UPDATE scripts SET position = ?, updated_at = ? WHERE id = ?", {body["position"], now(), id});
-    }
+    if (body.contains("name"))
+        store_.query("UPDATE scripts SET name = ?, updated_at = ? WHERE id = ?", {checkedName(body["name"]), now(), id});
+    if (body.contains("position"))
+        store_.query("UPDATE scripts SET position = ?, updated_at = ? WHERE id = ?", {checkedPosition(body["position"]), now(), id});
     invalidate(project);
 }
 

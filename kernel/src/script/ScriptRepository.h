@@ -36,6 +36,10 @@ public:
 
     explicit ScriptRepository(Store& store) : store_(store) {}
 
+    /// A script's name and position as given on create or change; 400 script.invalid otherwise.
+    static std::string checkedName(const nlohmann::json& value);
+    static int checkedPosition(const nlohmann::json& value);
+
     std::int64_t create(std::int64_t project, const std::string& hook, const std::string& name, int position,
                         const std::string& source, const std::string& comment, const Author& author);
     std::int64_t addVersion(std::int64_t project, std::int64_t id, const std::string& source, const std::string& comment,
