@@ -1,6 +1,7 @@
 #include "http/HttpExchange.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Fields.hpp"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/URI.h>
@@ -53,15 +54,8 @@ std::optional<std::string> HttpExchange::queryValue(const std::string& name) con
 std::optional<std::int64_t> HttpExchange::numberQuery(const std::string& name) const {
     auto text = queryValue(name);
     if (!text) return std::nullopt;
-    std::size_t used = 0;
-    std::int64_t value = 0;
-    try {
-        value = std::stoll(*text, &used);
-    } catch (...) {
-        used = 0;
-    }
-    if (used == 0 || used != text->size()) throw sdk::Error::invalid("request.invalid", name + " must be a number");
-    return value;
+    if (auto value = sdk::Fields::wholeNumber(*text)) return value;
+    throw sdk::Error::invalid("request.invalid", name + " must be a number");
 }
 
 Poco::Net::StreamSocket HttpExchange::takeOver() {

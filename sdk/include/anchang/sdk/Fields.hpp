@@ -1,14 +1,16 @@
 #pragma once
-/// anchang::sdk::Fields — a request body's fields, read with the checks every route repeats.
+/// anchang::sdk::Fields — a request's fields, read with the checks every route repeats.
 ///
 /// nlohmann's `value()` throws a type_error (a 500) when a field has another type than the
-/// default; these answer 400 with the route's own code and the field's name instead.
+/// default; these answer 400 with the route's own code and the field's name instead. The kernel
+/// reads its own query numbers with `wholeNumber` too.
 
 #include "anchang/sdk/Error.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace anchang::sdk {
@@ -26,6 +28,17 @@ public:
         if (!it->is_string() || it->get_ref<const std::string&>().size() > maxBytes)
             throw Error::invalid(code, key + " must be text of at most " + std::to_string(maxBytes) + " bytes");
         return *it;
+    }
+
+    /// The whole number `text` spells, all of it ("10abc" is not one), or nothing.
+    static std::optional<std::int64_t> wholeNumber(const std::string& text) {
+        std::size_t used = 0;
+        try {
+            const std::int64_t value = std::stoll(text, &used);
+            if (used == text.size()) return value;
+        } catch (...) {
+        }
+        return std::nullopt;
     }
 
     /// A whole number from `min` to `max`; `fallback` when absent or null.

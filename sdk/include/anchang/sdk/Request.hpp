@@ -6,6 +6,7 @@
 
 #include "anchang/abi.h"
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Fields.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -58,15 +59,8 @@ public:
     std::optional<std::int64_t> numberQuery(const std::string& name) const {
         const auto text = query(name);
         if (!text) return std::nullopt;
-        std::size_t used = 0;
-        std::int64_t value = 0;
-        try {
-            value = std::stoll(*text, &used);
-        } catch (...) {
-            used = 0;
-        }
-        if (used == 0 || used != text->size()) throw Error::invalid("request.invalid", name + " must be a number");
-        return value;
+        if (auto value = Fields::wholeNumber(*text)) return value;
+        throw Error::invalid("request.invalid", name + " must be a number");
     }
 
     std::optional<std::string> header(const std::string& lowerName) const {
