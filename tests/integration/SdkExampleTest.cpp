@@ -14,6 +14,8 @@ using namespace anchang::test;
 
 namespace {
 
+constexpr const char* kBusSecret = "the-sdk-test-bus-secret";
+
 std::filesystem::path helloPlugins() {
     const char* dir = std::getenv("ANCHANG_HELLO_PLUGINS");
     return dir ? dir : KernelProcess::binaryDir() / "sdk-example" / "plugins";
@@ -25,6 +27,7 @@ TEST(SdkExample, HelloRunsWithEveryPart) {
     ASSERT_TRUE(std::filesystem::exists(helloPlugins() / "hello" / "libanchang_hello.so")) << "build the example first";
     KernelProcess::Options options;
     options.pluginsDir = helloPlugins();
+    options.settings = {"bus.external=true", "bus.credentials.sdk-test=" + std::string(kBusSecret)};
     KernelProcess kernel(options);
 
     auto modules = http(kernel.port(), "GET", "/api/v1/modules").json()["modules"];
@@ -57,6 +60,8 @@ TEST(SdkExample, HelloRunsWithEveryPart) {
     zmq::context_t context;
     zmq::socket_t dealer(context, zmq::socket_type::dealer);
     dealer.set(zmq::sockopt::linger, 0);
+    dealer.set(zmq::sockopt::plain_username, "sdk-test");
+    dealer.set(zmq::sockopt::plain_password, kBusSecret);
     dealer.connect(kernel.bus()["request"].get<std::string>());
     const nlohmann::json header = {{"id", "t-1"}, {"type", "request"}, {"schema", 1}, {"project", 0}, {"source", "test"},
                                    {"service", "hello.greet"}, {"deadline", std::chrono::duration_cast<std::chrono::milliseconds>(

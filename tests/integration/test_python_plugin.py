@@ -18,6 +18,16 @@ import urllib.request
 import zmq
 
 ARGS = None
+BUS_SECRET = "python-test-bus-secret"
+
+
+def bus_socket(kind, endpoint, name="echo", secret=BUS_SECRET):
+    socket = zmq.Context.instance().socket(kind)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.plain_username = name.encode()
+    socket.plain_password = secret.encode()
+    socket.connect(endpoint)
+    return socket
 
 
 def call(port, method, path, body=None, token=None):
@@ -48,6 +58,7 @@ class PythonPluginTest(unittest.TestCase):
         self.kernel = subprocess.Popen(
             [ARGS.anchangd, "--config", config, "--data-dir", self.data, "--plugins-dir", ARGS.plugins, "--port", "0",
              "--set", "bus.requestPort=0", "--set", "bus.subscribePort=0", "--set", "bus.publishPort=0",
+             "--set", "bus.external=true", "--set", f"bus.credentials.echo={BUS_SECRET}",
              "--set", f"licence.file={vendor}/licence.json", "--set", f"licence.publicKey={vendor}/vendor.pub",
              "--set", f"demo.seed={ARGS.source}/tests/fixtures/seed.json"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -72,7 +83,7 @@ class PythonPluginTest(unittest.TestCase):
         self.plugin = subprocess.Popen(
             ["/usr/bin/python3", os.path.join(ARGS.source, "sdk/examples/python-echo/echo_plugin.py"),
              "--request", self.bus["request"], "--subscribe", self.bus["subscribe"], "--publish", self.bus["publish"]],
-            stdout=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, env=dict(os.environ, ANCHANG_BUS_SECRET=BUS_SECRET))
         for _ in range(200):
             status, body = call(self.port, "GET", "/api/v1/hello/echo?text=ping")
             if status == 200:
@@ -81,9 +92,7 @@ class PythonPluginTest(unittest.TestCase):
         self.fail(f"echo.say never became available: {status} {body}")
 
     def request(self, service, body):
-        socket = zmq.Context.instance().socket(zmq.DEALER)
-        socket.setsockopt(zmq.LINGER, 0)
-        socket.connect(self.bus["request"])
+        socket = bus_socket(zmq.DEALER, self.bus["request"])
         header = {"id": "py-test-1", "type": "request", "schema": 1, "project": 0, "source": "test",
                   "service": service, "deadline": int(time.time() * 1000) + 3000}
         socket.send_multipart([b"ANCH/1", json.dumps(header).encode(), json.dumps(body).encode()])
@@ -101,10 +110,8 @@ class PythonPluginTest(unittest.TestCase):
 
     def test_it_receives_events_and_publishes_its_own(self):
         self.start_plugin()
-        listener = zmq.Context.instance().socket(zmq.SUB)
-        listener.setsockopt(zmq.LINGER, 0)
+        listener = bus_socket(zmq.SUB, self.bus["subscribe"])
         listener.setsockopt(zmq.SUBSCRIBE, b"echo.")
-        listener.connect(self.bus["subscribe"])
         time.sleep(0.3)
 
         login = call(self.port, "POST", "/api/v1/auth/login", {"username": "manager", "password": "demo1234"})[1]
@@ -129,6 +136,25 @@ class PythonPluginTest(unittest.TestCase):
 
         header, refused = self.request("echo.say", {"text": 5})
         self.assertEqual(refused["code"], "echo.text_required")
+
+    def test_without_the_secret_nothing_is_heard_or_answered(self):
+        self.start_plugin()
+        eavesdropper = bus_socket(zmq.SUB, self.bus["subscribe"], secret="a-guess-at-the-secret")
+        eavesdropper.setsockopt(zmq.SUBSCRIBE, b"")
+        impostor = bus_socket(zmq.DEALER, self.bus["request"], secret="a-guess-at-the-secret")
+        time.sleep(0.3)
+        login = call(self.port, "POST", "/api/v1/auth/login", {"username": "manager", "password": "demo1234"})[1]
+        self.assertEqual(call(self.port, "POST", "/api/v1/hello/greetings", {"name": "李娜"}, login["token"])[0], 201)
+        header = {"id": "py-guess", "type": "request", "schema": 1, "project": 0, "source": "test",
+                  "service": "echo.stats", "deadline": int(time.time() * 1000) + 1000}
+        try:
+            impostor.send_multipart([b"ANCH/1", json.dumps(header).encode(), b"{}"], flags=zmq.NOBLOCK)
+        except zmq.Again:
+            pass  # refused: no connection to send on
+        self.assertFalse(impostor.poll(500), "a client with a wrong secret got an answer")
+        self.assertFalse(eavesdropper.poll(200), "a client with a wrong secret heard an event")
+        impostor.close()
+        eavesdropper.close()
 
     def test_when_it_stops_callers_hear_so_at_once(self):
         self.start_plugin()

@@ -1,5 +1,6 @@
 #include "anchang/abi.h"
 #include "bus/Bus.h"
+#include "bus/BusHeader.h"
 #include "bus/BusProtocol.h"
 
 #include <gtest/gtest.h>
@@ -12,9 +13,13 @@ using namespace anchang;
 
 namespace {
 
+constexpr const char* kClient = "test-client";
+constexpr const char* kSecret = "a-test-secret-long-enough";
+
 Bus::Options options(bool external = false) {
     Bus::Options o;
     o.external = external;
+    if (external) o.credentials = {{kClient, kSecret}};
     o.requestPort = 0;
     o.subscribePort = 0;
     o.publishPort = 0;
@@ -42,7 +47,79 @@ int refuse(void*, const anchang_bus_message*, anchang_sink_fn reply, void* user)
     return ANCHANG_E_INVALID;
 }
 
+/// A tcp socket of an out-of-process client: with the test's credential unless told otherwise.
+zmq::socket_t outside(zmq::context_t& context, zmq::socket_type type, const std::string& endpoint,
+                      const std::string& name = kClient, const std::string& secret = kSecret) {
+    zmq::socket_t socket(context, type);
+    socket.set(zmq::sockopt::linger, 0);
+    if (!name.empty()) {
+        socket.set(zmq::sockopt::plain_username, name);
+        socket.set(zmq::sockopt::plain_password, secret);
+    }
+    if (type == zmq::socket_type::sub) socket.set(zmq::sockopt::subscribe, "");
+    socket.connect(endpoint);
+    return socket;
+}
+
+/// Sends a multipart message; with `wait` false it is dropped when no peer takes it (a refused
+/// connection has no pipe, and a DEALER would block forever).
+void sendFrames(zmq::socket_t& socket, const std::vector<std::string>& frames, bool wait = true) {
+    const auto flags = wait ? zmq::send_flags::none : zmq::send_flags::dontwait;
+    for (std::size_t i = 0; i < frames.size(); ++i)
+        if (!socket.send(zmq::buffer(frames[i]), i + 1 < frames.size() ? flags | zmq::send_flags::sndmore : flags)) return;
+}
+
+nlohmann::json requestHeader(const std::string& service, int deadlineMs = 2000) {
+    nlohmann::json header = BusProtocol::header("request", "outside", 0);
+    header["service"] = service;
+    header["deadline"] = BusProtocol::nowMs() + deadlineMs;
+    return header;
+}
+
+/// The reply to the request with `id` arriving on `dealer` within `wait`, or no frames.
+std::vector<zmq::message_t> replyTo(zmq::socket_t& dealer, const std::string& id, std::chrono::milliseconds wait) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
+    while (std::chrono::steady_clock::now() < until) {
+        zmq::poll(&item, 1, std::chrono::milliseconds(50));
+        if (!(item.revents & ZMQ_POLLIN)) continue;
+        std::vector<zmq::message_t> frames;
+        (void)zmq::recv_multipart(dealer, std::back_inserter(frames));
+        if (frames.size() != 3) continue;
+        const auto header = BusHeader::parse(BusProtocol::view(frames[1]));
+        if (header && header->correlationId == id) return frames;
+    }
+    return {};
+}
+
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds wait = std::chrono::seconds(3)) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
 } // namespace
+
+TEST(BusHeader, ReadsKnownFieldsWithTheirTypesAndRefusesWrongOnes) {
+    const auto ok = BusHeader::parse(R"({"id":"a-1","type":"request","schema":1,"project":3,"source":"core","ts":5,)"
+                                     R"("service":"core.customer.get","deadline":99,"extra":{"kept":"alone"}})");
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->project, 3);
+    EXPECT_EQ(ok->service, "core.customer.get");
+    EXPECT_EQ(ok->deadline, 99);
+    EXPECT_TRUE(BusHeader::parse("{}"));
+    EXPECT_FALSE(BusHeader::parse("{}")->deadline);
+    for (const char* bad : {R"({"project":"x"})", R"({"project":-1})", R"({"project":1.5})", R"({"source":1})",
+                            R"({"type":["event"]})", R"({"deadline":"soon"})", R"({"status":{}})", R"({"schema":"1"})",
+                            R"({"project":18446744073709551615})", R"({"status":4294967296})", "[]", "\"x\"", "{",
+                            R"({"correlation_id":false})"})
+        EXPECT_FALSE(BusHeader::parse(bad)) << bad;
+    EXPECT_FALSE(BusHeader::parse(R"({"id":")" + std::string(300, 'x') + R"("})"));
+}
 
 TEST(BusProtocol, Names) {
     EXPECT_TRUE(BusProtocol::validName("visit.registered"));
@@ -144,15 +221,9 @@ TEST(Bus, GarbageFromOutsideIsDroppedCountedAndServiceGoesOn) {
     agent->start();
     const auto endpoints = bus.endpoints();
     zmq::context_t context;
-    zmq::socket_t dealer(context, zmq::socket_type::dealer);
-    dealer.set(zmq::sockopt::linger, 0);
-    dealer.connect(endpoints["request"].get<std::string>());
-    zmq::socket_t publisher(context, zmq::socket_type::pub);
-    publisher.set(zmq::sockopt::linger, 0);
-    publisher.connect(endpoints["publish"].get<std::string>());
-    zmq::socket_t subscriber(context, zmq::socket_type::sub); // so the publisher has someone to send to
-    subscriber.set(zmq::sockopt::subscribe, "");
-    subscriber.connect(endpoints["subscribe"].get<std::string>());
+    auto dealer = outside(context, zmq::socket_type::dealer, endpoints["request"]);
+    auto publisher = outside(context, zmq::socket_type::pub, endpoints["publish"]);
+    auto subscriber = outside(context, zmq::socket_type::sub, endpoints["subscribe"]); // so the publisher has someone to send to
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
     dealer.send(zmq::str_buffer("hello?"), zmq::send_flags::none);
@@ -174,28 +245,136 @@ TEST(Bus, GarbageFromOutsideIsDroppedCountedAndServiceGoesOn) {
     EXPECT_GE(bus.counters()["events_dropped"], 2);
 
     // A well-formed request on the same socket is still served.
-    nlohmann::json header = BusProtocol::header("request", "outside", 0);
-    header["service"] = "core.echo";
-    header["deadline"] = BusProtocol::nowMs() + 2000;
-    dealer.send(zmq::str_buffer("ANCH/1"), zmq::send_flags::sndmore);
-    dealer.send(zmq::buffer(header.dump()), zmq::send_flags::sndmore);
-    dealer.send(zmq::str_buffer(R"({"still":"serving"})"), zmq::send_flags::none);
-    std::vector<zmq::message_t> reply;
-    zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
-    for (int i = 0; i < 20 && reply.empty(); ++i) {
-        zmq::poll(&item, 1, std::chrono::milliseconds(100));
-        if (item.revents & ZMQ_POLLIN) {
-            std::vector<zmq::message_t> frames;
-            (void)zmq::recv_multipart(dealer, std::back_inserter(frames));
-            auto replyHeader = BusProtocol::parseHeader(frames.at(1));
-            if (replyHeader && (*replyHeader)["correlation_id"] == header["id"]) reply = std::move(frames);
-        }
-    }
+    const auto header = requestHeader("core.echo");
+    sendFrames(dealer, {"ANCH/1", header.dump(), R"({"still":"serving"})"});
+    const auto reply = replyTo(dealer, header["id"], std::chrono::seconds(2));
     ASSERT_EQ(reply.size(), 3u);
     EXPECT_EQ(nlohmann::json::parse(BusProtocol::view(reply[2]))["still"], "serving");
     agent->stop();
     dealer.close();
     publisher.close();
     subscriber.close();
+    bus.stop();
+}
+
+TEST(Bus, HeaderFieldsOfTheWrongTypeAreDroppedAtTheEdgeAndNobodyCrashes) {
+    Bus bus(options(true));
+    bus.start();
+    std::atomic<int> delivered{0};
+    auto agent = bus.agent("registration", 1);
+    agent->serve("core.echo", &echo, nullptr);
+    agent->subscribe("visit.", [](void* user, const anchang_bus_message*) { ++*static_cast<std::atomic<int>*>(user); }, &delivered);
+    agent->start();
+    const auto endpoints = bus.endpoints();
+    zmq::context_t context;
+    auto dealer = outside(context, zmq::socket_type::dealer, endpoints["request"]);
+    auto publisher = outside(context, zmq::socket_type::pub, endpoints["publish"]);
+    auto subscriber = outside(context, zmq::socket_type::sub, endpoints["subscribe"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+    // Each of these once ended the process: the agent, the push hub or the monitor read a field
+    // of the wrong type outside any try.
+    auto badRequest = requestHeader("core.echo");
+    badRequest["project"] = "x";
+    sendFrames(dealer, {"ANCH/1", badRequest.dump(), "{}"});
+    auto badDeadline = requestHeader("core.echo");
+    badDeadline["deadline"] = "soon";
+    sendFrames(dealer, {"ANCH/1", badDeadline.dump(), "{}"});
+    for (const auto& [topic, field, value] : std::vector<std::tuple<std::string, std::string, nlohmann::json>>{
+             {"push.registration.assigned", "project", "x"}, {"visit.registered", "source", 1}, {"visit.registered", "ts", "now"}}) {
+        auto event = BusProtocol::header("event", "outside", 1);
+        event[field] = value;
+        sendFrames(publisher, {topic, "ANCH/1", event.dump(), "{}"});
+    }
+    EXPECT_TRUE(eventually([&] { return bus.counters()["requests_dropped"] >= 2 && bus.counters()["events_dropped"] >= 3; }));
+    EXPECT_TRUE(replyTo(dealer, badRequest["id"], std::chrono::milliseconds(200)).empty());
+
+    // The same messages with the right types go through.
+    const auto good = requestHeader("core.echo");
+    sendFrames(dealer, {"ANCH/1", good.dump(), R"({"ok":1})"});
+    EXPECT_EQ(replyTo(dealer, good["id"], std::chrono::seconds(2)).size(), 3u);
+    sendFrames(publisher, {"visit.registered", "ANCH/1", BusProtocol::header("event", "outside", 1).dump(), "{}"});
+    EXPECT_TRUE(eventually([&] { return delivered.load() == 1; }));
+    const auto recent = bus.monitor().snapshot()["recent"];
+    ASSERT_FALSE(recent.empty());
+    EXPECT_EQ(recent[0]["source"], "outside");
+    agent->stop();
+    dealer.close();
+    publisher.close();
+    subscriber.close();
+    bus.stop();
+}
+
+TEST(Bus, MadeUpNamesDoNotGrowTheStatistics) {
+    Bus bus(options());
+    bus.start();
+    auto agent = bus.agent("core", 1);
+    agent->serve("core.echo", &echo, nullptr);
+    agent->start();
+    for (int i = 0; i < 3000; ++i) {
+        const std::string name = "made.up" + std::to_string(i);
+        EXPECT_EQ(bus.client().request(name, "x", 0, "{}", std::chrono::seconds(1)).status, ANCHANG_E_UNAVAILABLE);
+        bus.client().publish("made.up" + std::to_string(i), "x", 0, "{}");
+    }
+    const auto stats = bus.broker().stats();
+    EXPECT_LE(stats.size(), 2u) << stats.dump();
+    const auto unoffered = std::find_if(stats.begin(), stats.end(), [](const auto& s) { return s["service"] == ServiceBroker::kUnoffered; });
+    ASSERT_NE(unoffered, stats.end());
+    EXPECT_EQ((*unoffered)["requests"], 3000);
+    EXPECT_TRUE(eventually([&] { return bus.monitor().snapshot()["topics"].size() > 1000; }));
+    const auto topics = bus.monitor().snapshot()["topics"];
+    EXPECT_LE(topics.size(), 1001u);
+    const auto other = std::find_if(topics.begin(), topics.end(), [](const auto& t) { return t["topic"] == "*"; });
+    ASSERT_NE(other, topics.end());
+    agent->stop();
+    bus.stop();
+}
+
+TEST(Bus, TheTcpEndpointsAreClosedByDefaultAndNeedACredentialWhenOpen) {
+    {
+        Bus closed(options());
+        closed.start();
+        EXPECT_TRUE(closed.endpoints().empty());
+        closed.stop();
+    }
+    Bus::Options noSecrets = options(true);
+    noSecrets.credentials.clear();
+    EXPECT_THROW(Bus(noSecrets).start(), std::invalid_argument);
+    Bus::Options shortSecret = options(true);
+    shortSecret.credentials = {{"echo", "short"}};
+    EXPECT_THROW(Bus(shortSecret).start(), std::invalid_argument);
+
+    Bus bus(options(true));
+    bus.start();
+    auto agent = bus.agent("core", 1);
+    agent->serve("core.echo", &echo, nullptr);
+    agent->start();
+    const auto endpoints = bus.endpoints();
+    zmq::context_t context;
+    auto anonymous = outside(context, zmq::socket_type::dealer, endpoints["request"], "");
+    auto wrongSecret = outside(context, zmq::socket_type::dealer, endpoints["request"], kClient, "not-the-secret-at-all");
+    auto unknown = outside(context, zmq::socket_type::dealer, endpoints["request"], "stranger", kSecret);
+    auto eavesdropper = outside(context, zmq::socket_type::sub, endpoints["subscribe"], "");
+    auto listener = outside(context, zmq::socket_type::sub, endpoints["subscribe"]);
+    auto allowed = outside(context, zmq::socket_type::dealer, endpoints["request"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+    for (auto* socket : {&anonymous, &wrongSecret, &unknown, &allowed}) {
+        const auto header = requestHeader("core.echo");
+        sendFrames(*socket, {"ANCH/1", header.dump(), "{}"}, false);
+        const bool answered = !replyTo(*socket, header["id"], std::chrono::milliseconds(socket == &allowed ? 2000 : 300)).empty();
+        EXPECT_EQ(answered, socket == &allowed);
+    }
+    // The wrong secret and the unknown name reach the handler; the anonymous peer fails the
+    // handshake before it, for speaking no mechanism at all.
+    EXPECT_GE(bus.counters()["connections_refused"], 2);
+
+    // Events with a visitor's phone reach only the subscriber with a credential.
+    bus.client().publish("visit.registered", "registration", 1, R"({"phone":"13800000000"})");
+    zmq::message_t frame;
+    EXPECT_TRUE(eventually([&] { return listener.recv(frame, zmq::recv_flags::dontwait).has_value(); }));
+    EXPECT_FALSE(eavesdropper.recv(frame, zmq::recv_flags::dontwait).has_value());
+    agent->stop();
+    for (auto* socket : {&anonymous, &wrongSecret, &unknown, &eavesdropper, &listener, &allowed}) socket->close();
     bus.stop();
 }

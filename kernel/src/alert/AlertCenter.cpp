@@ -1,6 +1,7 @@
 #include "alert/AlertCenter.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Json.hpp"
 #include "bus/BusClient.h"
 #include "bus/BusProtocol.h"
 #include "store/Store.h"
@@ -29,8 +30,8 @@ nlohmann::json AlertCenter::list(std::int64_t project, bool all) {
     sql += " ORDER BY id DESC LIMIT 200";
     nlohmann::json rows = store_.query(sql, params).rows;
     for (auto& row : rows) {
-        row["message"] = nlohmann::json::parse(row["message"].get<std::string>(), nullptr, false);
-        row["detail"] = nlohmann::json::parse(row["detail"].get<std::string>(), nullptr, false);
+        row["message"] = sdk::Json::parse(row["message"].get<std::string>());
+        row["detail"] = sdk::Json::parse(row["detail"].get<std::string>());
     }
     return rows;
 }

@@ -1,5 +1,6 @@
 #include "app/Anchangd.h"
 
+#include "anchang/sdk/Json.hpp"
 #include "app/BufferedLogChannel.h"
 #include "app/JsonLogFormatter.h"
 #include "app/Kernel.h"
@@ -175,7 +176,7 @@ int Anchangd::main(const std::vector<std::string>&) {
         for (const auto& key : keys) {
             // Values are JSON when they parse as JSON (numbers, booleans, lists), text otherwise.
             const std::string text = c.getString("plugins." + id + "." + key);
-            nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+            nlohmann::json value = sdk::Json::parse(text);
             s.pluginSettings[id][key] = value.is_discarded() ? nlohmann::json(text) : value;
         }
     }
@@ -189,7 +190,10 @@ int Anchangd::main(const std::vector<std::string>&) {
     if (c.getBool("http.accessLog", true))
         s.accessSink = [channel = channel_](std::string&& line) mutable { channel->append(std::move(line)); };
     s.accessJson = c.getString("log.format", "json") != "text";
-    s.bus.external = c.getBool("bus.external", true);
+    s.bus.external = c.getBool("bus.external", false);
+    Poco::Util::AbstractConfiguration::Keys clients;
+    c.keys("bus.credentials", clients);
+    for (const auto& name : clients) s.bus.credentials[name] = c.getString("bus.credentials." + name);
     s.bus.host = c.getString("bus.host", "127.0.0.1");
     s.bus.requestPort = c.getInt("bus.requestPort", 8081);
     s.bus.subscribePort = c.getInt("bus.subscribePort", 8082);

@@ -2,9 +2,10 @@
 
 #include "alert/AlertCenter.h"
 #include "anchang/abi.h"
+#include "anchang/sdk/Json.hpp"
 #include "auth/UserDirectory.h"
-#include "project/ProjectDirectory.h"
 #include "bus/Bus.h"
+#include "project/ProjectDirectory.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,8 +29,8 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
     : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts) {
     agent_->serve("kernel.users.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
         auto& me = *static_cast<KernelBusServices*>(self);
-        const auto body = nlohmann::json::parse(message->body_json, nullptr, false);
-        const auto header = nlohmann::json::parse(message->header_json, nullptr, false);
+        const auto body = sdk::Json::parse(message->body_json);
+        const auto header = sdk::Json::parse(message->header_json);
         if (!body.is_object()) return refuse(sink, user, "kernel.invalid", "the body must be an object");
         const std::int64_t project = header.value("project", std::int64_t{0});
         nlohmann::json users = nlohmann::json::array();
@@ -73,8 +74,8 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
     }, this);
     agent_->serve("kernel.alert.raise", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
         auto& me = *static_cast<KernelBusServices*>(self);
-        const auto body = nlohmann::json::parse(message->body_json, nullptr, false);
-        const auto header = nlohmann::json::parse(message->header_json, nullptr, false);
+        const auto body = sdk::Json::parse(message->body_json);
+        const auto header = sdk::Json::parse(message->header_json);
         if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !body.contains("message") ||
             !body["message"].is_object())
             return refuse(sink, user, "kernel.invalid", "an alert needs kind and message {zh-CN, en}");

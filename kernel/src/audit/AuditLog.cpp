@@ -1,6 +1,7 @@
 #include "audit/AuditLog.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Json.hpp"
 #include "store/Store.h"
 
 #include <Poco/DigestEngine.h>
@@ -79,7 +80,7 @@ nlohmann::json AuditLog::list(std::optional<std::int64_t> project, const std::st
     sql += " ORDER BY seq DESC LIMIT ?";
     params.push_back(std::clamp(limit, 1, 500));
     nlohmann::json rows = store_.query(sql, params).rows;
-    for (auto& row : rows) row["detail"] = nlohmann::json::parse(row["detail"].get<std::string>(), nullptr, false);
+    for (auto& row : rows) row["detail"] = sdk::Json::parse(row["detail"].get<std::string>());
     return rows;
 }
 

@@ -23,9 +23,13 @@ void Bus::start() {
     broker.workerTimeoutMs = options_.workerTimeoutMs;
     broker.explain = options_.explain;
     if (options_.external) {
+        // Before any tcp endpoint is bound: ZeroMQ refuses PLAIN handshakes while no handler listens.
+        credentials_ = std::make_unique<BusCredentials>(context_, options_.credentials);
+        credentials_->start();
         events.subscribe.push_back(tcp(options_.subscribePort));
         events.publish.push_back(tcp(options_.publishPort));
         broker.endpoints.push_back(tcp(options_.requestPort));
+        events.authenticate = broker.authenticate = true;
     }
     proxy_ = std::make_unique<EventProxy>(context_, std::move(events));
     broker_ = std::make_unique<ServiceBroker>(context_, std::move(broker));
@@ -44,6 +48,7 @@ void Bus::stop() {
     if (proxy_) proxy_->join();
     if (broker_) broker_->join();
     if (monitor_) monitor_->join();
+    if (credentials_) credentials_->join();
     context_.close();
 }
 
@@ -66,7 +71,9 @@ nlohmann::json Bus::endpoints() const {
 nlohmann::json Bus::counters() const {
     return {{"events_forwarded", proxy_->forwarded()},
             {"events_dropped", proxy_->dropped()},
-            {"requests_dropped", broker_->dropped()}};
+            {"requests_dropped", broker_->dropped()},
+            {"connections_accepted", credentials_ ? credentials_->accepted() : 0},
+            {"connections_refused", credentials_ ? credentials_->refused() : 0}};
 }
 
 } // namespace anchang

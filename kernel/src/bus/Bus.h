@@ -6,6 +6,7 @@
 /// reference for both.
 
 #include "bus/BusClient.h"
+#include "bus/BusCredentials.h"
 #include "bus/BusMonitor.h"
 #include "bus/EventProxy.h"
 #include "bus/PluginBusAgent.h"
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -22,7 +24,10 @@ namespace anchang {
 class Bus {
 public:
     struct Options {
-        bool external = true;        ///< bind the tcp endpoints
+        /// Bind the tcp endpoints, which then need a credential (BusCredentials).
+        bool external = false;
+        /// Client name -> secret for the tcp endpoints (`bus.credentials.<name>`).
+        std::map<std::string, std::string> credentials;
         std::string host = "127.0.0.1";
         int requestPort = 8081;      ///< ROUTER: requests and workers; 0 picks a free port
         int subscribePort = 8082;    ///< XPUB: subscribe to events
@@ -55,7 +60,8 @@ public:
 
     /// {"request":"tcp://127.0.0.1:8081","subscribe":...,"publish":...} as bound.
     nlohmann::json endpoints() const;
-    /// Counters for the monitor: forwarded and dropped events, dropped broker messages.
+    /// Counters for the monitor: forwarded and dropped events, dropped broker messages, tcp
+    /// connections accepted and refused by BusCredentials.
     nlohmann::json counters() const;
 
 private:
@@ -63,6 +69,7 @@ private:
 
     Options options_;
     zmq::context_t context_;
+    std::unique_ptr<BusCredentials> credentials_;
     std::unique_ptr<EventProxy> proxy_;
     std::unique_ptr<ServiceBroker> broker_;
     std::unique_ptr<BusMonitor> monitor_;

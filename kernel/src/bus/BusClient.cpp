@@ -1,6 +1,7 @@
 #include "bus/BusClient.h"
 
 #include "anchang/abi.h"
+#include "bus/BusHeader.h"
 #include "bus/BusProtocol.h"
 
 #include <zmq_addon.hpp>
@@ -113,10 +114,10 @@ BusClient::Reply BusClient::request(const std::string& service, const std::strin
             frames.clear();
             if (!zmq::recv_multipart(*socket, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
             if (frames.size() != 3) continue;
-            auto replyHeader = BusProtocol::parseHeader(frames[1]);
+            const auto replyHeader = BusHeader::parse(BusProtocol::view(frames[1]));
             // A pooled socket may still hold the late answer to an earlier, timed-out request.
-            if (!replyHeader || replyHeader->value("correlation_id", std::string{}) != id) continue;
-            Reply reply{replyHeader->value("status", 0), std::string(BusProtocol::view(frames[2]))};
+            if (!replyHeader || replyHeader->correlationId != id) continue;
+            Reply reply{replyHeader->status, std::string(BusProtocol::view(frames[2]))};
             giveBack(dealerPool_, std::move(socket));
             return reply;
         }

@@ -1,5 +1,6 @@
 #include "bus/BusMonitor.h"
 
+#include "bus/BusHeader.h"
 #include "bus/BusProtocol.h"
 
 #include <Poco/Logger.h>
@@ -53,17 +54,21 @@ void BusMonitor::run() {
 
 void BusMonitor::record(const std::string& topic, const std::string& header, const std::string& body) {
     const std::int64_t now = BusProtocol::nowMs();
-    nlohmann::json parsedHeader = nlohmann::json::parse(header, nullptr, false);
+    const auto parsedHeader = BusHeader::parse(header);
     nlohmann::json entry = {{"ts", now}, {"topic", topic}};
-    if (parsedHeader.is_object()) {
-        entry["source"] = parsedHeader.value("source", std::string{});
-        entry["project"] = parsedHeader.value("project", std::int64_t{0});
+    if (parsedHeader) {
+        entry["source"] = parsedHeader->source;
+        entry["project"] = parsedHeader->project;
     }
     // Bodies can carry personal data and be large: the monitor keeps a short preview only.
     entry["body"] = body.size() > 300 ? body.substr(0, 300) + "…" : body;
 
     std::lock_guard lock(mutex_);
-    TopicStats& stats = topics_[topic];
+    // Topics are the publishers' to choose; past kMaxTopics distinct ones, the rest share one
+    // line, so made-up topics cannot grow memory or the monitor's answer.
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) it = topics_.size() < kMaxTopics ? topics_.emplace(topic, TopicStats{}).first : topics_.try_emplace(kOtherTopics).first;
+    TopicStats& stats = it->second;
     ++stats.count;
     stats.lastTs = now;
     const std::int64_t second = now / 1000;

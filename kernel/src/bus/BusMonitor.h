@@ -29,6 +29,8 @@ public:
 
 private:
     static constexpr std::size_t kWindow = 10;
+    static constexpr std::size_t kMaxTopics = 1000;
+    static constexpr const char* kOtherTopics = "*";
     static constexpr std::size_t kRecent = 100;
     struct TopicStats {
         std::uint64_t count = 0;

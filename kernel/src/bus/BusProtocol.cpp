@@ -1,5 +1,7 @@
 #include "bus/BusProtocol.h"
 
+#include "anchang/sdk/Json.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -38,14 +40,8 @@ std::string BusProtocol::newId() {
     return prefix + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed) + 1);
 }
 
-std::optional<nlohmann::json> BusProtocol::parseHeader(const zmq::message_t& frame) {
-    nlohmann::json parsed = nlohmann::json::parse(view(frame), nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
-    return parsed;
-}
-
 bool BusProtocol::isJson(const zmq::message_t& frame) {
-    return nlohmann::json::accept(view(frame));
+    return sdk::Json::accept(view(frame));
 }
 
 } // namespace anchang

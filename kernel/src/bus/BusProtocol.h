@@ -37,9 +37,8 @@ public:
     /// A process-unique message id.
     static std::string newId();
 
-    /// Parses a JSON frame; nullopt when it is not JSON of the expected kind (object for
-    /// headers, any value for bodies).
-    static std::optional<nlohmann::json> parseHeader(const zmq::message_t& frame);
+    /// Whether a body frame is JSON within the nesting limit (sdk::Json). Headers are read
+    /// with BusHeader::parse.
     static bool isJson(const zmq::message_t& frame);
 
     static zmq::message_t frame(std::string_view text) { return zmq::message_t(text.data(), text.size()); }

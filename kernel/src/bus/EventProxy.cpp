@@ -1,5 +1,7 @@
 #include "bus/EventProxy.h"
 
+#include "bus/BusCredentials.h"
+#include "bus/BusHeader.h"
 #include "bus/BusProtocol.h"
 
 #include <Poco/Logger.h>
@@ -19,6 +21,13 @@ void EventProxy::start() {
     pull_ = zmq::socket_t(context_, zmq::socket_type::pull);
     capture_ = zmq::socket_t(context_, zmq::socket_type::pub);
     for (auto* socket : {&xsub_, &xpub_, &pull_, &capture_}) socket->set(zmq::sockopt::linger, 0);
+    if (endpoints_.authenticate) {
+        BusCredentials::protect(xsub_);
+        BusCredentials::protect(xpub_);
+        // Only tcp peers are decoded, so only they meet the limit; a plugin's photo goes inproc.
+        xsub_.set(zmq::sockopt::maxmsgsize, kMaxExternalMessage);
+        xpub_.set(zmq::sockopt::maxmsgsize, std::int64_t{1024});
+    }
     for (const auto& endpoint : endpoints_.publish) {
         xsub_.bind(endpoint);
         boundPublish_.push_back(xsub_.get(zmq::sockopt::last_endpoint));
@@ -40,8 +49,8 @@ bool EventProxy::valid(const std::vector<zmq::message_t>& frames) const {
     if (frames.size() != 4) return false;
     if (!BusProtocol::validName(BusProtocol::view(frames[0]))) return false;
     if (BusProtocol::view(frames[1]) != BusProtocol::kProtocol) return false;
-    auto header = BusProtocol::parseHeader(frames[2]);
-    if (!header || header->value("type", std::string{}) != "event") return false;
+    const auto header = BusHeader::parse(BusProtocol::view(frames[2]));
+    if (!header || header->type != "event") return false;
     return BusProtocol::isJson(frames[3]);
 }
 

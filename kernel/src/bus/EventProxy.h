@@ -25,6 +25,8 @@ public:
         std::vector<std::string> subscribe; ///< XPUB binds: every SUB socket connects here
         std::string internal;               ///< PULL bind: in-process publishers push here
         std::string capture;                ///< PUB bind: the bus monitor subscribes here
+        /// tcp peers must authenticate (BusCredentials); inproc ones never do.
+        bool authenticate = false;
     };
 
     EventProxy(zmq::context_t& context, Endpoints endpoints);
@@ -38,6 +40,9 @@ public:
     /// Endpoints as bound, with the ports chosen for "*".
     const std::vector<std::string>& boundPublish() const { return boundPublish_; }
     const std::vector<std::string>& boundSubscribe() const { return boundSubscribe_; }
+
+    /// The largest frame an external peer may send; more closes its connection.
+    static constexpr std::int64_t kMaxExternalMessage = 8 << 20;
 
     std::uint64_t forwarded() const { return forwarded_.load(); }
     std::uint64_t dropped() const { return dropped_.load(); }

@@ -1,6 +1,8 @@
 #include "bus/PluginBusAgent.h"
 
+#include "anchang/sdk/Json.hpp"
 #include "bus/BusClient.h"
+#include "bus/BusHeader.h"
 #include "bus/BusProtocol.h"
 #include "bus/ServiceBroker.h"
 
@@ -152,15 +154,14 @@ void PluginBusAgent::runWorker(int index) {
             frames.clear();
             if (!zmq::recv_multipart(dealer, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
             if (frames.size() != 4) continue;
-            auto header = BusProtocol::parseHeader(frames[2]);
-            if (!header) continue;
-            const std::string type = header->value("type", std::string{});
-            if (type == "reregister") {
+            const auto header = BusHeader::parse(BusProtocol::view(frames[2]));
+            if (!header) continue; // the broker passes only checked headers; this is its own bug
+            if (header->type == "reregister") {
                 sendControl("ready", ready);
                 continue;
             }
-            if (type != "request") continue;
-            const std::string service = header->value("service", std::string{});
+            if (header->type != "request") continue;
+            const std::string& service = header->service;
             const std::string headerText(BusProtocol::view(frames[2]));
             const std::string body(BusProtocol::view(frames[3]));
             anchang_bus_message message{sizeof(anchang_bus_message), service.c_str(), headerText.c_str(), body.c_str()};
@@ -176,15 +177,15 @@ void PluginBusAgent::runWorker(int index) {
                 }
                 break;
             }
-            if (status != ANCHANG_OK && !nlohmann::json::accept(answer))
+            if (status != ANCHANG_OK && !sdk::Json::accept(answer))
                 answer = nlohmann::json{{"code", "internal"}, {"message", "the service failed"}, {"status", 500}}.dump();
-            if (status == ANCHANG_OK && !nlohmann::json::accept(answer)) {
+            if (status == ANCHANG_OK && !sdk::Json::accept(answer)) {
                 log.error("plugin %s: service %s answered with invalid JSON", pluginId_, service);
                 status = ANCHANG_E_INTERNAL;
                 answer = nlohmann::json{{"code", "internal"}, {"message", "the service answered garbage"}, {"status", 500}}.dump();
             }
-            nlohmann::json replyHeader = BusProtocol::header("reply", pluginId_, header->value("project", std::int64_t{0}));
-            replyHeader["correlation_id"] = header->value("id", std::string{});
+            nlohmann::json replyHeader = BusProtocol::header("reply", pluginId_, header->project);
+            replyHeader["correlation_id"] = header->id;
             replyHeader["status"] = status;
             dealer.send(frames[0], zmq::send_flags::sndmore);
             dealer.send(BusProtocol::frame(BusProtocol::kProtocol), zmq::send_flags::sndmore);

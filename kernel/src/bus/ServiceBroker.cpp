@@ -1,6 +1,10 @@
 #include "bus/ServiceBroker.h"
 
 #include "anchang/abi.h"
+#include "anchang/sdk/Json.hpp"
+#include "bus/BusCredentials.h"
+#include "bus/BusHeader.h"
+#include "bus/EventProxy.h"
 #include "bus/BusProtocol.h"
 
 #include <Poco/Logger.h>
@@ -21,6 +25,10 @@ ServiceBroker::~ServiceBroker() { join(); }
 void ServiceBroker::start() {
     router_ = zmq::socket_t(context_, zmq::socket_type::router);
     router_.set(zmq::sockopt::linger, 0);
+    if (options_.authenticate) {
+        BusCredentials::protect(router_);
+        router_.set(zmq::sockopt::maxmsgsize, EventProxy::kMaxExternalMessage);
+    }
     for (const auto& endpoint : options_.endpoints) {
         router_.bind(endpoint);
         bound_.push_back(router_.get(zmq::sockopt::last_endpoint));
@@ -38,6 +46,9 @@ nlohmann::json ServiceBroker::stats() const {
     for (const auto& [service, s] : stats_)
         out.push_back({{"service", service}, {"workers", s.workers}, {"requests", s.requests},
                        {"errors", s.errors}, {"queued", s.queued}});
+    if (unoffered_.requests)
+        out.push_back({{"service", kUnoffered}, {"workers", 0}, {"requests", unoffered_.requests},
+                       {"errors", unoffered_.errors}, {"queued", 0}});
     return out;
 }
 
@@ -49,7 +60,8 @@ std::size_t ServiceBroker::workers(const std::string& service) const {
 
 void ServiceBroker::updateStats(const std::string& service, const std::function<void(ServiceStats&)>& change) {
     std::lock_guard lock(statsMutex_);
-    change(stats_[service]);
+    const auto it = stats_.find(service);
+    change(it != stats_.end() ? it->second : unoffered_);
 }
 
 void ServiceBroker::drop(const char* why) {
@@ -96,19 +108,19 @@ void ServiceBroker::onMessage(std::vector<zmq::message_t>& frames) {
     // [peer][protocol][header][body]  or, from a worker, [peer][client][protocol][header][body]
     if (frames.size() == 5) {
         if (BusProtocol::view(frames[2]) != BusProtocol::kProtocol) return drop("bad protocol frame");
-        auto header = BusProtocol::parseHeader(frames[3]);
-        if (!header || header->value("type", std::string{}) != "reply") return drop("five frames that are not a reply");
+        const auto header = BusHeader::parse(BusProtocol::view(frames[3]));
+        if (!header || header->type != "reply") return drop("five frames that are not a reply");
         return onReply(frames);
     }
     if (frames.size() != 4) return drop("wrong number of frames");
     if (BusProtocol::view(frames[1]) != BusProtocol::kProtocol) return drop("bad protocol frame");
-    auto header = BusProtocol::parseHeader(frames[2]);
-    if (!header) return drop("header is not a JSON object");
+    const auto header = BusHeader::parse(BusProtocol::view(frames[2]));
+    if (!header) return drop("header is not a JSON object with fields of the right types");
     if (!BusProtocol::isJson(frames[3])) return drop("body is not JSON");
-    const std::string type = header->value("type", std::string{});
+    const std::string& type = header->type;
     const std::string identity(BusProtocol::view(frames[0]));
     if (type == "request") return onRequest(frames, *header);
-    if (type == "ready") return onReady(identity, nlohmann::json::parse(BusProtocol::view(frames[3])));
+    if (type == "ready") return onReady(identity, sdk::Json::parse(BusProtocol::view(frames[3])));
     if (type == "heartbeat") {
         auto it = workers_.find(identity);
         if (it != workers_.end()) it->second.lastSeen = BusProtocol::nowMs();
@@ -119,13 +131,10 @@ void ServiceBroker::onMessage(std::vector<zmq::message_t>& frames) {
     drop("unknown message type");
 }
 
-void ServiceBroker::onRequest(std::vector<zmq::message_t>& frames, const nlohmann::json& header) {
-    const auto serviceIt = header.find("service");
-    const auto idIt = header.find("id");
-    if (serviceIt == header.end() || !serviceIt->is_string() || idIt == header.end() || !idIt->is_string())
-        return drop("request without service or id");
-    const std::string service = serviceIt->get<std::string>();
-    const std::string requestId = idIt->get<std::string>();
+void ServiceBroker::onRequest(std::vector<zmq::message_t>& frames, const BusHeader& header) {
+    if (header.service.empty() || header.id.empty()) return drop("request without service or id");
+    const std::string& service = header.service;
+    const std::string& requestId = header.id;
     if (!BusProtocol::validName(service))
         return answerError(frames[0], requestId, service, ANCHANG_E_INVALID, 400, "bus.invalid_service",
                            "not a service name: " + service);
@@ -138,11 +147,9 @@ void ServiceBroker::onRequest(std::vector<zmq::message_t>& frames, const nlohman
         return answerError(frames[0], requestId, service, ANCHANG_E_UNAVAILABLE, 503, "bus.no_such_service",
                            "service " + service + " is not available: " + reason);
     }
-    const auto deadlineIt = header.find("deadline");
     Pending pending;
     pending.requestId = requestId;
-    pending.deadline = deadlineIt != header.end() && deadlineIt->is_number_integer() ? deadlineIt->get<std::int64_t>()
-                                                                                     : BusProtocol::nowMs() + 30000;
+    pending.deadline = header.deadline.value_or(BusProtocol::nowMs() + 30000);
     if (pending.deadline <= BusProtocol::nowMs())
         return answerError(frames[0], requestId, service, ANCHANG_E_TIMEOUT, 504, "bus.timeout",
                            "the request's deadline passed before it reached " + service);
@@ -212,13 +219,17 @@ void ServiceBroker::onReady(const std::string& identity, const nlohmann::json& b
     worker.identity = identity;
     worker.capacity = std::clamp(body.value("capacity", 1), 1, 1000);
     worker.lastSeen = BusProtocol::nowMs();
+    if (body["services"].size() > kMaxServicesPerWorker) return drop("ready with more services than a worker may offer");
     for (const auto& name : body["services"]) {
         if (!name.is_string() || !BusProtocol::validName(name.get<std::string>())) continue;
-        worker.services.push_back(name.get<std::string>());
+        const std::string& service = name.get_ref<const std::string&>();
+        if (!offers_.count(service) && offers_.size() >= kMaxServices) return drop("more service names than the broker keeps");
+        worker.services.push_back(service);
     }
     for (const auto& service : worker.services) {
         offers_[service].push_back(identity);
-        updateStats(service, [](ServiceStats& s) { ++s.workers; });
+        std::lock_guard lock(statsMutex_);
+        ++stats_[service].workers; // the one place a name gets statistics of its own
     }
     auto services = worker.services;
     workers_[identity] = std::move(worker);

@@ -25,6 +25,8 @@
 
 namespace anchang {
 
+class BusHeader;
+
 class ServiceBroker {
 public:
     /// Explains why nobody offers a service; the text reaches the caller.
@@ -35,6 +37,8 @@ public:
         int workerTimeoutMs = 5000;
         std::size_t maxQueued = 10000;
         Explain explain;
+        /// tcp peers must authenticate (BusCredentials); inproc ones never do.
+        bool authenticate = false;
     };
 
     ServiceBroker(zmq::context_t& context, Options options);
@@ -46,8 +50,11 @@ public:
     const std::vector<std::string>& bound() const { return bound_; }
     std::uint64_t dropped() const { return dropped_.load(); }
 
-    /// Per service: workers, requests, errors, queued. Safe from any thread.
+    /// Per service: workers, requests, errors, queued. Safe from any thread. Only names some
+    /// worker offered have their own entry; requests for any other name are summed under
+    /// kUnoffered, so made-up names cannot grow memory or the answer.
     nlohmann::json stats() const;
+    static constexpr const char* kUnoffered = "*";
     /// How many workers offer `service` right now. Safe from any thread.
     std::size_t workers(const std::string& service) const;
 
@@ -73,7 +80,7 @@ private:
 
     void run();
     void onMessage(std::vector<zmq::message_t>& frames);
-    void onRequest(std::vector<zmq::message_t>& frames, const nlohmann::json& header);
+    void onRequest(std::vector<zmq::message_t>& frames, const BusHeader& header);
     void onReply(std::vector<zmq::message_t>& frames);
     void onReady(const std::string& identity, const nlohmann::json& body);
     void removeWorker(const std::string& identity);
@@ -96,8 +103,13 @@ private:
     std::map<std::string, std::size_t> nextWorker_;          // round-robin position per service
     std::map<std::string, std::deque<Pending>> queues_;
     std::atomic<std::uint64_t> dropped_{0};
+    /// A worker offers a module's services, a few dozen at most; the broker keeps at most this
+    /// many names in all.
+    static constexpr std::size_t kMaxServicesPerWorker = 1000;
+    static constexpr std::size_t kMaxServices = 10000;
     mutable std::mutex statsMutex_;
     std::map<std::string, ServiceStats> stats_;
+    ServiceStats unoffered_;
 };
 
 } // namespace anchang

@@ -2,6 +2,7 @@
 
 #include "anchang/sdk/Error.hpp"
 #include "anchang/sdk/Fields.hpp"
+#include "anchang/sdk/Json.hpp"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/URI.h>
@@ -23,8 +24,12 @@ HttpExchange::HttpExchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
 }
 
 nlohmann::json HttpExchange::json() const {
-    nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
-    if (parsed.is_discarded()) throw sdk::Error::invalid("request.malformed_json", "the request body is not valid JSON");
+    nlohmann::json parsed = sdk::Json::parse(body);
+    if (parsed.is_discarded()) {
+        if (!sdk::Json::withinDepth(body))
+            throw sdk::Error::invalid("request.too_deep", "the request body nests deeper than " + std::to_string(sdk::Json::kMaxDepth) + " levels");
+        throw sdk::Error::invalid("request.malformed_json", "the request body is not valid JSON");
+    }
     if (!parsed.is_object()) throw sdk::Error::invalid("request.expected_object", "the request body must be a JSON object");
     return parsed;
 }

@@ -1,5 +1,6 @@
 #include "licence/Licence.h"
 
+#include "anchang/sdk/Json.hpp"
 #include "licence/Ed25519.h"
 
 #include <Poco/DateTime.h>
@@ -60,7 +61,7 @@ Licence Licence::load(const std::string& path, const std::string& publicKeyPem, 
 Licence Licence::parse(const std::string& text, const std::string& publicKeyPem, const std::string& today) {
     Licence licence;
     licence.state_ = State::Refused;
-    nlohmann::json file = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json file = sdk::Json::parse(text);
     if (file.is_discarded() || !file.is_object() || !file.contains("licence") || !file.contains("signature") ||
         !file["signature"].is_string()) {
         licence.problem_ = "the licence file is not a signed Anchang licence";

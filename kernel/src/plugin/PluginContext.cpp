@@ -1,12 +1,13 @@
 #include "plugin/PluginContext.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Json.hpp"
 #include "audit/AuditLog.h"
 #include "auth/AccessPolicy.h"
-#include "form/FormService.h"
-#include "script/HookRunner.h"
 #include "bus/Bus.h"
+#include "form/FormService.h"
 #include "http/HttpExchange.h"
+#include "script/HookRunner.h"
 #include "store/Store.h"
 
 #include <Poco/Logger.h>
@@ -170,7 +171,7 @@ int PluginContext::busPublish(void* ctx, const char* topic, int64_t project, con
     if (!topic || !body) return ANCHANG_E_INVALID;
     if (!me.manifest_.declaresPublish(topic))
         return me.refuse(ANCHANG_E_DENIED, std::string("topic ") + topic + " is not declared in plugin.json");
-    if (!nlohmann::json::accept(body)) return me.refuse(ANCHANG_E_INVALID, std::string("event ") + topic + ": body is not JSON");
+    if (!sdk::Json::accept(body)) return me.refuse(ANCHANG_E_INVALID, std::string("event ") + topic + ": body is not JSON");
     return me.services_.bus.client().publish(topic, me.manifest_.id, project, body) ? ANCHANG_OK : ANCHANG_E_UNAVAILABLE;
 }
 
@@ -198,7 +199,7 @@ int PluginContext::busRequest(void* ctx, const char* service, int64_t project, c
                               anchang_sink_fn sink, void* user) {
     auto& me = self(ctx);
     if (!service || !body || !sink) return ANCHANG_E_INVALID;
-    if (!nlohmann::json::accept(body)) {
+    if (!sdk::Json::accept(body)) {
         sinkError(sink, user, "bus.invalid_body", "the request body is not JSON");
         return ANCHANG_E_INVALID;
     }
@@ -211,7 +212,7 @@ int PluginContext::busRequest(void* ctx, const char* service, int64_t project, c
 int PluginContext::dbQuery(void* ctx, const char* sql, const char* params, anchang_sink_fn sink, void* user) {
     auto& me = self(ctx);
     if (!sql || !sink) return ANCHANG_E_INVALID;
-    nlohmann::json parsed = nlohmann::json::parse(params ? params : "[]", nullptr, false);
+    nlohmann::json parsed = sdk::Json::parse(params ? params : "[]");
     if (parsed.is_discarded() || !parsed.is_array()) {
         sinkError(sink, user, "store.invalid", "parameters must be a JSON array");
         return ANCHANG_E_INVALID;
@@ -252,7 +253,7 @@ int PluginContext::dbTransaction(void* ctx, anchang_tx_fn fn, void* user) {
 
 int PluginContext::auditAppend(void* ctx, const char* entry) {
     auto& me = self(ctx);
-    nlohmann::json parsed = nlohmann::json::parse(entry ? entry : "", nullptr, false);
+    nlohmann::json parsed = sdk::Json::parse(entry ? entry : "");
     if (!parsed.is_object() || !parsed.contains("action") || !parsed["action"].is_string()) return ANCHANG_E_INVALID;
     AuditLog::Entry record;
     record.actorId = parsed.value("actor_id", std::int64_t{0});
@@ -275,7 +276,7 @@ int PluginContext::auditAppend(void* ctx, const char* entry) {
 int PluginContext::hookCall(void* ctx, int64_t project, const char* hook, const char* input, anchang_sink_fn sink, void* user) {
     auto& me = self(ctx);
     if (!hook || !input || !sink) return ANCHANG_E_INVALID;
-    nlohmann::json parsed = nlohmann::json::parse(input, nullptr, false);
+    nlohmann::json parsed = sdk::Json::parse(input);
     if (parsed.is_discarded()) {
         sinkError(sink, user, "hook.invalid_input", "the hook input is not JSON");
         return ANCHANG_E_INVALID;
@@ -298,7 +299,7 @@ int PluginContext::formValidate(void* ctx, int64_t project, const char* form, co
                                 void* user) {
     auto& me = self(ctx);
     if (!form || !values || !sink) return ANCHANG_E_INVALID;
-    nlohmann::json parsed = nlohmann::json::parse(values, nullptr, false);
+    nlohmann::json parsed = sdk::Json::parse(values);
     if (parsed.is_discarded()) {
         sinkError(sink, user, "form.invalid", "the values are not JSON");
         return ANCHANG_E_INVALID;

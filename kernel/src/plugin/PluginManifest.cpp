@@ -1,5 +1,6 @@
 #include "plugin/PluginManifest.h"
 
+#include "anchang/sdk/Json.hpp"
 #include "bus/BusProtocol.h"
 #include "form/JsonSchemaSubset.h"
 
@@ -270,7 +271,7 @@ PluginManifest read(const nlohmann::json& raw, const std::filesystem::path& dir)
 } // namespace
 
 PluginManifest PluginManifest::parse(const std::string& text, const std::filesystem::path& dir) {
-    nlohmann::json raw = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json raw = sdk::Json::parse(text);
     if (raw.is_discarded()) refuse("not valid JSON");
     if (!raw.is_object()) refuse("must be a JSON object");
     try {

@@ -1,6 +1,8 @@
 #include "push/PushHub.h"
 
+#include "anchang/sdk/Json.hpp"
 #include "bus/Bus.h"
+#include "bus/BusHeader.h"
 #include "bus/BusProtocol.h"
 
 #include <Poco/Logger.h>
@@ -57,7 +59,7 @@ bool PushHub::flush(Stream& stream) {
 }
 
 void PushHub::deliver(const std::string& event, std::int64_t project, const std::string& body) {
-    nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json parsed = sdk::Json::parse(body);
     if (!parsed.is_object()) return;
     const nlohmann::json audience = parsed.value("audience", nlohmann::json::object());
     const std::string frame = "event: " + event + "\ndata: " +
@@ -99,9 +101,9 @@ void PushHub::run() {
                 if (!zmq::recv_multipart(sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
                 if (frames.size() != 4) continue;
                 const std::string topic(BusProtocol::view(frames[0]));
-                auto header = BusProtocol::parseHeader(frames[2]);
+                const auto header = BusHeader::parse(BusProtocol::view(frames[2]));
                 if (!header) continue;
-                deliver(topic.substr(kPrefix.size()), header->value("project", std::int64_t{0}), std::string(BusProtocol::view(frames[3])));
+                deliver(topic.substr(kPrefix.size()), header->project, std::string(BusProtocol::view(frames[3])));
             }
             if (std::chrono::steady_clock::now() >= nextBeat) {
                 for (auto& stream : streams_) stream.pending += ": keep-alive\n\n";

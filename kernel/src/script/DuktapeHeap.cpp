@@ -1,5 +1,7 @@
 #include "script/DuktapeHeap.h"
 
+#include "anchang/sdk/Json.hpp"
+
 #include <duktape.h>
 
 #include <cstdlib>
@@ -93,7 +95,7 @@ duk_ret_t helper(duk_context* ctx) {
     if (!duk_is_undefined(ctx, 0)) {
         duk_dup(ctx, 0);
         duk_json_encode(ctx, -1);
-        args = nlohmann::json::parse(duk_get_string(ctx, -1), nullptr, false);
+        args = sdk::Json::parse(duk_get_string(ctx, -1));
         duk_pop(ctx);
     }
     std::string result;
@@ -295,7 +297,7 @@ DuktapeHeap::Outcome DuktapeHeap::call(const std::string& key, const nlohmann::j
         outcome.kind = Outcome::Kind::Vetoed;
         outcome.message = duk_get_string(ctx_, -1);
     } else {
-        outcome.output = nlohmann::json::parse(duk_get_string(ctx_, -1), nullptr, false);
+        outcome.output = sdk::Json::parse(duk_get_string(ctx_, -1));
         if (outcome.output.is_discarded()) {
             outcome.kind = Outcome::Kind::Failed;
             outcome.code = "script.output";

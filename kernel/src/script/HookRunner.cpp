@@ -3,6 +3,7 @@
 #include "alert/AlertCenter.h"
 #include "anchang/abi.h"
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Json.hpp"
 #include "audit/AuditLog.h"
 #include "bus/BusClient.h"
 #include "bus/BusProtocol.h"
@@ -43,7 +44,7 @@ DuktapeHeap::Helper HookRunner::helperFor(std::int64_t project) const {
         auto helper = parts_.catalog.helper(name);
         if (!helper) throw std::runtime_error("no helper named " + name);
         auto reply = parts_.bus.request(helper->helper.service, "kernel", project, args.dump(), remaining);
-        nlohmann::json body = nlohmann::json::parse(reply.body, nullptr, false);
+        nlohmann::json body = sdk::Json::parse(reply.body);
         if (reply.status != ANCHANG_OK)
             throw std::runtime_error(body.is_object() ? body.value("message", std::string("failed")) : std::string("failed"));
         return body;

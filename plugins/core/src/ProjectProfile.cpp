@@ -2,12 +2,14 @@
 
 #include "Now.h"
 
+#include <anchang/sdk/Json.hpp>
+
 namespace anchang::core {
 
 nlohmann::json ProjectProfile::get(std::int64_t project) const {
     auto row = host_.db().one("SELECT profile, protection_days FROM core_profiles WHERE project_id = ?", {project});
     if (!row) return {{"project_id", project}, {"profile", nlohmann::json::object()}, {"protection_days", defaultProtectionDays_}};
-    return {{"project_id", project}, {"profile", nlohmann::json::parse((*row)["profile"].get<std::string>(), nullptr, false)},
+    return {{"project_id", project}, {"profile", sdk::Json::parse((*row)["profile"].get<std::string>())},
             {"protection_days", (*row)["protection_days"]}};
 }
 

@@ -2,6 +2,8 @@
 
 #include "Csv.h"
 
+#include <anchang/sdk/Json.hpp>
+
 #include <map>
 
 namespace anchang::registration {
@@ -68,7 +70,7 @@ nlohmann::json Board::reports(std::int64_t project, const std::string& from, con
         auto& d = days[row["day"].get<std::string>()];
         if (d.is_null()) d = nlohmann::json::object();
         const bool isReturning = row["returning"] == 1;
-        const auto channel = nlohmann::json::parse(row["channel"].get<std::string>(), nullptr, false);
+        const auto channel = sdk::Json::parse(row["channel"].get<std::string>());
         const std::string source = channel.is_object() && channel.value("status", "") == "verified" ? "channel" : "natural";
         d["visits"] = d.value("visits", 0) + 1;
         d[source] = d.value(source, 0) + 1;

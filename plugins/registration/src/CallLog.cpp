@@ -1,6 +1,7 @@
 #include "CallLog.h"
 
 #include <anchang/sdk/Fields.hpp>
+#include <anchang/sdk/Json.hpp>
 #include <anchang/sdk/Phone.hpp>
 
 #include <algorithm>
@@ -25,7 +26,7 @@ nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body,
                         .lastId;
     host_.publish("visit.call_recorded", {{"call_id", id}}, project);
     auto row = *host_.db().one("SELECT * FROM registration_calls WHERE id = ?", {id});
-    row["questionnaire"] = nlohmann::json::parse(row["questionnaire"].get<std::string>(), nullptr, false);
+    row["questionnaire"] = sdk::Json::parse(row["questionnaire"].get<std::string>());
     return row;
 }
 
@@ -40,7 +41,7 @@ nlohmann::json CallLog::list(std::int64_t project, const std::optional<std::stri
     sql += " ORDER BY id DESC LIMIT ?";
     params.push_back(std::clamp(limit, 1, 1000));
     nlohmann::json rows = host_.db().query(sql, params);
-    for (auto& row : rows) row["questionnaire"] = nlohmann::json::parse(row["questionnaire"].get<std::string>(), nullptr, false);
+    for (auto& row : rows) row["questionnaire"] = sdk::Json::parse(row["questionnaire"].get<std::string>());
     return rows;
 }
 

@@ -2,6 +2,7 @@
 
 #include "Csv.h"
 
+#include <anchang/sdk/Json.hpp>
 #include <anchang/sdk/Phone.hpp>
 
 #include <algorithm>
@@ -39,7 +40,7 @@ std::string label(const nlohmann::json& code, bool english) {
 
 nlohmann::json Register::shape(nlohmann::json row) const {
     for (const char* key : {"questionnaire", "custom", "channel", "face"})
-        row[key] = nlohmann::json::parse(row[key].get<std::string>(), nullptr, false);
+        row[key] = sdk::Json::parse(row[key].get<std::string>());
     row["returning"] = row["returning"] == 1;
     row["counts_turn"] = row["counts_turn"] == 1;
     const std::int64_t until = row["received_at"].is_number() ? row["received_at"].get<std::int64_t>()

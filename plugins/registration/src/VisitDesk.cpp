@@ -212,6 +212,8 @@ void VisitDesk::announce(std::int64_t project, const std::string& what, const nl
 void VisitDesk::notify(std::int64_t project, const nlohmann::json& visit) const {
     announce(project, "registered", visit);
     const std::string who = visit["name"].get<std::string>() + "（" + sdk::Phone::masked(visit["phone"].get<std::string>()) + "）";
+    // The receiver and the owner take the customer, so they get the full phone; pushes to a
+    // permission (everyone who may assign) carry the board's masked view.
     const nlohmann::json data = {{"visit", visit}};
     if (visit["receiver_id"].is_number_integer()) {
         host_.publish("push.registration.assigned", {{"audience", {{"users", {visit["receiver_id"]}}}}, {"data", data}}, project);
@@ -227,7 +229,8 @@ void VisitDesk::notify(std::int64_t project, const nlohmann::json& visit) const 
     }
     if (visit["status"] == "queued") {
         host_.publish("visit.queued", {{"visit_id", visit["id"]}, {"number", visit["number"]}}, project);
-        host_.publish("push.registration.queued", {{"audience", {{"permission", "registration.visit.assign"}}}, {"data", data}}, project);
+        host_.publish("push.registration.queued",
+                      {{"audience", {{"permission", "registration.visit.assign"}}}, {"data", {{"visit", Register::onBoard(visit)}}}}, project);
         host_.call("kernel.alert.raise",
                    {{"kind", "registration.queued"},
                     {"message", {{"zh-CN", "当前无置业顾问在岗，第 " + visit["number"].dump() + " 号来访客户 " + who + " 正在等待，请安排接待"},

@@ -9,8 +9,12 @@ python3-zmq and nothing else:
   * subscribes to "hello." events and counts them;
   * publishes "echo.said" after each echo.say.
 
-    /usr/bin/python3 echo_plugin.py --request tcp://127.0.0.1:8081 \
+    ANCHANG_BUS_SECRET=... /usr/bin/python3 echo_plugin.py --request tcp://127.0.0.1:8081 \
         --subscribe tcp://127.0.0.1:8082 --publish tcp://127.0.0.1:8083
+
+The kernel opens its tcp bus only to clients it has a credential for (`bus.credentials.echo`
+in its configuration); the secret comes from the environment, never from the command line,
+where every local user could read it.
 """
 
 import argparse
@@ -39,20 +43,23 @@ def header(kind, project=0, **extra):
 class EchoPlugin:
     SERVICES = ["echo.say", "echo.stats"]
 
-    def __init__(self, request, subscribe, publish):
+    def __init__(self, request, subscribe, publish, secret):
         self.context = zmq.Context()
-        self.worker = self.context.socket(zmq.DEALER)
-        self.worker.setsockopt(zmq.LINGER, 0)
-        self.worker.connect(request)
-        self.events = self.context.socket(zmq.SUB)
-        self.events.setsockopt(zmq.LINGER, 0)
-        self.events.connect(subscribe)
+        self.worker = self.connect(zmq.DEALER, request, secret)
+        self.events = self.connect(zmq.SUB, subscribe, secret)
         self.events.setsockopt(zmq.SUBSCRIBE, b"hello.")
-        self.publisher = self.context.socket(zmq.PUB)
-        self.publisher.setsockopt(zmq.LINGER, 0)
-        self.publisher.connect(publish)
+        self.publisher = self.connect(zmq.PUB, publish, secret)
         self.seen = {}
         self.running = True
+
+    def connect(self, kind, endpoint, secret):
+        # Every tcp socket of the bus asks for the client's name and secret (ZeroMQ PLAIN).
+        socket = self.context.socket(kind)
+        socket.setsockopt(zmq.LINGER, 0)
+        socket.plain_username = SOURCE.encode()
+        socket.plain_password = secret.encode()
+        socket.connect(endpoint)
+        return socket
 
     def control(self, kind, body):
         self.worker.send_multipart([PROTOCOL, header(kind), json.dumps(body).encode()])
@@ -127,7 +134,10 @@ def main():
     parser.add_argument("--subscribe", default="tcp://127.0.0.1:8082")
     parser.add_argument("--publish", default="tcp://127.0.0.1:8083")
     args = parser.parse_args()
-    plugin = EchoPlugin(args.request, args.subscribe, args.publish)
+    secret = os.environ.get("ANCHANG_BUS_SECRET", "")
+    if not secret:
+        parser.error("set ANCHANG_BUS_SECRET to the kernel's bus.credentials.echo")
+    plugin = EchoPlugin(args.request, args.subscribe, args.publish, secret)
     signal.signal(signal.SIGTERM, plugin.stop)
     signal.signal(signal.SIGINT, plugin.stop)
     print("echo plugin ready", flush=True)

@@ -563,6 +563,7 @@ export default {
       invalid: 'The request is not valid: {message}',
       malformed_json: 'The request is not valid JSON',
       expected_object: 'The request must be a JSON object',
+      too_deep: 'What you sent is nested too deeply',
     },
     http: {
       not_found: 'No such API route (the module providing it may not be running)',

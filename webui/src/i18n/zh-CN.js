@@ -563,6 +563,7 @@ export default {
       invalid: '请求内容有误：{message}',
       malformed_json: '请求内容不是有效的 JSON',
       expected_object: '请求内容必须是 JSON 对象',
+      too_deep: '请求内容嵌套层数过多',
     },
     http: {
       not_found: '没有这个接口（提供它的模块可能没有运行）',

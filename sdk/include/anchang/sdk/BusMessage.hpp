@@ -5,6 +5,7 @@
 /// ts, correlation_id, deadline); `body` is the JSON the sender published.
 
 #include "anchang/abi.h"
+#include "anchang/sdk/Json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,8 +18,8 @@ class BusMessage {
 public:
     explicit BusMessage(const anchang_bus_message& raw)
         : topic_(raw.topic),
-          header_(nlohmann::json::parse(raw.header_json, nullptr, false)),
-          body_(nlohmann::json::parse(raw.body_json, nullptr, false)) {}
+          header_(Json::parse(raw.header_json)),
+          body_(Json::parse(raw.body_json)) {}
 
     /// Event topic, or service name for a request.
     const std::string& topic() const { return topic_; }

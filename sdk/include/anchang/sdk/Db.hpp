@@ -6,6 +6,7 @@
 /// it atomic and rethrows whatever the body threw after rolling back.
 
 #include "anchang/abi.h"
+#include "anchang/sdk/Json.hpp"
 #include "anchang/sdk/Error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ public:
         std::string answer;
         const std::string paramText = params.dump();
         int status = host_->db_query(host_->ctx, sql.c_str(), paramText.c_str(), &append, &answer);
-        nlohmann::json parsed = nlohmann::json::parse(answer, nullptr, false);
+        nlohmann::json parsed = Json::parse(answer);
         if (status != ANCHANG_OK) {
             std::string message = parsed.is_object() ? parsed.value("message", answer) : answer;
             if (status == ANCHANG_E_CONFLICT) throw Error::conflict("store.conflict", message);

@@ -6,6 +6,7 @@
 /// can only be added inside Plugin::start.
 
 #include "anchang/abi.h"
+#include "anchang/sdk/Json.hpp"
 #include "anchang/sdk/BusMessage.hpp"
 #include "anchang/sdk/BusReply.hpp"
 #include "anchang/sdk/Db.hpp"
@@ -69,7 +70,7 @@ public:
         BusReply reply;
         reply.status = raw_->bus_request(raw_->ctx, service.c_str(), project, text.c_str(),
                                          static_cast<int>(timeout.count()), &append, &answer);
-        reply.body = nlohmann::json::parse(answer, nullptr, false);
+        reply.body = Json::parse(answer);
         return reply;
     }
 
@@ -101,7 +102,7 @@ public:
             result.error = answer;
             return result;
         }
-        const auto parsed = nlohmann::json::parse(answer, nullptr, false);
+        const auto parsed = Json::parse(answer);
         if (!parsed.is_object()) return result;
         result.output = parsed.value("output", nlohmann::json(nullptr));
         result.vetoed = parsed.value("vetoed", false);
@@ -120,8 +121,8 @@ public:
         // The kernel answers a failure like a bus reply ({code, message} and a status), so the
         // same mapping gives an unknown form 404 and a refused one 403.
         if (const int rc = raw_->form_validate(raw_->ctx, project, form.c_str(), text.c_str(), &append, &answer); rc != ANCHANG_OK)
-            throw BusReply{rc, nlohmann::json::parse(answer, nullptr, false)}.error();
-        return nlohmann::json::parse(answer, nullptr, false);
+            throw BusReply{rc, Json::parse(answer)}.error();
+        return Json::parse(answer);
     }
 
     const Db& db() const { return db_; }
@@ -136,7 +137,7 @@ public:
     nlohmann::json config() const {
         std::string answer;
         raw_->config(raw_->ctx, &append, &answer);
-        return nlohmann::json::parse(answer, nullptr, false);
+        return Json::parse(answer);
     }
 
     void log(int level, const std::string& message) const { raw_->log(raw_->ctx, level, message.c_str()); }

@@ -5,6 +5,7 @@
 /// handler can write `auto body = request.json();` and let bad input answer itself.
 
 #include "anchang/abi.h"
+#include "anchang/sdk/Json.hpp"
 #include "anchang/sdk/Error.hpp"
 #include "anchang/sdk/Fields.hpp"
 
@@ -72,8 +73,12 @@ public:
     /// The body parsed as a JSON object, or 400 `request.malformed_json` /
     /// `request.expected_object`.
     nlohmann::json json() const {
-        nlohmann::json parsed = nlohmann::json::parse(body(), nullptr, false);
-        if (parsed.is_discarded()) throw Error::invalid("request.malformed_json", "the request body is not valid JSON");
+        nlohmann::json parsed = Json::parse(body());
+        if (parsed.is_discarded()) {
+            if (!Json::withinDepth(body()))
+                throw Error::invalid("request.too_deep", "the request body nests deeper than " + std::to_string(Json::kMaxDepth) + " levels");
+            throw Error::invalid("request.malformed_json", "the request body is not valid JSON");
+        }
         if (!parsed.is_object()) throw Error::invalid("request.expected_object", "the request body must be a JSON object");
         return parsed;
     }
