@@ -161,3 +161,79 @@ TEST(ScriptSandbox, AHeapSurvivesEveryFailureAndKeepsServing) {
         EXPECT_EQ(ok.output, 42);
     }
 }
+
+// What a hostile script author tried (issue "Hardening"): each of these ran past its budget —
+// some forever — because the deadline was disarmed, or checked only between bytecodes.
+TEST(ScriptSandbox, EveryWayScriptCodeRunsStaysUnderTheBudget) {
+    const DuktapeHeap::Limits limits{std::chrono::milliseconds(50), 16u << 20};
+    const std::vector<std::pair<std::string, std::string>> hostile = {
+        {"a thrown value whose toString never returns", "function () { throw {toString: function () { for (;;) {} }}; }"},
+        {"an error whose stack getter never returns",
+         "function () { var e = new Error('x'); Object.defineProperty(e, 'stack', {get: function () { for (;;) {} }}); throw e; }"},
+        {"a veto whose message getter never returns",
+         "function () { var v = anchang.veto('x'); Object.defineProperty(v, 'message', {get: function () { for (;;) {} }}); return v; }"},
+        {"an answer whose toJSON never returns", "function () { return {toJSON: function () { for (;;) {} }}; }"},
+        {"a toJSON that throws what never describes itself",
+         "function () { return {toJSON: function () { throw {toString: function () { for (;;) {} }}; }}; }"},
+        {"a loop catching the regex step limit",
+         "function () { var s = 'a'.repeat(30) + '!'; for (;;) { try { /^(a+)+$/.test(s); } catch (e) {} } }"},
+        {"a global replace that is quadratic in native code", "function () { return 'a'.repeat(2e5).replace(/(?=a*c)|a/g, ''); }"},
+        {"a long indexOf", "function () { var s = 'a'.repeat(4e6); var n = 'a'.repeat(2e6) + 'b'; return s.indexOf(n); }"},
+        {"a long split", "function () { var s = 'a'.repeat(4e6); return s.split('a'.repeat(2e6) + 'b').length; }"},
+        {"a long replace with a string", "function () { var s = 'a'.repeat(4e6); return s.replace('a'.repeat(2e6) + 'b', '').length; }"},
+        {"a loop catching a long indexOf",
+         "function () { var s = 'a'.repeat(2e6), n = 'a'.repeat(1e6) + 'b'; for (;;) { try { s.indexOf(n); } catch (e) {} } }"},
+        {"a sort of a large array", "function () { var a = []; for (var i = 0; i < 3e5; i++) a.push((i * 7919) % 1000003); a.sort(); a.sort(); a.sort(); a.sort(); return a.length; }"},
+    };
+    for (const auto& [what, source] : hostile) {
+        const auto started = std::chrono::steady_clock::now();
+        const auto outcome = once(source, {}, limits);
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        EXPECT_EQ(outcome.kind, Kind::Failed) << what;
+        EXPECT_EQ(outcome.code, "script.timeout") << what << ": " << outcome.message;
+        // The budget plus the engine's reaction time; these ran for 15 s or forever before.
+        // docs/perf.md has the measured overshoot (tests/bench/hook_bench.cpp).
+        EXPECT_LT(took.count(), 1000) << what;
+    }
+}
+
+TEST(ScriptSandbox, ScriptsCannotChangeWhatTheNextScriptSees) {
+    ScriptEngine engine({}, [] { return std::vector<std::string>{}; });
+    const auto run = [&](std::int64_t id, const std::string& source) {
+        return engine.run(1, id, 1, source, nlohmann::json::object(), nlohmann::json::object(), noHelpers, std::chrono::milliseconds(50));
+    };
+    // Each of these would have changed a built-in for every later script of the project.
+    for (const char* tamper : {"Array.prototype.filter = function () { return []; };", "Object.prototype.x = 1;",
+                                      "JSON.stringify = function () { return '{}'; };", "Math.max = Math.min;",
+                                      "String.prototype.trim = function () { return 'x'; };", "delete Array.prototype.map;",
+                                      "Object.defineProperty(Object.prototype, 'toJSON', {value: function () { return 1; }});",
+                                      "this.leak = 1;", "Object.getPrototypeOf(function () {}).call = null;",
+                                      "anchang.veto = function () { return 1; };", "console.log = null;"}) {
+        const auto outcome = run(1, std::string("function () { ") + tamper + " }");
+        EXPECT_EQ(outcome.kind, Kind::Failed) << tamper;
+        EXPECT_EQ(outcome.code, "script.error") << tamper;
+    }
+    const auto honest = run(2, "function () { return {f: [1, 2, 3].filter(function (n) { return n > 1; }), x: ({}).x, m: Math.max(1, 2),"
+                               " t: ' a '.trim(), j: JSON.stringify({a: 1}), v: typeof anchang.veto('v') }; }");
+    ASSERT_EQ(honest.kind, Kind::Ok) << honest.message;
+    EXPECT_EQ(honest.output["f"], nlohmann::json({2, 3}));
+    EXPECT_FALSE(honest.output.contains("x"));
+    EXPECT_EQ(honest.output["m"], 2);
+    EXPECT_EQ(honest.output["t"], "a");
+    EXPECT_EQ(honest.output["j"], "{\"a\":1}");
+
+    // What scripts do assign on their own objects still works.
+    const auto own = run(3, "function () { var e = new Error(); e.name = 'RuleError'; e.message = 'm';"
+                            " var o = {}; o.toString = function () { return 'o'; }; o.constructor = 1;"
+                            " return {e: String(e), o: String(o), c: o.constructor}; }");
+    ASSERT_EQ(own.kind, Kind::Ok) << own.message;
+    EXPECT_EQ(own.output["e"], "RuleError: m");
+    EXPECT_EQ(own.output["o"], "o");
+    EXPECT_EQ(own.output["c"], 1);
+}
+
+TEST(ScriptSandbox, AnAnswerNestedTooDeeplyIsRefused) {
+    const auto deep = once("function () { var o = {}; for (var i = 0; i < 200; i++) o = {o: o}; return o; }");
+    EXPECT_EQ(deep.code, "script.output");
+    EXPECT_NE(deep.message.find("nests deeper"), std::string::npos) << deep.message;
+}

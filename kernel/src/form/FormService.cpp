@@ -24,6 +24,16 @@ void sortByOrder(std::vector<FormField>& fields) {
     std::stable_sort(fields.begin(), fields.end(), [](const FormField& a, const FormField& b) { return a.order < b.order; });
 }
 
+/// Whether any string in `value` holds a NUL: C code, logs and CSV exports cut text there.
+bool hasNul(const nlohmann::json& value) {
+    if (value.is_string()) return value.get_ref<const std::string&>().find('\0') != std::string::npos;
+    if (value.is_structured())
+        for (const auto& item : value) if (hasNul(item)) return true;
+    if (value.is_object())
+        for (const auto& [key, item] : value.items()) if (key.find('\0') != std::string::npos) return true;
+    return false;
+}
+
 /// One error message per violation, in both languages the UI speaks.
 nlohmann::json error(const std::string& field, const std::string& code, const std::string& zh, const std::string& en) {
     return {{"field", field}, {"code", code}, {"message", {{"zh-CN", zh}, {"en", en}}}};
@@ -113,25 +123,35 @@ nlohmann::json FormService::validate(std::int64_t project, const std::string& fo
 
     nlohmann::json errors = nlohmann::json::array();
     nlohmann::json accepted = nlohmann::json::object();
-    for (const auto& [key, value] : values.items())
+    for (const auto& [key, value] : values.items()) {
         if (!known.count(key)) errors.push_back(error(key, "form.unknown_field", "没有这个字段", "no such field on this form"));
-    for (const auto& field : custom) {
+        else if (hasNul(value)) errors.push_back(error(key, "form.invalid_text", "含有无效字符", "contains a NUL character"));
+    }
+    // Base and custom fields alike are checked against their schemas before the project's
+    // validation hook sees them: a rule written for a text budget must never be handed an
+    // object (a consultant once switched a manager's rule off by making it throw so).
+    const auto check = [&](const FormField& field) -> const nlohmann::json* {
         const std::string zhLabel = field.label.value("zh-CN", field.key);
         const std::string enLabel = field.label.value("en", field.key);
         auto it = values.find(field.key);
         if (it == values.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
             if (field.required) errors.push_back(error(field.key, "form.required", zhLabel + "为必填项", enLabel + " is required"));
-            continue;
+            return nullptr;
         }
         const auto violations = JsonSchemaSubset::validate(field.schema, *it);
         if (!violations.empty()) {
             errors.push_back(error(field.key, "form." + violations[0].keyword, zhLabel + "填写不正确",
                                    enLabel + " " + violations[0].message));
-            continue;
+            return nullptr;
         }
-        nlohmann::json value = *it;
-        if (field.schema.value("format", "") == "phone") value = JsonSchemaSubset::normalizePhone(value.get<std::string>());
-        accepted[field.key] = value;
+        return &*it;
+    };
+    for (const auto& field : d->form.fields) check(field);
+    for (const auto& field : custom) {
+        const nlohmann::json* value = check(field);
+        if (!value) continue;
+        accepted[field.key] = field.schema.value("format", "") == "phone" ? nlohmann::json(JsonSchemaSubset::normalizePhone(value->get<std::string>()))
+                                                                         : *value;
     }
     if (!errors.empty()) return {{"ok", false}, {"errors", errors}};
 

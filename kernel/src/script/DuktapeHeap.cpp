@@ -131,7 +131,24 @@ struct CallFrame {
     const std::string* context;
 };
 
-/// Runs inside duk_safe_call: [] -> [status, payload], status "ok" | "veto".
+/// What a thrown value says, as text: an Error's stack, anything else coerced to a string.
+/// Either may run script code (a stack getter, a toString), so callers run it under the deadline.
+std::string describe(duk_context* ctx, duk_idx_t index) {
+    if (duk_is_error(ctx, index)) {
+        duk_get_prop_string(ctx, index, "stack");
+        std::string text = duk_safe_to_string(ctx, -1);
+        duk_pop(ctx);
+        return text;
+    }
+    return std::string("the script threw ") + duk_safe_to_string(ctx, index);
+}
+
+/// Runs inside duk_safe_call with the deadline armed: [] -> [status, payload], status "ok"
+/// (payload: the answer as JSON text), "veto" (the message) or "error" (what was thrown, as
+/// text). Everything that can run script code — the call, a veto's message, a thrown value's
+/// toString or stack, an answer's toJSON — happens here, under the call's budget: a
+/// `throw {toString(){for(;;){}}}` once ran forever because the error was described after the
+/// deadline was disarmed. Only the deadline's own RangeError escapes to the caller.
 duk_ret_t runCall(duk_context* ctx, void* udata) {
     auto* frame = static_cast<CallFrame*>(udata);
     duk_push_heap_stash(ctx);
@@ -140,22 +157,79 @@ duk_ret_t runCall(duk_context* ctx, void* udata) {
     duk_json_decode(ctx, -1);
     duk_push_lstring(ctx, frame->context->data(), frame->context->size());
     duk_json_decode(ctx, -1);
-    duk_call(ctx, 2);
+    const bool threw = duk_pcall(ctx, 2) != DUK_EXEC_SUCCESS;
     if (isVeto(ctx, -1)) {
         const std::string message = vetoMessage(ctx, -1);
         duk_push_string(ctx, "veto");
-        duk_push_string(ctx, message.c_str());
+        duk_push_lstring(ctx, message.data(), message.size());
+        return 2;
+    }
+    if (threw) {
+        const std::string message = describe(ctx, -1);
+        duk_push_string(ctx, "error");
+        duk_push_lstring(ctx, message.data(), message.size());
+        return 2;
+    }
+    if (duk_is_undefined(ctx, -1) || duk_is_null(ctx, -1) || duk_is_function(ctx, -1)) {
+        duk_push_string(ctx, "ok");
+        duk_push_string(ctx, "null");
+        return 2;
+    }
+    // A cycle or a throwing toJSON fails the encoding; that too is the script's error to describe.
+    const auto encode = [](duk_context* c, void*) -> duk_ret_t {
+        duk_json_encode(c, -1);
+        return 1;
+    };
+    if (duk_safe_call(ctx, encode, nullptr, 1, 1) != DUK_EXEC_SUCCESS) {
+        const std::string message = "the answer cannot be turned into JSON: " + describe(ctx, -1);
+        duk_push_string(ctx, "error");
+        duk_push_lstring(ctx, message.data(), message.size());
         return 2;
     }
     duk_push_string(ctx, "ok");
-    if (duk_is_undefined(ctx, -2) || duk_is_null(ctx, -2) || duk_is_function(ctx, -2)) {
-        duk_push_string(ctx, "null");
-    } else {
-        duk_dup(ctx, -2);
-        duk_json_encode(ctx, -1); // throws on cycles, inside the safe call
-    }
+    duk_swap_top(ctx, -2);
     return 2;
 }
+
+/// Freezes every object reachable from the global object, so a script cannot change what the
+/// next script of its project sees (a deleted script's `Array.prototype.filter = ...` once broke
+/// every script after it). Assigning a property that a frozen prototype also has would then
+/// fail in strict code (`err.name = "MyError"`, `obj.toString = ...`), so for the few such names
+/// scripts really assign, the prototype gets an accessor that defines the property on the
+/// object itself instead — the way SES tames the "override mistake".
+constexpr const char* kLockdown = R"JS((function (global) {
+    function tame(proto, key) {
+        var d = Object.getOwnPropertyDescriptor(proto, key);
+        if (!d || !('value' in d)) return;
+        var value = d.value;
+        Object.defineProperty(proto, key, {
+            get: function () { return value; },
+            set: function (v) {
+                if (this === proto) throw new TypeError('the built-in ' + key + ' cannot be changed');
+                Object.defineProperty(this, key, {value: v, writable: true, enumerable: true, configurable: true});
+            },
+            enumerable: d.enumerable, configurable: false
+        });
+    }
+    ['constructor', 'toString', 'valueOf', 'toLocaleString', 'hasOwnProperty'].forEach(function (k) { tame(Object.prototype, k); });
+    [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError].forEach(function (E) {
+        ['name', 'message', 'constructor', 'toString'].forEach(function (k) { tame(E.prototype, k); });
+    });
+    ['constructor', 'toString', 'name'].forEach(function (k) { tame(Function.prototype, k); });
+    ['constructor', 'toString'].forEach(function (k) { tame(Array.prototype, k); });
+    var seen = [];
+    function freeze(o) {
+        if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.indexOf(o) >= 0) return;
+        seen.push(o);
+        Object.freeze(o);
+        Object.getOwnPropertyNames(o).forEach(function (k) {
+            var d = Object.getOwnPropertyDescriptor(o, k);
+            if (d) { freeze(d.value); freeze(d.get); freeze(d.set); }
+        });
+        freeze(Object.getPrototypeOf(o));
+    }
+    freeze(global);
+})(this))JS";
 
 } // namespace
 
@@ -205,8 +279,7 @@ void DuktapeHeap::setUpGlobals(const std::vector<std::string>& helperNames) {
     duk_put_prop_string(ctx, -2, "anchang");
     duk_pop(ctx);
 
-    // Frozen, so one script cannot change what the next one calls.
-    if (duk_peval_string(ctx, "Object.freeze(anchang.helpers); Object.freeze(anchang); Object.freeze(console);") != 0)
+    if (duk_peval_string(ctx, kLockdown) != 0)
         throw std::runtime_error(std::string("script heap set-up failed: ") + duk_safe_to_string(ctx, -1));
     duk_pop(ctx);
 }
@@ -267,41 +340,39 @@ DuktapeHeap::Outcome DuktapeHeap::call(const std::string& key, const nlohmann::j
         outcome.message = std::string("the script engine failed: ") + e.what();
         return outcome;
     }
+    // From here on nothing may run script code: the deadline is disarmed. Values are only
+    // read when they are strings already, never coerced.
     inCall_ = false;
     helper_ = nullptr;
     outcome.micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-
-    if (rc != DUK_EXEC_SUCCESS) {
-        // duk_safe_call leaves the error in the first result slot.
-        outcome.kind = Outcome::Kind::Failed;
-        if (isVeto(ctx_, -2)) {
-            outcome.kind = Outcome::Kind::Vetoed;
-            outcome.message = vetoMessage(ctx_, -2);
-        } else if (timedOut_) {
-            outcome.code = "script.timeout";
-            outcome.message = "the script ran longer than " + std::to_string(budget_.count()) + " ms and was stopped";
-        } else if (memoryExceeded_) {
-            outcome.code = "script.memory";
-            outcome.message = "the script used more than " + std::to_string(limits_.memoryBytes >> 20) + " MiB and was stopped";
-        } else {
-            outcome.code = "script.error";
-            if (duk_is_error(ctx_, -2)) {
-                duk_get_prop_string(ctx_, -2, "stack");
-                outcome.message = duk_safe_to_string(ctx_, -1);
-                duk_pop(ctx_);
-            } else {
-                outcome.message = std::string("the script threw ") + duk_safe_to_string(ctx_, -2);
-            }
-        }
-    } else if (std::strcmp(duk_get_string(ctx_, -2), "veto") == 0) {
+    const char* status = rc == DUK_EXEC_SUCCESS ? duk_get_string(ctx_, -2) : nullptr;
+    const char* payload = rc == DUK_EXEC_SUCCESS ? duk_get_string(ctx_, -1) : nullptr;
+    outcome.kind = Outcome::Kind::Failed;
+    if (timedOut_) {
+        outcome.code = "script.timeout";
+        outcome.message = "the script ran longer than " + std::to_string(budget_.count()) + " ms and was stopped";
+    } else if (memoryExceeded_) {
+        outcome.code = "script.memory";
+        outcome.message = "the script used more than " + std::to_string(limits_.memoryBytes >> 20) + " MiB and was stopped";
+    } else if (!status || !payload) {
+        // Describing what the script threw failed in turn (or the engine's own call did).
+        outcome.code = "script.error";
+        outcome.message = "the script failed: " + std::string(duk_is_string(ctx_, -2) ? duk_get_string(ctx_, -2) : "an error that cannot be shown");
+    } else if (std::strcmp(status, "veto") == 0) {
         outcome.kind = Outcome::Kind::Vetoed;
-        outcome.message = duk_get_string(ctx_, -1);
+        outcome.message = payload;
+    } else if (std::strcmp(status, "error") == 0) {
+        outcome.code = "script.error";
+        outcome.message = payload;
     } else {
-        outcome.output = sdk::Json::parse(duk_get_string(ctx_, -1));
-        if (outcome.output.is_discarded()) {
-            outcome.kind = Outcome::Kind::Failed;
+        outcome.output = sdk::Json::parse(payload);
+        if (!outcome.output.is_discarded()) {
+            outcome.kind = Outcome::Kind::Ok;
+        } else {
             outcome.code = "script.output";
-            outcome.message = "the script returned something that is not JSON";
+            outcome.message = sdk::Json::withinDepth(payload) ? "the script returned something that is not JSON"
+                                                                : "the script's answer nests deeper than " +
+                                                                      std::to_string(sdk::Json::kMaxDepth) + " levels";
             outcome.output = nullptr;
         }
     }

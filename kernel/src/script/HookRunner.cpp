@@ -76,6 +76,14 @@ void HookRunner::recordFailure(std::int64_t project, std::int64_t script, std::i
                                const std::string& hook, const DuktapeHeap::Outcome& outcome) {
     writeLog(project, script, version, hook, "error", outcome.code + ": " + outcome.message);
     const int failures = parts_.scripts.failed(project, script);
+    if (failures == 1) {
+        // Every fall-back to the built-in rule is in the script log; the first of a run of them
+        // also reaches the managers, so a broken rule is not replaced silently for days.
+        parts_.alerts.raise(project, "script.failed",
+                            {{"zh-CN", "脚本“" + name + "”（" + hook + "）运行失败，本次已改用内置规则：" + outcome.message},
+                             {"en", "Script \"" + name + "\" (" + hook + ") failed and the built-in rule was used: " + outcome.message}},
+                            {{"script_id", script}, {"version", version}, {"hook", hook}, {"error", outcome.message}});
+    }
     if (failures < options_.maxFailures) return;
     const std::string reason = "switched off after " + std::to_string(failures) + " failures in a row; last: " + outcome.message;
     parts_.scripts.switchOff(project, script, reason);
@@ -113,6 +121,13 @@ nlohmann::json HookRunner::call(std::int64_t project, const std::string& hook, c
             }
         }
         for (const auto& line : outcome.logs) writeLog(project, script.id, script.version, hook, line.level, line.message);
+        if (outcome.code == "script.busy") {
+            // Not this script's fault: another call of the project held the heap all along.
+            writeLog(project, script.id, script.version, hook, "warn", outcome.message + "; the built-in rule was used");
+            Poco::Logger::get("scripts").warning("project %Ld: %s on %s; fell back", project, outcome.message, hook);
+            return {{"output", nullptr}, {"vetoed", false}, {"fallback", true}, {"scripts", scripts.size()},
+                    {"error", outcome.code + ": " + outcome.message}, {"script_id", script.id}};
+        }
         if (outcome.kind == DuktapeHeap::Outcome::Kind::Failed) {
             recordFailure(project, script.id, script.version, script.name, hook, outcome);
             return {{"output", nullptr}, {"vetoed", false}, {"fallback", true}, {"scripts", scripts.size()},

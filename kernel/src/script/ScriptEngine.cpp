@@ -30,7 +30,14 @@ DuktapeHeap::Outcome ScriptEngine::run(std::int64_t project, std::int64_t id, st
                                        const nlohmann::json& input, const nlohmann::json& context, const DuktapeHeap::Helper& helper,
                                        std::chrono::milliseconds budget) {
     auto target = slot(project);
-    std::lock_guard lock(target->mutex);
+    std::unique_lock lock(target->mutex, std::defer_lock);
+    if (!lock.try_lock_for(budget)) {
+        DuktapeHeap::Outcome busy;
+        busy.kind = DuktapeHeap::Outcome::Kind::Failed;
+        busy.code = "script.busy";
+        busy.message = "the project's scripts were busy for the whole budget of " + std::to_string(budget.count()) + " ms";
+        return busy;
+    }
     if (!target->heap || target->heap->broken()) {
         target->heap = std::make_unique<DuktapeHeap>(limits_, helperNames_());
         target->compiled.clear();

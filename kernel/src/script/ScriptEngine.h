@@ -3,8 +3,10 @@
 ///
 /// A project's scripts share its heap, compiled once per script version. Calls into one
 /// project are serialized by that project's lock (a heap is single-threaded); projects run in
-/// parallel. A heap whose engine reported a fatal error is thrown away and rebuilt on the next
-/// call.
+/// parallel. A call waits for the lock at most its own budget and then gives up with
+/// `script.busy`: a slow script must cost its project the calls that overlap it, never hold
+/// every HTTP worker in a queue behind it. A heap whose engine reported a fatal error is thrown
+/// away and rebuilt on the next call.
 
 #include "script/DuktapeHeap.h"
 
@@ -48,7 +50,7 @@ public:
 
 private:
     struct Slot {
-        std::mutex mutex;
+        std::timed_mutex mutex;
         std::unique_ptr<DuktapeHeap> heap;
         std::map<std::int64_t, std::int64_t> compiled; // script id -> the version compiled in heap
     };

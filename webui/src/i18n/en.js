@@ -319,7 +319,7 @@ export default {
     ackedAt: 'Acknowledged {time}',
     openScript: 'Open the script',
     kinds: {
-      script: { switched_off: 'Script switched off' },
+      script: { switched_off: 'Script switched off', failed: 'Script failed' },
     },
   },
   system: {

@@ -319,7 +319,7 @@ export default {
     ackedAt: '{time} 已确认',
     openScript: '查看脚本',
     kinds: {
-      script: { switched_off: '脚本已停用' },
+      script: { switched_off: '脚本已停用', failed: '脚本运行失败' },
     },
   },
   system: {
