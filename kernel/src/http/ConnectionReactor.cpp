@@ -1,8 +1,14 @@
 #include "http/ConnectionReactor.h"
 
+#include "http/RequestFraming.h"
+
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <sys/socket.h>
 #include <vector>
 
 namespace anchang {
@@ -27,7 +33,7 @@ void ConnectionReactor::stop() {
     std::lock_guard lock(mutex_);
     for (auto& [impl, entry] : parked_) {
         try {
-            entry.first.close();
+            entry.socket.close();
         } catch (...) {
         }
     }
@@ -50,6 +56,26 @@ void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) {
     pollSet_.add(socket, Poco::Net::PollSet::POLL_READ);
 }
 
+bool ConnectionReactor::ready(const Poco::Net::StreamSocket& socket) const {
+    const auto state = RequestFraming::scan(ReadAheadSocket::of(socket).pending(), options_.maxHeadBytes, options_.maxBodyBytes).state;
+    return state == RequestFraming::State::Complete || state == RequestFraming::State::Oversized;
+}
+
+bool ConnectionReactor::fill(const Poco::Net::StreamSocket& socket) const {
+    return ReadAheadSocket::of(socket).fill(fillLimit()) != ReadAheadSocket::Fill::Closed;
+}
+
+void ConnectionReactor::refuse(Poco::Net::StreamSocket& socket, int status, const char* reason, const char* code, const char* message) {
+    const std::string body = std::string(R"({"error":{"code":")") + code + R"(","message":")" + message + R"("}})";
+    ReadAheadSocket::of(socket).sendNow("HTTP/1.1 " + std::to_string(status) + " " + reason +
+                                        "\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
+                                        std::to_string(body.size()) + "\r\n\r\n" + body);
+    try {
+        socket.close();
+    } catch (...) {
+    }
+}
+
 void ConnectionReactor::acceptAll() {
     for (;;) {
         {
@@ -62,14 +88,14 @@ void ConnectionReactor::acceptAll() {
                 return;
             }
         }
-        Poco::Net::StreamSocket socket;
-        try {
-            socket = listener_.acceptConnection();
-        } catch (const Poco::Net::NetException&) {
-            return; // EAGAIN: nothing left to accept
-        } catch (const Poco::IOException&) {
+        const int fd = ::accept4(listener_.impl()->sockfd(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                Poco::Logger::get("http").warning("accept failed: %s", std::string(std::strerror(errno)));
             return;
         }
+        Poco::Net::StreamSocket socket(new ReadAheadSocket(fd));
         accepted_.fetch_add(1, std::memory_order_relaxed);
         socket.setBlocking(true);
         socket.setNoDelay(true);
@@ -78,14 +104,50 @@ void ConnectionReactor::acceptAll() {
     }
 }
 
+void ConnectionReactor::onReadable(Poco::Net::StreamSocket socket) {
+    auto& connection = ReadAheadSocket::of(socket);
+    if (connection.fill(fillLimit()) == ReadAheadSocket::Fill::Closed) {
+        try {
+            socket.close();
+        } catch (...) {
+        }
+        return;
+    }
+    const auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, options_.maxBodyBytes);
+    switch (framing.state) {
+    case RequestFraming::State::Complete:
+    case RequestFraming::State::Oversized: dispatch_(socket); return;
+    case RequestFraming::State::HeadTooLarge:
+        return refuse(socket, 431, "Request Header Fields Too Large", "http.header_too_large", "the request head is too large");
+    case RequestFraming::State::Malformed: return refuse(socket, 400, "Bad Request", "http.bad_request", "malformed HTTP request");
+    case RequestFraming::State::Incomplete: break;
+    }
+    // A client that waits for "100 Continue" before its body gets it here, or would wait in vain.
+    if (framing.headComplete && framing.expectContinue && !connection.continued()) {
+        connection.sendNow("HTTP/1.1 100 Continue\r\n\r\n");
+        connection.setContinued(true);
+    }
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+        socket.close();
+        return;
+    }
+    parked_[socket.impl()] = {socket, Clock::now()};
+    idleCount_ = parked_.size();
+    pollSet_.add(socket, Poco::Net::PollSet::POLL_READ);
+}
+
 void ConnectionReactor::sweep(Clock::time_point now) {
     std::vector<Poco::Net::StreamSocket> expired;
+    std::vector<Poco::Net::StreamSocket> late;
     {
         std::lock_guard lock(mutex_);
         for (auto it = parked_.begin(); it != parked_.end();) {
-            if (now - it->second.second >= options_.idleTimeout) {
-                expired.push_back(it->second.first);
-                pollSet_.remove(it->second.first);
+            auto& connection = ReadAheadSocket::of(it->second.socket);
+            const bool partial = !connection.pending().empty();
+            if (partial ? now - connection.requestStarted() >= options_.requestTimeout : now - it->second.since >= options_.idleTimeout) {
+                (partial ? late : expired).push_back(it->second.socket);
+                pollSet_.remove(it->second.socket);
                 it = parked_.erase(it);
             } else {
                 ++it;
@@ -102,6 +164,10 @@ void ConnectionReactor::sweep(Clock::time_point now) {
             socket.close();
         } catch (...) {
         }
+    }
+    for (auto& socket : late) {
+        timedOut_.fetch_add(1, std::memory_order_relaxed);
+        refuse(socket, 408, "Request Timeout", "http.request_timeout", "the request did not arrive in time");
     }
 }
 
@@ -125,13 +191,13 @@ void ConnectionReactor::run() {
                 std::lock_guard lock(mutex_);
                 auto it = parked_.find(socket.impl());
                 if (it == parked_.end()) continue;
-                stream = it->second.first;
+                stream = it->second.socket;
                 pollSet_.remove(stream);
                 parked_.erase(it);
                 idleCount_ = parked_.size();
             }
-            // Readable: a request, or the peer closing. The worker tells them apart.
-            dispatch_(stream);
+            // Readable: more of a request, or the peer closing.
+            onReadable(stream);
         }
         const auto now = Clock::now();
         if (now >= nextSweep) {

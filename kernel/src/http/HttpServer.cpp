@@ -1,6 +1,7 @@
 #include "http/HttpServer.h"
 
 #include "http/HttpConnection.h"
+#include "http/ReadAheadSocket.h"
 #include "http/RequestPipeline.h"
 
 #include <Poco/Logger.h>
@@ -31,12 +32,17 @@ bool readable(const Poco::Net::StreamSocket& socket, std::chrono::microseconds w
     return rc > 0;
 }
 
-/// Poco's session, with the one thing parking needs: whether bytes of a next request are
-/// already buffered (a pipelining client), in which case the connection must not be parked.
+/// Poco's session, with the one thing parking needs: the bytes it read past the request it
+/// parsed (a pipelining client's next request), handed back to the connection's read-ahead
+/// buffer so that the next request is framed as a whole before anyone waits for it.
 class Session : public Poco::Net::HTTPServerSession {
 public:
     using Poco::Net::HTTPServerSession::HTTPServerSession;
-    bool hasBuffered() const { return buffered() > 0; }
+    std::string takeBuffered() {
+        std::string bytes(static_cast<std::size_t>(buffered()), '\0');
+        if (!bytes.empty()) bytes.resize(static_cast<std::size_t>(read(bytes.data(), static_cast<std::streamsize>(bytes.size()))));
+        return bytes;
+    }
 };
 
 /// Closes a connection whose client may still be sending (a refused oversized body): stop
@@ -99,12 +105,14 @@ void HttpServer::start() {
     dispatcher_ = new Poco::Net::TCPServerDispatcher(new HttpConnection::Factory(*this), *pool_, params_);
     reactor_ = std::make_unique<ConnectionReactor>(
         listener, [this](const Poco::Net::StreamSocket& socket) { dispatcher_->enqueue(socket); },
-        ConnectionReactor::Options{options_.idleTimeout, options_.maxIdle});
+        ConnectionReactor::Options{options_.idleTimeout, options_.requestTimeout, options_.maxIdle, options_.maxHeadBytes,
+                                   pipeline_.maxBodyBytes()});
     reactor_->start();
 }
 
 void HttpServer::serve(Poco::Net::StreamSocket& socket) {
     Session session(socket, params_);
+    auto& connection = ReadAheadSocket::of(socket);
     for (;;) {
         bool refusedBody = false;
         try {
@@ -117,7 +125,9 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             response.setDate(Poco::Timestamp());
             response.setVersion(request.getVersion());
             response.setKeepAlive(!stopping_ && request.getKeepAlive() && session.canKeepAlive());
-            if (request.getExpectContinue() && request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
+            // The reactor said "100 Continue" already when the client waited for it to send its body.
+            if (request.getExpectContinue() && !connection.continued() &&
+                request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
                 response.sendContinue();
             if (!pipeline_.handle(request, response)) return; // an event stream owns the connection now
             session.setKeepAlive(!stopping_ && response.getKeepAlive() && session.canKeepAlive());
@@ -143,12 +153,16 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         // try block, so the linger has to come after it.
         if (refusedBody) return lingeringClose(socket);
         if (!session.getKeepAlive()) return;
-        if (session.hasBuffered()) continue;
+        connection.nextRequest(session.takeBuffered());
         // A client in a hurry sends its next request within microseconds; catching it here
-        // saves the round trip through the reactor.
-        // Wait for this client's next request only while no other connection waits for a
-        // worker: under a crowd a worker must move on at once.
-        if (readable(socket, dispatcher_->queuedConnections() == 0 ? options_.grace : std::chrono::microseconds(0))) continue;
+        // saves the round trip through the reactor. Wait for it only while no other connection
+        // waits for a worker (under a crowd a worker must move on at once), and serve it here
+        // only once it has arrived whole: a worker never waits on a client.
+        if (reactor_->ready(socket)) continue;
+        if (readable(socket, dispatcher_->queuedConnections() == 0 ? options_.grace : std::chrono::microseconds(0))) {
+            if (!reactor_->fill(socket)) return;
+            if (reactor_->ready(socket)) continue;
+        }
         reactor_->park(session.detachSocket());
         return;
     }

@@ -31,8 +31,11 @@ public:
         int port = 8080; ///< 0 picks a free port
         int threads = 64;
         int maxQueued = 4096;
+        /// A request, head and body, must arrive within this long of its first byte.
         std::chrono::seconds requestTimeout{10};
         std::chrono::seconds idleTimeout{75};
+        /// Longer request heads are refused with 431.
+        std::size_t maxHeadBytes = 64 * 1024;
         std::size_t maxIdle = 50000;
         /// How long a worker waits for the next request on its connection before parking it,
         /// when no other connection is waiting for a worker.

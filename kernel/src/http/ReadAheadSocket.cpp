@@ -1,0 +1,72 @@
+#include "http/ReadAheadSocket.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+
+namespace anchang {
+
+ReadAheadSocket::ReadAheadSocket(poco_socket_t fd) : Poco::Net::StreamSocketImpl(fd) {}
+
+ReadAheadSocket& ReadAheadSocket::of(const Poco::Net::StreamSocket& socket) {
+    return *static_cast<ReadAheadSocket*>(socket.impl());
+}
+
+void ReadAheadSocket::compact() {
+    if (consumed_ == 0) return;
+    ahead_.erase(0, consumed_);
+    consumed_ = 0;
+}
+
+ReadAheadSocket::Fill ReadAheadSocket::fill(std::size_t limit) {
+    compact();
+    const bool wasEmpty = ahead_.empty();
+    bool read = false;
+    char chunk[16384];
+    while (ahead_.size() < limit) {
+        const auto room = std::min(sizeof chunk, limit - ahead_.size());
+        const ssize_t n = ::recv(sockfd(), chunk, room, MSG_DONTWAIT);
+        if (n > 0) {
+            ahead_.append(chunk, static_cast<std::size_t>(n));
+            read = true;
+            if (static_cast<std::size_t>(n) < room) break; // the kernel had no more
+            continue;
+        }
+        if (n == 0) return Fill::Closed;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        return Fill::Closed; // reset
+    }
+    if (read && wasEmpty) {
+        requestStarted_ = Clock::now();
+        continued_ = false;
+    }
+    return read ? Fill::Read : Fill::Nothing;
+}
+
+void ReadAheadSocket::nextRequest(std::string_view unparsed) {
+    compact();
+    ahead_.insert(0, unparsed);
+    requestStarted_ = Clock::now();
+    continued_ = false;
+}
+
+void ReadAheadSocket::sendNow(std::string_view bytes) {
+    (void)::send(sockfd(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+int ReadAheadSocket::receiveBytes(void* buffer, int length, int flags) {
+    if (consumed_ < ahead_.size() && length > 0 && !(flags & MSG_PEEK)) {
+        const auto n = std::min(static_cast<std::size_t>(length), ahead_.size() - consumed_);
+        std::memcpy(buffer, ahead_.data() + consumed_, n);
+        consumed_ += n;
+        if (consumed_ == ahead_.size()) {
+            ahead_.clear();
+            consumed_ = 0;
+        }
+        return static_cast<int>(n);
+    }
+    return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
+}
+
+} // namespace anchang

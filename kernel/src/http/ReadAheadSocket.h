@@ -1,0 +1,57 @@
+#pragma once
+/// anchang::ReadAheadSocket — a client connection whose bytes the reactor reads ahead of Poco.
+///
+/// A slow client (one header byte every two seconds) used to hold a worker thread for every
+/// read, each with its own ten-second timeout: 70 of them stopped /api/v1/health. Now the
+/// reactor reads what arrives without blocking into this socket's buffer and hands the
+/// connection to a worker only once a whole request is there (RequestFraming). Poco's HTTP
+/// session then reads through receiveBytes(), which serves the buffered bytes first, so parsing
+/// a request never waits on the network.
+
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/StreamSocketImpl.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace anchang {
+
+class ReadAheadSocket : public Poco::Net::StreamSocketImpl {
+public:
+    using Clock = std::chrono::steady_clock;
+    enum class Fill { Read, Nothing, Closed };
+
+    /// Takes ownership of an accepted socket's descriptor.
+    explicit ReadAheadSocket(poco_socket_t fd);
+
+    /// The connection's read-ahead socket; every connection the reactor accepted has one.
+    static ReadAheadSocket& of(const Poco::Net::StreamSocket& socket);
+
+    /// Reads what the kernel holds, without blocking, up to `limit` buffered bytes in all.
+    Fill fill(std::size_t limit);
+    /// Bytes read ahead and not yet consumed.
+    std::string_view pending() const { return std::string_view(ahead_).substr(consumed_); }
+    /// After a request was answered: puts the bytes Poco buffered past it back in front of the
+    /// pending ones, and starts the next request's clock.
+    void nextRequest(std::string_view unparsed);
+    /// When the first byte of the request now pending arrived.
+    Clock::time_point requestStarted() const { return requestStarted_; }
+    /// Whether "100 Continue" was already sent for the pending request.
+    bool continued() const { return continued_; }
+    void setContinued(bool sent) { continued_ = sent; }
+    /// Writes what the kernel takes at once: for the reactor's own short answers (100, 408, 431).
+    void sendNow(std::string_view bytes);
+
+    int receiveBytes(void* buffer, int length, int flags = 0) override;
+
+private:
+    void compact();
+
+    std::string ahead_;
+    std::size_t consumed_ = 0;
+    Clock::time_point requestStarted_{};
+    bool continued_ = false;
+};
+
+} // namespace anchang

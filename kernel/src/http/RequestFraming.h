@@ -1,0 +1,37 @@
+#pragma once
+/// anchang::RequestFraming — whether the bytes read so far hold one whole HTTP/1.x request.
+///
+/// The reactor asks this before it gives a connection to a worker, and the worker asks it
+/// before it reads the next request on a kept-alive connection: a worker must never wait on a
+/// client. The rules are the ones Poco's parser applies, so that what is called complete here
+/// is what Poco reads without blocking: the head ends at the first empty line (CRLF or LF);
+/// `Transfer-Encoding: chunked` frames the body in chunks up to a zero-size one and its
+/// trailers; otherwise `Content-Length` gives its size; without either a request has no body.
+
+#include <cstddef>
+#include <string_view>
+
+namespace anchang {
+
+class RequestFraming {
+public:
+    enum class State {
+        Incomplete,    ///< more bytes are needed
+        Complete,      ///< `length` bytes make the request
+        Oversized,     ///< the body is larger than allowed: a worker answers 413 without waiting
+                       ///< (a declared length is refused unread; a chunked body once more than
+                       ///< the limit has arrived)
+        HeadTooLarge,  ///< no end of the head within the limit: the reactor answers 431
+        Malformed,     ///< framing nobody can read: the reactor answers 400
+    };
+    struct Result {
+        State state = State::Incomplete;
+        std::size_t length = 0;      ///< the request's bytes, when Complete
+        bool headComplete = false;
+        bool expectContinue = false; ///< the head asks for "100 Continue" before the body
+    };
+
+    static Result scan(std::string_view data, std::size_t maxHead, std::size_t maxBody);
+};
+
+} // namespace anchang

@@ -1,0 +1,164 @@
+// Slow senders against a real anchangd: they wait in the reactor, not on worker threads, and are
+// answered 408 once their request is late; everyone else is served as usual meanwhile.
+#include "support/Http.h"
+#include "support/KernelProcess.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace anchang::test;
+
+namespace {
+
+class SlowClients : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        KernelProcess::Options options;
+        options.pluginsDir = KernelProcess::binaryDir() / "test-plugins";
+        options.modules = {"good"};
+        // Few workers, so that any worker held by a slow client shows at once.
+        options.settings = {"http.requestTimeout=4", "http.threads=8"};
+        kernel = new KernelProcess(options);
+    }
+    static void TearDownTestSuite() {
+        delete kernel;
+        kernel = nullptr;
+    }
+    static int port() { return kernel->port(); }
+    static KernelProcess* kernel;
+};
+KernelProcess* SlowClients::kernel = nullptr;
+
+/// A raw connection to the kernel, for sending requests byte by byte.
+class Raw {
+public:
+    explicit Raw(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    }
+    ~Raw() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Raw(const Raw&) = delete;
+    Raw(Raw&& other) noexcept : fd_(std::exchange(other.fd_, -1)), connected_(other.connected_) {}
+
+    bool connected() const { return connected_; }
+    bool send(std::string_view bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()); }
+    /// What the server sent within `wait`, up to its closing the connection.
+    std::string receive(std::chrono::milliseconds wait) {
+        std::string text;
+        const auto until = std::chrono::steady_clock::now() + wait;
+        char buffer[4096];
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
+            if (left <= 0) break;
+            pollfd entry{fd_, POLLIN, 0};
+            if (::poll(&entry, 1, static_cast<int>(left)) <= 0) break;
+            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+            if (n <= 0) break;
+            text.append(buffer, static_cast<std::size_t>(n));
+        }
+        return text;
+    }
+
+private:
+    int fd_;
+    bool connected_ = false;
+};
+
+long p99(std::vector<long> samples) {
+    std::sort(samples.begin(), samples.end());
+    return samples[samples.size() * 99 / 100];
+}
+
+} // namespace
+
+TEST_F(SlowClients, FiveHundredSlowSendersHoldNoWorkerAndAreTimedOut) {
+    const std::string request = "GET /api/v1/health HTTP/1.1\r\nHost: anchang\r\nUser-Agent: slow\r\n\r\n";
+    std::vector<Raw> slow;
+    for (int i = 0; i < 500; ++i) {
+        slow.emplace_back(port());
+        ASSERT_TRUE(slow.back().connected()) << i;
+    }
+    // One header byte per connection every 500 ms: each request would take 30 s to arrive.
+    std::atomic<bool> stop{false};
+    std::thread trickle([&] {
+        for (std::size_t at = 0; at + 4 < request.size() && !stop; ++at) {
+            for (auto& connection : slow) connection.send(request.substr(at, 1));
+            for (int i = 0; i < 10 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    std::vector<long> latencies;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < until) {
+        const auto started = std::chrono::steady_clock::now();
+        const int status = http(port(), "GET", "/api/v1/health").status;
+        latencies.push_back(status == 200 ? std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
+                                          : 100000);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_GE(latencies.size(), 50u);
+    // With a worker per slow connection (before), health did not answer at all.
+    EXPECT_LT(p99(latencies), 100) << "health p99 with 500 slow senders";
+
+    // Past the request deadline (4 s here) each slow sender gets 408 and is closed.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    stop = true;
+    trickle.join();
+    int timedOut = 0;
+    for (auto& connection : slow)
+        if (connection.receive(std::chrono::milliseconds(20)).starts_with("HTTP/1.1 408")) ++timedOut;
+    EXPECT_GE(timedOut, 490);
+}
+
+TEST_F(SlowClients, ASlowBodyHoldsNoWorkerEither) {
+    std::vector<Raw> slow;
+    for (int i = 0; i < 50; ++i) {
+        slow.emplace_back(port());
+        slow.back().send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{\"user");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port(), "GET", "/api/v1/health").status, 200);
+    EXPECT_TRUE(slow.front().receive(std::chrono::seconds(6)).starts_with("HTTP/1.1 408"));
+}
+
+TEST_F(SlowClients, PipelinedAndSplitRequestsAreAllAnswered) {
+    Raw client(port());
+    const std::string get = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    // Two whole requests and the first half of a third in one write; the rest a moment later.
+    client.send(get + get + get.substr(0, 10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    client.send(get.substr(10));
+    const std::string answers = client.receive(std::chrono::milliseconds(1500));
+    std::size_t count = 0;
+    for (auto at = answers.find("HTTP/1.1 200"); at != std::string::npos; at = answers.find("HTTP/1.1 200", at + 1)) ++count;
+    EXPECT_EQ(count, 3u) << answers;
+
+    // A client that waits for "100 Continue" before its body is told to go on.
+    Raw careful(port());
+    const std::string login = R"({"username":"admin","password":"demo1234"})";
+    careful.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(login.size()) +
+                 "\r\nExpect: 100-continue\r\n\r\n");
+    EXPECT_TRUE(careful.receive(std::chrono::milliseconds(500)).starts_with("HTTP/1.1 100"));
+    careful.send(login);
+    EXPECT_NE(careful.receive(std::chrono::seconds(2)).find("\"token\""), std::string::npos);
+
+    // A head that never ends is refused.
+    Raw endless(port());
+    endless.send("GET / HTTP/1.1\r\nX: " + std::string(70000, 'x'));
+    EXPECT_TRUE(endless.receive(std::chrono::seconds(2)).starts_with("HTTP/1.1 431"));
+}
