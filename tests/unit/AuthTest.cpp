@@ -89,11 +89,23 @@ TEST_F(AuthTest, BadUserInputIsRefusedWithACode) {
 
 TEST_F(AuthTest, TokensExpireAreRevocableAndCannotBeForged) {
     TokenService tokens(store, dir.file("token.key"), 3600);
-    auto issued = tokens.issue(42, "admin");
+    auto issued = tokens.issue(42, "admin", 7);
     TokenService::Refusal refusal{};
     auto claims = tokens.verify(issued.token, refusal);
     ASSERT_TRUE(claims);
     EXPECT_EQ(claims->userId, 42);
+    EXPECT_EQ(claims->generation, 7);
+
+    // Strict base64url: the same signature with padding, or with other unused low bits in its
+    // last character, decodes to the same bytes but is not the token that was issued.
+    EXPECT_FALSE(tokens.verify(issued.token + "=", refusal));
+    std::string lastBits = issued.token;
+    char& last = lastBits.back();
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    last = alphabet[(alphabet.find(last) & ~3u) | ((alphabet.find(last) + 1) & 3u)];
+    EXPECT_FALSE(tokens.verify(lastBits, refusal));
+    EXPECT_FALSE(tokens.verify(issued.token.substr(0, issued.token.rfind('.')) + ".", refusal));
+    EXPECT_FALSE(tokens.verify(" " + issued.token, refusal));
 
     // Signed with another key: invalid.
     Poco::JWT::Token forged;
@@ -106,7 +118,7 @@ TEST_F(AuthTest, TokensExpireAreRevocableAndCannotBeForged) {
     EXPECT_FALSE(tokens.verify(issued.token + "x", refusal));
 
     TokenService shortLived(store, dir.file("token.key"), 1);
-    auto brief = shortLived.issue(42, "admin");
+    auto brief = shortLived.issue(42, "admin", 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));
     EXPECT_FALSE(shortLived.verify(brief.token, refusal));
     EXPECT_EQ(refusal, TokenService::Refusal::Expired);
@@ -119,16 +131,31 @@ TEST_F(AuthTest, TokensExpireAreRevocableAndCannotBeForged) {
     EXPECT_FALSE(restarted.verify(issued.token, refusal));
 }
 
-TEST(LoginThrottle, LocksAUsernameAfterRepeatedFailures) {
-    LoginThrottle throttle(LoginThrottle::Limits{3, 100, std::chrono::seconds(60)});
+TEST(LoginThrottle, GuessingStopsTheGuesserNotTheOwner) {
+    LoginThrottle throttle(LoginThrottle::Limits{3, 100, 3, std::chrono::seconds(60)});
     for (int i = 0; i < 3; ++i) {
-        EXPECT_EQ(throttle.retryAfter("Admin", "10.0.0.1"), 0);
-        throttle.failed("Admin", "10.0.0.1");
+        EXPECT_EQ(throttle.retryAfter("Admin", "10.0.0.1", ""), 0);
+        throttle.failed("Admin", "10.0.0.1", "");
     }
-    EXPECT_GT(throttle.retryAfter("admin", "10.0.0.2"), 0); // case-insensitive, any address
-    EXPECT_EQ(throttle.retryAfter("manager", "10.0.0.1"), 0);
-    throttle.succeeded("admin");
-    EXPECT_EQ(throttle.retryAfter("admin", "10.0.0.1"), 0);
+    EXPECT_GT(throttle.retryAfter("admin", "10.0.0.2", ""), 0); // case-insensitive, any untrusted browser
+    EXPECT_EQ(throttle.retryAfter("manager", "10.0.0.1", ""), 0);
+    // The owner's browser, trusted from an earlier login, is not held by others' guesses.
+    EXPECT_EQ(throttle.retryAfter("admin", "10.0.0.1", "device-of-admin"), 0);
+    throttle.succeeded("admin", "device-of-admin");
+    EXPECT_GT(throttle.retryAfter("admin", "10.0.0.2", ""), 0);
+    // A trusted device that fails on its own is held back alone.
+    for (int i = 0; i < 3; ++i) throttle.failed("manager", "10.0.0.9", "device-of-manager");
+    EXPECT_GT(throttle.retryAfter("manager", "10.0.0.9", "device-of-manager"), 0);
+    EXPECT_EQ(throttle.retryAfter("manager", "10.0.0.9", "another-device"), 0);
+    EXPECT_EQ(throttle.retryAfter("manager", "10.0.0.9", ""), 0);
+}
+
+TEST(LoginThrottle, OneAddressFailingHoldsBackOnlyItsUntrustedBrowsers) {
+    LoginThrottle throttle(LoginThrottle::Limits{100, 5, 5, std::chrono::seconds(60)});
+    for (int i = 0; i < 5; ++i) throttle.failed("user" + std::to_string(i), "192.168.1.1", "");
+    EXPECT_GT(throttle.retryAfter("consultant1", "192.168.1.1", ""), 0);
+    EXPECT_EQ(throttle.retryAfter("consultant1", "192.168.1.1", "device-of-consultant1"), 0);
+    EXPECT_EQ(throttle.retryAfter("consultant1", "192.168.1.2", ""), 0);
 }
 
 TEST_F(AuthTest, PolicyDefaultsOverridesAndProjectScope) {

@@ -20,6 +20,7 @@
 #include "app/DemoSeed.h"
 #include "audit/AuditLog.h"
 #include "auth/AccessPolicy.h"
+#include "auth/DeviceTrust.h"
 #include "auth/LoginThrottle.h"
 #include "auth/PasswordHasher.h"
 #include "auth/TokenService.h"
@@ -43,6 +44,9 @@ namespace anchang {
 
 namespace {
 Poco::Logger& logger() { return Poco::Logger::get("kernel"); }
+
+/// How long a browser stays trusted after its last successful login.
+constexpr std::int64_t kDeviceTokenTtl = 180LL * 24 * 3600;
 
 std::string readFile(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -113,6 +117,7 @@ void Kernel::start() {
     hasher_ = std::make_unique<PasswordHasher>();
     users_ = std::make_unique<UserDirectory>(*store_, *hasher_);
     tokens_ = std::make_unique<TokenService>(*store_, (settings_.dataDir / "token.key").string(), settings_.tokenTtlSeconds);
+    devices_ = std::make_unique<DeviceTrust>(*tokens_, kDeviceTokenTtl);
     throttle_ = std::make_unique<LoginThrottle>();
     policy_ = std::make_unique<AccessPolicy>(*store_);
     projects_ = std::make_unique<ProjectDirectory>(*store_, [this] { return licence_.usable() ? licence_.projects() : 1; });
@@ -144,7 +149,7 @@ void Kernel::start() {
     plugins_ = std::make_unique<PluginHost>(
         KernelServices{*store_, *bus_, *router_, *policy_, *audit_, *hookCatalog_, *hooks_, *forms_}, licence_,
         PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
-    authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *throttle_, *projects_, *policy_);
+    authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *devices_, *throttle_, *projects_, *policy_);
     userApi_ = std::make_unique<UserApi>(*users_, *policy_, *audit_);
     projectApi_ = std::make_unique<ProjectApi>(*projects_, *users_, *audit_);
     auditApi_ = std::make_unique<AuditApi>(*audit_);

@@ -40,6 +40,7 @@ class ScriptRepository;
 class AuditApi;
 class AuditLog;
 class AuthApi;
+class DeviceTrust;
 class ProjectApi;
 class UserApi;
 class LoginThrottle;
@@ -104,6 +105,7 @@ private:
     std::unique_ptr<PasswordHasher> hasher_;
     std::unique_ptr<UserDirectory> users_;
     std::unique_ptr<TokenService> tokens_;
+    std::unique_ptr<DeviceTrust> devices_;
     std::unique_ptr<LoginThrottle> throttle_;
     std::unique_ptr<AccessPolicy> policy_;
     std::unique_ptr<ProjectDirectory> projects_;

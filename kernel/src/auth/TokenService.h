@@ -1,10 +1,13 @@
 #pragma once
-/// anchang::TokenService — bearer tokens: HS256 JSON Web Tokens (Poco::JWT) with an expiry and
-/// an id that logout can revoke.
+/// anchang::TokenService — bearer tokens: HS256 JSON Web Tokens (Poco::JWT) with an expiry, an
+/// id that logout can revoke, and the user's token generation (a password change or a disable
+/// ends every token of the generation before).
 ///
 /// The signing key is 32 random bytes in the data folder (created 0600 on first start), not in
 /// the database, so a leaked database backup cannot mint tokens. Revoked ids are kept in the
-/// store until the token would have expired anyway, and cached in memory.
+/// store until the token would have expired anyway, and cached in memory. A token is read
+/// strictly: each part canonical unpadded base64url, the signature exactly the one the key
+/// makes (Poco alone also took a signature with a trailing '=').
 
 #include <Poco/Crypto/OpenSSLInitializer.h>
 
@@ -24,6 +27,7 @@ public:
         std::int64_t userId = 0;
         std::string tokenId;
         std::int64_t expiresAt = 0; ///< seconds since the epoch
+        std::int64_t generation = 0;
     };
     struct Issued {
         std::string token;
@@ -35,10 +39,16 @@ public:
 
     TokenService(Store& store, const std::string& keyFile, std::int64_t ttlSeconds);
 
-    Issued issue(std::int64_t userId, const std::string& username) const;
+    Issued issue(std::int64_t userId, const std::string& username, std::int64_t generation) const;
     /// The claims of a valid token, or why it is refused.
     std::optional<Claims> verify(const std::string& token, Refusal& refusal) const;
     void revoke(const std::string& tokenId, std::int64_t expiresAt);
+
+    /// HMAC-SHA256 of `text` with the token key, unpadded base64url; `purpose` keeps the MACs
+    /// made for different uses (bearer tokens, device tokens) apart.
+    std::string sign(const std::string& purpose, const std::string& text) const;
+    /// Constant-time comparison of two strings.
+    static bool same(const std::string& a, const std::string& b);
 
 private:
     static std::string loadOrCreateKey(const std::string& keyFile);

@@ -55,12 +55,13 @@ std::optional<Principal> UserDirectory::principal(std::int64_t userId) {
         auto it = cache_.find(userId);
         if (it != cache_.end()) return it->second;
     }
-    auto users = store_.query("SELECT id, username, display_name FROM users WHERE id = ? AND active = 1", {userId}).rows;
+    auto users = store_.query("SELECT id, username, display_name, token_generation FROM users WHERE id = ? AND active = 1", {userId}).rows;
     if (users.empty()) return std::nullopt;
     Principal p;
     p.userId = userId;
     p.username = users[0]["username"];
     p.displayName = users[0]["display_name"];
+    p.tokenGeneration = users[0]["token_generation"];
     for (const auto& row : store_.query("SELECT project_id, role FROM user_roles WHERE user_id = ? ORDER BY role", {userId}).rows) {
         const std::int64_t project = row["project_id"];
         if (project == 0) p.globalRoles.push_back(row["role"]);
@@ -177,14 +178,18 @@ void UserDirectory::update(std::int64_t id, const nlohmann::json& body) {
                 throw sdk::Error::invalid("user.invalid", "phone must be a string");
             store_.query("UPDATE users SET phone = ?, updated_at = ? WHERE id = ?", {body["phone"], nowMs(), id});
         }
+        // Disabling, enabling and a new password each end every token issued before: re-enabling
+        // a user must not revive the tokens of before the disable.
         if (body.contains("active")) {
             if (!body["active"].is_boolean()) throw sdk::Error::invalid("user.invalid", "active must be true or false");
-            store_.query("UPDATE users SET active = ?, updated_at = ? WHERE id = ?", {body["active"].get<bool>() ? 1 : 0, nowMs(), id});
+            store_.query("UPDATE users SET active = ?, token_generation = token_generation + 1, updated_at = ? WHERE id = ? AND active <> ?",
+                         {body["active"].get<bool>() ? 1 : 0, nowMs(), id, body["active"].get<bool>() ? 1 : 0});
         }
         if (body.contains("password")) {
             const std::string password = requireString(body, "password", 256);
             requireStrongPassword(password);
-            store_.query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", {hasher_.hash(password), nowMs(), id});
+            store_.query("UPDATE users SET password_hash = ?, token_generation = token_generation + 1, updated_at = ? WHERE id = ?",
+                         {hasher_.hash(password), nowMs(), id});
         }
     });
     invalidate();
@@ -202,7 +207,8 @@ void UserDirectory::changePassword(std::int64_t id, const std::string& current, 
     if (rows.empty() || !hasher_.verify(rows[0]["password_hash"], current))
         throw sdk::Error::forbidden("auth.wrong_password", "the current password is wrong");
     requireStrongPassword(next);
-    store_.query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", {hasher_.hash(next), nowMs(), id});
+    store_.query("UPDATE users SET password_hash = ?, token_generation = token_generation + 1, updated_at = ? WHERE id = ?",
+                 {hasher_.hash(next), nowMs(), id});
     invalidate();
 }
 

@@ -94,6 +94,10 @@ void RequestPipeline::authenticate(HttpExchange& exchange, bool required, bool t
         if (required) throw sdk::Error(401, "auth.token_invalid", "the token's user no longer exists or is disabled");
         return;
     }
+    if (principal->tokenGeneration != claims->generation) {
+        if (required) throw sdk::Error(401, "auth.token_revoked", "the password was changed or the user disabled since this login");
+        return;
+    }
     principal->tokenId = claims->tokenId;
     principal->expiresAt = claims->expiresAt;
     exchange.principal = std::move(principal);

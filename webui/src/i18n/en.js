@@ -508,7 +508,7 @@ export default {
       token_missing: 'Please log in',
       token_invalid: 'Your login is no longer valid; please log in again',
       token_expired: 'Your login has expired; please log in again',
-      token_revoked: 'You logged out; please log in again',
+      token_revoked: 'This login has ended (logged out, or the password changed); please log in again',
       forbidden: 'You do not have permission to do this',
       not_member: 'You are not a member of this project',
       wrong_password: 'The current password is wrong',

@@ -508,7 +508,7 @@ export default {
       token_missing: '请先登录',
       token_invalid: '登录已失效，请重新登录',
       token_expired: '登录已过期，请重新登录',
-      token_revoked: '已退出登录，请重新登录',
+      token_revoked: '此登录已失效（已退出或密码已更改），请重新登录',
       forbidden: '您没有权限执行此操作',
       not_member: '您不是该项目的成员',
       wrong_password: '当前密码不正确',

@@ -5,6 +5,9 @@ import { api } from './api.js'
 
 const TOKEN_KEY = 'anchang.token'
 const PROJECT_KEY = 'anchang.project'
+// A browser that logged in as a user keeps that user's device token, and shows it at the next
+// login: the kernel then does not hold it back when someone else guesses at the password.
+const deviceKey = (username) => `anchang.device.${username.toLowerCase()}`
 
 export const useSession = defineStore('anchang.session', () => {
   const token = ref(localStorage.getItem(TOKEN_KEY) || '')
@@ -57,10 +60,21 @@ export const useSession = defineStore('anchang.session', () => {
     settleProject()
   }
 
-  async function login(username, password) {
-    const answer = await api.post('/api/v1/auth/login', { username, password })
+  /** Takes a fresh login answer: the bearer token, the user, and this browser's device token. */
+  function start(answer) {
+    if (answer.device_token) localStorage.setItem(deviceKey(answer.user.username), answer.device_token)
     accept(answer.token, answer.user)
     return answer.user
+  }
+
+  async function login(username, password) {
+    const device_token = localStorage.getItem(deviceKey(username)) || undefined
+    return start(await api.post('/api/v1/auth/login', { username, password, device_token }))
+  }
+
+  /** A new password ends every token issued before it, this browser's too; the answer has new ones. */
+  async function changePassword(current, next) {
+    return start(await api.put('/api/v1/auth/password', { current, next }))
   }
 
   /** Re-reads the user (after a reload, or when an admin changed their own roles or projects). */
@@ -86,7 +100,7 @@ export const useSession = defineStore('anchang.session', () => {
 
   return {
     token, user, projectId, globalRoles, isAdmin, projects, project,
-    rolesIn, can, hasRole, selectProject, login, refresh, logout, clear,
+    rolesIn, can, hasRole, selectProject, login, changePassword, refresh, logout, clear,
   }
 })
 
