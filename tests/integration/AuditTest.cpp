@@ -72,3 +72,49 @@ TEST(Audit, SensitiveChangesAreChainedAndTamperingIsDetected) {
         EXPECT_EQ(verified["first_bad"], 2); // the first problem is still reported first
     }
 }
+
+TEST(Audit, WhatIsCutOffOrWipedShowsAgainstTheRecordsKeptOutsideTheDatabase) {
+    KernelProcess::Options options;
+    options.pluginsDir = KernelProcess::binaryDir() / "test-plugins";
+    options.modules = {"good"};
+    TempDir data;
+    options.dataDir = data.path();
+    nlohmann::json exported;
+    {
+        KernelProcess kernel(options);
+        const std::string admin = login(kernel.port(), "admin");
+        for (const char* name : {"b1", "b2", "b3", "b4"})
+            ASSERT_EQ(http(kernel.port(), "POST", "/api/v1/users",
+                           nlohmann::json{{"username", name}, {"display_name", name}, {"password", "demo1234"}}.dump(), admin)
+                          .status,
+                      201);
+        // The admin exports a signed checkpoint and keeps it away from the server.
+        const std::string risk = login(kernel.port(), "risk");
+        const auto made = http(kernel.port(), "POST", "/api/v1/audit/checkpoints", "", risk);
+        ASSERT_EQ(made.status, 201) << made.body;
+        EXPECT_EQ(made.json()["seq"], 4);
+        exported = http(kernel.port(), "GET", "/api/v1/audit/checkpoints", "", risk).json();
+        EXPECT_FALSE(exported["public_key"].get<std::string>().empty());
+        EXPECT_TRUE(http(kernel.port(), "GET", "/api/v1/audit/verify", "", risk).json()["ok"]);
+        kernel.stop();
+    }
+    // Someone with the database file wipes the log and its head.
+    tamper(data.path(), "DELETE FROM audit_log; DELETE FROM audit_head;");
+    {
+        KernelProcess kernel(options);
+        const std::string risk = login(kernel.port(), "risk");
+        auto verified = http(kernel.port(), "GET", "/api/v1/audit/verify", "", risk).json();
+        EXPECT_FALSE(verified["ok"]) << verified.dump();
+        EXPECT_NE(verified["problem"].get<std::string>().find("entries were removed"), std::string::npos) << verified.dump();
+        // The restart did not move the anchor back over the evidence.
+        EXPECT_NE(verified["problem"].get<std::string>().find("anchor"), std::string::npos) << verified.dump();
+        // The exported checkpoints say the same; a made-up one is refused as unsigned.
+        auto held = http(kernel.port(), "POST", "/api/v1/audit/verify", nlohmann::json{{"checkpoints", exported["checkpoints"]}}.dump(), risk);
+        EXPECT_EQ(held.status, 200);
+        EXPECT_FALSE(held.json()["ok"]);
+        auto forged = exported["checkpoints"];
+        forged[0]["seq"] = 1;
+        EXPECT_EQ(http(kernel.port(), "POST", "/api/v1/audit/verify", nlohmann::json{{"checkpoints", forged}}.dump(), risk).errorCode(),
+                  "audit.checkpoint_invalid");
+    }
+}

@@ -1,19 +1,21 @@
 #pragma once
-/// anchang::AuditApi — reading and verifying the audit chain.
+/// anchang::AuditApi — reading and verifying the audit chain, and its signed checkpoints.
 
 namespace anchang {
 
 class AuditLog;
+class AuditWitness;
 class Router;
 
 class AuditApi {
 public:
-    explicit AuditApi(AuditLog& audit) : audit_(audit) {}
+    AuditApi(AuditLog& audit, AuditWitness& witness) : audit_(audit), witness_(witness) {}
 
     void install(Router& router);
 
 private:
     AuditLog& audit_;
+    AuditWitness& witness_;
 };
 
 } // namespace anchang

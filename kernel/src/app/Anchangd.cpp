@@ -205,6 +205,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.scriptBudget = std::chrono::milliseconds(c.getInt("scripts.budgetMs", 50));
     s.scriptMemoryBytes = static_cast<std::size_t>(c.getInt("scripts.memoryMiB", 16)) << 20;
     s.scriptMaxFailures = c.getInt("scripts.maxFailures", 5);
+    s.auditCheckpointEvery = std::chrono::seconds(c.getInt("audit.checkpointMinutes", 60) * 60);
 
     Kernel kernel(s);
     try {

@@ -19,6 +19,7 @@
 #include "api/UserApi.h"
 #include "app/DemoSeed.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditWitness.h"
 #include "auth/AccessPolicy.h"
 #include "auth/DeviceTrust.h"
 #include "auth/LoginThrottle.h"
@@ -31,6 +32,7 @@
 #include "project/ProjectDirectory.h"
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
+#include "store/SecretFile.h"
 #include "store/Store.h"
 
 #include <Poco/Logger.h>
@@ -113,7 +115,11 @@ void Kernel::start() {
     Migrator(*store_).apply("kernel", kernelMigrations());
     loadLicence();
 
-    audit_ = std::make_unique<AuditLog>(*store_);
+    audit_ = std::make_unique<AuditLog>(
+        *store_, AuditSeal(SecretFile::loadOrCreate((settings_.dataDir / "audit.key").string(), 32, [] { return SecretFile::randomBytes(32); })));
+    auditWitness_ = std::make_unique<AuditWitness>(*audit_, AuditWitness::Options{settings_.dataDir, std::chrono::seconds(5),
+                                                                                  settings_.auditCheckpointEvery});
+    auditWitness_->start();
     hasher_ = std::make_unique<PasswordHasher>();
     users_ = std::make_unique<UserDirectory>(*store_, *hasher_);
     tokens_ = std::make_unique<TokenService>(*store_, (settings_.dataDir / "token.key").string(), settings_.tokenTtlSeconds);
@@ -152,7 +158,7 @@ void Kernel::start() {
     authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *devices_, *throttle_, *projects_, *policy_);
     userApi_ = std::make_unique<UserApi>(*users_, *policy_, *audit_);
     projectApi_ = std::make_unique<ProjectApi>(*projects_, *users_, *audit_);
-    auditApi_ = std::make_unique<AuditApi>(*audit_);
+    auditApi_ = std::make_unique<AuditApi>(*audit_, *auditWitness_);
     adminApi_ = std::make_unique<AdminApi>(AdminApi::Parts{*plugins_, licence_, *bus_, *store_, *audit_, settings_.dataDir,
                                                            publicKeyPem_,
                                                            [this] { return http_ ? http_->stats() : nlohmann::json::object(); }});
@@ -205,6 +211,7 @@ void Kernel::stop() {
     plugins_->stopAll();
     kernelServices_->stop();
     bus_->stop();
+    auditWitness_->stop();
     http_.reset();
     pipeline_.reset();
     plugins_.reset();

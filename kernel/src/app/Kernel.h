@@ -39,6 +39,7 @@ class ScriptEngine;
 class ScriptRepository;
 class AuditApi;
 class AuditLog;
+class AuditWitness;
 class AuthApi;
 class DeviceTrust;
 class ProjectApi;
@@ -78,6 +79,8 @@ public:
         std::size_t scriptMemoryBytes = 16u << 20;
         int scriptMaxFailures = 5;
         std::chrono::milliseconds drainTimeout{10000};
+        /// How often a signed audit checkpoint is kept while the log moves.
+        std::chrono::seconds auditCheckpointEvery{3600};
     };
 
     explicit Kernel(Settings settings);
@@ -102,6 +105,7 @@ private:
     std::string publicKeyPem_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<AuditWitness> auditWitness_;
     std::unique_ptr<PasswordHasher> hasher_;
     std::unique_ptr<UserDirectory> users_;
     std::unique_ptr<TokenService> tokens_;

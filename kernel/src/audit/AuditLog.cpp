@@ -14,7 +14,7 @@ namespace {
 const std::string kGenesis(64, '0');
 }
 
-AuditLog::AuditLog(Store& store) : store_(store) {}
+AuditLog::AuditLog(Store& store, AuditSeal seal) : store_(store), seal_(std::move(seal)) {}
 
 std::string AuditLog::digest(std::int64_t seq, std::int64_t at, std::int64_t actorId, const std::string& actorName,
                              std::int64_t projectId, const std::string& action, const std::string& target,
@@ -50,13 +50,13 @@ std::int64_t AuditLog::append(const Entry& entry) {
         const std::string detail = entry.detail.dump();
         const std::string hash = digest(seq, at, entry.actorId, entry.actorName, entry.projectId, entry.action,
                                         entry.target, detail, previous);
-        store_.query("INSERT INTO audit_log (seq, at, actor_id, actor_name, project_id, action, target, detail, prev_hash, hash) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        store_.query("INSERT INTO audit_log (seq, at, actor_id, actor_name, project_id, action, target, detail, prev_hash, hash, seal) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      {seq, at, entry.actorId, entry.actorName, entry.projectId, entry.action, entry.target, detail,
-                      previous, hash});
-        store_.query("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
-                     "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                     {seq, hash});
+                      previous, hash, seal_.of("entry", seq, hash)});
+        store_.query("INSERT INTO audit_head (id, seq, hash, seal) VALUES (1, ?, ?, ?) "
+                     "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, seal = excluded.seal",
+                     {seq, hash, seal_.of("head", seq, hash)});
     });
     return seq;
 }
@@ -84,40 +84,77 @@ nlohmann::json AuditLog::list(std::optional<std::int64_t> project, const std::st
     return rows;
 }
 
-nlohmann::json AuditLog::verify() {
+AuditLog::Head AuditLog::head() {
+    const auto rows = store_.query("SELECT seq, hash FROM audit_head WHERE id = 1").rows;
+    if (rows.empty()) return {0, kGenesis};
+    return {rows[0]["seq"].get<std::int64_t>(), rows[0]["hash"].get<std::string>()};
+}
+
+std::optional<std::string> AuditLog::hashAt(std::int64_t seq) {
+    const auto rows = store_.query("SELECT hash FROM audit_log WHERE seq = ?", {seq}).rows;
+    if (rows.empty()) return std::nullopt;
+    return rows[0]["hash"].get<std::string>();
+}
+
+nlohmann::json AuditLog::verify(const std::vector<Pin>& pins) {
     std::int64_t expectedSeq = 1;
     std::string previous = kGenesis;
     std::int64_t count = 0;
+    std::optional<std::int64_t> sealedFrom;
     auto broken = [&](std::int64_t seq, const std::string& problem) {
         return nlohmann::json{{"ok", false}, {"entries", count}, {"first_bad", seq}, {"problem", problem}};
     };
+    auto pinAt = [&](std::int64_t seq) -> const Pin* {
+        for (const auto& pin : pins)
+            if (pin.seq == seq) return &pin;
+        return nullptr;
+    };
     // Pages keep memory flat however long the log grows.
     for (std::int64_t after = 0;;) {
-        auto rows = store_.query("SELECT seq, at, actor_id, actor_name, project_id, action, target, detail, prev_hash, hash "
+        auto rows = store_.query("SELECT seq, at, actor_id, actor_name, project_id, action, target, detail, prev_hash, hash, seal "
                                  "FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1000",
                                  {after})
                         .rows;
         if (rows.empty()) break;
         for (const auto& row : rows) {
             const std::int64_t seq = row["seq"];
+            const std::string at = std::to_string(seq);
             if (seq != expectedSeq) return broken(expectedSeq, "entry " + std::to_string(expectedSeq) + " is missing");
-            if (row["prev_hash"] != previous) return broken(seq, "entry " + std::to_string(seq) + " does not follow the entry before it");
+            if (row["prev_hash"] != previous) return broken(seq, "entry " + at + " does not follow the entry before it");
             const std::string recomputed = digest(seq, row["at"], row["actor_id"], row["actor_name"], row["project_id"],
                                                   row["action"], row["target"], row["detail"], previous);
-            if (recomputed != row["hash"]) return broken(seq, "entry " + std::to_string(seq) + " was changed after it was written");
+            if (recomputed != row["hash"]) return broken(seq, "entry " + at + " was changed after it was written");
+            // Entries from before sealing began have none; after the first sealed one, every one must.
+            if (row["seal"].is_null()) {
+                if (sealedFrom) return broken(seq, "entry " + at + " has no seal: it was written without the audit key");
+            } else {
+                if (!sealedFrom) sealedFrom = seq;
+                if (!seal_.matches("entry", seq, row["hash"].get<std::string>(), row["seal"].get<std::string>()))
+                    return broken(seq, "entry " + at + " was changed or forged: its seal does not match the audit key");
+            }
+            if (const Pin* pin = pinAt(seq); pin && pin->hash != row["hash"])
+                return broken(seq, "entry " + at + " is not the one " + pin->source + " recorded: the log was rewritten");
             previous = row["hash"];
             ++expectedSeq;
             ++count;
             after = seq;
         }
     }
-    auto head = store_.query("SELECT seq, hash FROM audit_head WHERE id = 1").rows;
+    auto head = store_.query("SELECT seq, hash, seal FROM audit_head WHERE id = 1").rows;
     const std::int64_t headSeq = head.empty() ? 0 : head[0]["seq"].get<std::int64_t>();
     const std::string headHash = head.empty() ? kGenesis : head[0]["hash"].get<std::string>();
     if (headSeq != count || headHash != previous)
         return broken(count + 1, "the log ends at entry " + std::to_string(count) + " but entry " + std::to_string(headSeq) +
                                      " was written: the newest entries were removed");
-    return {{"ok", true}, {"entries", count}};
+    if (sealedFrom && (head.empty() || !head[0]["seal"].is_string() ||
+                       !seal_.matches("head", headSeq, headHash, head[0]["seal"].get<std::string>())))
+        return broken(count + 1, "the log's end was moved: its head has no valid seal, so newest entries were removed");
+    for (const auto& pin : pins)
+        if (pin.seq > count)
+            return broken(count + 1, "the log ends at entry " + std::to_string(count) + " but " + pin.source + " recorded entry " +
+                                         std::to_string(pin.seq) + ": entries were removed");
+    return {{"ok", true}, {"entries", count}, {"sealed_from", sealedFrom ? nlohmann::json(*sealedFrom) : nlohmann::json(nullptr)},
+            {"pins", pins.size()}};
 }
 
 } // namespace anchang

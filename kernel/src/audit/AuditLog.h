@@ -1,16 +1,21 @@
 #pragma once
-/// anchang::AuditLog — the append-only, hash-chained record of sensitive operations.
+/// anchang::AuditLog — the append-only, hash-chained, sealed record of sensitive operations.
 ///
 /// The digital form of the paper register's rule "不得涂改和销毁": each entry stores the hash
-/// of the one before it, and a head row holds the last sequence number and hash. Triggers
-/// refuse UPDATE and DELETE through SQL; someone who edits the file directly cannot keep the
-/// chain consistent, and verify() names the first entry that no longer fits.
+/// of the one before it and a seal (AuditSeal: an HMAC under a key outside the database), and a
+/// head row holds the last sequence number, hash and seal. Triggers refuse UPDATE and DELETE
+/// through SQL. Someone who edits the file directly can recompute hashes but not seals, so
+/// verify() names the first entry that no longer fits; and what was cut off the end (or the
+/// whole log wiped) shows against the positions AuditWitness pinned outside the database.
+
+#include "audit/AuditSeal.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace anchang {
 
@@ -26,8 +31,19 @@ public:
         std::string target;  ///< "customer:42"
         nlohmann::json detail = nlohmann::json::object();
     };
+    /// The newest entry: 0 and the genesis hash for an empty log.
+    struct Head {
+        std::int64_t seq = 0;
+        std::string hash;
+    };
+    /// A position known from outside the database: that entry `seq` had `hash`.
+    struct Pin {
+        std::int64_t seq = 0;
+        std::string hash;
+        std::string source; ///< what pinned it, for the report ("the anchor of 2026-12-04 10:00")
+    };
 
-    explicit AuditLog(Store& store);
+    AuditLog(Store& store, AuditSeal seal);
 
     /// Appends inside the caller's transaction when there is one, so the entry and the change
     /// it records commit together. Returns the sequence number.
@@ -37,15 +53,26 @@ public:
     nlohmann::json list(std::optional<std::int64_t> project, const std::string& actionPrefix,
                         std::optional<std::int64_t> before, int limit);
 
-    /// {"ok":true,"entries":n} or {"ok":false,"entries":n,"first_bad":seq,"problem":"..."}.
-    nlohmann::json verify();
+    Head head();
+    /// The hash of entry `seq`, or nullopt when there is no such entry.
+    std::optional<std::string> hashAt(std::int64_t seq);
 
-private:
+    /// {"ok":true,"entries":n,"sealed_from":seq|null,"pins":k} or, at the first problem,
+    /// {"ok":false,"entries":n,"first_bad":seq,"problem":"..."}. Every pin must still be in the
+    /// chain: entries removed from the end, or the whole log wiped, fail on it.
+    nlohmann::json verify(const std::vector<Pin>& pins = {});
+
+    const AuditSeal& seal() const { return seal_; }
+
+    /// An entry's hash: SHA-256 over its length-prefixed fields and the previous entry's hash
+    /// (docs/store.md), so anyone can recompute the chain from an export.
     static std::string digest(std::int64_t seq, std::int64_t at, std::int64_t actorId, const std::string& actorName,
                               std::int64_t projectId, const std::string& action, const std::string& target,
                               const std::string& detail, const std::string& previous);
 
+private:
     Store& store_;
+    AuditSeal seal_;
 };
 
 } // namespace anchang

@@ -2,6 +2,7 @@
 
 #include "anchang/sdk/Json.hpp"
 #include "auth/TokenService.h"
+#include "crypto/Hmac.h"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
@@ -60,7 +61,7 @@ std::optional<DeviceTrust::Device> DeviceTrust::verify(const std::string& token)
     const auto dot = token.find('.');
     if (token.size() > 512 || dot == std::string::npos) return std::nullopt;
     const std::string payload = token.substr(0, dot);
-    if (!TokenService::same(tokens_.sign(kPurpose, payload), token.substr(dot + 1))) return std::nullopt;
+    if (!Hmac::same(tokens_.sign(kPurpose, payload), token.substr(dot + 1))) return std::nullopt;
     const auto bytes = decode(payload);
     if (!bytes) return std::nullopt;
     const nlohmann::json claims = sdk::Json::parse(*bytes);

@@ -1,25 +1,19 @@
 #include "auth/TokenService.h"
 
+#include "crypto/Hmac.h"
+#include "store/SecretFile.h"
 #include "store/Store.h"
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/JWT/JWTException.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
-#include <Poco/RandomStream.h>
 #include <Poco/Timestamp.h>
 #include <Poco/UUIDGenerator.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <sys/stat.h>
 
 namespace anchang {
 
@@ -28,30 +22,10 @@ std::int64_t nowSeconds() { return Poco::Timestamp().epochTime(); }
 } // namespace
 
 TokenService::TokenService(Store& store, const std::string& keyFile, std::int64_t ttlSeconds)
-    : store_(store), key_(loadOrCreateKey(keyFile)), ttlSeconds_(ttlSeconds) {
+    : store_(store), key_(SecretFile::loadOrCreate(keyFile, 32, [] { return SecretFile::randomBytes(32); })), ttlSeconds_(ttlSeconds) {
     store_.query("DELETE FROM auth_revocations WHERE expires_at < ?", {nowSeconds()});
     for (const auto& row : store_.query("SELECT token_id, expires_at FROM auth_revocations").rows)
         revoked_[row["token_id"].get<std::string>()] = row["expires_at"].get<std::int64_t>();
-}
-
-std::string TokenService::loadOrCreateKey(const std::string& keyFile) {
-    std::ifstream in(keyFile, std::ios::binary);
-    if (in) {
-        std::ostringstream text;
-        text << in.rdbuf();
-        if (text.str().size() >= 32) return text.str();
-    }
-    std::filesystem::create_directories(std::filesystem::path(keyFile).parent_path());
-    std::string key(32, '\0');
-    Poco::RandomInputStream random;
-    random.read(key.data(), static_cast<std::streamsize>(key.size()));
-    {
-        std::ofstream out(keyFile, std::ios::binary | std::ios::trunc);
-        out.write(key.data(), static_cast<std::streamsize>(key.size()));
-        if (!out) throw std::runtime_error("cannot write the token key " + keyFile);
-    }
-    ::chmod(keyFile.c_str(), 0600);
-    return key;
 }
 
 TokenService::Issued TokenService::issue(std::int64_t userId, const std::string& username, std::int64_t generation) const {
@@ -71,21 +45,13 @@ TokenService::Issued TokenService::issue(std::int64_t userId, const std::string&
 
 std::string TokenService::sign(const std::string& purpose, const std::string& text) const {
     // The bearer token's own MAC (empty purpose) is JWT's HS256 over "header.payload".
-    const std::string input = purpose.empty() ? text : purpose + '\0' + text;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-         digest, &length);
+    const std::string digest = Hmac::sha256(key_, purpose.empty() ? text : purpose + '\0' + text);
     std::ostringstream out;
     Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
     encoder.rdbuf()->setLineLength(0);
-    encoder.write(reinterpret_cast<const char*>(digest), static_cast<std::streamsize>(length));
+    encoder.write(digest.data(), static_cast<std::streamsize>(digest.size()));
     encoder.close();
     return out.str();
-}
-
-bool TokenService::same(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::optional<TokenService::Claims> TokenService::verify(const std::string& text, Refusal& refusal) const {
@@ -95,7 +61,7 @@ std::optional<TokenService::Claims> TokenService::verify(const std::string& text
     const auto lastDot = text.rfind('.');
     const auto base64url = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
     if (text.size() > 4096 || firstDot == std::string::npos || firstDot == lastDot || text.find('.', firstDot + 1) != lastDot ||
-        !std::all_of(text.begin(), text.end(), base64url) || !same(sign("", text.substr(0, lastDot)), text.substr(lastDot + 1))) {
+        !std::all_of(text.begin(), text.end(), base64url) || !Hmac::same(sign("", text.substr(0, lastDot)), text.substr(lastDot + 1))) {
         refusal = Refusal::Invalid;
         return std::nullopt;
     }

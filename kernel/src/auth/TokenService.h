@@ -47,12 +47,8 @@ public:
     /// HMAC-SHA256 of `text` with the token key, unpadded base64url; `purpose` keeps the MACs
     /// made for different uses (bearer tokens, device tokens) apart.
     std::string sign(const std::string& purpose, const std::string& text) const;
-    /// Constant-time comparison of two strings.
-    static bool same(const std::string& a, const std::string& b);
 
 private:
-    static std::string loadOrCreateKey(const std::string& keyFile);
-
     /// Poco::Crypto counts its users and tears OpenSSL's locks down when the count reaches
     /// zero; with every token check making and dropping a digest engine, concurrent requests
     /// raced that teardown and crashed (seen under load). Holding one reference for the

@@ -297,6 +297,11 @@ export default {
   audit: {
     intro: 'Every sensitive operation (ownership changes, voids, approvals, script and permission changes, licence changes…) goes to an append-only, hash-chained log; verification finds any tampering.',
     verify: 'Verify the chain',
+    export: 'Export checkpoints',
+    exported: '{n} signed checkpoint saved; keep the file away from this server. | {n} signed checkpoints saved; keep the file away from this server.',
+    verifyWithFile: 'Verify with a saved export',
+    notAnExport: 'This file is not an export of audit checkpoints',
+    pinsHeld: 'It also matches the {n} position recorded outside the database. | It also matches all {n} positions recorded outside the database.',
     verifyFailed: 'The check could not run',
     intact: 'The audit chain is intact',
     intactBody: 'The {n} entry was checked; nothing was changed or removed. | All {n} entries were checked; nothing was changed or removed.',

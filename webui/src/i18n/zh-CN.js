@@ -297,6 +297,11 @@ export default {
   audit: {
     intro: '所有敏感操作（归属变更、作废、审批、脚本与权限变更、许可证变更等）都会写入只能追加的哈希链日志，任何篡改都能被校验发现。',
     verify: '校验审计链',
+    export: '导出检查点',
+    exported: '已保存 {n} 个签名检查点，请把文件保存在本服务器以外。',
+    verifyWithFile: '用已导出的检查点校验',
+    notAnExport: '这个文件不是导出的审计检查点',
+    pinsHeld: '并与数据库之外记录的 {n} 个位置一致。',
     verifyFailed: '无法完成校验',
     intact: '审计链完整',
     intactBody: '已逐条校验 {n} 条记录，未发现删改。',
