@@ -2,12 +2,14 @@
 // each attack that once took the server down or leaked what it should not, kept out for good.
 #include "support/Http.h"
 #include "support/KernelProcess.h"
+#include "support/TempDir.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -20,16 +22,22 @@ namespace {
 class Hardening : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
+        // A stand-in for the built web UI: the kernel serves whatever index.html it finds.
+        webui = new TempDir;
+        std::ofstream(webui->path() / "index.html") << "<!doctype html><title>案场</title><div id=app></div>";
         KernelProcess::Options options;
         options.pluginsDir = KernelProcess::binaryDir() / "plugins";
         options.modules = {"registration"};
         options.settings = {"demo.seed=" + (KernelProcess::sourceDir() / "config/demo/kernel.json").string(),
-                            "plugins.core.demo_seed=" + (KernelProcess::sourceDir() / "config/demo/core.json").string()};
+                            "plugins.core.demo_seed=" + (KernelProcess::sourceDir() / "config/demo/core.json").string(),
+                            "webui.dir=" + webui->path().string()};
         kernel = new KernelProcess(options);
     }
     static void TearDownTestSuite() {
         delete kernel;
         kernel = nullptr;
+        delete webui;
+        webui = nullptr;
     }
     static int port() { return kernel->port(); }
     static HttpResult project(const std::string& method, const std::string& path, const std::string& body, const std::string& token) {
@@ -49,8 +57,10 @@ protected:
         http(port(), "DELETE", "/api/v1/projects/" + std::to_string(projectId) + "/scripts/" + std::to_string(id), "", token);
     }
     static KernelProcess* kernel;
+    static TempDir* webui;
 };
 KernelProcess* Hardening::kernel = nullptr;
+TempDir* Hardening::webui = nullptr;
 
 std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
@@ -186,4 +196,67 @@ TEST_F(Hardening, BuiltInFormFieldsAreCheckedBeforeAnyRuleSeesThem) {
     const auto good = visit(nlohmann::json::object());
     EXPECT_EQ(good.status, 201) << good.body;
     remove(1, rule, manager);
+}
+
+TEST_F(Hardening, ConsultantsSeeAndHandleOnlyTheirOwnCustomersDeals) {
+    const std::string manager = login(port(), "manager");
+    const std::string owner = login(port(), "consultant1");  // owns 孙先生 (13911110003) in the demo
+    const std::string other = login(port(), "consultant2");
+    const auto customers = project("GET", "/customers?phone=13911110003", "", manager).json()["customers"];
+    ASSERT_EQ(customers.size(), 1u);
+    const std::int64_t customer = customers[0]["id"];
+    const auto units = project("GET", "/units?status=available", "", manager).json()["units"];
+    ASSERT_GE(units.size(), 2u);
+    const auto deal = [&](const nlohmann::json& unit, const std::string& token) {
+        return project("POST", "/deals", nlohmann::json{{"customer_id", customer}, {"unit_id", unit["id"]}, {"amount", 5000000}}.dump(), token);
+    };
+    // A colleague cannot put a deal on someone else's customer...
+    EXPECT_EQ(deal(units[0], other).errorCode(), "customer.not_found");
+    // ...the owner can, and the colleague can neither see it nor sign or pay it.
+    const auto mine = deal(units[1], owner);
+    ASSERT_EQ(mine.status, 201) << mine.body;
+    const std::string id = std::to_string(mine.json()["id"].get<std::int64_t>());
+    EXPECT_EQ(project("POST", "/deals/" + id + "/payments", R"({"amount":5000000,"kind":"full"})", other).errorCode(), "deal.not_found");
+    EXPECT_EQ(project("POST", "/deals/" + id + "/contract", "{}", other).errorCode(), "deal.not_found");
+    const auto theirs = project("GET", "/deals", "", other).json();
+    EXPECT_EQ(theirs["scope"], "own");
+    for (const auto& d : theirs["deals"]) EXPECT_NE(d["id"], mine.json()["id"]);
+    EXPECT_EQ(project("GET", "/deals", "", owner).json()["deals"].size(), 1u);
+    // Finance and managers see every deal.
+    EXPECT_EQ(project("GET", "/deals", "", login(port(), "finance")).json()["scope"], "all");
+    EXPECT_EQ(project("POST", "/deals/" + id + "/payments", R"({"amount":100000,"kind":"deposit"})", manager).status, 201);
+}
+
+TEST_F(Hardening, SearchTextIsTextNotAPattern) {
+    const std::string manager = login(port(), "manager");
+    const auto all = project("GET", "/customers?limit=200", "", manager).json()["customers"];
+    ASSERT_FALSE(all.empty());
+    for (const char* wildcard : {"%25", "_", "%5C", "%25%25"})
+        EXPECT_TRUE(project("GET", std::string("/customers?q=") + wildcard, "", manager).json()["customers"].empty()) << wildcard;
+    EXPECT_FALSE(project("GET", "/customers?q=" + std::string("1391111"), "", manager).json()["customers"].empty());
+    EXPECT_TRUE(http(port(), "GET", "/api/v1/audit?action=%25", "", login(port(), "admin")).json()["entries"].empty());
+}
+
+TEST_F(Hardening, PagesCarrySecurityHeadersAndHeadTellsTheRealLength) {
+    const auto page = http(port(), "GET", "/");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.headers.at("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_NE(page.headers.at("Content-Security-Policy").find("script-src 'self'"), std::string::npos);
+    EXPECT_EQ(page.headers.at("X-Frame-Options"), "DENY");
+    EXPECT_EQ(page.headers.at("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(page.headers.at("Referrer-Policy"), "same-origin");
+    EXPECT_EQ(http(port(), "GET", "/api/v1/health").headers.at("X-Content-Type-Options"), "nosniff");
+    const auto head = http(port(), "HEAD", "/");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.headers.at("Content-Length"), std::to_string(page.body.size()));
+    EXPECT_TRUE(head.body.empty());
+}
+
+TEST_F(Hardening, ModuleErrorsCarryTheRequestId) {
+    const auto refused = project("POST", "/visits", R"({"phone":"123","name":"x"})", login(port(), "receptionist"));
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_EQ(refused.errorCode(), "visit.phone_invalid");
+    const std::string id = refused.json()["error"].value("request_id", "");
+    EXPECT_FALSE(id.empty());
+    EXPECT_EQ(refused.headers.at("X-Request-Id"), id);
 }

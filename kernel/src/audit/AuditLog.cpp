@@ -1,6 +1,7 @@
 #include "audit/AuditLog.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Fields.hpp"
 #include "anchang/sdk/Json.hpp"
 #include "store/Store.h"
 
@@ -70,8 +71,8 @@ nlohmann::json AuditLog::list(std::optional<std::int64_t> project, const std::st
         params.push_back(*project);
     }
     if (!actionPrefix.empty()) {
-        sql += " AND action LIKE ?";
-        params.push_back(actionPrefix + "%");
+        sql += " AND action LIKE ? ESCAPE '\\'";
+        params.push_back(sdk::Fields::likeEscaped(actionPrefix) + "%");
     }
     if (before) {
         sql += " AND seq < ?";

@@ -78,6 +78,18 @@ void HttpExchange::send(int status, const std::string& contentType, const std::s
     status_ = status;
     response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response_.set("X-Request-Id", requestId_);
+    response_.set("X-Content-Type-Options", "nosniff");
+    response_.set("Referrer-Policy", "same-origin");
+    if (contentType.starts_with("text/html")) {
+        // The bundled UI loads only its own scripts and styles (Element Plus and CodeMirror set
+        // inline styles), shows camera pictures from blob: and data:, and is never framed.
+        // Only pages get it: a JSON answer renders nothing, and every byte counts there.
+        response_.set("Content-Security-Policy",
+                      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+                      "font-src 'self' data:; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+                      "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+        response_.set("X-Frame-Options", "DENY");
+    }
     if (status == 204) {
         response_.setContentLength(0);
         response_.send();

@@ -50,8 +50,8 @@ bool StaticFiles::serve(HttpExchange& exchange) const {
     // Vite fingerprints everything under assets/, so those never change; index.html always may.
     if (!fallback && path.starts_with("/assets/")) response.set("Cache-Control", "public, max-age=31536000, immutable");
     else response.set("Cache-Control", "no-cache");
-    const std::string body = exchange.method() == "HEAD" ? std::string{} : content.str();
-    exchange.send(200, contentType(file), body);
+    // For HEAD, Poco writes the head only, with the length the body would have.
+    exchange.send(200, contentType(file), content.str());
     return true;
 }
 

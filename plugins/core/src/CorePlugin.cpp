@@ -23,6 +23,11 @@ namespace {
 /// Without core.customers.read_all (consultants, by default) a caller sees only the customers they own.
 bool onlyOwnCustomers(const Request& request) { return !request.can("core.customers.read_all"); }
 
+/// The owner whose customers' deals the caller may see and handle; nullopt for every customer.
+DealBook::Scope dealScope(const Request& request) {
+    return request.can("core.deals.read_all") ? std::nullopt : DealBook::Scope(request.userId());
+}
+
 std::string reasonOf(const nlohmann::json& body) { return Fields::text(body, "reason", 500, true, "customer.reason_required"); }
 
 } // namespace
@@ -104,14 +109,15 @@ private:
         });
 
         host.route("GET", "/api/v1/projects/{project}/deals", "core.deals.read", [this](const Request& r) {
-            return Response::json({{"deals", deals_->list(r.idParam("project"), r.numberQuery("customer"))}});
+            return Response::json({{"deals", deals_->list(r.idParam("project"), r.numberQuery("customer"), dealScope(r))},
+                                   {"scope", dealScope(r) ? "own" : "all"}});
         });
         host.route("POST", "/api/v1/projects/{project}/deals", "core.deals.write",
-                   [this](const Request& r) { return Response::created(deals_->subscribe(r.idParam("project"), r.json(), r.userId())); });
+                   [this](const Request& r) { return Response::created(deals_->subscribe(r.idParam("project"), r.json(), r.userId(), dealScope(r))); });
         host.route("POST", "/api/v1/projects/{project}/deals/{id}/contract", "core.deals.write",
-                   [this](const Request& r) { return Response::json(deals_->sign(r.idParam("project"), r.idParam("id", "deal.not_found"))); });
+                   [this](const Request& r) { return Response::json(deals_->sign(r.idParam("project"), r.idParam("id", "deal.not_found"), dealScope(r))); });
         host.route("POST", "/api/v1/projects/{project}/deals/{id}/payments", "core.deals.write", [this](const Request& r) {
-            return Response::created(deals_->pay(r.idParam("project"), r.idParam("id", "deal.not_found"), r.json(), r.userId()));
+            return Response::created(deals_->pay(r.idParam("project"), r.idParam("id", "deal.not_found"), r.json(), r.userId(), dealScope(r)));
         });
         host.route("POST", "/api/v1/projects/{project}/deals/{id}/refund", "core.deals.refund", [this](const Request& r) {
             return Response::json(deals_->refund(r.idParam("project"), r.idParam("id", "deal.not_found"), r.json(), r.userId(), r.username()));

@@ -67,10 +67,12 @@ nlohmann::json CustomerBook::list(std::int64_t project, const std::optional<std:
         params.push_back(sdk::Phone::normalize(*phone));
     }
     if (q && !q->empty()) {
-        sql += " AND (name LIKE ? OR id IN (SELECT customer_id FROM core_persons WHERE project_id = ? AND phone LIKE ?))";
-        params.push_back("%" + *q + "%");
+        // What the user typed is text: '%' and '_' match themselves, not everything.
+        const std::string pattern = "%" + sdk::Fields::likeEscaped(*q) + "%";
+        sql += " AND (name LIKE ? ESCAPE '\\' OR id IN (SELECT customer_id FROM core_persons WHERE project_id = ? AND phone LIKE ? ESCAPE '\\'))";
+        params.push_back(pattern);
         params.push_back(project);
-        params.push_back("%" + *q + "%");
+        params.push_back(pattern);
     }
     if (owner) {
         sql += " AND owner_id = ?";

@@ -7,36 +7,46 @@
 namespace anchang::core {
 
 namespace {
-constexpr const char* kColumns = "id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, signed_at, refunded_at, "
-                                 "refund_reason, created_by";
-}
+constexpr const char* kColumns = "d.id, d.customer_id, d.unit_id, d.consultant_id, d.stage, d.status, d.amount, d.subscribed_at, "
+                                 "d.signed_at, d.refunded_at, d.refund_reason, d.created_by";
 
-nlohmann::json DealBook::list(std::int64_t project, std::optional<std::int64_t> customer) const {
-    std::string sql = std::string("SELECT ") + kColumns + " FROM core_deals WHERE project_id = ?";
+/// The condition limiting deals to a scope's customers, with its parameters appended.
+std::string scoped(const DealBook::Scope& scope, nlohmann::json& params) {
+    if (!scope) return "";
+    params.push_back(*scope);
+    return " AND d.customer_id IN (SELECT id FROM core_customers WHERE project_id = d.project_id AND owner_id = ?)";
+}
+} // namespace
+
+nlohmann::json DealBook::list(std::int64_t project, std::optional<std::int64_t> customer, Scope scope) const {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM core_deals d WHERE d.project_id = ?";
     nlohmann::json params = nlohmann::json::array({project});
     if (customer) {
-        sql += " AND customer_id = ?";
+        sql += " AND d.customer_id = ?";
         params.push_back(*customer);
     }
-    return host_.db().query(sql + " ORDER BY id DESC LIMIT 500", params);
+    sql += scoped(scope, params);
+    return host_.db().query(sql + " ORDER BY d.id DESC LIMIT 500", params);
 }
 
-nlohmann::json DealBook::get(std::int64_t project, std::int64_t id) const {
-    auto deal = host_.db().one(std::string("SELECT ") + kColumns + " FROM core_deals WHERE id = ? AND project_id = ?", {id, project});
+nlohmann::json DealBook::get(std::int64_t project, std::int64_t id, Scope scope) const {
+    nlohmann::json params = nlohmann::json::array({id, project});
+    const std::string sql = std::string("SELECT ") + kColumns + " FROM core_deals d WHERE d.id = ? AND d.project_id = ?" + scoped(scope, params);
+    auto deal = host_.db().one(sql, params);
     if (!deal) throw sdk::Error::notFound("deal.not_found", "no such deal: " + std::to_string(id));
     (*deal)["payments"] = host_.db().query("SELECT id, amount, kind, paid_at FROM core_payments WHERE deal_id = ? ORDER BY id", {id});
     (*deal)["unit"] = inventory_.unit(project, (*deal)["unit_id"]);
     return *deal;
 }
 
-nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& body, std::int64_t userId) const {
+nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& body, std::int64_t userId, Scope scope) const {
     for (const char* key : {"customer_id", "unit_id", "amount"})
         if (!body.contains(key) || !body[key].is_number_integer() || body[key].get<std::int64_t>() <= 0)
             throw sdk::Error::invalid("deal.invalid", std::string(key) + " must be a positive integer");
     std::int64_t id = 0;
     host_.db().transaction([&] {
         auto customer = host_.db().one("SELECT owner_id FROM core_customers WHERE id = ? AND project_id = ?", {body["customer_id"], project});
-        if (!customer) throw sdk::Error::notFound("customer.not_found", "no such customer");
+        if (!customer || (scope && (*customer)["owner_id"] != *scope)) throw sdk::Error::notFound("customer.not_found", "no such customer");
         inventory_.unit(project, body["unit_id"]);
         if (!inventory_.move(project, body["unit_id"], {"available", "held", "selected"}, "subscribed"))
             throw sdk::Error::conflict("unit.not_available", "this unit is already subscribed or signed");
@@ -50,9 +60,9 @@ nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& b
     return get(project, id);
 }
 
-nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id) const {
+nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id, Scope scope) const {
     host_.db().transaction([&] {
-        const auto deal = get(project, id);
+        const auto deal = get(project, id, scope);
         if (deal["status"] != "active" || deal["stage"] != "subscription")
             throw sdk::Error::conflict("deal.not_signable", "only an active subscription can be signed");
         if (!inventory_.move(project, deal["unit_id"], {"subscribed"}, "signed"))
@@ -65,13 +75,13 @@ nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id) const {
     return deal;
 }
 
-nlohmann::json DealBook::pay(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId) const {
+nlohmann::json DealBook::pay(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId, Scope scope) const {
     static const std::set<std::string> kinds = {"deposit", "down_payment", "loan", "instalment", "full"};
     if (!body.contains("amount") || !body["amount"].is_number_integer() || body["amount"] <= 0)
         throw sdk::Error::invalid("deal.invalid", "amount must be a positive amount in yuan");
     if (!body.contains("kind") || !body["kind"].is_string() || !kinds.count(body["kind"]))
         throw sdk::Error::invalid("deal.invalid", "kind must be deposit, down_payment, loan, instalment or full");
-    if (get(project, id)["status"] != "active") throw sdk::Error::conflict("deal.refunded", "the deal was refunded");
+    if (get(project, id, scope)["status"] != "active") throw sdk::Error::conflict("deal.refunded", "the deal was refunded");
     host_.db().exec("INSERT INTO core_payments (deal_id, amount, kind, paid_at, recorded_by) VALUES (?, ?, ?, ?, ?)",
                     {id, body["amount"], body["kind"], nowMs(), userId});
     host_.publish("deal.paid", {{"deal_id", id}, {"amount", body["amount"]}, {"kind", body["kind"]}}, project);

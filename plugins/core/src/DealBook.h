@@ -1,6 +1,10 @@
 #pragma once
 /// DealBook — subscriptions (认购), contracts (签约), payments and refunds. A subscription takes an
 /// available or held unit; the unit's compare-and-set status guarantees it is sold once.
+///
+/// Deals are scoped as customers are: a caller with a `scope` (a consultant, who may not see
+/// every customer) sees and handles only the deals of customers they own, and any other deal
+/// is "not found" to them — never ¥5,000,000 recorded on a colleague's customer.
 
 #include "Inventory.h"
 
@@ -14,12 +18,15 @@ class DealBook {
 public:
     DealBook(const sdk::Host& host, const Inventory& inventory) : host_(host), inventory_(inventory) {}
 
-    nlohmann::json list(std::int64_t project, std::optional<std::int64_t> customer) const;
-    nlohmann::json get(std::int64_t project, std::int64_t id) const;
+    /// The owner a caller is limited to, or nullopt for every customer.
+    using Scope = std::optional<std::int64_t>;
+
+    nlohmann::json list(std::int64_t project, std::optional<std::int64_t> customer, Scope scope) const;
+    nlohmann::json get(std::int64_t project, std::int64_t id, Scope scope = std::nullopt) const;
     /// {"customer_id","unit_id","amount"} -> the deal, stage subscription.
-    nlohmann::json subscribe(std::int64_t project, const nlohmann::json& body, std::int64_t userId) const;
-    nlohmann::json sign(std::int64_t project, std::int64_t id) const;
-    nlohmann::json pay(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId) const;
+    nlohmann::json subscribe(std::int64_t project, const nlohmann::json& body, std::int64_t userId, Scope scope) const;
+    nlohmann::json sign(std::int64_t project, std::int64_t id, Scope scope) const;
+    nlohmann::json pay(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId, Scope scope) const;
     nlohmann::json refund(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId,
                           const std::string& userName) const;
 

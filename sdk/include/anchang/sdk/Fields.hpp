@@ -30,6 +30,16 @@ public:
         return *it;
     }
 
+    /// `text` for a LIKE pattern with `ESCAPE '\\'`: its '%', '_' and '\\' match themselves.
+    static std::string likeEscaped(const std::string& text) {
+        std::string out;
+        for (char c : text) {
+            if (c == '%' || c == '_' || c == '\\') out += '\\';
+            out += c;
+        }
+        return out;
+    }
+
     /// The whole number `text` spells, all of it ("10abc" is not one), or nothing.
     static std::optional<std::int64_t> wholeNumber(const std::string& text) {
         std::size_t used = 0;

@@ -160,8 +160,9 @@ private:
         if (status != ANCHANG_OK) throw std::runtime_error("the kernel refused " + what + " (status " + std::to_string(status) + ")");
     }
 
-    static nlohmann::json errorBody(const std::string& code, const std::string& message) {
-        return {{"error", {{"code", code}, {"message", message}}}};
+    /// The kernel's error shape, with the request id the README promises on every error.
+    static nlohmann::json errorBody(const std::string& code, const std::string& message, const char* requestId) {
+        return {{"error", {{"code", code}, {"message", message}, {"request_id", requestId ? requestId : ""}}}};
     }
 
     static int onRoute(void* user, const anchang_http_request* raw, anchang_http_respond_fn respond, void* respondCtx) {
@@ -173,9 +174,10 @@ private:
         } catch (const Error& e) {
             if (e.status() >= 500) {
                 slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.code() + ": " + e.what());
-                response = Response::json(errorBody(e.code(), "internal error, request id " + std::string(raw->request_id)), e.status());
+                response = Response::json(errorBody(e.code(), "internal error, request id " + std::string(raw->request_id), raw->request_id),
+                                          e.status());
             } else {
-                response = Response::json(errorBody(e.code(), e.what()), e.status());
+                response = Response::json(errorBody(e.code(), e.what(), raw->request_id), e.status());
             }
         } catch (const std::exception& e) {
             slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.what());
