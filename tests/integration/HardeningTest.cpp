@@ -220,7 +220,8 @@ TEST_F(Hardening, ConsultantsSeeAndHandleOnlyTheirOwnCustomersDeals) {
     EXPECT_EQ(project("POST", "/deals/" + id + "/contract", "{}", other).errorCode(), "deal.not_found");
     const auto theirs = project("GET", "/deals", "", other).json();
     EXPECT_EQ(theirs["scope"], "own");
-    for (const auto& d : theirs["deals"]) EXPECT_NE(d["id"], mine.json()["id"]);
+    const auto mineId = mine.json()["id"];
+    for (const auto& d : theirs["deals"]) EXPECT_NE(d["id"], mineId);
     EXPECT_EQ(project("GET", "/deals", "", owner).json()["deals"].size(), 1u);
     // Finance and managers see every deal.
     EXPECT_EQ(project("GET", "/deals", "", login(port(), "finance")).json()["scope"], "all");
