@@ -44,6 +44,10 @@ async function launch(viewport) {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    // The sales office's tablets and phones keep China's time, the demo project's too: without
+    // this, "today" in the browser and on the server differ between 16:00 and 24:00 UTC.
+    timezoneId: 'Asia/Shanghai',
+    locale: 'zh-CN',
   })
   context.setDefaultTimeout(15_000)
   const page = context.pages()[0] ?? (await context.newPage())
