@@ -7,7 +7,11 @@
 #include <zmq_addon.hpp>
 
 #include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <sys/syscall.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace anchang;
 
@@ -377,4 +381,34 @@ TEST(Bus, TheTcpEndpointsAreClosedByDefaultAndNeedACredentialWhenOpen) {
     agent->stop();
     for (auto* socket : {&anonymous, &wrongSecret, &unknown, &eavesdropper, &listener, &allowed}) socket->close();
     bus.stop();
+}
+
+TEST(Bus, ASignalToABusThreadDoesNotEndIt) {
+    // Any handled signal (a profiler's, a debugger's) interrupts the thread's wait with EINTR,
+    // for which cppzmq throws: the broker, the proxy and the plugin threads once ended there.
+    struct sigaction action{};
+    action.sa_handler = [](int) {};
+    sigemptyset(&action.sa_mask);
+    struct sigaction previous{};
+    ASSERT_EQ(sigaction(SIGUSR1, &action, &previous), 0);
+    Bus bus(options(true));
+    bus.start();
+    std::atomic<int> delivered{0};
+    auto agent = bus.agent("core", 1);
+    agent->serve("core.echo", &echo, nullptr);
+    agent->subscribe("visit.", [](void* user, const anchang_bus_message*) { ++*static_cast<std::atomic<int>*>(user); }, &delivered);
+    agent->start();
+    for (int round = 0; round < 20; ++round) {
+        for (const auto& task : std::filesystem::directory_iterator("/proc/self/task"))
+            syscall(SYS_tgkill, getpid(), std::stoi(task.path().filename().string()), SIGUSR1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const auto reply = bus.client().request("core.echo", "t", 0, R"({"still":1})", std::chrono::seconds(2));
+    EXPECT_EQ(reply.status, ANCHANG_OK) << reply.body;
+    bus.client().publish("visit.registered", "registration", 1, "{}");
+    EXPECT_TRUE(eventually([&] { return delivered.load() == 1; }));
+    EXPECT_EQ(bus.client().request("no.such", "t", 0, "{}", std::chrono::seconds(2)).status, ANCHANG_E_UNAVAILABLE);
+    agent->stop();
+    bus.stop();
+    sigaction(SIGUSR1, &previous, nullptr);
 }

@@ -109,10 +109,10 @@ BusClient::Reply BusClient::request(const std::string& service, const std::strin
             const std::int64_t remaining = deadline - BusProtocol::nowMs();
             if (remaining <= 0) break;
             zmq::pollitem_t item{socket->handle(), 0, ZMQ_POLLIN, 0};
-            zmq::poll(&item, 1, std::chrono::milliseconds(remaining));
+            BusProtocol::poll(&item, 1, std::chrono::milliseconds(remaining));
             if (!(item.revents & ZMQ_POLLIN)) continue;
             frames.clear();
-            if (!zmq::recv_multipart(*socket, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
+            if (!BusProtocol::receive(*socket, frames, zmq::recv_flags::dontwait)) continue;
             if (frames.size() != 3) continue;
             const auto replyHeader = BusHeader::parse(BusProtocol::view(frames[1]));
             // A pooled socket may still hold the late answer to an earlier, timed-out request.

@@ -57,7 +57,7 @@ void BusCredentials::run() {
     try {
         for (;;) {
             frames.clear();
-            if (!zmq::recv_multipart(socket_, std::back_inserter(frames))) continue;
+            if (!BusProtocol::receive(socket_, frames, zmq::recv_flags::none)) continue;
             // [version][request id][domain][address][routing id][mechanism][credentials...]
             if (frames.size() < 6) continue; // no request id to answer to: nothing valid to say
             const std::string mechanism = frames[5].to_string();

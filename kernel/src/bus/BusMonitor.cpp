@@ -42,7 +42,7 @@ void BusMonitor::run() {
         std::vector<zmq::message_t> frames;
         for (;;) {
             frames.clear();
-            if (!zmq::recv_multipart(sub, std::back_inserter(frames))) continue;
+            if (!BusProtocol::receive(sub, frames, zmq::recv_flags::none)) continue;
             if (frames.size() != 4) continue;
             record(std::string(BusProtocol::view(frames[0])), std::string(BusProtocol::view(frames[2])),
                    std::string(BusProtocol::view(frames[3])));

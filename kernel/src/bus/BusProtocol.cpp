@@ -2,7 +2,10 @@
 
 #include "anchang/sdk/Json.hpp"
 
+#include <zmq_addon.hpp>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <random>
 
@@ -38,6 +41,25 @@ std::string BusProtocol::newId() {
     }();
     static std::atomic<std::uint64_t> counter{0};
     return prefix + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+int BusProtocol::poll(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout) {
+    try {
+        return zmq::poll(items, count, timeout);
+    } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) throw;
+        for (std::size_t i = 0; i < count; ++i) items[i].revents = 0;
+        return 0;
+    }
+}
+
+bool BusProtocol::receive(zmq::socket_t& socket, std::vector<zmq::message_t>& frames, zmq::recv_flags flags) {
+    try {
+        return zmq::recv_multipart(socket, std::back_inserter(frames), flags).has_value();
+    } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) throw;
+        return false;
+    }
 }
 
 bool BusProtocol::isJson(const zmq::message_t& frame) {

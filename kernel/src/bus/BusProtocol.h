@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,6 +41,14 @@ public:
     /// Whether a body frame is JSON within the nesting limit (sdk::Json). Headers are read
     /// with BusHeader::parse.
     static bool isJson(const zmq::message_t& frame);
+
+    /// zmq_poll that takes an interrupted wait (EINTR: the thread got a signal) for "nothing
+    /// ready yet": cppzmq throws for it, which ended the bus thread that was waiting.
+    static int poll(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout);
+    /// Appends a whole multipart message to `frames`; false when none was there, or the wait
+    /// was interrupted (likewise).
+    static bool receive(zmq::socket_t& socket, std::vector<zmq::message_t>& frames,
+                        zmq::recv_flags flags = zmq::recv_flags::dontwait);
 
     static zmq::message_t frame(std::string_view text) { return zmq::message_t(text.data(), text.size()); }
     static std::string_view view(const zmq::message_t& frame) {

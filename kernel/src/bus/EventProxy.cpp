@@ -78,16 +78,16 @@ void EventProxy::run() {
     std::vector<zmq::message_t> frames;
     try {
         for (;;) {
-            zmq::poll(items);
+            BusProtocol::poll(items.data(), items.size(), std::chrono::milliseconds(-1));
             if (items[0].revents & ZMQ_POLLIN) {
                 // A subscription change from a subscriber: pass it upstream so that external
                 // publishers send what someone wants.
-                zmq::message_t subscription;
-                if (xpub_.recv(subscription, zmq::recv_flags::dontwait)) xsub_.send(subscription, zmq::send_flags::dontwait);
+                std::vector<zmq::message_t> change;
+                if (BusProtocol::receive(xpub_, change) && change.size() == 1) xsub_.send(change[0], zmq::send_flags::dontwait);
             }
             if (items[1].revents & ZMQ_POLLIN) {
                 frames.clear();
-                if (zmq::recv_multipart(xsub_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+                if (BusProtocol::receive(xsub_, frames, zmq::recv_flags::dontwait)) {
                     if (valid(frames) && BusProtocol::view(frames[0]).substr(0, 1) != "$") forward(frames);
                     else if (dropped_.fetch_add(1) % 1000 == 0)
                         log.warning("dropped a malformed event from an external publisher (%z dropped so far)",
@@ -96,7 +96,7 @@ void EventProxy::run() {
             }
             if (items[2].revents & ZMQ_POLLIN) {
                 frames.clear();
-                if (zmq::recv_multipart(pull_, std::back_inserter(frames), zmq::recv_flags::dontwait)) forward(frames);
+                if (BusProtocol::receive(pull_, frames, zmq::recv_flags::dontwait)) forward(frames);
             }
         }
     } catch (const zmq::error_t& e) {

@@ -90,10 +90,10 @@ void PluginBusAgent::runEvents() {
             }
             client_.publishRaw(syncTopic, BusProtocol::header("event", "kernel", 0), "{}");
             zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
-            zmq::poll(&item, 1, std::chrono::milliseconds(10));
+            BusProtocol::poll(&item, 1, std::chrono::milliseconds(10));
             while (item.revents & ZMQ_POLLIN) {
                 frames.clear();
-                if (!zmq::recv_multipart(sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+                if (!BusProtocol::receive(sub, frames, zmq::recv_flags::dontwait)) break;
                 if (!frames.empty() && BusProtocol::view(frames[0]) == syncTopic) synced_.store(1);
             }
         }
@@ -101,10 +101,10 @@ void PluginBusAgent::runEvents() {
 
         while (!stopping_) {
             zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
-            zmq::poll(&item, 1, kPollInterval);
+            BusProtocol::poll(&item, 1, kPollInterval);
             if (!(item.revents & ZMQ_POLLIN)) continue;
             frames.clear();
-            if (!zmq::recv_multipart(sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
+            if (!BusProtocol::receive(sub, frames, zmq::recv_flags::dontwait)) continue;
             if (frames.size() != 4) continue;
             const std::string topic(BusProtocol::view(frames[0]));
             if (topic.starts_with("$")) continue; // another agent's sync probe
@@ -145,14 +145,14 @@ void PluginBusAgent::runWorker(int index) {
         std::vector<zmq::message_t> frames;
         while (!stopping_) {
             zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
-            zmq::poll(&item, 1, kPollInterval);
+            BusProtocol::poll(&item, 1, kPollInterval);
             if (BusProtocol::nowMs() >= nextHeartbeat) {
                 sendControl("heartbeat", nlohmann::json::object());
                 nextHeartbeat = BusProtocol::nowMs() + kHeartbeatMs;
             }
             if (!(item.revents & ZMQ_POLLIN)) continue;
             frames.clear();
-            if (!zmq::recv_multipart(dealer, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
+            if (!BusProtocol::receive(dealer, frames, zmq::recv_flags::dontwait)) continue;
             if (frames.size() != 4) continue;
             const auto header = BusHeader::parse(BusProtocol::view(frames[2]));
             if (!header) continue; // the broker passes only checked headers; this is its own bug

@@ -78,12 +78,12 @@ void ServiceBroker::run() {
         for (;;) {
             zmq::pollitem_t item{router_.handle(), 0, ZMQ_POLLIN, 0};
             std::int64_t wait = std::max<std::int64_t>(0, nextSweep - BusProtocol::nowMs());
-            zmq::poll(&item, 1, std::chrono::milliseconds(wait));
+            BusProtocol::poll(&item, 1, std::chrono::milliseconds(wait));
             if (item.revents & ZMQ_POLLIN) {
                 // Drain what is there before sweeping, so a busy broker still sweeps on time.
                 for (int i = 0; i < 1000; ++i) {
                     frames.clear();
-                    if (!zmq::recv_multipart(router_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+                    if (!BusProtocol::receive(router_, frames, zmq::recv_flags::dontwait)) break;
                     try {
                         onMessage(frames);
                     } catch (const zmq::error_t&) {

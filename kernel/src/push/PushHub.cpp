@@ -95,10 +95,10 @@ void PushHub::run() {
             zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
             // Short polls while something waits to be written; a slow reader should not wait long.
             const bool backlog = std::any_of(streams_.begin(), streams_.end(), [](const Stream& s) { return !s.pending.empty(); });
-            zmq::poll(&item, 1, std::chrono::milliseconds(backlog ? 20 : 200));
+            BusProtocol::poll(&item, 1, std::chrono::milliseconds(backlog ? 20 : 200));
             while (item.revents & ZMQ_POLLIN) {
                 frames.clear();
-                if (!zmq::recv_multipart(sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+                if (!BusProtocol::receive(sub, frames, zmq::recv_flags::dontwait)) break;
                 if (frames.size() != 4) continue;
                 const std::string topic(BusProtocol::view(frames[0]));
                 const auto header = BusHeader::parse(BusProtocol::view(frames[2]));
