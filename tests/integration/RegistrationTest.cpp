@@ -1,9 +1,8 @@
 // The front desk through the HTTP API of a real anchangd with the core and registration plugins
 // and the demo project: assignment, the register, calls, races, bad input, notifications.
 #include "support/DemoProject.h"
+#include "support/EventStream.h"
 #include "support/Eventually.h"
-
-#include <Poco/Net/StreamSocket.h>
 
 #include <gtest/gtest.h>
 
@@ -196,9 +195,15 @@ TEST_F(Registration, TheProjectsAssignmentHookDecidesAndAFailingOneFallsBackToRo
 
 TEST_F(Registration, WithNobodyOnDutyVisitorsQueueManagersAreAlertedAndTheQueueDrains) {
     for (const char* who : {"consultant1", "consultant2", "consultant3", "consultant4", "consultant5"}) setStatus(who, "off_duty");
+    EventStream managers(kernel->port(), 1, "registration.queued", manager);
     auto queued = visit("13800000071");
     EXPECT_EQ(queued["visit"]["status"], "queued");
     EXPECT_TRUE(queued["visit"]["receiver_id"].is_null());
+    // Everyone who may assign hears of it, with the board's masked phone, never the full one.
+    const auto pushed = managers.next("registration.queued");
+    ASSERT_TRUE(pushed) << managers.received();
+    EXPECT_EQ((*pushed)["visit"]["phone"], "138****0071");
+    EXPECT_EQ(managers.received().find("13800000071"), std::string::npos);
     nlohmann::json alerts;
     ASSERT_TRUE(eventually([&] { return !(alerts = api("GET", "/alerts", nullptr, manager).json()["alerts"]).empty(); }));
     EXPECT_EQ(alerts[0]["kind"], "registration.queued");
@@ -229,32 +234,15 @@ TEST_F(Registration, ConsultantsCannotChangeSourceOrFirstVisitManagersCanWithAnA
 TEST_F(Registration, TheReceiverIsNotifiedAtOnceOnTheirOpenPage) {
     // 张伟 is first in the rotation; his phone page has the event stream open.
     const std::string token = login(kernel->port(), "consultant1");
-    Poco::Net::StreamSocket stream(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(kernel->port())));
-    const std::string request = "GET /api/v1/projects/1/events?topics=registration.assigned&access_token=" + token +
-                                " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
-    stream.sendBytes(request.data(), static_cast<int>(request.size()));
-    stream.setReceiveTimeout(Poco::Timespan(5, 0));
-    std::string received;
-    char buffer[4096];
-    while (received.find(": connected") == std::string::npos) {
-        int n = stream.receiveBytes(buffer, sizeof buffer);
-        ASSERT_GT(n, 0);
-        received.append(buffer, static_cast<std::size_t>(n));
-    }
-    EXPECT_NE(received.find("text/event-stream"), std::string::npos);
+    EventStream phone(kernel->port(), 1, "registration.assigned", token);
+    EXPECT_NE(phone.received().find("text/event-stream"), std::string::npos);
     const auto registered = visit("13800000091", "周先生");
     ASSERT_EQ(registered["visit"]["receiver_name"], "张伟");
-    while (received.find("event: registration.assigned") == std::string::npos) {
-        int n = stream.receiveBytes(buffer, sizeof buffer);
-        ASSERT_GT(n, 0) << "no notification arrived";
-        received.append(buffer, static_cast<std::size_t>(n));
-    }
-    while (received.find("\n\n", received.find("event: registration.assigned")) == std::string::npos) {
-        int n = stream.receiveBytes(buffer, sizeof buffer);
-        ASSERT_GT(n, 0);
-        received.append(buffer, static_cast<std::size_t>(n));
-    }
-    EXPECT_NE(received.find("周先生"), std::string::npos);
+    const auto pushed = phone.next("registration.assigned");
+    ASSERT_TRUE(pushed) << "no notification arrived";
+    EXPECT_EQ((*pushed)["visit"]["name"], "周先生");
+    // The consultant who receives the customer gets the full phone, to call them.
+    EXPECT_EQ((*pushed)["visit"]["phone"], "13800000091");
     // A stream asks for event names; anything else is refused.
     EXPECT_EQ(http(kernel->port(), "GET", "/api/v1/projects/1/events?topics=Bad%20Topic", "", token).errorCode(), "events.invalid_topic");
 }
