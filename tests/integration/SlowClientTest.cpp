@@ -96,6 +96,7 @@ TEST_F(SlowClients, FiveHundredSlowSendersHoldNoWorkerAndAreTimedOut) {
     }
     // One header byte per connection every 500 ms: each request would take 30 s to arrive.
     std::atomic<bool> stop{false};
+    const auto started = std::chrono::steady_clock::now();
     std::thread trickle([&] {
         for (std::size_t at = 0; at + 4 < request.size() && !stop; ++at) {
             for (auto& connection : slow) connection.send(request.substr(at, 1));
@@ -115,8 +116,8 @@ TEST_F(SlowClients, FiveHundredSlowSendersHoldNoWorkerAndAreTimedOut) {
     // With a worker per slow connection (before), health did not answer at all.
     EXPECT_LT(p99(latencies), 100) << "health p99 with 500 slow senders";
 
-    // Past the request deadline (4 s here) each slow sender gets 408 and is closed.
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // Past the request deadline (4 s here, swept every second) each slow sender gets 408 and is closed.
+    std::this_thread::sleep_until(started + std::chrono::milliseconds(6500));
     stop = true;
     trickle.join();
     int timedOut = 0;

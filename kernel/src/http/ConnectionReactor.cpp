@@ -61,8 +61,27 @@ bool ConnectionReactor::ready(const Poco::Net::StreamSocket& socket) const {
     return state == RequestFraming::State::Complete || state == RequestFraming::State::Oversized;
 }
 
-bool ConnectionReactor::fill(const Poco::Net::StreamSocket& socket) const {
-    return ReadAheadSocket::of(socket).fill(fillLimit()) != ReadAheadSocket::Fill::Closed;
+ConnectionReactor::Admission ConnectionReactor::admit(Poco::Net::StreamSocket& socket) const {
+    auto& connection = ReadAheadSocket::of(socket);
+    if (connection.fill(fillLimit()) == ReadAheadSocket::Fill::Closed) return Admission::Closed;
+    const auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, options_.maxBodyBytes);
+    switch (framing.state) {
+    case RequestFraming::State::Complete:
+    case RequestFraming::State::Oversized: return Admission::Serve;
+    case RequestFraming::State::HeadTooLarge:
+        refuse(socket, 431, "Request Header Fields Too Large", "http.header_too_large", "the request head is too large");
+        return Admission::Closed;
+    case RequestFraming::State::Malformed:
+        refuse(socket, 400, "Bad Request", "http.bad_request", "malformed HTTP request");
+        return Admission::Closed;
+    case RequestFraming::State::Incomplete: break;
+    }
+    // A client that waits for "100 Continue" before its body gets it here, or would wait in vain.
+    if (framing.headComplete && framing.expectContinue && !connection.continued()) {
+        connection.sendNow("HTTP/1.1 100 Continue\r\n\r\n");
+        connection.setContinued(true);
+    }
+    return Admission::Wait;
 }
 
 void ConnectionReactor::refuse(Poco::Net::StreamSocket& socket, int status, const char* reason, const char* code, const char* message) {
@@ -102,39 +121,6 @@ void ConnectionReactor::acceptAll() {
         // A new connection waits for its first request like an idle one does.
         park(socket);
     }
-}
-
-void ConnectionReactor::onReadable(Poco::Net::StreamSocket socket) {
-    auto& connection = ReadAheadSocket::of(socket);
-    if (connection.fill(fillLimit()) == ReadAheadSocket::Fill::Closed) {
-        try {
-            socket.close();
-        } catch (...) {
-        }
-        return;
-    }
-    const auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, options_.maxBodyBytes);
-    switch (framing.state) {
-    case RequestFraming::State::Complete:
-    case RequestFraming::State::Oversized: dispatch_(socket); return;
-    case RequestFraming::State::HeadTooLarge:
-        return refuse(socket, 431, "Request Header Fields Too Large", "http.header_too_large", "the request head is too large");
-    case RequestFraming::State::Malformed: return refuse(socket, 400, "Bad Request", "http.bad_request", "malformed HTTP request");
-    case RequestFraming::State::Incomplete: break;
-    }
-    // A client that waits for "100 Continue" before its body gets it here, or would wait in vain.
-    if (framing.headComplete && framing.expectContinue && !connection.continued()) {
-        connection.sendNow("HTTP/1.1 100 Continue\r\n\r\n");
-        connection.setContinued(true);
-    }
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-        socket.close();
-        return;
-    }
-    parked_[socket.impl()] = {socket, Clock::now()};
-    idleCount_ = parked_.size();
-    pollSet_.add(socket, Poco::Net::PollSet::POLL_READ);
 }
 
 void ConnectionReactor::sweep(Clock::time_point now) {
@@ -196,8 +182,8 @@ void ConnectionReactor::run() {
                 parked_.erase(it);
                 idleCount_ = parked_.size();
             }
-            // Readable: more of a request, or the peer closing.
-            onReadable(stream);
+            // Readable: (more of) a request, or the peer closing. A worker tells which.
+            dispatch_(stream);
         }
         const auto now = Clock::now();
         if (now >= nextSweep) {

@@ -6,10 +6,12 @@
 /// an open keep-alive connection would need 10,000 threads or starve everyone else. Here a
 /// connection holds a worker thread only while a whole request, already read, is answered.
 /// Between requests, and while a request is still arriving, it sits in one epoll set
-/// (Poco::Net::PollSet) watched by this one thread, which reads what arrives without blocking
-/// (ReadAheadSocket) and hands the connection to the worker pool once RequestFraming says the
-/// request is complete. A request must arrive within `requestTimeout` of its first byte (408
-/// otherwise); an idle connection is closed after `idleTimeout`. docs/http.md has the numbers.
+/// (Poco::Net::PollSet) watched by this one thread. When it becomes readable a worker takes it,
+/// reads what arrived without blocking (admit(): ReadAheadSocket, RequestFraming) and serves it
+/// if the request is whole, or parks it again at once: a slow sender costs a worker
+/// microseconds per byte, never a wait. A request must arrive within `requestTimeout` of its
+/// first byte (408 otherwise); an idle connection is closed after `idleTimeout`. docs/http.md
+/// has the numbers.
 
 #include "http/ReadAheadSocket.h"
 
@@ -54,10 +56,17 @@ public:
     /// next request has only partly arrived.
     void park(const Poco::Net::StreamSocket& socket);
 
-    /// Whether the connection holds a whole request a worker can read without waiting.
+    /// What a worker may do with a connection that became readable.
+    enum class Admission {
+        Serve,  ///< a whole request is there
+        Wait,   ///< more is to come: park it
+        Closed, ///< the peer left, or its request was refused (431, 400) and the connection closed
+    };
+    /// Reads what arrived, without blocking, and frames it; answers "100 Continue" to a client
+    /// that waits for it and refuses a head too large or framing nobody can read.
+    Admission admit(Poco::Net::StreamSocket& socket) const;
+    /// Whether the bytes already read hold a whole request (no read).
     bool ready(const Poco::Net::StreamSocket& socket) const;
-    /// Reads what has arrived for the connection, without blocking; false when the peer closed.
-    bool fill(const Poco::Net::StreamSocket& socket) const;
 
     std::size_t idle() const { return idleCount_.load(); }
     std::uint64_t accepted() const { return accepted_.load(); }
@@ -73,8 +82,6 @@ private:
     void run();
     void acceptAll();
     void sweep(Clock::time_point now);
-    /// A connection became readable: read, then dispatch, answer or keep waiting.
-    void onReadable(Poco::Net::StreamSocket socket);
     /// The reactor's own short answer, then the connection is closed.
     static void refuse(Poco::Net::StreamSocket& socket, int status, const char* reason, const char* code, const char* message);
     std::size_t fillLimit() const { return options_.maxHeadBytes + options_.maxBodyBytes + 65536; }

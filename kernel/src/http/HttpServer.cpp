@@ -111,6 +111,11 @@ void HttpServer::start() {
 }
 
 void HttpServer::serve(Poco::Net::StreamSocket& socket) {
+    switch (reactor_->admit(socket)) {
+    case ConnectionReactor::Admission::Closed: return;
+    case ConnectionReactor::Admission::Wait: return reactor_->park(socket);
+    case ConnectionReactor::Admission::Serve: break;
+    }
     Session session(socket, params_);
     auto& connection = ReadAheadSocket::of(socket);
     for (;;) {
@@ -160,8 +165,9 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         // only once it has arrived whole: a worker never waits on a client.
         if (reactor_->ready(socket)) continue;
         if (readable(socket, dispatcher_->queuedConnections() == 0 ? options_.grace : std::chrono::microseconds(0))) {
-            if (!reactor_->fill(socket)) return;
-            if (reactor_->ready(socket)) continue;
+            const auto admission = reactor_->admit(socket);
+            if (admission == ConnectionReactor::Admission::Closed) return;
+            if (admission == ConnectionReactor::Admission::Serve) continue;
         }
         reactor_->park(session.detachSocket());
         return;
