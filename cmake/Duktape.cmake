@@ -65,22 +65,27 @@ duktape_edit(source duktape.c "#define DUK_RE_EXECUTE_STEPS_LIMIT 1000000000L /*
 			DUK_ERROR_RANGE((thr), \"execution timeout\"); \\
 		} \\
 	} while (0)
-static thread_local duk_uint32_t anchang_duk_steps = 0;
-#define ANCHANG_DUK_STEP(thr) \\
+static thread_local duk_size_t anchang_duk_work = 0;
+/* Counts `amount` of work (bytes compared, comparisons made) and checks the deadline every 64k. */
+#define ANCHANG_DUK_WORK(thr, amount) \\
 	do { \\
-		if ((++anchang_duk_steps & 0x3FFU) == 0) ANCHANG_DUK_DEADLINE(thr); \\
+		anchang_duk_work += (duk_size_t) (amount); \\
+		if (anchang_duk_work >= 65536U) { \\
+			anchang_duk_work = 0; \\
+			ANCHANG_DUK_DEADLINE(thr); \\
+		} \\
 	} while (0)")
 duktape_edit(source duktape.c "#define DUK_HTHREAD_INTCTR_DEFAULT (256L * 1024L)"
                               "#define DUK_HTHREAD_INTCTR_DEFAULT (16L * 1024L) /* Anchang */")
 # The regex executor: every 64k steps.
 duktape_edit(source duktape.c "		re_ctx->steps_count++;\n"
                               "		re_ctx->steps_count++;\n		if ((re_ctx->steps_count & 0xFFFFU) == 0) ANCHANG_DUK_DEADLINE(re_ctx->thr);\n")
-# indexOf/lastIndexOf/includes, replace and split with a string: each compare of a candidate.
+# indexOf/lastIndexOf/includes, replace and split with a string: the bytes each candidate compares.
 duktape_edit(source duktape.c "if (duk_memcmp((const void *) p, (const void *) q_start, (size_t) q_blen) == 0) {"
-                              "ANCHANG_DUK_STEP(thr); if (duk_memcmp((const void *) p, (const void *) q_start, (size_t) q_blen) == 0) {" 3)
-# Array.prototype.sort: each comparison.
+                              "ANCHANG_DUK_WORK(thr, q_blen); if (duk_memcmp((const void *) p, (const void *) q_start, (size_t) q_blen) == 0) {" 3)
+# Array.prototype.sort: each comparison (which converts both values to strings) weighs 64.
 duktape_edit(source duktape.c "	duk_idx_t idx_obj = 1; /* fixed offsets in valstack */\n	duk_idx_t idx_fn = 0;\n	duk_hstring *h1, *h2;\n"
-                              "	duk_idx_t idx_obj = 1; /* fixed offsets in valstack */\n	duk_idx_t idx_fn = 0;\n	duk_hstring *h1, *h2;\n	ANCHANG_DUK_STEP(thr);\n")
+                              "	duk_idx_t idx_obj = 1; /* fixed offsets in valstack */\n	duk_idx_t idx_fn = 0;\n	duk_hstring *h1, *h2;\n	ANCHANG_DUK_WORK(thr, 64);\n")
 # C++ exceptions need the amalgamation compiled as C++.
 file(WRITE ${duktape_out}/duktape.cpp.new "${source}")
 file(COPY_FILE ${duktape_out}/duktape.cpp.new ${duktape_out}/duktape.cpp ONLY_IF_DIFFERENT)

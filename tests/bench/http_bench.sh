@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # GET /api/v1/health on anchangd beside nginx returning a static 200, same machine, same wrk
-# flags; then anchangd again with 5,000 idle keep-alive connections held open.
+# flags; then anchangd again with 5,000 idle keep-alive connections held open, and with 500
+# slow senders trickling requests.
 # Usage: tests/bench/http_bench.sh BUILD_DIR   (scripts/bench calls it)
 set -euo pipefail
 build="$1"
@@ -62,3 +63,11 @@ done
 python3 "$(dirname "$0")/idle_connections.py" 127.0.0.1 "$anchang_port" 5000 > "$work/idle.log" &
 for _ in $(seq 300); do grep -q holding "$work/idle.log" 2>/dev/null && break; sleep 0.1; done
 idle=$(median_of_runs "$anchang_port" 64);   echo "-c64 anchangd, 5000 idle keep-alive   $idle"
+kill %python3 2>/dev/null || true
+
+# 500 slow senders, each trickling a request a byte every two seconds: /api/v1/health as one
+# desk sees it meanwhile (latency is the figure here, not throughput).
+python3 "$(dirname "$0")/slow_connections.py" 127.0.0.1 "$anchang_port" 500 > "$work/slow.log" &
+for _ in $(seq 300); do grep -q trickling "$work/slow.log" 2>/dev/null && break; sleep 0.1; done
+sleep 3
+slow=$(median_of_runs "$anchang_port" 1);    echo "-c1 anchangd, 500 slow senders        $slow"
