@@ -83,9 +83,9 @@ duktape_edit(source duktape.c "		re_ctx->steps_count++;\n"
 # indexOf/lastIndexOf/includes, replace and split with a string: the bytes each candidate compares.
 duktape_edit(source duktape.c "if (duk_memcmp((const void *) p, (const void *) q_start, (size_t) q_blen) == 0) {"
                               "ANCHANG_DUK_WORK(thr, q_blen); if (duk_memcmp((const void *) p, (const void *) q_start, (size_t) q_blen) == 0) {" 3)
-# Array.prototype.sort: each comparison (which converts both values to strings) weighs 64.
+# Array.prototype.sort: each comparison (which may convert both values to strings) weighs 1024.
 duktape_edit(source duktape.c "	duk_idx_t idx_obj = 1; /* fixed offsets in valstack */\n	duk_idx_t idx_fn = 0;\n	duk_hstring *h1, *h2;\n"
-                              "	duk_idx_t idx_obj = 1; /* fixed offsets in valstack */\n	duk_idx_t idx_fn = 0;\n	duk_hstring *h1, *h2;\n	ANCHANG_DUK_WORK(thr, 64);\n")
+                              "	duk_idx_t idx_obj = 1; /* fixed offsets in valstack */\n	duk_idx_t idx_fn = 0;\n	duk_hstring *h1, *h2;\n	ANCHANG_DUK_WORK(thr, 1024);\n")
 # C++ exceptions need the amalgamation compiled as C++.
 file(WRITE ${duktape_out}/duktape.cpp.new "${source}")
 file(COPY_FILE ${duktape_out}/duktape.cpp.new ${duktape_out}/duktape.cpp ONLY_IF_DIFFERENT)
