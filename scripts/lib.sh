@@ -6,6 +6,10 @@ ANCHANG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ANCHANG_BUILD="${ANCHANG_BUILD_DIR:-$ANCHANG_ROOT/build}"
 ANCHANG_JOBS="${ANCHANG_JOBS:-$(nproc)}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# Paths relative to the checkout, so that another clone of the same sources (CI's clean clone)
+# reuses what this one compiled; debug info then names the first clone's paths.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ANCHANG_ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
