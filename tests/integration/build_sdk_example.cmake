@@ -15,3 +15,6 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${BINARY_DIR}/sdk-example RESUL
 if(rc)
   message(FATAL_ERROR "building the hello example failed")
 endif()
+# The Python example's manifest, installed as an admin would approve it: in the plugins folder,
+# beside hello, so the kernel knows what the "echo" client may serve and publish.
+file(COPY ${SOURCE_DIR}/sdk/examples/python-echo/plugin.json DESTINATION ${BINARY_DIR}/sdk-example/plugins/echo)

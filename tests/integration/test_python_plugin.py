@@ -58,7 +58,7 @@ class PythonPluginTest(unittest.TestCase):
         self.kernel = subprocess.Popen(
             [ARGS.anchangd, "--config", config, "--data-dir", self.data, "--plugins-dir", ARGS.plugins, "--port", "0",
              "--set", "bus.requestPort=0", "--set", "bus.subscribePort=0", "--set", "bus.publishPort=0",
-             "--set", "bus.external=true", "--set", f"bus.credentials.echo={BUS_SECRET}",
+             "--set", "bus.external=true", "--set", f"bus.credentials.echo={BUS_SECRET}", "--set", "bus.strictContracts=true",
              "--set", f"licence.file={vendor}/licence.json", "--set", f"licence.publicKey={vendor}/vendor.pub",
              "--set", f"demo.seed={ARGS.source}/tests/fixtures/seed.json"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -136,6 +136,38 @@ class PythonPluginTest(unittest.TestCase):
 
         header, refused = self.request("echo.say", {"text": 5})
         self.assertEqual(refused["code"], "echo.text_required")
+
+    def test_it_contributes_to_the_cpp_extension_point(self):
+        self.start_plugin()
+        login = call(self.port, "POST", "/api/v1/auth/login", {"username": "manager", "password": "demo1234"})[1]
+        status, created = call(self.port, "POST", "/api/v1/hello/greetings", {"name": "李娜"}, login["token"])
+        self.assertEqual(status, 201)
+        self.assertEqual(created["extras"], [{"plugin": "echo", "text": "娜李"}])
+
+    def test_it_may_serve_and_publish_only_what_its_manifest_declares(self):
+        self.start_plugin()
+        listener = bus_socket(zmq.SUB, self.bus["subscribe"])
+        listener.setsockopt(zmq.SUBSCRIBE, b"customer.")
+        impostor = bus_socket(zmq.DEALER, self.bus["request"])
+        publisher = bus_socket(zmq.PUB, self.bus["publish"])
+        time.sleep(0.3)
+        # Offering a service its manifest does not declare, or publishing an undeclared topic,
+        # with the right secret: refused, counted and logged.
+        ready = {"id": "py-ready", "type": "ready", "schema": 1, "project": 0, "source": "echo"}
+        impostor.send_multipart([b"ANCH/1", json.dumps(ready).encode(), json.dumps({"services": ["core.customer.claim"]}).encode()])
+        event = {"id": "py-ev", "type": "event", "schema": 1, "project": 1, "source": "core"}
+        publisher.send_multipart([b"customer.owner_changed", b"ANCH/1", json.dumps(event).encode(), b'{"customer_id":1}'])
+        self.assertFalse(listener.poll(500), "an undeclared topic from a tcp client reached subscribers")
+        admin = call(self.port, "POST", "/api/v1/auth/login", {"username": "admin", "password": "demo1234"})[1]
+        for _ in range(50):
+            status, monitor = call(self.port, "GET", "/api/v1/bus/monitor", token=admin["token"])
+            if monitor.get("counters", {}).get("offers_refused"):
+                break
+            time.sleep(0.05)
+        self.assertEqual(status, 200)
+        self.assertEqual(monitor["counters"]["offers_refused"], 1)
+        for socket in (listener, impostor, publisher):
+            socket.close()
 
     def test_without_the_secret_nothing_is_heard_or_answered(self):
         self.start_plugin()

@@ -5,6 +5,7 @@
 
 #include "support/Http.h"
 #include "support/KernelProcess.h"
+#include "support/TempDir.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -18,13 +19,28 @@ namespace anchang::test {
 class DemoProject : public ::testing::Test {
 protected:
     void SetUp() override {
-        KernelProcess::Options options;
         options.pluginsDir = KernelProcess::binaryDir() / "plugins";
         options.modules = {"registration"};
         options.settings = {"demo.seed=" + (KernelProcess::sourceDir() / "config/demo/kernel.json").string(),
                             "plugins.core.demo_seed=" + (KernelProcess::sourceDir() / "config/demo/core.json").string(),
                             "scripts.maxFailures=100"};
+        // The data folder outlives one process, for the tests that restart the kernel.
+        options.dataDir = data.path();
+        configure(options);
         kernel = std::make_unique<KernelProcess>(options);
+        desk = login(kernel->port(), "receptionist");
+        manager = login(kernel->port(), "manager");
+    }
+
+    /// A test fixture's own additions (plugins beside the real ones, settings).
+    virtual void configure(KernelProcess::Options&) {}
+
+    /// Stops the kernel and starts it again on the same data, with `settings` added this time.
+    void restart(const std::vector<std::string>& settings = {}) {
+        kernel.reset();
+        auto again = options;
+        again.settings.insert(again.settings.end(), settings.begin(), settings.end());
+        kernel = std::make_unique<KernelProcess>(again);
         desk = login(kernel->port(), "receptionist");
         manager = login(kernel->port(), "manager");
     }
@@ -49,6 +65,8 @@ protected:
     }
     std::vector<std::string> auditActions() { return test::auditActions(kernel->port(), login(kernel->port(), "admin")); }
 
+    TempDir data;
+    KernelProcess::Options options;
     std::unique_ptr<KernelProcess> kernel;
     std::string desk;
     std::string manager;

@@ -49,16 +49,28 @@ KernelProcess::KernelProcess(Options options) : options_(std::move(options)) {
     const auto vendorDir = dataDir_ / "vendor";
     if (options_.licence) TestVendor::licence(vendorDir, options_.modules, options_.expires, options_.licenceEdit);
     std::ofstream(dataDir_ / "test.properties") << "# settings come from --set\n";
+    std::filesystem::path pluginsDir = options_.pluginsDir;
+    if (!options_.alsoPlugins.empty()) {
+        pluginsDir = dataDir_ / "plugins";
+        std::filesystem::create_directories(pluginsDir);
+        std::vector<std::filesystem::path> folders(options_.alsoPlugins);
+        for (const auto& entry : std::filesystem::directory_iterator(options_.pluginsDir)) folders.push_back(entry.path());
+        for (const auto& folder : folders) {
+            std::error_code exists;
+            std::filesystem::create_directory_symlink(folder, pluginsDir / folder.filename(), exists);
+        }
+    }
     std::vector<std::string> args = {
         "--config", (dataDir_ / "test.properties").string(),
         "--data-dir", dataDir_.string(),
-        "--plugins-dir", options_.pluginsDir.string(),
+        "--plugins-dir", pluginsDir.string(),
         "--port", "0",
         "--set", "bus.requestPort=0", "--set", "bus.subscribePort=0", "--set", "bus.publishPort=0",
         "--set", "licence.file=" + (vendorDir / "licence.json").string(),
         "--set", "licence.publicKey=" + (vendorDir / "vendor.pub").string(),
         "--set", "webui.dir=" + (dataDir_ / "no-webui").string(),
         "--set", "demo.seed=" + (sourceDir() / "tests/fixtures/seed.json").string(),
+        "--set", "bus.strictContracts=true",
     };
     for (const auto& setting : options_.settings) {
         args.push_back("--set");

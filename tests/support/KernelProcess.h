@@ -18,12 +18,16 @@ class KernelProcess {
 public:
     struct Options {
         std::filesystem::path pluginsDir;
+        /// Plugin folders to run beside those of pluginsDir (the fixture that contributes to
+        /// registration's extension point, say): linked into one plugins folder for the test.
+        std::vector<std::filesystem::path> alsoPlugins;
         /// Modules the licence covers; empty with no licence at all when `licence` is false.
         std::vector<std::string> modules;
         bool licence = true;
         std::string expires = "2099-12-31";
         nlohmann::json licenceEdit = nullptr;
-        /// Extra --set key=value options.
+        /// Extra --set key=value options. Every test kernel runs with bus.strictContracts: a
+        /// message that breaks its declared contract fails the test.
         std::vector<std::string> settings;
         /// Reuse a data folder from an earlier process (restart tests).
         std::filesystem::path dataDir;

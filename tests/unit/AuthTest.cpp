@@ -2,6 +2,7 @@
 #include "auth/AccessPolicy.h"
 #include "auth/LoginThrottle.h"
 #include "auth/PasswordHasher.h"
+#include "auth/RoleCatalog.h"
 #include "auth/TokenService.h"
 #include "auth/UserDirectory.h"
 #include "store/KernelMigrations.h"
@@ -25,7 +26,10 @@ struct AuthTest : ::testing::Test {
     Store store{{dir.file("auth.db")}};
     // The lightest argon2id cost, so the tests spend their time on behaviour.
     PasswordHasher hasher{PasswordHasher::Cost{1, 64, 1}};
+    // The roles a plugin would declare; the kernel itself knows only admin.
+    RoleCatalog roles;
     void SetUp() override {
+        for (const char* role : {"manager", "consultant", "receptionist"}) roles.declare(role, nullptr, "core");
         Migrator(store).apply("kernel", kernelMigrations());
         store.query("INSERT INTO projects (code, name, created_at) VALUES ('p1', 'P1', 0), ('p2', 'P2', 0)");
     }
@@ -45,7 +49,7 @@ TEST(PasswordHasher, Argon2idRoundTrip) {
 }
 
 TEST_F(AuthTest, UsersRolesAndMembership) {
-    UserDirectory users(store, hasher);
+    UserDirectory users(store, hasher, roles);
     const auto id = users.create({{"username", "consultant1"}, {"display_name", "张伟"}, {"password", "demo1234"},
                                   {"roles", {{{"role", "consultant"}, {"project_id", 1}}}}});
     EXPECT_EQ(users.authenticate("consultant1", "demo1234"), id);
@@ -64,7 +68,7 @@ TEST_F(AuthTest, UsersRolesAndMembership) {
 }
 
 TEST_F(AuthTest, BadUserInputIsRefusedWithACode) {
-    UserDirectory users(store, hasher);
+    UserDirectory users(store, hasher, roles);
     auto code = [&](const nlohmann::json& body) {
         try {
             users.create(body);
@@ -159,7 +163,7 @@ TEST(LoginThrottle, OneAddressFailingHoldsBackOnlyItsUntrustedBrowsers) {
 }
 
 TEST_F(AuthTest, PolicyDefaultsOverridesAndProjectScope) {
-    AccessPolicy policy(store);
+    AccessPolicy policy(store, roles);
     policy.declare("registration.visit.create", {"receptionist", "manager"}, {}, "registration");
     Principal receptionist{1, "r", "R", {}, {{1, {"receptionist"}}}};
     Principal admin{2, "a", "A", {"admin"}, {}};
@@ -169,9 +173,42 @@ TEST_F(AuthTest, PolicyDefaultsOverridesAndProjectScope) {
     EXPECT_TRUE(policy.allows(admin, "undeclared.permission", 2));
     policy.set("receptionist", "registration.visit.create", false);
     EXPECT_FALSE(policy.allows(receptionist, "registration.visit.create", 1));
-    AccessPolicy reloaded(store);
+    AccessPolicy reloaded(store, roles);
     reloaded.declare("registration.visit.create", {"receptionist", "manager"}, {}, "registration");
     EXPECT_FALSE(reloaded.allows(receptionist, "registration.visit.create", 1));
     EXPECT_THROW(policy.set("admin", "registration.visit.create", false), sdk::Error);
     EXPECT_THROW(policy.set("receptionist", "nope", true), sdk::Error);
+}
+
+TEST(RoleCatalog, OnlyAdminIsBuiltInPluginsNameTheRest) {
+    RoleCatalog roles;
+    EXPECT_EQ(roles.names(), std::vector<std::string>{"admin"});
+    EXPECT_FALSE(roles.known("consultant"));
+    // Known by name first (a permission lists it), then core declares it with its names.
+    roles.declare("consultant", nullptr, "registration");
+    roles.declare("consultant", {{"zh-CN", "置业顾问"}, {"en", "Consultant"}}, "core");
+    roles.declare("consultant", {{"zh-CN", "别的名字"}}, "other");
+    EXPECT_TRUE(roles.known("consultant"));
+    const auto described = roles.describe();
+    ASSERT_EQ(described.size(), 2u);
+    EXPECT_EQ(described[0]["name"], "admin");
+    EXPECT_EQ(described[1]["label"]["zh-CN"], "置业顾问"); // the first label stays
+}
+
+TEST_F(AuthTest, UsersMayHoldOnlyRolesSomePluginDeclared) {
+    UserDirectory users(store, hasher, roles);
+    try {
+        users.create({{"username", "x1"}, {"display_name", "X"}, {"password", "demo1234"}, {"roles", {{{"role", "wizard"}, {"project_id", 1}}}}});
+        FAIL() << "an undeclared role was accepted";
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.code(), "user.unknown_role");
+    }
+    AccessPolicy policy(store, roles);
+    // A plugin's manifest grants a kernel permission to one of its roles.
+    policy.declare("kernel.audit.read", {}, {}, "kernel");
+    Principal manager{3, "m", "M", {}, {{1, {"manager"}}}};
+    EXPECT_FALSE(policy.allows(manager, "kernel.audit.read", 1));
+    policy.grant("kernel.audit.read", {"manager"});
+    EXPECT_TRUE(policy.allows(manager, "kernel.audit.read", 1));
+    EXPECT_THROW(policy.set("wizard", "kernel.audit.read", true), sdk::Error);
 }

@@ -24,6 +24,9 @@ Bus::Options options(bool external = false) {
     Bus::Options o;
     o.external = external;
     if (external) o.credentials = {{kClient, kSecret}};
+    // What the test client's approved manifest declares: it serves echo.*, publishes visit.*.
+    o.mayOffer = [](const std::string& peer, const std::string& service) { return peer == kClient && service.starts_with("echo."); };
+    o.mayPublish = [](const std::string& peer, const std::string& topic) { return peer == kClient && topic.starts_with("visit."); };
     o.requestPort = 0;
     o.subscribePort = 0;
     o.publishPort = 0;
@@ -36,6 +39,13 @@ Bus::Options options(bool external = false) {
 int echo(void*, const anchang_bus_message* request, anchang_sink_fn reply, void* user) {
     std::string body = request->body_json;
     reply(user, body.data(), body.size());
+    return ANCHANG_OK;
+}
+
+/// Answers with the header it was given: what the kernel stamped.
+int header(void*, const anchang_bus_message* request, anchang_sink_fn reply, void* user) {
+    std::string text = request->header_json;
+    reply(user, text.data(), text.size());
     return ANCHANG_OK;
 }
 
@@ -301,7 +311,7 @@ TEST(Bus, HeaderFieldsOfTheWrongTypeAreDroppedAtTheEdgeAndNobodyCrashes) {
     EXPECT_TRUE(eventually([&] { return delivered.load() == 1; }));
     const auto recent = bus.monitor().snapshot()["recent"];
     ASSERT_FALSE(recent.empty());
-    EXPECT_EQ(recent[0]["source"], "outside");
+    EXPECT_EQ(recent[0]["source"], kClient); // the kernel says who sent it, not the sender
     agent->stop();
     dealer.close();
     publisher.close();
@@ -411,4 +421,43 @@ TEST(Bus, ASignalToABusThreadDoesNotEndIt) {
     agent->stop();
     bus.stop();
     sigaction(SIGUSR1, &previous, nullptr);
+}
+
+TEST(Bus, AnOutsideClientOffersAndPublishesOnlyWhatItDeclaredAndCannotNameAUser) {
+    Bus bus(options(true));
+    bus.start();
+    std::atomic<int> delivered{0};
+    auto agent = bus.agent("core", 1);
+    agent->serve("core.whoami", &header, nullptr);
+    agent->subscribe("customer.", [](void* user, const anchang_bus_message*) { ++*static_cast<std::atomic<int>*>(user); }, &delivered);
+    agent->start();
+    const auto endpoints = bus.endpoints();
+    zmq::context_t context;
+    auto impostor = outside(context, zmq::socket_type::dealer, endpoints["request"]);
+    auto publisher = outside(context, zmq::socket_type::pub, endpoints["publish"]);
+    auto caller = outside(context, zmq::socket_type::dealer, endpoints["request"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+    // Offering core's service is refused and counted; core still serves it.
+    sendFrames(impostor, {"ANCH/1", BusProtocol::header("ready", kClient, 0).dump(), R"({"services":["core.whoami"],"capacity":1})"});
+    EXPECT_TRUE(eventually([&] { return bus.counters()["offers_refused"] == 1; }));
+    // Publishing a topic it did not declare goes nowhere.
+    sendFrames(publisher, {"customer.owner_changed", "ANCH/1", BusProtocol::header("event", kClient, 1).dump(), R"({"customer_id":1})"});
+    // A request naming a user, a transaction and another source: the kernel keeps only who it is.
+    auto forged = requestHeader("core.whoami");
+    forged["user"] = {{"id", 1}, {"name", "admin"}};
+    forged["tx"] = "stolen";
+    forged["source"] = "core";
+    sendFrames(caller, {"ANCH/1", forged.dump(), "{}"});
+    const auto reply = replyTo(caller, forged["id"], std::chrono::seconds(2));
+    ASSERT_EQ(reply.size(), 3u);
+    const auto seen = nlohmann::json::parse(BusProtocol::view(reply[2]));
+    EXPECT_EQ(seen["source"], kClient);
+    EXPECT_FALSE(seen.contains("user"));
+    EXPECT_FALSE(seen.contains("tx"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(delivered.load(), 0);
+    agent->stop();
+    for (auto* socket : {&impostor, &publisher, &caller}) socket->close();
+    bus.stop();
 }

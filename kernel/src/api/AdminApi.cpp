@@ -2,7 +2,10 @@
 
 #include "anchang/sdk/Error.hpp"
 #include "audit/AuditLog.h"
+#include "auth/RoleCatalog.h"
 #include "bus/Bus.h"
+#include "plugin/BusContracts.h"
+#include "plugin/Outbox.h"
 #include "http/HttpExchange.h"
 #include "http/Router.h"
 #include "licence/Licence.h"
@@ -24,7 +27,9 @@ void AdminApi::install(Router& router) {
 
     router.add({"GET", RoutePattern("/api/v1/modules"), "public", "kernel", [this](HttpExchange& ex) {
         const nlohmann::json licence = parts_.licence.describe();
+        // The roles come with the modules that introduce them, with their names for the UI.
         ex.sendJson(200, {{"modules", parts_.plugins.modules()},
+                          {"roles", parts_.roles.describe()},
                           {"licence", {{"state", licence["state"]}, {"expires_at", licence.value("expires_at", "")}}}});
     }});
 
@@ -66,6 +71,8 @@ void AdminApi::install(Router& router) {
         snapshot["services"] = parts_.bus.broker().stats();
         snapshot["counters"] = parts_.bus.counters();
         snapshot["endpoints"] = parts_.bus.endpoints();
+        snapshot["contracts"] = parts_.contracts.describe();
+        snapshot["durable"] = parts_.outbox.lag();
         ex.sendJson(200, snapshot);
     }});
 

@@ -11,6 +11,9 @@ namespace anchang {
 
 class AuditLog;
 class Bus;
+class BusContracts;
+class Outbox;
+class RoleCatalog;
 class Licence;
 class PluginHost;
 class Router;
@@ -26,6 +29,9 @@ public:
         AuditLog& audit;
         std::filesystem::path dataDir;
         std::string publicKeyPem;
+        const RoleCatalog& roles;
+        const BusContracts& contracts;
+        Outbox& outbox;
         /// HTTP server counters, read late because the server starts after the routes exist.
         std::function<nlohmann::json()> httpStats;
     };

@@ -199,6 +199,8 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.bus.subscribePort = c.getInt("bus.subscribePort", 8082);
     s.bus.publishPort = c.getInt("bus.publishPort", 8083);
     s.bus.workerTimeoutMs = c.getInt("bus.workerTimeoutMs", 5000);
+    s.strictContracts = c.getBool("bus.strictContracts", false);
+    s.crashAt = c.getString("test.crashAt", "");
     s.synchronous = c.getString("store.synchronous", "FULL");
     s.tokenTtlSeconds = c.getInt("auth.tokenTtl", 12 * 3600);
     s.demoSeed = c.getString("demo.seed", "");

@@ -1,6 +1,7 @@
 #include "app/DemoSeed.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "auth/RoleCatalog.h"
 #include "auth/UserDirectory.h"
 #include "project/ProjectDirectory.h"
 #include "store/Store.h"
@@ -14,7 +15,8 @@
 
 namespace anchang {
 
-bool DemoSeed::apply(const std::filesystem::path& file, Store& store, UserDirectory& users, ProjectDirectory& projects) {
+bool DemoSeed::apply(const std::filesystem::path& file, Store& store, UserDirectory& users, ProjectDirectory& projects,
+                     RoleCatalog& catalog) {
     if (!users.empty()) return false;
     std::ifstream in(file);
     if (!in) throw std::runtime_error("demo seed not found: " + file.string());
@@ -49,6 +51,10 @@ bool DemoSeed::apply(const std::filesystem::path& file, Store& store, UserDirect
             const std::string project = role.value("project", std::string{});
             if (!project.empty() && !projectIds.count(project)) continue;
             body["roles"].push_back({{"role", role["role"]}, {"project_id", project.empty() ? 0 : projectIds.at(project)}});
+            if (role["role"].is_string() && !catalog.known(role["role"])) {
+                Poco::Logger::get("kernel").warning("the demo seed gives role %s, which no plugin declares", role["role"].get<std::string>());
+                catalog.declare(role["role"], nullptr, "seed");
+            }
         }
         users.create(body);
     }

@@ -8,13 +8,17 @@
 namespace anchang {
 
 class ProjectDirectory;
+class RoleCatalog;
 class Store;
 class UserDirectory;
 
 class DemoSeed {
 public:
     /// Does nothing unless the users table is empty. Throws std::runtime_error on a bad file.
-    static bool apply(const std::filesystem::path& file, Store& store, UserDirectory& users, ProjectDirectory& projects);
+    /// A role the seed gives that no plugin declares (a test kernel without core) is known by
+    /// its bare name, with a warning.
+    static bool apply(const std::filesystem::path& file, Store& store, UserDirectory& users, ProjectDirectory& projects,
+                      RoleCatalog& roles);
 };
 
 } // namespace anchang

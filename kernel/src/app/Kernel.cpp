@@ -24,10 +24,14 @@
 #include "auth/DeviceTrust.h"
 #include "auth/LoginThrottle.h"
 #include "auth/PasswordHasher.h"
+#include "auth/RoleCatalog.h"
 #include "auth/TokenService.h"
 #include "auth/UserDirectory.h"
 #include "http/Router.h"
 #include "http/StaticFiles.h"
+#include "app/FaultPoints.h"
+#include "plugin/BusContracts.h"
+#include "plugin/Outbox.h"
 #include "plugin/PluginHost.h"
 #include "project/ProjectDirectory.h"
 #include "store/KernelMigrations.h"
@@ -83,21 +87,21 @@ void Kernel::loadLicence() {
 
 void Kernel::declareKernelPermissions() {
     auto both = [](const char* zh, const char* en) { return nlohmann::json{{"zh-CN", zh}, {"en", en}}; };
-    policy_->declare("kernel.admin", {"admin"}, both("系统管理", "Administer the system"), "kernel");
-    policy_->declare("kernel.members.read", {"manager", "supervisor", "receptionist", "risk_officer"},
-                     both("查看项目成员", "See the members of a project"), "kernel");
-    policy_->declare("kernel.audit.read", {"manager", "risk_officer"}, both("查看审计日志", "Read the audit log"), "kernel");
-    policy_->declare("kernel.audit.verify", {"risk_officer"}, both("校验审计链", "Verify the audit chain"), "kernel");
-    policy_->declare("kernel.scripts.read", {"manager", "supervisor"}, both("查看项目脚本", "See the project's scripts"), "kernel");
-    policy_->declare("kernel.scripts.write", {"manager"}, both("编写和试运行脚本", "Write and dry-run scripts"), "kernel");
-    policy_->declare("kernel.scripts.activate", {"manager"}, both("启用、回滚和删除脚本", "Activate, roll back and delete scripts"),
-                     "kernel");
-    policy_->declare("kernel.forms.write", {"manager"}, both("设置自定义表单字段", "Set custom form fields"), "kernel");
-    policy_->declare("kernel.alerts.read", {"manager"}, both("查看和确认提醒", "See and acknowledge alerts"), "kernel");
+    // The kernel names no role of the sales office: the plugin that introduces a role grants it
+    // the kernel's permissions it should hold (core's manifest, "grants").
+    policy_->declare("kernel.admin", {}, both("系统管理", "Administer the system"), "kernel");
+    policy_->declare("kernel.members.read", {}, both("查看项目成员", "See the members of a project"), "kernel");
+    policy_->declare("kernel.audit.read", {}, both("查看审计日志", "Read the audit log"), "kernel");
+    policy_->declare("kernel.audit.verify", {}, both("校验审计链", "Verify the audit chain"), "kernel");
+    policy_->declare("kernel.scripts.read", {}, both("查看项目脚本", "See the project's scripts"), "kernel");
+    policy_->declare("kernel.scripts.write", {}, both("编写和试运行脚本", "Write and dry-run scripts"), "kernel");
+    policy_->declare("kernel.scripts.activate", {}, both("启用、回滚和删除脚本", "Activate, roll back and delete scripts"), "kernel");
+    policy_->declare("kernel.forms.write", {}, both("设置自定义表单字段", "Set custom form fields"), "kernel");
+    policy_->declare("kernel.alerts.read", {}, both("查看和确认提醒", "See and acknowledge alerts"), "kernel");
 }
 
 void Kernel::ensureAdmin() {
-    if (!settings_.demoSeed.empty()) DemoSeed::apply(settings_.demoSeed, *store_, *users_, *projects_);
+    if (!settings_.demoSeed.empty()) DemoSeed::apply(settings_.demoSeed, *store_, *users_, *projects_, *roles_);
     if (!users_->empty()) return;
     // A fresh production install: one admin with a random password, shown once in the log.
     std::string password(12, '\0');
@@ -110,6 +114,10 @@ void Kernel::ensureAdmin() {
 }
 
 void Kernel::start() {
+    if (!settings_.crashAt.empty()) {
+        logger().warning("test.crashAt=%s: this kernel ends itself at that point (fault-injection tests only)", settings_.crashAt);
+        FaultPoints::arm(settings_.crashAt);
+    }
     std::filesystem::create_directories(settings_.dataDir);
     store_ = std::make_unique<Store>(Store::Options{(settings_.dataDir / "anchang.db").string(), settings_.synchronous});
     Migrator(*store_).apply("kernel", kernelMigrations());
@@ -121,23 +129,34 @@ void Kernel::start() {
                                                                                   settings_.auditCheckpointEvery});
     auditWitness_->start();
     hasher_ = std::make_unique<PasswordHasher>();
-    users_ = std::make_unique<UserDirectory>(*store_, *hasher_);
+    roles_ = std::make_unique<RoleCatalog>();
+    users_ = std::make_unique<UserDirectory>(*store_, *hasher_, *roles_);
     tokens_ = std::make_unique<TokenService>(*store_, (settings_.dataDir / "token.key").string(), settings_.tokenTtlSeconds);
     devices_ = std::make_unique<DeviceTrust>(*tokens_, kDeviceTokenTtl);
     throttle_ = std::make_unique<LoginThrottle>();
-    policy_ = std::make_unique<AccessPolicy>(*store_);
+    policy_ = std::make_unique<AccessPolicy>(*store_, *roles_);
     projects_ = std::make_unique<ProjectDirectory>(*store_, [this] { return licence_.usable() ? licence_.projects() : 1; });
     declareKernelPermissions();
-    ensureAdmin();
 
     router_ = std::make_unique<Router>();
     Bus::Options busOptions = settings_.bus;
     busOptions.explain = [this](const std::string& service) {
         return plugins_ ? plugins_->explainService(service) : std::string("the kernel is starting");
     };
+    busOptions.mayOffer = [this](const std::string& client, const std::string& service) {
+        return plugins_ && plugins_->externalOffers(client, service);
+    };
+    busOptions.mayPublish = [this](const std::string& client, const std::string& topic) {
+        return plugins_ && plugins_->externalPublishes(client, topic);
+    };
+    contracts_ = std::make_unique<BusContracts>(settings_.strictContracts);
+    busOptions.joiner = store_.get();
     bus_ = std::make_unique<Bus>(busOptions);
     bus_->start();
 
+    outbox_ = std::make_unique<Outbox>(*store_, bus_->client());
+    // Delivered durable events are kept a day, for the monitor and for a subscriber coming back.
+    outbox_->prune(std::chrono::hours(24));
     hookCatalog_ = std::make_unique<HookCatalog>();
     scripts_ = std::make_unique<ScriptRepository>(*store_);
     engine_ = std::make_unique<ScriptEngine>(DuktapeHeap::Limits{settings_.scriptBudget, settings_.scriptMemoryBytes},
@@ -146,21 +165,25 @@ void Kernel::start() {
     hooks_ = std::make_unique<HookRunner>(HookRunner::Parts{*hookCatalog_, *scripts_, *engine_, bus_->client(), *alerts_, *audit_},
                                           HookRunner::Options{settings_.scriptMaxFailures});
     forms_ = std::make_unique<FormService>(*store_, *hooks_);
-    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_);
+    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *contracts_);
     kernelServices_->start();
     push_ = std::make_unique<PushHub>(*bus_, [this](const Principal& principal, const std::string& permission, std::int64_t project) {
         return policy_->allows(principal, permission, project);
     });
     push_->start();
     plugins_ = std::make_unique<PluginHost>(
-        KernelServices{*store_, *bus_, *router_, *policy_, *audit_, *hookCatalog_, *hooks_, *forms_}, licence_,
+        KernelServices{*store_, *bus_, *router_, *policy_, *roles_, *contracts_, *outbox_, *audit_, *hookCatalog_, *hooks_, *forms_},
+        licence_,
         PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
+    // The manifests come first: they say which roles exist, which the demo's users hold.
+    plugins_->discover();
+    ensureAdmin();
     authApi_ = std::make_unique<AuthApi>(*users_, *tokens_, *devices_, *throttle_, *projects_, *policy_);
     userApi_ = std::make_unique<UserApi>(*users_, *policy_, *audit_);
     projectApi_ = std::make_unique<ProjectApi>(*projects_, *users_, *audit_);
     auditApi_ = std::make_unique<AuditApi>(*audit_, *auditWitness_);
     adminApi_ = std::make_unique<AdminApi>(AdminApi::Parts{*plugins_, licence_, *bus_, *store_, *audit_, settings_.dataDir,
-                                                           publicKeyPem_,
+                                                           publicKeyPem_, *roles_, *contracts_, *outbox_,
                                                            [this] { return http_ ? http_->stats() : nlohmann::json::object(); }});
     authApi_->install(*router_);
     userApi_->install(*router_);
@@ -176,7 +199,6 @@ void Kernel::start() {
     eventStreamApi_ = std::make_unique<EventStreamApi>(*push_);
     eventStreamApi_->install(*router_);
 
-    plugins_->discover();
     plugins_->startAll();
 
     files_ = std::make_unique<StaticFiles>(settings_.webuiDir);
@@ -209,6 +231,7 @@ void Kernel::stop() {
     http_->stop(settings_.drainTimeout);
     push_->stop();
     plugins_->stopAll();
+    outbox_->stop();
     kernelServices_->stop();
     bus_->stop();
     auditWitness_->stop();

@@ -41,11 +41,14 @@ class AuditApi;
 class AuditLog;
 class AuditWitness;
 class AuthApi;
+class BusContracts;
+class Outbox;
 class DeviceTrust;
 class ProjectApi;
 class UserApi;
 class LoginThrottle;
 class PasswordHasher;
+class RoleCatalog;
 class PluginHost;
 class ProjectDirectory;
 class Router;
@@ -79,6 +82,10 @@ public:
         std::size_t scriptMemoryBytes = 16u << 20;
         int scriptMaxFailures = 5;
         std::chrono::milliseconds drainTimeout{10000};
+        /// Refuse (not only count) messages that break their declared contract: every test kernel.
+        bool strictContracts = false;
+        /// Test only: the fault point (FaultPoints) where this kernel ends itself.
+        std::string crashAt;
         /// How often a signed audit checkpoint is kept while the log moves.
         std::chrono::seconds auditCheckpointEvery{3600};
     };
@@ -107,6 +114,7 @@ private:
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<AuditWitness> auditWitness_;
     std::unique_ptr<PasswordHasher> hasher_;
+    std::unique_ptr<RoleCatalog> roles_;
     std::unique_ptr<UserDirectory> users_;
     std::unique_ptr<TokenService> tokens_;
     std::unique_ptr<DeviceTrust> devices_;
@@ -115,6 +123,8 @@ private:
     std::unique_ptr<ProjectDirectory> projects_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<Bus> bus_;
+    std::unique_ptr<BusContracts> contracts_;
+    std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<HookCatalog> hookCatalog_;
     std::unique_ptr<ScriptRepository> scripts_;
     std::unique_ptr<ScriptEngine> engine_;

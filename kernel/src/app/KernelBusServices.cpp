@@ -1,10 +1,13 @@
 #include "app/KernelBusServices.h"
 
 #include "alert/AlertCenter.h"
+#include "app/KernelContracts.h"
 #include "anchang/abi.h"
 #include "anchang/sdk/Json.hpp"
 #include "auth/UserDirectory.h"
 #include "bus/Bus.h"
+#include "plugin/BusContracts.h"
+#include "plugin/PluginManifest.h"
 #include "project/ProjectDirectory.h"
 
 #include <nlohmann/json.hpp>
@@ -25,8 +28,11 @@ int refuse(anchang_sink_fn sink, void* user, const std::string& code, const std:
 
 } // namespace
 
-KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts)
+KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts,
+                                     BusContracts& contracts)
     : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts) {
+    // The shapes are written once, in kernel/contracts.json (also the source of docs/contracts.md).
+    for (const auto& service : PluginManifest::parseServices(kernelContracts())) contracts.addService("kernel", service);
     agent_->serve("kernel.users.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
         auto& me = *static_cast<KernelBusServices*>(self);
         const auto body = sdk::Json::parse(message->body_json);

@@ -14,13 +14,15 @@ namespace anchang {
 
 class AlertCenter;
 class Bus;
+class BusContracts;
 class PluginBusAgent;
 class ProjectDirectory;
 class UserDirectory;
 
 class KernelBusServices {
 public:
-    KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts);
+    /// Declares its services' contracts in `contracts`, as a plugin's manifest would.
+    KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts, BusContracts& contracts);
     ~KernelBusServices();
 
     void start();

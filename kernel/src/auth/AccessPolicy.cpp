@@ -1,7 +1,7 @@
 #include "auth/AccessPolicy.h"
 
 #include "anchang/sdk/Error.hpp"
-#include "auth/UserDirectory.h"
+#include "auth/RoleCatalog.h"
 #include "store/Store.h"
 
 #include <algorithm>
@@ -9,13 +9,17 @@
 
 namespace anchang {
 
-AccessPolicy::AccessPolicy(Store& store) : store_(store) {
+AccessPolicy::AccessPolicy(Store& store, const RoleCatalog& roles) : store_(store), roles_(roles) {
     for (const auto& row : store_.query("SELECT role, permission, granted FROM role_permissions").rows)
         overrides_[{row["role"].get<std::string>(), row["permission"].get<std::string>()}] = row["granted"].get<std::int64_t>() == 1;
 }
 
 void AccessPolicy::recompute(Entry& entry, const std::string& permission) const {
     entry.effective = entry.defaults;
+    if (const auto it = grants_.find(permission); it != grants_.end()) {
+        entry.effective.insert(it->second.begin(), it->second.end());
+        entry.defaults.insert(it->second.begin(), it->second.end());
+    }
     for (const auto& [key, granted] : overrides_) {
         if (key.second != permission) continue;
         if (granted) entry.effective.insert(key.first);
@@ -29,6 +33,12 @@ void AccessPolicy::declare(const std::string& permission, const std::vector<std:
     Entry entry{{defaultRoles.begin(), defaultRoles.end()}, {}, description, owner};
     recompute(entry, permission);
     permissions_[permission] = std::move(entry);
+}
+
+void AccessPolicy::grant(const std::string& permission, const std::vector<std::string>& roles) {
+    std::unique_lock lock(mutex_);
+    grants_[permission].insert(roles.begin(), roles.end());
+    if (auto it = permissions_.find(permission); it != permissions_.end()) recompute(it->second, permission);
 }
 
 bool AccessPolicy::declared(const std::string& permission) const {
@@ -61,7 +71,7 @@ std::vector<std::string> AccessPolicy::granted(const Principal& principal, std::
 }
 
 void AccessPolicy::set(const std::string& role, const std::string& permission, bool granted) {
-    if (!UserDirectory::knownRole(role)) throw sdk::Error::invalid("role.unknown", "unknown role: " + role);
+    if (!roles_.known(role)) throw sdk::Error::invalid("role.unknown", "unknown role: " + role);
     if (role == "admin") throw sdk::Error::invalid("role.admin_fixed", "the admin role always holds every permission");
     if (!declared(permission)) throw sdk::Error::notFound("permission.not_found", "no such permission: " + permission);
     store_.query("INSERT INTO role_permissions (role, permission, granted) VALUES (?, ?, ?) "
@@ -78,7 +88,7 @@ nlohmann::json AccessPolicy::describe() const {
     for (const auto& [name, entry] : permissions_)
         permissions.push_back({{"name", name}, {"owner", entry.owner}, {"description", entry.description},
                                {"default_roles", entry.defaults}, {"roles", entry.effective}});
-    return {{"roles", UserDirectory::roles()}, {"permissions", permissions}};
+    return {{"roles", roles_.describe()}, {"permissions", permissions}};
 }
 
 } // namespace anchang

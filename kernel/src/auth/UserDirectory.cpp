@@ -1,6 +1,7 @@
 #include "auth/UserDirectory.h"
 
 #include "anchang/sdk/Error.hpp"
+#include "auth/RoleCatalog.h"
 #include "store/Store.h"
 
 #include <Poco/Timestamp.h>
@@ -31,18 +32,8 @@ void requireStrongPassword(const std::string& password) {
 
 } // namespace
 
-const std::vector<std::string>& UserDirectory::roles() {
-    static const std::vector<std::string> all = {"admin",        "manager", "supervisor",    "consultant", "receptionist",
-                                                 "risk_officer", "finance", "channel_agent", "buyer"};
-    return all;
-}
-
-bool UserDirectory::knownRole(const std::string& role) {
-    const auto& all = roles();
-    return std::find(all.begin(), all.end(), role) != all.end();
-}
-
-UserDirectory::UserDirectory(Store& store, const PasswordHasher& hasher) : store_(store), hasher_(hasher) {}
+UserDirectory::UserDirectory(Store& store, const PasswordHasher& hasher, const RoleCatalog& roles)
+    : store_(store), hasher_(hasher), roles_(roles) {}
 
 void UserDirectory::invalidate() {
     std::lock_guard lock(mutex_);
@@ -121,7 +112,7 @@ void UserDirectory::checkRoles(const nlohmann::json& roles) {
         if (!entry.is_object() || !entry.contains("role") || !entry["role"].is_string())
             throw sdk::Error::invalid("user.invalid", "each role needs a \"role\" name");
         const std::string role = entry["role"];
-        if (!knownRole(role)) throw sdk::Error::invalid("user.unknown_role", "unknown role: " + role);
+        if (!roles_.known(role)) throw sdk::Error::invalid("user.unknown_role", "unknown role: " + role);
         const nlohmann::json project = entry.value("project_id", nlohmann::json(0));
         if (!project.is_number_integer() || project.get<std::int64_t>() < 0)
             throw sdk::Error::invalid("user.invalid", "project_id must be a project id, or 0 for every project");

@@ -19,15 +19,12 @@
 
 namespace anchang {
 
+class RoleCatalog;
 class Store;
 
 class UserDirectory {
 public:
-    /// The built-in roles, in the order the admin pages list them.
-    static const std::vector<std::string>& roles();
-    static bool knownRole(const std::string& role);
-
-    UserDirectory(Store& store, const PasswordHasher& hasher);
+    UserDirectory(Store& store, const PasswordHasher& hasher, const RoleCatalog& roles);
 
     /// The active user's principal (without token fields), or nullopt.
     std::optional<Principal> principal(std::int64_t userId);
@@ -52,6 +49,7 @@ private:
 
     Store& store_;
     const PasswordHasher& hasher_;
+    const RoleCatalog& roles_;
     std::mutex mutex_;
     std::unordered_map<std::int64_t, Principal> cache_;
 };

@@ -30,6 +30,8 @@ void Bus::start() {
         events.publish.push_back(tcp(options_.publishPort));
         broker.endpoints.push_back(tcp(options_.requestPort));
         events.authenticate = broker.authenticate = true;
+        events.mayPublish = options_.mayPublish;
+        broker.mayOffer = options_.mayOffer;
     }
     proxy_ = std::make_unique<EventProxy>(context_, std::move(events));
     broker_ = std::make_unique<ServiceBroker>(context_, std::move(broker));
@@ -53,7 +55,8 @@ void Bus::stop() {
 }
 
 std::unique_ptr<PluginBusAgent> Bus::agent(const std::string& pluginId, int workers) {
-    return std::make_unique<PluginBusAgent>(context_, pluginId, kSubscribeInproc, kRequestInproc, *client_, *broker_, workers);
+    return std::make_unique<PluginBusAgent>(context_, pluginId, kSubscribeInproc, kRequestInproc, *client_, *broker_, workers,
+                                            options_.joiner);
 }
 
 nlohmann::json Bus::endpoints() const {
@@ -72,6 +75,7 @@ nlohmann::json Bus::counters() const {
     return {{"events_forwarded", proxy_->forwarded()},
             {"events_dropped", proxy_->dropped()},
             {"requests_dropped", broker_->dropped()},
+            {"offers_refused", broker_->refusedOffers()},
             {"connections_accepted", credentials_ ? credentials_->accepted() : 0},
             {"connections_refused", credentials_ ? credentials_->refused() : 0}};
 }

@@ -11,10 +11,12 @@
 #include "bus/EventProxy.h"
 #include "bus/PluginBusAgent.h"
 #include "bus/ServiceBroker.h"
+#include "bus/TransactionJoiner.h"
 
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +36,12 @@ public:
         int publishPort = 8083;      ///< XSUB: publish events
         int workerTimeoutMs = 5000;
         ServiceBroker::Explain explain;
+        /// What each out-of-process client declared (its approved manifest): services it may
+        /// offer, topics it may publish.
+        ServiceBroker::MayOffer mayOffer;
+        std::function<bool(const std::string& peer, const std::string& topic)> mayPublish;
+        /// How a service joins its caller's store transaction (the kernel's Store).
+        TransactionJoiner* joiner = nullptr;
     };
 
     static constexpr const char* kRequestInproc = "inproc://anchang.services";

@@ -33,9 +33,17 @@ public:
     /// Sends already-built event frames (the subscription sync uses it).
     bool publishRaw(const std::string& topic, const nlohmann::json& header, std::string_view body);
 
-    /// Sends a request and waits for its reply until `timeout`.
+    /// Sends a request and waits for its reply until `timeout`. The header carries the user
+    /// this thread acts for (ActingUser) and `extra` fields (the kernel's own, such as tx).
     Reply request(const std::string& service, const std::string& source, std::int64_t project, std::string_view body,
-                  std::chrono::milliseconds timeout);
+                  std::chrono::milliseconds timeout, const nlohmann::json& extra = nlohmann::json::object());
+
+    /// Sends every request at once (`bodies[i]` to `services[i]`) and waits for all replies
+    /// until `timeout`: an extension point asks its contributors in parallel. Replies come back
+    /// in the order of `services`.
+    std::vector<Reply> requestAll(const std::vector<std::string>& services, const std::string& source, std::int64_t project,
+                                  const std::vector<std::string>& bodies, std::chrono::milliseconds timeout,
+                                  const nlohmann::json& extra = nlohmann::json::object());
 
     /// Closes every pooled socket. Calls after close fail with bus.stopped.
     void close();

@@ -44,8 +44,16 @@ std::optional<BusHeader> BusHeader::parse(std::string_view text) {
                     readWhole(header, "schema", out.schema) && readWhole(header, "status", out.status) &&
                     readWhole(header, "project", out.project, 0) && readWhole(header, "ts", out.ts) &&
                     readWhole(header, "deadline", deadline);
-    if (!ok) return std::nullopt;
+    if (!ok || !readText(header, "tx", out.tx) || !readWhole(header, "seq", out.seq, 0)) return std::nullopt;
     if (header.contains("deadline") && !header["deadline"].is_null()) out.deadline = deadline;
+    if (const auto it = header.find("user"); it != header.end() && !it->is_null()) {
+        if (!it->is_object()) return std::nullopt;
+        ActingUser::User user;
+        if (!readWhole(*it, "id", user.id, 0) || !readText(*it, "username", user.username) ||
+            !readText(*it, "display_name", user.displayName) || user.id == 0)
+            return std::nullopt;
+        out.user = std::move(user);
+    }
     return out;
 }
 

@@ -62,6 +62,20 @@ bool BusProtocol::receive(zmq::socket_t& socket, std::vector<zmq::message_t>& fr
     }
 }
 
+std::string BusProtocol::peerOf(const zmq::message_t& frame) {
+    const char* user = zmq_msg_gets(frame.handle(), "User-Id");
+    return user ? user : "";
+}
+
+std::string BusProtocol::restamp(std::string_view text, const std::string& peer) {
+    nlohmann::json header = sdk::Json::parse(text);
+    header["source"] = peer;
+    header.erase("user");
+    header.erase("tx");
+    header.erase("seq");
+    return header.dump();
+}
+
 bool BusProtocol::isJson(const zmq::message_t& frame) {
     return sdk::Json::accept(view(frame));
 }

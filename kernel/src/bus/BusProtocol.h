@@ -50,6 +50,14 @@ public:
     static bool receive(zmq::socket_t& socket, std::vector<zmq::message_t>& frames,
                         zmq::recv_flags flags = zmq::recv_flags::dontwait);
 
+    /// The client name a tcp peer authenticated with (BusCredentials: ZeroMQ's "User-Id" of the
+    /// connection `frame` came on); "" for in-process sockets, which never authenticate.
+    static std::string peerOf(const zmq::message_t& frame);
+    /// A header from an out-of-process client as the kernel passes it on: `source` is the name
+    /// it authenticated with, and it carries no acting user and no transaction (only the kernel
+    /// stamps those).
+    static std::string restamp(std::string_view header, const std::string& peer);
+
     static zmq::message_t frame(std::string_view text) { return zmq::message_t(text.data(), text.size()); }
     static std::string_view view(const zmq::message_t& frame) {
         return {static_cast<const char*>(frame.data()), frame.size()};

@@ -88,10 +88,18 @@ void EventProxy::run() {
             if (items[1].revents & ZMQ_POLLIN) {
                 frames.clear();
                 if (BusProtocol::receive(xsub_, frames, zmq::recv_flags::dontwait)) {
-                    if (valid(frames) && BusProtocol::view(frames[0]).substr(0, 1) != "$") forward(frames);
-                    else if (dropped_.fetch_add(1) % 1000 == 0)
-                        log.warning("dropped a malformed event from an external publisher (%z dropped so far)",
+                    // Only tcp clients publish here: each may publish what its manifest declares,
+                    // under its own name, for no acting user.
+                    const std::string peer = frames.empty() ? std::string{} : BusProtocol::peerOf(frames[0]);
+                    if (valid(frames) && BusProtocol::view(frames[0]).substr(0, 1) != "$" && endpoints_.mayPublish &&
+                        endpoints_.mayPublish(peer, std::string(BusProtocol::view(frames[0])))) {
+                        frames[2] = BusProtocol::frame(BusProtocol::restamp(BusProtocol::view(frames[2]), peer));
+                        forward(frames);
+                    } else if (dropped_.fetch_add(1) % 1000 == 0) {
+                        log.warning("dropped an event from an external publisher: malformed, or a topic its manifest does not "
+                                    "declare (%z dropped so far)",
                                     static_cast<std::size_t>(dropped_.load()));
+                    }
                 }
             }
             if (items[2].revents & ZMQ_POLLIN) {

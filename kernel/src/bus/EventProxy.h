@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -27,6 +28,9 @@ public:
         std::string capture;                ///< PUB bind: the bus monitor subscribes here
         /// tcp peers must authenticate (BusCredentials); inproc ones never do.
         bool authenticate = false;
+        /// Whether the out-of-process client `peer` declared `topic` in its approved manifest,
+        /// and so may publish it; none may when unset.
+        std::function<bool(const std::string& peer, const std::string& topic)> mayPublish;
     };
 
     EventProxy(zmq::context_t& context, Endpoints endpoints);

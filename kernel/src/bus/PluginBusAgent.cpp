@@ -1,10 +1,12 @@
 #include "bus/PluginBusAgent.h"
 
 #include "anchang/sdk/Json.hpp"
+#include "bus/ActingUser.h"
 #include "bus/BusClient.h"
 #include "bus/BusHeader.h"
 #include "bus/BusProtocol.h"
 #include "bus/ServiceBroker.h"
+#include "bus/TransactionJoiner.h"
 
 #include <Poco/Logger.h>
 
@@ -23,9 +25,11 @@ void appendTo(void* user, const char* data, std::size_t size) { static_cast<std:
 } // namespace
 
 PluginBusAgent::PluginBusAgent(zmq::context_t& context, std::string pluginId, std::string eventEndpoint,
-                               std::string requestEndpoint, BusClient& client, const ServiceBroker& broker, int workers)
+                               std::string requestEndpoint, BusClient& client, const ServiceBroker& broker, int workers,
+                               TransactionJoiner* joiner)
     : context_(context), pluginId_(std::move(pluginId)), eventEndpoint_(std::move(eventEndpoint)),
-      requestEndpoint_(std::move(requestEndpoint)), client_(client), broker_(broker), workers_(std::max(1, workers)) {}
+      requestEndpoint_(std::move(requestEndpoint)), client_(client), broker_(broker), workers_(std::max(1, workers)),
+      joiner_(joiner) {}
 
 PluginBusAgent::~PluginBusAgent() { stop(); }
 
@@ -111,6 +115,11 @@ void PluginBusAgent::runEvents() {
             const std::string header(BusProtocol::view(frames[2]));
             const std::string body(BusProtocol::view(frames[3]));
             anchang_bus_message message{sizeof(anchang_bus_message), topic.c_str(), header.c_str(), body.c_str()};
+            // The handler acts for whoever the event was published for.
+            const auto parsed = BusHeader::parse(header);
+            // A durable event's copy: the plugin gets the stored event itself (DurableDelivery).
+            if (parsed && parsed->seq) continue;
+            ActingUser::Scope acting(parsed ? parsed->user : std::nullopt);
             for (const auto& s : subscriptions_) {
                 if (!topic.starts_with(s.prefix)) continue;
                 try {
@@ -167,16 +176,30 @@ void PluginBusAgent::runWorker(int index) {
             anchang_bus_message message{sizeof(anchang_bus_message), service.c_str(), headerText.c_str(), body.c_str()};
             std::string answer;
             int status = ANCHANG_E_UNAVAILABLE;
-            for (const auto& s : servicesList_) {
-                if (s.name != service) continue;
-                try {
-                    status = s.fn(s.user, &message, &appendTo, &answer);
-                } catch (...) {
-                    status = ANCHANG_E_INTERNAL;
-                    answer.clear();
+            {
+                ActingUser::Scope acting(header->user);
+                // A caller inside a store transaction lent it: the service works in it, in a
+                // savepoint kept only when it succeeds, and commits with the caller.
+                std::unique_ptr<TransactionJoiner::Joined> joined;
+                if (!header->tx.empty()) joined = joiner_ ? joiner_->join(header->tx) : nullptr;
+                if (!header->tx.empty() && !joined) {
+                    status = ANCHANG_E_STATE;
+                    answer = nlohmann::json{{"code", "bus.transaction_gone"}, {"message", "the caller's transaction ended before the call ran"},
+                                            {"status", 409}}.dump();
+                } else {
+                    for (const auto& s : servicesList_) {
+                        if (s.name != service) continue;
+                        try {
+                            status = s.fn(s.user, &message, &appendTo, &answer);
+                        } catch (...) {
+                            status = ANCHANG_E_INTERNAL;
+                            answer.clear();
+                        }
+                        break;
+                    }
+                    if (joined && status == ANCHANG_OK) joined->keep();
                 }
-                break;
-            }
+            } // the savepoint is released, or rolled back, before the caller hears back
             if (status != ANCHANG_OK && !sdk::Json::accept(answer))
                 answer = nlohmann::json{{"code", "internal"}, {"message", "the service failed"}, {"status", 500}}.dump();
             if (status == ANCHANG_OK && !sdk::Json::accept(answer)) {

@@ -20,11 +20,13 @@ namespace anchang {
 
 class BusClient;
 class ServiceBroker;
+class TransactionJoiner;
 
 class PluginBusAgent {
 public:
     PluginBusAgent(zmq::context_t& context, std::string pluginId, std::string eventEndpoint,
-                   std::string requestEndpoint, BusClient& client, const ServiceBroker& broker, int workers);
+                   std::string requestEndpoint, BusClient& client, const ServiceBroker& broker, int workers,
+                   TransactionJoiner* joiner);
     ~PluginBusAgent();
 
     /// Registrations happen before start(), during the plugin's own start.
@@ -64,6 +66,7 @@ private:
     BusClient& client_;
     const ServiceBroker& broker_;
     int workers_;
+    TransactionJoiner* joiner_;
     std::vector<Subscription> subscriptions_;
     std::vector<Service> servicesList_;
     std::vector<std::string> serviceNames_;

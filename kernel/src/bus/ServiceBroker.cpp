@@ -119,8 +119,12 @@ void ServiceBroker::onMessage(std::vector<zmq::message_t>& frames) {
     if (!BusProtocol::isJson(frames[3])) return drop("body is not JSON");
     const std::string& type = header->type;
     const std::string identity(BusProtocol::view(frames[0]));
+    // An out-of-process client speaks for itself only: the kernel names it as the source and
+    // drops any acting user or transaction it claimed.
+    const std::string peer = BusProtocol::peerOf(frames[1]);
+    if (!peer.empty()) frames[2] = BusProtocol::frame(BusProtocol::restamp(BusProtocol::view(frames[2]), peer));
     if (type == "request") return onRequest(frames, *header);
-    if (type == "ready") return onReady(identity, sdk::Json::parse(BusProtocol::view(frames[3])));
+    if (type == "ready") return onReady(identity, sdk::Json::parse(BusProtocol::view(frames[3])), peer);
     if (type == "heartbeat") {
         auto it = workers_.find(identity);
         if (it != workers_.end()) it->second.lastSeen = BusProtocol::nowMs();
@@ -212,8 +216,18 @@ void ServiceBroker::onReply(std::vector<zmq::message_t>& frames) {
         for (const auto& service : it->second.services) drainQueue(service);
 }
 
-void ServiceBroker::onReady(const std::string& identity, const nlohmann::json& body) {
+void ServiceBroker::onReady(const std::string& identity, const nlohmann::json& body, const std::string& peer) {
     if (!body.is_object() || !body.contains("services") || !body["services"].is_array()) return drop("ready without services");
+    // Only the plugin that declares a service serves it: a tcp client may offer what its
+    // approved manifest declares, nothing else (core.customer.claim by an impostor, say).
+    if (!peer.empty())
+        for (const auto& name : body["services"])
+            if (!name.is_string() || !options_.mayOffer || !options_.mayOffer(peer, name.get<std::string>())) {
+                Poco::Logger::get("bus").warning("refused client %s offering %s: its manifest does not declare it", peer,
+                                                 name.is_string() ? name.get<std::string>() : name.dump());
+                ++refusedOffers_;
+                return drop("a tcp client offered a service it did not declare");
+            }
     removeWorker(identity);
     Worker worker;
     worker.identity = identity;

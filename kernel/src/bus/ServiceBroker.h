@@ -31,6 +31,9 @@ class ServiceBroker {
 public:
     /// Explains why nobody offers a service; the text reaches the caller.
     using Explain = std::function<std::string(const std::string& service)>;
+    /// Whether the out-of-process client `peer` (the name it authenticated with) declared
+    /// `service` in its approved manifest, and so may offer it.
+    using MayOffer = std::function<bool(const std::string& peer, const std::string& service)>;
 
     struct Options {
         std::vector<std::string> endpoints;
@@ -39,6 +42,9 @@ public:
         Explain explain;
         /// tcp peers must authenticate (BusCredentials); inproc ones never do.
         bool authenticate = false;
+        /// Which services a tcp peer may offer; none when unset. In-process workers are the
+        /// kernel's own, checked against their manifests before they reach the broker.
+        MayOffer mayOffer;
     };
 
     ServiceBroker(zmq::context_t& context, Options options);
@@ -49,6 +55,8 @@ public:
 
     const std::vector<std::string>& bound() const { return bound_; }
     std::uint64_t dropped() const { return dropped_.load(); }
+    /// Offers refused because the tcp client did not declare the service.
+    std::uint64_t refusedOffers() const { return refusedOffers_.load(); }
 
     /// Per service: workers, requests, errors, queued. Safe from any thread. Only names some
     /// worker offered have their own entry; requests for any other name are summed under
@@ -82,7 +90,7 @@ private:
     void onMessage(std::vector<zmq::message_t>& frames);
     void onRequest(std::vector<zmq::message_t>& frames, const BusHeader& header);
     void onReply(std::vector<zmq::message_t>& frames);
-    void onReady(const std::string& identity, const nlohmann::json& body);
+    void onReady(const std::string& identity, const nlohmann::json& body, const std::string& peer);
     void removeWorker(const std::string& identity);
     bool dispatch(const std::string& service, Pending& pending);
     void drainQueue(const std::string& service);
@@ -103,6 +111,7 @@ private:
     std::map<std::string, std::size_t> nextWorker_;          // round-robin position per service
     std::map<std::string, std::deque<Pending>> queues_;
     std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> refusedOffers_{0};
     /// A worker offers a module's services, a few dozen at most; the broker keeps at most this
     /// many names in all.
     static constexpr std::size_t kMaxServicesPerWorker = 1000;

@@ -7,9 +7,12 @@ namespace anchang {
 class AccessPolicy;
 class AuditLog;
 class Bus;
+class BusContracts;
 class FormService;
 class HookCatalog;
 class HookRunner;
+class Outbox;
+class RoleCatalog;
 class Router;
 class Store;
 
@@ -18,6 +21,9 @@ struct KernelServices {
     Bus& bus;
     Router& router;
     AccessPolicy& policy;
+    RoleCatalog& roles;
+    BusContracts& contracts;
+    Outbox& outbox;
     AuditLog& audit;
     HookCatalog& hookCatalog;
     HookRunner& hooks;

@@ -4,7 +4,14 @@
 #include "anchang/sdk/Json.hpp"
 #include "audit/AuditLog.h"
 #include "auth/AccessPolicy.h"
+#include "bus/ActingUser.h"
 #include "bus/Bus.h"
+#include "app/FaultPoints.h"
+#include "bus/BusProtocol.h"
+#include "plugin/BusContracts.h"
+#include "plugin/DurableDelivery.h"
+#include "plugin/EventFailure.h"
+#include "plugin/Outbox.h"
 #include "form/FormService.h"
 #include "http/HttpExchange.h"
 #include "script/HookRunner.h"
@@ -69,7 +76,12 @@ PluginContext::PluginContext(const PluginManifest& manifest, KernelServices serv
     table_.audit_append = &auditAppend;
     table_.hook_call = &hookCall;
     table_.form_validate = &formValidate;
+    table_.http_route_named = &httpRouteNamed;
+    table_.extend = &extend;
+    table_.event_failed = &eventFailed;
+    table_.crash_point = &crashPoint;
     agent_ = services_.bus.agent(manifest_.id, manifest_.workers);
+    durable_ = std::make_unique<DurableDelivery>(services_.outbox, services_.store, manifest_.id);
 }
 
 PluginContext::~PluginContext() { stop(); }
@@ -84,11 +96,13 @@ void PluginContext::commit() {
     for (auto& route : stagedRoutes_) services_.router.add(std::move(route));
     stagedRoutes_.clear();
     agent_->start();
+    durable_->start();
     phase_ = Phase::Running;
 }
 
 void PluginContext::stop() {
     phase_ = Phase::Stopped;
+    if (durable_) durable_->stop();
     if (agent_) agent_->stop();
 }
 
@@ -112,20 +126,33 @@ int PluginContext::httpRoute(void* ctx, const char* method, const char* pattern,
                              anchang_route_fn fn, void* user) {
     auto& me = self(ctx);
     if (!method || !pattern || !permission || !fn) return me.refuse(ANCHANG_E_INVALID, "http_route: missing argument");
-    if (me.phase_ != Phase::Starting) return me.refuse(ANCHANG_E_STATE, "routes can only be added during start");
-    if (!me.manifest_.declaresRoute(method, pattern, permission))
-        return me.refuse(ANCHANG_E_DENIED, std::string("route ") + method + " " + pattern + " (" + permission +
-                                               ") is not declared in plugin.json");
-    const std::string owner = me.manifest_.id;
+    for (const auto& route : me.manifest_.routes)
+        if (route.method == method && route.path == pattern && route.permission == permission) return me.stage(route, fn, user);
+    return me.refuse(ANCHANG_E_DENIED, std::string("route ") + method + " " + pattern + " (" + permission +
+                                           ") is not declared in plugin.json");
+}
+
+int PluginContext::httpRouteNamed(void* ctx, const char* name, anchang_route_fn fn, void* user) {
+    auto& me = self(ctx);
+    if (!name || !fn) return me.refuse(ANCHANG_E_INVALID, "http_route_named: missing argument");
+    const auto* route = me.manifest_.route(name);
+    if (!route) return me.refuse(ANCHANG_E_DENIED, std::string("route ") + name + " is not declared in plugin.json");
+    return me.stage(*route, fn, user);
+}
+
+int PluginContext::stage(const PluginManifest::Route& declared, anchang_route_fn fn, void* user) {
+    if (phase_ != Phase::Starting) return refuse(ANCHANG_E_STATE, "routes can only be added during start");
+    const std::string owner = manifest_.id;
     std::vector<std::string> ownPermissions;
-    for (const auto& p : me.manifest_.permissions) ownPermissions.push_back(p.name);
-    const AccessPolicy& policy = me.services_.policy;
+    for (const auto& p : manifest_.permissions) ownPermissions.push_back(p.name);
+    const AccessPolicy& policy = services_.policy;
     Router::Handler handler = [fn, user, owner, ownPermissions, &policy](HttpExchange& exchange) {
         nlohmann::json params(exchange.params);
         nlohmann::json query(exchange.query);
         const std::string paramsText = params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         const std::string queryText = query.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         std::string principalText = "null";
+        std::optional<ActingUser::User> acting;
         if (exchange.principal) {
             // Which of its own permissions the caller holds here, so a plugin asks the policy
             // (which admins can change) instead of testing roles.
@@ -134,6 +161,7 @@ int PluginContext::httpRoute(void* ctx, const char* method, const char* pattern,
             for (const auto& permission : ownPermissions)
                 if (policy.allows(*exchange.principal, permission, exchange.project)) principal["permissions"].push_back(permission);
             principalText = principal.dump();
+            acting = ActingUser::User{exchange.principal->userId, exchange.principal->username, exchange.principal->displayName};
         }
         const std::string headersText = selectedHeaders(exchange.request()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         anchang_http_request request{};
@@ -155,6 +183,8 @@ int PluginContext::httpRoute(void* ctx, const char* method, const char* pattern,
         };
         int rc = ANCHANG_E_INTERNAL;
         try {
+            // Everything the plugin asks of other modules meanwhile is on this user's behalf.
+            ActingUser::Scope scope(std::move(acting));
             rc = fn(user, &request, respond, &exchange);
         } catch (...) {
             rc = ANCHANG_E_INTERNAL;
@@ -162,7 +192,7 @@ int PluginContext::httpRoute(void* ctx, const char* method, const char* pattern,
         if (rc != ANCHANG_OK && !exchange.sent())
             throw sdk::Error(500, "internal", "plugin " + owner + " failed on " + exchange.method() + " " + exchange.path());
     };
-    me.stagedRoutes_.push_back({method, RoutePattern(pattern), permission, owner, std::move(handler)});
+    stagedRoutes_.push_back({declared.method, RoutePattern(declared.path), declared.permission, owner, std::move(handler)});
     return ANCHANG_OK;
 }
 
@@ -171,7 +201,33 @@ int PluginContext::busPublish(void* ctx, const char* topic, int64_t project, con
     if (!topic || !body) return ANCHANG_E_INVALID;
     if (!me.manifest_.declaresPublish(topic))
         return me.refuse(ANCHANG_E_DENIED, std::string("topic ") + topic + " is not declared in plugin.json");
-    if (!sdk::Json::accept(body)) return me.refuse(ANCHANG_E_INVALID, std::string("event ") + topic + ": body is not JSON");
+    const auto parsed = sdk::Json::parse(body);
+    if (parsed.is_discarded()) return me.refuse(ANCHANG_E_INVALID, std::string("event ") + topic + ": body is not JSON");
+    if (me.services_.contracts.checkEvent(me.manifest_, topic, parsed) && me.services_.contracts.strict()) return ANCHANG_E_INVALID;
+    auto& store = me.services_.store;
+    if (me.manifest_.publication(topic)->durable) {
+        // Stored with the change it announces (in the caller's transaction, if any), delivered after.
+        nlohmann::json header = BusProtocol::header("event", me.manifest_.id, project);
+        if (const auto& acting = ActingUser::current()) header["user"] = ActingUser::toJson(*acting);
+        try {
+            me.services_.outbox.append(topic, project, std::move(header), body);
+            return ANCHANG_OK;
+        } catch (const std::exception& e) {
+            Poco::Logger::get("plugin." + me.manifest_.id).error("durable event %s not stored: %s", std::string(topic), std::string(e.what()));
+            return ANCHANG_E_STORE;
+        }
+    }
+    // Nothing is announced before it is stored: inside a transaction the event waits for the
+    // commit, and never goes out if the transaction rolls back.
+    if (store.inTransaction()) {
+        auto send = [client = &me.services_.bus.client(), topic = std::string(topic), source = me.manifest_.id, project,
+                     text = std::string(body), acting = ActingUser::current()] {
+            ActingUser::Scope scope(acting);
+            client->publish(topic, source, project, text);
+        };
+        store.afterCommit(std::move(send));
+        return ANCHANG_OK;
+    }
     return me.services_.bus.client().publish(topic, me.manifest_.id, project, body) ? ANCHANG_OK : ANCHANG_E_UNAVAILABLE;
 }
 
@@ -182,6 +238,7 @@ int PluginContext::busSubscribe(void* ctx, const char* prefix, anchang_event_fn 
     if (!me.manifest_.declaresSubscription(prefix))
         return me.refuse(ANCHANG_E_DENIED, std::string("subscription ") + prefix + " is not declared in plugin.json");
     me.agent_->subscribe(prefix, fn, user);
+    me.durable_->subscribe({prefix, fn, user});
     return ANCHANG_OK;
 }
 
@@ -199,12 +256,40 @@ int PluginContext::busRequest(void* ctx, const char* service, int64_t project, c
                               anchang_sink_fn sink, void* user) {
     auto& me = self(ctx);
     if (!service || !body || !sink) return ANCHANG_E_INVALID;
-    if (!sdk::Json::accept(body)) {
+    const auto parsed = sdk::Json::parse(body);
+    if (parsed.is_discarded()) {
         sinkError(sink, user, "bus.invalid_body", "the request body is not JSON");
         return ANCHANG_E_INVALID;
     }
+    auto& contracts = me.services_.contracts;
+    if (const auto broken = contracts.checkCall(me.manifest_, service, parsed); broken && contracts.strict()) {
+        sinkError(sink, user, "bus.contract_violation", *broken);
+        return ANCHANG_E_INVALID;
+    }
+    // Inside a transaction the service joins it (TransactionJoiner), so one action commits once;
+    // only an in-process service can, and asking any other would leave the write half-done.
+    auto& store = me.services_.store;
+    nlohmann::json extra = nlohmann::json::object();
+    std::string loan;
+    if (store.inTransaction()) {
+        if (!contracts.inProcess(service)) {
+            const std::string why = "plugin " + me.manifest_.id + " asked " + service +
+                                    " inside a store transaction; only an in-process module's service can join one";
+            Poco::Logger::get("plugin." + me.manifest_.id).error(why);
+            sinkError(sink, user, "bus.in_transaction", why);
+            return ANCHANG_E_STATE;
+        }
+        loan = store.lend();
+        extra["tx"] = loan;
+    }
     auto reply = me.services_.bus.client().request(service, me.manifest_.id, project, body,
-                                                   std::chrono::milliseconds(std::clamp(timeoutMs, 1, 60000)));
+                                                   std::chrono::milliseconds(std::clamp(timeoutMs, 1, 60000)), extra);
+    if (!loan.empty()) store.unlend(loan);
+    if (reply.status == ANCHANG_OK)
+        if (const auto broken = contracts.checkReply(service, sdk::Json::parse(reply.body)); broken && contracts.strict()) {
+            sinkError(sink, user, "bus.contract_violation", *broken);
+            return ANCHANG_E_INTERNAL;
+        }
     sink(user, reply.body.data(), reply.body.size());
     return reply.status;
 }
@@ -315,6 +400,83 @@ int PluginContext::formValidate(void* ctx, int64_t project, const char* form, co
         sinkError(sink, user, e.code(), e.what());
         return statusOf(e);
     }
+}
+
+void PluginContext::eventFailed(void*) { EventFailure::raise(); }
+
+void PluginContext::crashPoint(void*, const char* name) {
+    if (name) FaultPoints::hit(name);
+}
+
+int PluginContext::extend(void* ctx, int64_t project, const char* pointName, const char* input, anchang_sink_fn sink, void* user) {
+    auto& me = self(ctx);
+    if (!pointName || !input || !sink) return ANCHANG_E_INVALID;
+    const auto* point = me.manifest_.extensionPoint(pointName);
+    if (!point) {
+        sinkError(sink, user, "extension.unknown", std::string("plugin ") + me.manifest_.id + " declares no extension point " + pointName);
+        return ANCHANG_E_DENIED;
+    }
+    const auto parsed = sdk::Json::parse(input);
+    if (parsed.is_discarded()) {
+        sinkError(sink, user, "extension.invalid_input", "the input is not JSON");
+        return ANCHANG_E_INVALID;
+    }
+    auto& contracts = me.services_.contracts;
+    if (const auto broken = contracts.checkExtensionInput(*point, parsed); broken && contracts.strict()) {
+        sinkError(sink, user, "bus.contract_violation", *broken);
+        return ANCHANG_E_INVALID;
+    }
+    // Every running contributor at once, each within the point's deadline; none running is
+    // an empty answer, never an error.
+    const auto contributors = contracts.contributors(pointName);
+    // What a page's slot component sent for its own plugin travels under input.extensions.<id>;
+    // each contributor receives only its own part, as input.extension — the desk's photo goes to
+    // the plugin whose component took it, not to every contributor.
+    std::vector<std::string> servicesAsked, bodies;
+    for (const auto& c : contributors) {
+        servicesAsked.push_back(c.service);
+        nlohmann::json body = parsed;
+        if (body.is_object() && body.contains("extensions")) {
+            const auto& parts = body["extensions"];
+            if (parts.is_object() && parts.contains(c.plugin)) body["extension"] = parts[c.plugin];
+            body.erase("extensions");
+        }
+        bodies.push_back(body.dump());
+    }
+    // Inside a transaction the contributors join it, one after another.
+    auto& store = me.services_.store;
+    nlohmann::json extra = nlohmann::json::object();
+    std::string loan;
+    if (store.inTransaction() && !contributors.empty()) {
+        loan = store.lend();
+        extra["tx"] = loan;
+    }
+    const auto replies = me.services_.bus.client().requestAll(servicesAsked, me.manifest_.id, project, bodies,
+                                                              std::chrono::milliseconds(point->deadlineMs), extra);
+    if (!loan.empty()) store.unlend(loan);
+    nlohmann::json answers = nlohmann::json::array();
+    for (std::size_t i = 0; i < contributors.size(); ++i) {
+        const auto body = sdk::Json::parse(replies[i].body);
+        nlohmann::json answer = {{"plugin", contributors[i].plugin}};
+        if (replies[i].status != ANCHANG_OK) {
+            answer["error"] = {{"code", body.is_object() ? body.value("code", std::string("internal")) : std::string("internal")},
+                               {"message", body.is_object() ? body.value("message", std::string{}) : std::string{}}};
+        } else if (const auto broken = contracts.checkExtensionAnswer(*point, contributors[i].plugin, body)) {
+            answer["error"] = {{"code", "bus.contract_violation"}, {"message", *broken}};
+        } else {
+            answer["output"] = body;
+        }
+        if (point->mode == PluginManifest::ExtensionPoint::Mode::First) {
+            if (answer.contains("output")) {
+                answers = nlohmann::json::array({answer});
+                break;
+            }
+            continue;
+        }
+        answers.push_back(std::move(answer));
+    }
+    sinkJson(sink, user, {{"answers", answers}});
+    return ANCHANG_OK;
 }
 
 } // namespace anchang

@@ -20,6 +20,7 @@
 
 namespace anchang {
 
+class DurableDelivery;
 class PluginBusAgent;
 
 class PluginContext {
@@ -47,6 +48,9 @@ private:
     static int config(void* ctx, anchang_sink_fn sink, void* user);
     static int httpRoute(void* ctx, const char* method, const char* pattern, const char* permission, anchang_route_fn fn,
                          void* user);
+    static int httpRouteNamed(void* ctx, const char* name, anchang_route_fn fn, void* user);
+    /// Stages a route the manifest declares, with the handler that calls into the plugin.
+    int stage(const PluginManifest::Route& route, anchang_route_fn fn, void* user);
     static int busPublish(void* ctx, const char* topic, int64_t project, const char* body);
     static int busSubscribe(void* ctx, const char* prefix, anchang_event_fn fn, void* user);
     static int busServe(void* ctx, const char* service, anchang_service_fn fn, void* user);
@@ -57,6 +61,9 @@ private:
     static int auditAppend(void* ctx, const char* entry);
     static int hookCall(void* ctx, int64_t project, const char* hook, const char* input, anchang_sink_fn sink, void* user);
     static int formValidate(void* ctx, int64_t project, const char* form, const char* values, anchang_sink_fn sink, void* user);
+    static int extend(void* ctx, int64_t project, const char* point, const char* input, anchang_sink_fn sink, void* user);
+    static void eventFailed(void* ctx);
+    static void crashPoint(void* ctx, const char* name);
 
     const PluginManifest& manifest_;
     KernelServices services_;
@@ -65,6 +72,7 @@ private:
     std::atomic<Phase> phase_{Phase::Starting};
     std::vector<Router::Route> stagedRoutes_;
     std::unique_ptr<PluginBusAgent> agent_;
+    std::unique_ptr<DurableDelivery> durable_;
     std::string refusal_;
 };
 

@@ -1,6 +1,8 @@
 #include "plugin/PluginHost.h"
 
 #include "auth/AccessPolicy.h"
+#include "auth/RoleCatalog.h"
+#include "plugin/BusContracts.h"
 #include "form/FormService.h"
 #include "plugin/CrashGuard.h"
 #include "script/HookCatalog.h"
@@ -16,6 +18,12 @@ namespace anchang {
 
 namespace {
 Poco::Logger& logger() { return Poco::Logger::get("plugins"); }
+
+std::string joinedNames(const PluginManifest& m) {
+    std::string names;
+    for (const auto& id : m.joins) names += (names.empty() ? "" : " and ") + id;
+    return names;
+}
 void appendTo(void* user, const char* data, std::size_t size) { static_cast<std::string*>(user)->append(data, size); }
 } // namespace
 
@@ -24,6 +32,7 @@ const char* PluginHost::stateName(State state) {
     case State::Running: return "running";
     case State::Unlicensed: return "unlicensed";
     case State::Disabled: return "disabled";
+    case State::Waiting: return "waiting";
     default: return "failed";
     }
 }
@@ -82,11 +91,30 @@ void PluginHost::discover() {
         } else {
             plugin->state = State::Pending;
         }
+        // Roles are vocabulary: known from every manifest, a module unlicensed or not, so the
+        // users who hold them can be created and kept.
+        if (plugin->manifest) {
+            for (const auto& [role, name] : m.roles) services_.roles.declare(role, name, m.id);
+            for (const auto& role : m.rolesNamed()) services_.roles.declare(role, nullptr, m.id);
+        }
         plugins_.push_back(std::move(plugin));
     }
 }
 
 void PluginHost::resolve() {
+    // Only the plugin that declares a service serves it: a second manifest claiming the same
+    // name is refused (folders are sorted, so the first is stable).
+    std::map<std::string, std::string> owners;
+    for (auto& plugin : plugins_) {
+        if (plugin->state != State::Pending) continue;
+        for (const auto& service : plugin->manifest->services) {
+            const auto [it, fresh] = owners.emplace(service.name, plugin->id);
+            if (!fresh) {
+                fail(*plugin, "declares the service " + service.name + ", which " + it->second + " declares");
+                break;
+            }
+        }
+    }
     // Failures cascade (a needs b, b needs a missing c), so repeat until nothing changes.
     for (bool changed = true; changed;) {
         changed = false;
@@ -99,11 +127,17 @@ void PluginHost::resolve() {
                 else if ((*it)->state != State::Pending) problem = "needs " + depId + ", which is " + stateName((*it)->state) + ": " + (*it)->reason;
                 else if (!range.satisfiedBy((*it)->manifest->version))
                     problem = "needs " + depId + " " + range.text() + " but " + (*it)->manifest->versionText + " is installed";
-                if (!problem.empty()) {
+                if (problem.empty()) continue;
+                // A bridge that cannot join its modules here simply waits for them: no fault.
+                if (!plugin->manifest->joins.empty()) {
+                    std::lock_guard lock(mutex_);
+                    plugin->state = State::Waiting;
+                    plugin->reason = "joins " + joinedNames(*plugin->manifest) + ", which do not all run here (" + problem + ")";
+                } else {
                     fail(*plugin, problem);
-                    changed = true;
-                    break;
                 }
+                changed = true;
+                break;
             }
         }
     }
@@ -147,7 +181,24 @@ void PluginHost::startOne(Plugin& plugin) {
     const PluginManifest& m = *plugin.manifest;
     for (const auto& [depId, range] : m.dependencies) {
         auto it = std::find_if(plugins_.begin(), plugins_.end(), [&](const auto& p) { return p->manifest && p->id == depId; });
-        if ((*it)->state != State::Running) return fail(plugin, "needs " + depId + ", which failed to start");
+        if ((*it)->state == State::Running) continue;
+        if (m.joins.empty()) return fail(plugin, "needs " + depId + ", which failed to start");
+        std::lock_guard lock(mutex_);
+        plugin.state = State::Waiting;
+        plugin.reason = "joins " + joinedNames(m) + ", but " + depId + " failed to start";
+        return;
+    }
+    if (m.external) {
+        // Out of process: nothing to load. It reaches the bus over tcp with its credential,
+        // offering what this manifest declares (ServiceBroker asks externalOffers).
+        for (const auto& permission : m.permissions)
+            services_.policy.declare(permission.name, permission.roles, permission.description, m.id);
+        for (const auto& [permission, roles] : m.grants) services_.policy.grant(permission, roles);
+        services_.contracts.add(m);
+        std::lock_guard lock(mutex_);
+        plugin.state = State::Running;
+        plugin.reason = "out of process: connects over the tcp bus as " + m.id;
+        return;
     }
     if (!std::filesystem::exists(m.library)) return fail(plugin, "library not found: " + m.library.string());
     try {
@@ -210,7 +261,9 @@ void PluginHost::startOne(Plugin& plugin) {
     }
     for (const auto& permission : m.permissions)
         services_.policy.declare(permission.name, permission.roles, permission.description, m.id);
+    for (const auto& [permission, roles] : m.grants) services_.policy.grant(permission, roles);
     services_.hookCatalog.add(m);
+    services_.contracts.add(m);
     for (const auto& form : m.forms) services_.forms.add(m.id, form);
     try {
         plugin.context->commit();
@@ -262,6 +315,8 @@ nlohmann::json PluginHost::modules() const {
             entry["licence"] = plugin->manifest->licenceFeature.empty() ? nlohmann::json(nullptr)
                                                                         : nlohmann::json(plugin->manifest->licenceFeature);
             entry["web"] = plugin->manifest->web;
+            if (!plugin->manifest->joins.empty()) entry["joins"] = plugin->manifest->joins;
+            if (plugin->manifest->external) entry["external"] = true;
         } else {
             entry["version"] = nullptr;
         }
@@ -288,11 +343,24 @@ nlohmann::json PluginHost::module(const std::string& id) const {
         for (const auto& [dep, range] : m.dependencies) deps[dep] = range.text();
         out["dependencies"] = deps;
         out["routes"] = nlohmann::json::array();
-        for (const auto& r : m.routes) out["routes"].push_back({{"method", r.method}, {"path", r.path}, {"permission", r.permission}});
+        for (const auto& r : m.routes)
+            out["routes"].push_back({{"name", r.name}, {"method", r.method}, {"path", r.path}, {"permission", r.permission}});
         out["permissions"] = nlohmann::json::array();
         for (const auto& p : m.permissions)
             out["permissions"].push_back({{"name", p.name}, {"roles", p.roles}, {"description", p.description}});
-        out["bus"] = {{"publishes", m.publishes}, {"subscribes", m.subscribes}, {"services", m.services}, {"workers", m.workers}};
+        nlohmann::json services = nlohmann::json::array(), topics = nlohmann::json::array(), points = nlohmann::json::array();
+        for (const auto& s : m.services) services.push_back({{"name", s.name}, {"description", s.description}, {"request", s.request}, {"reply", s.reply}});
+        for (const auto& t : m.publishes) topics.push_back({{"name", t.name}, {"description", t.description}, {"body", t.body}, {"durable", t.durable}});
+        for (const auto& p : m.extensionPoints)
+            points.push_back({{"name", p.name}, {"description", p.description}, {"mode", p.mode == PluginManifest::ExtensionPoint::Mode::All ? "all" : "first"},
+                              {"deadline_ms", p.deadlineMs}, {"input", p.input}, {"output", p.output}});
+        nlohmann::json contributes = nlohmann::json::object();
+        for (const auto& c : m.contributions) contributes[c.point] = c.service;
+        out["bus"] = {{"publishes", topics}, {"subscribes", m.subscribes}, {"services", services}, {"calls", m.calls}, {"workers", m.workers}};
+        out["extension_points"] = points;
+        out["contributes"] = contributes;
+        out["joins"] = m.joins;
+        out["external"] = m.external;
         out["hooks"] = nlohmann::json::array();
         for (const auto& h : m.hooks)
             out["hooks"].push_back({{"name", h.name}, {"order", h.order}, {"description", h.description}});
@@ -315,6 +383,22 @@ std::string PluginHost::explainService(const std::string& service) const {
         return "module " + plugin->id + " is not enabled (" + stateName(plugin->state) + ": " + plugin->reason + ")";
     }
     return "no installed module offers it";
+}
+
+bool PluginHost::externalOffers(const std::string& client, const std::string& service) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& plugin : plugins_)
+        if (plugin->id == client && plugin->manifest && plugin->manifest->external && plugin->state == State::Running)
+            return plugin->manifest->declaresService(service);
+    return false;
+}
+
+bool PluginHost::externalPublishes(const std::string& client, const std::string& topic) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& plugin : plugins_)
+        if (plugin->id == client && plugin->manifest && plugin->manifest->external && plugin->state == State::Running)
+            return plugin->manifest->declaresPublish(topic);
+    return false;
 }
 
 std::optional<std::string> PluginHost::readOnlyReason(const std::string& owner) const {

@@ -34,8 +34,9 @@ class PluginContext;
 
 class PluginHost {
 public:
-    /// Pending only while startAll runs; never reported.
-    enum class State { Running, Failed, Unlicensed, Disabled, Pending };
+    /// Pending only while startAll runs; never reported. Waiting: a bridge whose modules do not
+    /// all run.
+    enum class State { Running, Failed, Unlicensed, Disabled, Waiting, Pending };
 
     struct Options {
         std::filesystem::path dir;
@@ -64,6 +65,11 @@ public:
     std::string explainService(const std::string& service) const;
     /// Why writes to `owner`'s routes are refused (an expired licence), or nullopt.
     std::optional<std::string> readOnlyReason(const std::string& owner) const;
+
+    /// Whether the out-of-process plugin `client` (enabled, its manifest approved by being
+    /// installed) declares the service, or the topic.
+    bool externalOffers(const std::string& client, const std::string& service) const;
+    bool externalPublishes(const std::string& client, const std::string& topic) const;
 
     static const char* stateName(State state);
 

@@ -22,10 +22,44 @@ namespace anchang {
 
 class PluginManifest {
 public:
+    /// A route: the plugin's code names it, the manifest says where it is and who may call it.
     struct Route {
+        std::string name;
         std::string method;
         std::string path;
         std::string permission;
+    };
+    /// A bus service the plugin offers, with the shapes of what it takes and answers.
+    struct Service {
+        std::string name;
+        nlohmann::json description;
+        nlohmann::json request; ///< JSON Schema subset
+        nlohmann::json reply;
+    };
+    /// A topic the plugin publishes ("visit.registered", or "push.registration.*" for a family).
+    struct Topic {
+        std::string name;
+        nlohmann::json description;
+        nlohmann::json body;
+        /// Stored with the publisher's transaction and delivered at least once, in order, to
+        /// every subscriber's durable position (docs/bus.md, "Durable events").
+        bool durable = false;
+        bool covers(const std::string& topic) const;
+    };
+    /// A point where other plugins may contribute: the plugin asks every running contributor
+    /// (or the first) and takes their answers (docs/plugins.md, "Extension points").
+    struct ExtensionPoint {
+        std::string name;
+        nlohmann::json description;
+        enum class Mode { All, First } mode = Mode::All;
+        int deadlineMs = 1000;
+        nlohmann::json input;
+        nlohmann::json output;
+    };
+    /// A service of this plugin that answers another plugin's extension point.
+    struct Contribution {
+        std::string point;
+        std::string service;
     };
     struct Permission {
         std::string name;
@@ -60,6 +94,9 @@ public:
     /// Reads `dir`/plugin.json. Throws std::runtime_error with a reason a person can act on.
     static PluginManifest load(const std::filesystem::path& dir);
     static PluginManifest parse(const std::string& text, const std::filesystem::path& dir);
+    /// Services written as in a manifest's bus.services, with its "schemas" for $ref: the
+    /// kernel's own (kernel/contracts.json). Throws std::runtime_error like parse().
+    static std::vector<Service> parseServices(const std::string& text);
 
     std::filesystem::path dir;
     std::string id;
@@ -72,12 +109,26 @@ public:
     /// The licence module that enables it; empty for always-on plugins such as core.
     std::string licenceFeature;
     std::map<std::string, VersionRange> dependencies;
+    /// The modules a bridge joins: it needs no licence of its own and runs only while all of
+    /// them run (the shape of Odoo's auto-install modules).
+    std::vector<std::string> joins;
+    /// An out-of-process plugin: no library; it connects over the tcp bus with a credential.
+    bool external = false;
+    /// Roles this plugin introduces, with their names ({"zh-CN","en"}), in the order the file
+    /// lists them: the console offers roles in that order (receptionist before manager).
+    std::vector<std::pair<std::string, nlohmann::json>> roles;
+    /// Permissions of others (the kernel's, another module's) this plugin's roles hold by default.
+    std::map<std::string, std::vector<std::string>> grants;
     std::optional<std::filesystem::path> migrations;
     std::vector<Permission> permissions;
     std::vector<Route> routes;
-    std::vector<std::string> publishes;  ///< topics, or "prefix.*"
+    std::vector<Topic> publishes;
     std::vector<std::string> subscribes; ///< topic prefixes ("visit.*" in the file becomes "visit.")
-    std::vector<std::string> services;
+    std::vector<Service> services;
+    /// The services of other plugins (and the kernel) this one calls.
+    std::vector<std::string> calls;
+    std::vector<ExtensionPoint> extensionPoints;
+    std::vector<Contribution> contributions;
     int workers = 2;
     std::vector<HookPoint> hooks;
     std::vector<ScriptHelper> helpers;
@@ -86,9 +137,17 @@ public:
     nlohmann::json config = nlohmann::json::object();
 
     bool declaresRoute(const std::string& method, const std::string& path, const std::string& permission) const;
-    bool declaresPublish(const std::string& topic) const;
+    const Route* route(const std::string& name) const;
+    /// The declaration covering `topic`, or null.
+    const Topic* publication(const std::string& topic) const;
+    bool declaresPublish(const std::string& topic) const { return publication(topic) != nullptr; }
     bool declaresSubscription(const std::string& prefix) const;
-    bool declaresService(const std::string& service) const;
+    const Service* service(const std::string& name) const;
+    bool declaresService(const std::string& name) const { return service(name) != nullptr; }
+    bool declaresCall(const std::string& service) const;
+    const ExtensionPoint* extensionPoint(const std::string& name) const;
+    /// Every role the manifest names: declared ones and those its permissions and grants use.
+    std::vector<std::string> rolesNamed() const;
 };
 
 } // namespace anchang

@@ -2,20 +2,23 @@
 
 #include "anchang/sdk/Error.hpp"
 
+#include <Poco/Logger.h>
+
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <random>
 
 namespace anchang {
 
 namespace {
 
-/// The transaction this thread is in, if any. One store per thread-transaction is enough: the
-/// kernel has one store.
+/// The transaction this thread is in (its own, or one lent to it), if any. One store per
+/// thread-transaction is enough: the kernel has one store.
 struct ThreadTransaction {
     Store* store = nullptr;
-    sqlite3* db = nullptr;
-    int depth = 0;
+    std::shared_ptr<Store::Open> open;
 };
 thread_local ThreadTransaction currentTransaction;
 
@@ -67,6 +70,83 @@ nlohmann::json column(sqlite3_stmt* stmt, int i) {
 struct StatementGuard {
     sqlite3_stmt* stmt = nullptr;
     ~StatementGuard() { sqlite3_finalize(stmt); }
+};
+
+std::string randomToken() {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    char text[33];
+    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                  static_cast<unsigned long long>(random()));
+    return text;
+}
+
+} // namespace
+
+struct Store::Open {
+    sqlite3* db = nullptr;
+    int depth = 0;
+    /// Work for after the commit, each with the depth that registered it.
+    std::vector<std::pair<int, std::function<void()>>> afterCommit;
+    /// Held by whichever thread works in the transaction: its owner, or a service it lent it to.
+    std::mutex use;
+    /// The open loan's token while the owner waits on a call (guarded by `use`).
+    std::string loan;
+
+    /// Runs `body` in savepoint depth+1; rolls the savepoint back (and forgets its after-commit
+    /// work) when it throws.
+    void nested(const std::function<void()>& body);
+};
+
+void Store::Open::nested(const std::function<void()>& body) {
+    const std::string name = "sp" + std::to_string(depth + 1);
+    auto exec = [&](const std::string& statement) { return sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr); };
+    if (int rc = exec("SAVEPOINT " + name); rc != SQLITE_OK) fail(db, rc, "savepoint");
+    ++depth;
+    try {
+        body();
+    } catch (...) {
+        --depth;
+        exec("ROLLBACK TO " + name);
+        exec("RELEASE " + name);
+        std::erase_if(afterCommit, [&](const auto& work) { return work.first > depth; });
+        throw;
+    }
+    --depth;
+    if (int rc = exec("RELEASE " + name); rc != SQLITE_OK) fail(db, rc, "release savepoint");
+}
+
+namespace {
+
+/// A service's part of a lent transaction (TransactionJoiner): the loan's connection for this
+/// thread, inside a savepoint that stays when kept and rolls back otherwise.
+class Borrowed : public TransactionJoiner::Joined {
+public:
+    /// `lock` holds the transaction's `use` already.
+    Borrowed(Store* store, std::shared_ptr<Store::Open> open, std::unique_lock<std::mutex> lock)
+        : open_(std::move(open)), lock_(std::move(lock)) {
+        previous_ = std::exchange(currentTransaction, ThreadTransaction{store, open_});
+        const std::string name = "sp" + std::to_string(open_->depth + 1);
+        if (int rc = sqlite3_exec(open_->db, ("SAVEPOINT " + name).c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK)
+            fail(open_->db, rc, "savepoint");
+        ++open_->depth;
+    }
+    ~Borrowed() override {
+        const std::string name = "sp" + std::to_string(open_->depth);
+        --open_->depth;
+        if (!kept_) {
+            sqlite3_exec(open_->db, ("ROLLBACK TO " + name).c_str(), nullptr, nullptr, nullptr);
+            std::erase_if(open_->afterCommit, [&](const auto& work) { return work.first > open_->depth; });
+        }
+        sqlite3_exec(open_->db, ("RELEASE " + name).c_str(), nullptr, nullptr, nullptr);
+        currentTransaction = std::move(previous_);
+    }
+    void keep() override { kept_ = true; }
+
+private:
+    std::shared_ptr<Store::Open> open_;
+    std::unique_lock<std::mutex> lock_;
+    ThreadTransaction previous_;
+    bool kept_ = false;
 };
 
 } // namespace
@@ -129,12 +209,59 @@ void Store::release(sqlite3* db) {
 }
 
 bool Store::inTransaction() const {
-    return currentTransaction.store == this && currentTransaction.depth > 0;
+    return currentTransaction.store == this && currentTransaction.open;
+}
+
+void Store::afterCommit(std::function<void()> work) {
+    if (!inTransaction()) return work();
+    currentTransaction.open->afterCommit.emplace_back(currentTransaction.open->depth, std::move(work));
+}
+
+std::string Store::lend() {
+    if (!inTransaction()) throw sdk::Error(500, "store.failed", "lend needs a transaction");
+    const std::string token = randomToken();
+    auto& open = currentTransaction.open;
+    open->loan = token;
+    {
+        std::lock_guard lock(loansMutex_);
+        loans_[token] = open;
+    }
+    // The caller waits for the call to return, so the service is alone in the transaction: the
+    // owner's hold on `use` passes to it for the call.
+    open->use.unlock();
+    return token;
+}
+
+void Store::unlend(const std::string& token) {
+    std::shared_ptr<Open> open;
+    {
+        std::lock_guard lock(loansMutex_);
+        auto it = loans_.find(token);
+        if (it == loans_.end()) return;
+        open = std::move(it->second);
+        loans_.erase(it);
+    }
+    open->use.lock(); // back to the owner, once any service still in it has left
+    open->loan.clear();
+}
+
+std::unique_ptr<TransactionJoiner::Joined> Store::join(const std::string& token) {
+    std::shared_ptr<Open> open;
+    {
+        std::lock_guard lock(loansMutex_);
+        auto it = loans_.find(token);
+        if (it == loans_.end()) return nullptr;
+        open = it->second;
+    }
+    // The loan may end while this thread waited for the transaction: then it must not run.
+    std::unique_lock use(open->use);
+    if (open->loan != token) return nullptr;
+    return std::make_unique<Borrowed>(this, std::move(open), std::move(use));
 }
 
 QueryResult Store::query(std::string_view sql, const nlohmann::json& params) {
     if (!params.is_array()) throw sdk::Error::invalid("store.invalid", "parameters must be a JSON array");
-    if (inTransaction()) return run(currentTransaction.db, sql, params, true);
+    if (inTransaction()) return run(currentTransaction.open->db, sql, params, true);
     sqlite3* db = acquire();
     try {
         QueryResult result = run(db, sql, params, false);
@@ -181,54 +308,53 @@ QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& 
 }
 
 void Store::transaction(const std::function<void()>& body) {
-    if (inTransaction()) {
-        ++currentTransaction.depth;
-        try {
-            body();
-        } catch (...) {
-            --currentTransaction.depth;
-            throw;
-        }
-        --currentTransaction.depth;
-        return;
-    }
-    if (currentTransaction.depth > 0)
-        throw sdk::Error(500, "store.failed", "a thread cannot hold transactions on two stores");
+    if (inTransaction()) return currentTransaction.open->nested(body);
+    if (currentTransaction.open) throw sdk::Error(500, "store.failed", "a thread cannot hold transactions on two stores");
 
     std::lock_guard writeLock(writeMutex_);
-    sqlite3* db = acquire();
-    auto exec = [&](const char* statement) { return sqlite3_exec(db, statement, nullptr, nullptr, nullptr); };
+    auto open = std::make_shared<Open>();
+    open->db = acquire();
+    std::unique_lock use(open->use);
+    auto exec = [&](const char* statement) { return sqlite3_exec(open->db, statement, nullptr, nullptr, nullptr); };
     int rc = exec("BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
-        std::string message = sqlite3_errmsg(db);
-        release(db);
+        std::string message = sqlite3_errmsg(open->db);
+        release(open->db);
         throw sdk::Error(503, "store.busy", "begin: " + message);
     }
-    currentTransaction = {this, db, 1};
+    currentTransaction = {this, open};
     try {
         body();
     } catch (...) {
         currentTransaction = {};
         exec("ROLLBACK");
-        release(db);
+        release(open->db);
         throw;
     }
     currentTransaction = {};
     rc = exec("COMMIT");
     if (rc != SQLITE_OK) {
-        std::string message = sqlite3_errmsg(db);
+        std::string message = sqlite3_errmsg(open->db);
         exec("ROLLBACK");
-        release(db);
+        release(open->db);
         throw sdk::Error(500, "store.failed", "commit: " + message);
     }
-    release(db);
+    release(open->db);
+    use.unlock();
+    for (auto& [depth, work] : open->afterCommit) {
+        try {
+            work();
+        } catch (const std::exception& e) {
+            Poco::Logger::get("store").error("work after a commit failed: %s", std::string(e.what()));
+        }
+    }
 }
 
 void Store::executeScript(std::string_view sql) {
     if (!inTransaction()) throw sdk::Error(500, "store.failed", "executeScript needs a transaction");
     char* error = nullptr;
     const std::string text(sql);
-    int rc = sqlite3_exec(currentTransaction.db, text.c_str(), nullptr, nullptr, &error);
+    int rc = sqlite3_exec(currentTransaction.open->db, text.c_str(), nullptr, nullptr, &error);
     if (rc != SQLITE_OK) {
         std::string message = error ? error : sqlite3_errstr(rc);
         sqlite3_free(error);

@@ -6,13 +6,22 @@
 /// load. `synchronous=FULL` by default: a write that returned has reached the disk, which is
 /// what "nothing acknowledged is lost" needs (NORMAL survives a process crash but not a power
 /// cut). Each thread borrows a pooled connection per call; inside transaction() the thread keeps
-/// one connection until the outermost transaction ends.
+/// one connection until the outermost transaction ends. A nested transaction() is a savepoint:
+/// when it throws, its own writes roll back and the outer transaction goes on.
+///
+/// A transaction can be lent to a service another module runs for it (TransactionJoiner), and
+/// work can wait for the commit (afterCommit): one user action then commits once, however many
+/// modules it crosses, and nothing is announced before it is stored.
 ///
 /// SQL uses `?` placeholders and portable types; see docs/store.md for the PostgreSQL rules.
+
+#include "bus/TransactionJoiner.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -29,7 +38,7 @@ struct QueryResult {
     std::int64_t lastId = 0;
 };
 
-class Store {
+class Store : public TransactionJoiner {
 public:
     struct Options {
         std::string path;
@@ -59,8 +68,20 @@ public:
     /// an exception rolls the outermost transaction back and propagates.
     void transaction(const std::function<void()>& body);
 
-    /// True while this thread is inside transaction().
+    /// True while this thread is inside transaction(), or in one lent to it.
     bool inTransaction() const;
+
+    /// Runs `work` after the outermost transaction commits; never if it (or the savepoint that
+    /// registered it) rolls back. Outside a transaction, runs it at once.
+    void afterCommit(std::function<void()> work);
+
+    /// Lends this thread's transaction to a service it is about to call: the token for the
+    /// request's header. The caller must unlend() once the call returned, whatever it returned.
+    std::string lend();
+    /// Ends a loan, waiting for a service that still works in it (one that answered after the
+    /// caller's deadline) to finish first.
+    void unlend(const std::string& token);
+    std::unique_ptr<Joined> join(const std::string& token) override;
 
     /// Runs several statements at once (migrations). Must be called inside transaction().
     void executeScript(std::string_view sql);
@@ -77,10 +98,18 @@ private:
     void release(sqlite3* db);
     QueryResult run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool holdsWriteLock);
 
+public:
+    /// One open transaction: its connection, nesting, and the work waiting for its commit.
+    /// Shared between the thread that began it and services it lends it to, one at a time.
+    struct Open;
+
+private:
     Options options_;
     std::mutex poolMutex_;
     std::vector<sqlite3*> idle_;
     std::vector<sqlite3*> all_;
+    std::mutex loansMutex_;
+    std::map<std::string, std::shared_ptr<Open>> loans_;
     /// Held by the one writer at a time; see the class comment.
     std::recursive_mutex writeMutex_;
 };

@@ -50,9 +50,9 @@ public:
 
 private:
     void routes(Host& host) {
-        host.route("GET", "/api/v1/projects/{project}/profile", "authenticated",
+        host.route("profile.get",
                    [this](const Request& r) { return Response::json(profile_->get(r.idParam("project"))); });
-        host.route("PUT", "/api/v1/projects/{project}/profile", "core.profile.edit", [this](const Request& r) {
+        host.route("profile.set", [this](const Request& r) {
             const auto project = r.idParam("project");
             auto result = profile_->set(project, r.json());
             host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", project}, {"action", "project.profile.change"},
@@ -60,7 +60,7 @@ private:
             return Response::json(result);
         });
 
-        host.route("GET", "/api/v1/projects/{project}/customers", "core.customers.read", [this](const Request& r) {
+        host.route("customers.list", [this](const Request& r) {
             std::optional<std::int64_t> owner = r.numberQuery("owner");
             if (onlyOwnCustomers(r)) owner = r.userId();
             return Response::json({{"customers", customers_->list(r.idParam("project"), r.query("phone"), r.query("q"), owner,
@@ -68,13 +68,13 @@ private:
                                                                   static_cast<int>(r.numberQuery("offset").value_or(0)))},
                                    {"scope", onlyOwnCustomers(r) ? "own" : "all"}});
         });
-        host.route("GET", "/api/v1/projects/{project}/customers/{id}", "core.customers.read",
+        host.route("customers.get",
                    [this](const Request& r) { return Response::json(visible(r)); });
-        host.route("POST", "/api/v1/projects/{project}/customers/{id}/persons", "core.customers.edit", [this](const Request& r) {
+        host.route("customers.persons.add", [this](const Request& r) {
             const auto customer = visible(r);
             return Response::created(customers_->addPerson(r.idParam("project"), customer["id"], r.json()));
         });
-        host.route("POST", "/api/v1/projects/{project}/customers/{id}/owner", "core.customers.reassign", [this](const Request& r) {
+        host.route("customers.owner.set", [this](const Request& r) {
             const auto body = r.json();
             if (!body.contains("owner_id") || !body["owner_id"].is_number_integer())
                 throw Error::invalid("customer.invalid", "owner_id must be a consultant's user id");
@@ -83,43 +83,43 @@ private:
             return Response::json(customers_->assignOwner(project, r.idParam("id", "customer.not_found"), body["owner_id"], reasonOf(body),
                                                           {r.userId(), r.username()}));
         });
-        host.route("PATCH", "/api/v1/projects/{project}/customers/{id}/origin", "core.customers.origin.edit", [this](const Request& r) {
+        host.route("customers.origin.change", [this](const Request& r) {
             return Response::json(customers_->changeOrigin(r.idParam("project"), r.idParam("id", "customer.not_found"), r.json(),
                                                            {r.userId(), r.username()}));
         });
 
-        host.route("GET", "/api/v1/projects/{project}/roster", "core.roster.read",
+        host.route("roster.get",
                    [this](const Request& r) { return Response::json(roster_->get(r.idParam("project"))); });
-        host.route("PUT", "/api/v1/projects/{project}/roster/{user}", "core.roster.edit", [this](const Request& r) {
+        host.route("roster.place", [this](const Request& r) {
             return Response::json(roster_->place(r.idParam("project"), r.idParam("user", "user.not_found"), r.json()));
         });
-        host.route("POST", "/api/v1/projects/{project}/teams", "core.roster.edit",
+        host.route("teams.add",
                    [this](const Request& r) { return Response::created(roster_->addTeam(r.idParam("project"), r.json())); });
-        host.route("PATCH", "/api/v1/projects/{project}/teams/{id}", "core.roster.edit", [this](const Request& r) {
+        host.route("teams.rename", [this](const Request& r) {
             return Response::json(roster_->renameTeam(r.idParam("project"), r.idParam("id", "roster.team_not_found"), r.json()));
         });
 
-        host.route("GET", "/api/v1/projects/{project}/buildings", "core.inventory.read",
+        host.route("buildings.list",
                    [this](const Request& r) { return Response::json({{"buildings", inventory_->buildings(r.idParam("project"))}}); });
-        host.route("GET", "/api/v1/projects/{project}/units", "core.inventory.read", [this](const Request& r) {
+        host.route("units.list", [this](const Request& r) {
             return Response::json({{"units", inventory_->units(r.idParam("project"), r.numberQuery("building"), r.query("status"))}});
         });
-        host.route("PATCH", "/api/v1/projects/{project}/units/{id}", "core.inventory.edit", [this](const Request& r) {
+        host.route("units.update", [this](const Request& r) {
             return Response::json(inventory_->update(r.idParam("project"), r.idParam("id", "unit.not_found"), r.json()));
         });
 
-        host.route("GET", "/api/v1/projects/{project}/deals", "core.deals.read", [this](const Request& r) {
+        host.route("deals.list", [this](const Request& r) {
             return Response::json({{"deals", deals_->list(r.idParam("project"), r.numberQuery("customer"), dealScope(r))},
                                    {"scope", dealScope(r) ? "own" : "all"}});
         });
-        host.route("POST", "/api/v1/projects/{project}/deals", "core.deals.write",
+        host.route("deals.subscribe",
                    [this](const Request& r) { return Response::created(deals_->subscribe(r.idParam("project"), r.json(), r.userId(), dealScope(r))); });
-        host.route("POST", "/api/v1/projects/{project}/deals/{id}/contract", "core.deals.write",
+        host.route("deals.sign",
                    [this](const Request& r) { return Response::json(deals_->sign(r.idParam("project"), r.idParam("id", "deal.not_found"), dealScope(r))); });
-        host.route("POST", "/api/v1/projects/{project}/deals/{id}/payments", "core.deals.write", [this](const Request& r) {
+        host.route("deals.pay", [this](const Request& r) {
             return Response::created(deals_->pay(r.idParam("project"), r.idParam("id", "deal.not_found"), r.json(), r.userId(), dealScope(r)));
         });
-        host.route("POST", "/api/v1/projects/{project}/deals/{id}/refund", "core.deals.refund", [this](const Request& r) {
+        host.route("deals.refund", [this](const Request& r) {
             return Response::json(deals_->refund(r.idParam("project"), r.idParam("id", "deal.not_found"), r.json(), r.userId(), r.username()));
         });
     }
@@ -142,13 +142,16 @@ private:
             const auto& b = m.body();
             if (!b.contains("customer_id") || !b["customer_id"].is_number_integer() || !b.contains("owner_id") || !b["owner_id"].is_number_integer())
                 throw Error::invalid("customer.invalid", "customer_id and owner_id must be ids");
+            // Who did it comes from the header the kernel stamped, never from the body: a caller
+            // cannot name someone else as the actor of an ownership change.
             return nlohmann::json{{"customer", customers_->assignOwner(m.project(), b["customer_id"], b["owner_id"], reasonOf(b),
-                                                                       {b.value("actor_id", std::int64_t{0}), b.value("actor_name", m.source())})}};
+                                                                       {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
         });
         host.serve("core.customer.visit_count", [this](const BusMessage& m) {
             if (!m.body().is_object()) throw Error::invalid("customer.invalid", "give customer_id or phone");
             return nlohmann::json{{"visits", customers_->visitCount(m.project(), m.body())}};
         });
+        host.serve("core.customer.sources", [](const BusMessage&) { return nlohmann::json{{"sources", CustomerBook::sources()}}; });
         host.serve("core.customers.owned", [this](const BusMessage& m) { return nlohmann::json{{"owned", customers_->owned(m.project())}}; });
         host.serve("core.roster.get", [this](const BusMessage& m) { return roster_->get(m.project()); });
         host.serve("core.profile.get", [this](const BusMessage& m) { return profile_->get(m.project()); });

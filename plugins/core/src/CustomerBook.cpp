@@ -26,12 +26,27 @@ std::string text(const nlohmann::json& body, const char* key, std::size_t maxLen
     return sdk::Fields::text(body, key, maxLength, required, "customer.invalid");
 }
 
-const std::set<std::string>& sources() {
-    static const std::set<std::string> all = {"natural", "channel", "referral", "online", "event", "other"};
-    return all;
+struct Source {
+    const char* code;
+    const char* zh;
+    const char* en;
+};
+constexpr Source kSources[] = {{"natural", "自然来访", "Walk-in"}, {"channel", "渠道", "Channel"}, {"referral", "老带新", "Owner referral"},
+                               {"online", "线上", "Online"},        {"event", "活动", "Event"},       {"other", "其他", "Other"}};
+
+bool knownSource(const std::string& code) {
+    for (const auto& s : kSources)
+        if (code == s.code) return true;
+    return false;
 }
 
 } // namespace
+
+nlohmann::json CustomerBook::sources() {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : kSources) out.push_back({{"code", s.code}, {"name", {{"zh-CN", s.zh}, {"en", s.en}}}});
+    return out;
+}
 
 nlohmann::json CustomerBook::shape(std::int64_t project, nlohmann::json row) const {
     row["persons"] = host_.db().query("SELECT phone, name, relation FROM core_persons WHERE customer_id = ? ORDER BY id", {row["id"]});
@@ -110,8 +125,14 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
     const std::string phone = requirePhone(request.value("phone", nlohmann::json()));
     const std::string name = text(request, "name", 100, true);
     const std::string gender = text(request, "gender", 10, false);
-    std::string source = request.value("source", std::string("natural"));
-    if (!sources().count(source)) throw sdk::Error::invalid("customer.invalid", "unknown source " + source);
+    // Where the customer came from, as whichever module knew said (a verified channel report):
+    // natural unless told otherwise.
+    const nlohmann::json origin = request.value("origin", nlohmann::json::object());
+    if (!origin.is_object()) throw sdk::Error::invalid("customer.invalid", "origin must be {source, channel}");
+    const std::string source = origin.value("source", std::string("natural"));
+    if (!knownSource(source)) throw sdk::Error::invalid("customer.invalid", "unknown source " + source);
+    const nlohmann::json channel = origin.value("channel", nlohmann::json(nullptr));
+    if (!channel.is_null() && !channel.is_string()) throw sdk::Error::invalid("customer.invalid", "origin.channel must be text");
     const nlohmann::json owner = request.value("owner_id", nlohmann::json(nullptr));
     if (!owner.is_null() && !owner.is_number_integer()) throw sdk::Error::invalid("customer.invalid", "owner_id must be a user id");
     const std::int64_t at = request.value("visit_at", nowMs());
@@ -129,7 +150,7 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
                                        "last_visit_at, visits, protection_until, created_at, updated_at) "
                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                                        {project, name, gender.empty() ? nlohmann::json(nullptr) : nlohmann::json(gender), owner, source,
-                                        request.value("channel", nlohmann::json(nullptr)), at, at,
+                                        channel, at, at,
                                         owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), nowMs(), nowMs()})
                             .lastId;
         host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, 'self', ?)",
@@ -175,7 +196,7 @@ nlohmann::json CustomerBook::changeOrigin(std::int64_t project, std::int64_t cus
     host_.db().transaction([&] {
         before = get(project, customer);
         if (body.contains("source")) {
-            if (!body["source"].is_string() || !sources().count(body["source"]))
+            if (!body["source"].is_string() || !knownSource(body["source"].get<std::string>()))
                 throw sdk::Error::invalid("customer.invalid", "source must be one of natural, channel, referral, online, event, other");
             host_.db().exec("UPDATE core_customers SET source = ? WHERE id = ?", {body["source"], customer});
         }

@@ -55,6 +55,9 @@ public:
     /// How many protected customers each consultant owns: a hint for assignment rules that
     /// balance load, so it is counted at most every 30 s per project, not per registration.
     nlohmann::json owned(std::int64_t project) const;
+    /// The kinds of source a customer may have, with their names: reports of other modules
+    /// group by source without knowing the list.
+    static nlohmann::json sources();
 
 private:
     /// A customer row with its household, as the API answers it.

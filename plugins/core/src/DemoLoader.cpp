@@ -72,7 +72,7 @@ bool DemoLoader::load(const std::string& file) const {
         const std::int64_t at = nowMs() - customer.value("days_ago", 1) * kDayMs;
         customers_.claim(project, {{"phone", customer["phone"]}, {"name", customer["name"]},
                                    {"owner_id", users.at(customer["owner"].get<std::string>())["id"]},
-                                   {"source", customer.value("source", "natural")}, {"visit_at", at}});
+                                   {"origin", {{"source", customer.value("source", "natural")}, {"channel", customer.value("channel", nlohmann::json(nullptr))}}}, {"visit_at", at}});
     }
     host_.info("loaded the core demo data into project " + std::to_string(project));
     return true;

@@ -131,20 +131,26 @@ Assignment::Decision Assignment::decide(std::int64_t project, const nlohmann::js
         return d;
     }
 
-    // Open follow-up tasks (from the followup module when it runs; else 0) and customers held
-    // are only for the project's script: asked here, not for the owner, covering or queue paths.
+    // What other modules know about each candidate (open tasks, say) comes through the
+    // registration.assign.context extension point, and customers held from core; both are only
+    // for the project's script, so asked here, not on the owner, covering or queue paths.
     nlohmann::json ids = nlohmann::json::array();
     for (const auto& c : onDuty) ids.push_back(c.id);
-    const auto tasks = host_.call("followup.tasks.open_counts", {{"consultant_ids", ids}}, project, std::chrono::milliseconds(300));
     const auto owned = host_.call("core.customers.owned", nlohmann::json::object(), project, std::chrono::milliseconds(1000));
-    const nlohmann::json taskCounts = tasks.ok() ? tasks.body.value("counts", nlohmann::json::object()) : nlohmann::json::object();
     const nlohmann::json ownedCounts = owned.ok() ? owned.body.value("owned", nlohmann::json::object()) : nlohmann::json::object();
+    nlohmann::json facts = nlohmann::json::object();
+    for (const auto& answer : host_.extend("registration.assign.context", project, {{"consultant_ids", ids}}))
+        if (answer.ok())
+            for (const auto& [id, more] : answer.output["facts"].items())
+                if (more.is_object()) facts[id].update(more);
     nlohmann::json candidates = nlohmann::json::array();
     for (const auto& c : onDuty) {
         const std::string key = std::to_string(c.id);
-        candidates.push_back({{"id", c.id}, {"name", c.name}, {"team", c.team}, {"on_duty", true}, {"weight", c.weight},
-                              {"turns_today", c.turnsToday}, {"open_tasks", taskCounts.value(key, 0)},
-                              {"customers", ownedCounts.value(key, 0)}});
+        // Contributed facts first, so none can overwrite what the rotation itself says.
+        nlohmann::json candidate = facts.value(key, nlohmann::json::object());
+        candidate.update({{"id", c.id}, {"name", c.name}, {"team", c.team}, {"on_duty", true}, {"weight", c.weight},
+                          {"turns_today", c.turnsToday}, {"customers", ownedCounts.value(key, 0)}});
+        candidates.push_back(std::move(candidate));
     }
     const nlohmann::json input = {{"customer", {{"name", visitor.name}, {"phone", visitor.maskedPhone}, {"returning", customer.is_object()}}},
                                   {"questionnaire", visitor.questionnaire}, {"candidates", candidates}};

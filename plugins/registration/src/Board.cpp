@@ -2,8 +2,7 @@
 
 #include "Csv.h"
 
-#include <anchang/sdk/Json.hpp>
-
+#include <algorithm>
 #include <map>
 
 namespace anchang::registration {
@@ -61,19 +60,18 @@ nlohmann::json Board::reports(std::int64_t project, const std::string& from, con
     if (!LocalDay::valid(from) || !LocalDay::valid(to) || from > to)
         throw sdk::Error::invalid("report.invalid_range", "from and to must be dates YYYY-MM-DD with from <= to");
     std::map<std::string, nlohmann::json> days;
-    const auto rows = host_.db().query("SELECT v.day, v.returning_customer AS \"returning\", v.channel, v.receiver_id, v.receiver_name, v.assignment FROM registration_visits v "
+    const auto rows = host_.db().query("SELECT v.day, v.returning_customer AS \"returning\", v.source, v.receiver_id, v.receiver_name, v.assignment FROM registration_visits v "
                                        "WHERE v.project_id = ? AND v.day >= ? AND v.day <= ? AND v.status <> 'void'",
                                        {project, from, to});
     std::map<std::int64_t, nlohmann::json> consultants;
     int total = 0, returning = 0;
     for (const auto& row : rows) {
         auto& d = days[row["day"].get<std::string>()];
-        if (d.is_null()) d = nlohmann::json::object();
+        if (d.is_null()) d = {{"by_source", nlohmann::json::object()}};
         const bool isReturning = row["returning"] == 1;
-        const auto channel = sdk::Json::parse(row["channel"].get<std::string>());
-        const std::string source = channel.is_object() && channel.value("status", "") == "verified" ? "channel" : "natural";
+        const std::string source = row["source"];
         d["visits"] = d.value("visits", 0) + 1;
-        d[source] = d.value(source, 0) + 1;
+        d["by_source"][source] = d["by_source"].value(source, 0) + 1;
         d[isReturning ? "returning" : "new"] = d.value(isReturning ? "returning" : "new", 0) + 1;
         ++total;
         if (isReturning) ++returning;
@@ -89,7 +87,7 @@ nlohmann::json Board::reports(std::int64_t project, const std::string& from, con
     }
     nlohmann::json dayList = nlohmann::json::array();
     for (auto& [day, d] : days) {
-        for (const char* key : {"natural", "channel", "returning", "new"})
+        for (const char* key : {"returning", "new"})
             if (!d.contains(key)) d[key] = 0;
         d["day"] = day;
         dayList.push_back(d);
@@ -100,7 +98,15 @@ nlohmann::json Board::reports(std::int64_t project, const std::string& from, con
             if (!c.contains(key)) c[key] = 0;
         consultantList.push_back(c);
     }
-    return {{"from", from}, {"to", to}, {"visits", total}, {"returning", returning},
+    // Core names the kinds of source (walk-in, referral, ...): the report groups by
+    // them without a list of its own, so a source core adds shows up here unchanged.
+    const auto known = host_.call("core.customer.sources", nlohmann::json::object(), project);
+    nlohmann::json sources = known.ok() ? known.body["sources"] : nlohmann::json::array();
+    for (const auto& d : dayList)
+        for (const auto& [code, count] : d["by_source"].items())
+            if (std::none_of(sources.begin(), sources.end(), [&](const nlohmann::json& s) { return s["code"] == code; }))
+                sources.push_back({{"code", code}, {"name", {{"zh-CN", code}, {"en", code}}}});
+    return {{"from", from}, {"to", to}, {"visits", total}, {"returning", returning}, {"sources", sources},
             {"returning_rate", total ? static_cast<double>(returning) / total : 0.0}, {"days", dayList}, {"consultants", consultantList},
             {"calls", host_.db().query("SELECT day, COUNT(*) AS calls FROM registration_calls WHERE project_id = ? AND day >= ? AND day <= ? "
                                        "GROUP BY day ORDER BY day",
@@ -109,10 +115,14 @@ nlohmann::json Board::reports(std::int64_t project, const std::string& from, con
 
 std::string Board::reportsCsv(const nlohmann::json& reports, bool english) const {
     std::string out = "\xEF\xBB\xBF";
-    out += english ? "day,visits,natural,channel,new,returning\r\n" : "日期,来访,自然来访,渠道来访,新客户,老客户\r\n";
-    for (const auto& d : reports["days"])
-        out += d["day"].get<std::string>() + "," + d["visits"].dump() + "," + d["natural"].dump() + "," + d["channel"].dump() + "," +
-               d["new"].dump() + "," + d["returning"].dump() + "\r\n";
+    out += english ? "day,visits" : "日期,来访";
+    for (const auto& source : reports["sources"]) out += "," + csvField(source["name"].value(english ? "en" : "zh-CN", std::string{}));
+    out += english ? ",new,returning\r\n" : ",新客户,老客户\r\n";
+    for (const auto& d : reports["days"]) {
+        out += d["day"].get<std::string>() + "," + d["visits"].dump();
+        for (const auto& source : reports["sources"]) out += "," + std::to_string(d["by_source"].value(source["code"].get<std::string>(), 0));
+        out += "," + d["new"].dump() + "," + d["returning"].dump() + "\r\n";
+    }
     out += english ? "\r\nconsultant,received,new customers,covered for colleagues\r\n" : "\r\n置业顾问,接待,新客户,代接待\r\n";
     for (const auto& c : reports["consultants"])
         out += csvField(c["name"].is_string() ? c["name"].get<std::string>() : "") + "," + c["received"].dump() + "," + c["new_customers"].dump() + "," + c["covered"].dump() + "\r\n";

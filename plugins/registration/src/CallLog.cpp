@@ -17,14 +17,18 @@ nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body,
     if (body.contains("consultant_id") && !body["consultant_id"].is_null() && !body["consultant_id"].is_number_integer())
         throw sdk::Error::invalid("call.invalid", "consultant_id must be a user id");
     const std::int64_t now = LocalDay::now();
-    const auto id = host_.db()
-                        .run("INSERT INTO registration_calls (project_id, phone, name, notes, questionnaire, consultant_id, recorded_by, recorded_at, day) "
+    std::int64_t id = 0;
+    // The call and its event commit together (visit.call_recorded is durable).
+    host_.db().transaction([&] {
+        id = host_.db()
+                 .run("INSERT INTO registration_calls (project_id, phone, name, notes, questionnaire, consultant_id, recorded_by, recorded_at, day) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              {project, phone, name.empty() ? nlohmann::json(nullptr) : nlohmann::json(name), notes,
                               body.value("questionnaire", nlohmann::json::object()).dump(), body.value("consultant_id", nlohmann::json(nullptr)),
                               userId, now, day_.of(now)})
-                        .lastId;
-    host_.publish("visit.call_recorded", {{"call_id", id}}, project);
+                 .lastId;
+        host_.publish("visit.call_recorded", {{"call_id", id}}, project);
+    });
     auto row = *host_.db().one("SELECT * FROM registration_calls WHERE id = ?", {id});
     row["questionnaire"] = sdk::Json::parse(row["questionnaire"].get<std::string>());
     return row;

@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, number, customer_id, phone, phone_source, name, gender, returning_customer AS \"returning\", receiver_id, receiver_name, owner_id, owner_name, "
-    "on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, channel, face, companions, status, "
+    "on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, checks, source, companions, status, "
     "registered_by, registered_at, day, received_at, void_reason, voided_by, voided_by_name, voided_at";
 
 std::string str(const nlohmann::json& value) {
@@ -39,7 +39,7 @@ std::string label(const nlohmann::json& code, bool english) {
 } // namespace
 
 nlohmann::json Register::shape(nlohmann::json row) const {
-    for (const char* key : {"questionnaire", "custom", "channel", "face"})
+    for (const char* key : {"questionnaire", "custom", "checks"})
         row[key] = sdk::Json::parse(row[key].get<std::string>());
     row["returning"] = row["returning"] == 1;
     row["counts_turn"] = row["counts_turn"] == 1;
@@ -58,12 +58,12 @@ std::int64_t Register::insert(std::int64_t project, const nlohmann::json& visit)
     return host_.db()
         .run("INSERT INTO registration_visits (project_id, number, customer_id, phone, phone_source, name, gender, returning_customer, receiver_id, "
              "receiver_name, owner_id, owner_name, on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, "
-             "channel, face, companions, status, registered_by, registered_at, day) "
+             "checks, source, companions, status, registered_by, registered_at, day) "
              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              {project, number, visit["customer_id"], visit["phone"], visit["phone_source"], visit["name"], visit["gender"],
               visit["returning"].get<bool>() ? 1 : 0, visit["receiver_id"], visit["receiver_name"], visit["owner_id"], visit["owner_name"],
               visit["on_behalf_of"], visit["assignment"], visit["assignment_reason"], visit["counts_turn"].get<bool>() ? 1 : 0,
-              visit["questionnaire"].dump(), visit["custom"].dump(), visit["channel"].dump(), visit["face"].dump(), visit["companions"],
+              visit["questionnaire"].dump(), visit["custom"].dump(), visit["checks"].dump(), visit["source"], visit["companions"],
               visit["status"], visit["registered_by"], visit["registered_at"], day_.of(visit["registered_at"])})
         .lastId;
 }

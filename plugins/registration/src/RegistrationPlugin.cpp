@@ -61,11 +61,11 @@ public:
 
 private:
     void visitRoutes(Host& host) {
-        host.route("POST", "/api/v1/projects/{project}/visits", "registration.visit.create", [this](const Request& r) {
+        host.route("visits.register", [this](const Request& r) {
             auto [status, body] = desk_->registerVisit(r);
             return Response::json(body, status);
         });
-        host.route("GET", "/api/v1/projects/{project}/visits", "registration.visit.read", [this](const Request& r) {
+        host.route("visits.list", [this](const Request& r) {
             Register::Filter filter;
             filter.day = r.query("day");
             if (filter.day && !LocalDay::valid(*filter.day)) throw Error::invalid("request.invalid", "day must be YYYY-MM-DD");
@@ -80,31 +80,36 @@ private:
             }
             return Response::json({{"visits", register_->list(project, filter)}});
         });
-        host.route("GET", "/api/v1/projects/{project}/visits/lookup", "registration.visit.create",
-                   [this](const Request& r) { return Response::json(desk_->lookup(r.idParam("project"), r.query("phone").value_or(""))); });
-        host.route("GET", "/api/v1/projects/{project}/visits/{id}", "registration.visit.read", [this](const Request& r) {
+        host.route("visits.lookup", [this](const Request& r) { return Response::json(desk_->lookup(r.idParam("project"), r.query("phone").value_or(""))); });
+        host.route("visits.get", [this](const Request& r) {
             auto visit = register_->get(r.idParam("project"), r.idParam("id", "visit.not_found"));
             if (onlyOwnVisits(r) && visit["receiver_id"] != r.userId() && visit["owner_id"] != r.userId())
                 throw Error::notFound("visit.not_found", "no such visit among yours");
             return Response::json(visit);
         });
-        host.route("POST", "/api/v1/projects/{project}/visits/{id}/void", "registration.visit.void", [this](const Request& r) {
+        host.route("visits.void", [this](const Request& r) {
             const auto project = r.idParam("project");
-            auto visit = register_->voidVisit(project, r.idParam("id", "visit.not_found"), reasonOf(r.json()), {r.userId(), r.username(), r.displayName()});
-            host_->publish("visit.voided", {{"visit_id", visit["id"]}, {"number", visit["number"]}}, project);
+            nlohmann::json visit;
+            host_->db().transaction([&] {
+                visit = register_->voidVisit(project, r.idParam("id", "visit.not_found"), reasonOf(r.json()), {r.userId(), r.username(), r.displayName()});
+                host_->publish("visit.voided", {{"visit_id", visit["id"]}, {"number", visit["number"]}}, project);
+            });
             desk_->announce(project, "voided", visit);
             return Response::json(visit);
         });
-        host.route("POST", "/api/v1/projects/{project}/visits/{id}/receive", "registration.visit.receive", [this](const Request& r) {
+        host.route("visits.receive", [this](const Request& r) {
             const auto project = r.idParam("project");
-            auto visit = register_->receive(project, r.idParam("id", "visit.not_found"), r.userId(), r.can("registration.visit.receive_any"));
-            host_->publish("visit.received", {{"visit_id", visit["id"]}, {"receiver_id", visit["receiver_id"]},
-                                              {"waiting_seconds", visit["waiting_seconds"]}},
-                           project);
+            nlohmann::json visit;
+            host_->db().transaction([&] {
+                visit = register_->receive(project, r.idParam("id", "visit.not_found"), r.userId(), r.can("registration.visit.receive_any"));
+                host_->publish("visit.received", {{"visit_id", visit["id"]}, {"receiver_id", visit["receiver_id"]},
+                                                  {"waiting_seconds", visit["waiting_seconds"]}},
+                               project);
+            });
             desk_->announce(project, "received", visit);
             return Response::json(visit);
         });
-        host.route("POST", "/api/v1/projects/{project}/visits/{id}/assign", "registration.visit.assign", [this](const Request& r) {
+        host.route("visits.assign", [this](const Request& r) {
             const auto body = r.json();
             if (!body.contains("consultant_id") || !body["consultant_id"].is_number_integer())
                 throw Error::invalid("visit.invalid", "consultant_id must be a consultant's user id");
@@ -114,14 +119,13 @@ private:
     }
 
     void otherRoutes(Host& host) {
-        host.route("POST", "/api/v1/projects/{project}/calls", "registration.call.create",
-                   [this](const Request& r) { return Response::created(calls_->record(r.idParam("project"), r.json(), r.userId())); });
-        host.route("GET", "/api/v1/projects/{project}/calls", "registration.call.read", [this](const Request& r) {
+        host.route("calls.record", [this](const Request& r) { return Response::created(calls_->record(r.idParam("project"), r.json(), r.userId())); });
+        host.route("calls.list", [this](const Request& r) {
             auto day = r.query("day");
             if (day && !LocalDay::valid(*day)) throw Error::invalid("request.invalid", "day must be YYYY-MM-DD");
             return Response::json({{"calls", calls_->list(r.idParam("project"), day, static_cast<int>(r.numberQuery("limit").value_or(200)))}});
         });
-        host.route("GET", "/api/v1/projects/{project}/registration/questionnaire", "registration.visit.create", [this](const Request& r) {
+        host.route("questionnaire.get", [this](const Request& r) {
             nlohmann::json options = questionnaire_;
             // Layouts the project actually sells, when core has inventory.
             const auto layouts = host_->call("core.inventory.layouts", nlohmann::json::object(), r.idParam("project"));
@@ -131,11 +135,9 @@ private:
             }
             return Response::json(options);
         });
-        host.route("GET", "/api/v1/projects/{project}/registration/board", "registration.board.read",
-                   [this](const Request& r) { return Response::json(board_->board(r.idParam("project"))); });
-        host.route("GET", "/api/v1/projects/{project}/registration/mine", "registration.visit.receive",
-                   [this](const Request& r) { return Response::json(board_->mine(r.idParam("project"), r.userId())); });
-        host.route("GET", "/api/v1/projects/{project}/registration/reports", "registration.reports.read", [this](const Request& r) {
+        host.route("board.get", [this](const Request& r) { return Response::json(board_->board(r.idParam("project"))); });
+        host.route("mine.get", [this](const Request& r) { return Response::json(board_->mine(r.idParam("project"), r.userId())); });
+        host.route("reports.get", [this](const Request& r) {
             const std::string today = day_->today();
             auto reports = board_->reports(r.idParam("project"), r.query("from").value_or(today), r.query("to").value_or(today));
             if (r.query("format") == "csv") return csv(board_->reportsCsv(reports, r.english()));

@@ -26,26 +26,32 @@ nlohmann::json idOrNull(const std::optional<std::int64_t>& id) { return id ? nlo
 
 } // namespace
 
-nlohmann::json VisitDesk::askModule(const std::string& service, const nlohmann::json& body, std::int64_t project,
-                                    const std::string& moduleName) const {
-    const auto reply = host_.call(service, body, project, std::chrono::milliseconds(2000));
-    if (reply.unavailable())
-        return {{"status", "unavailable"}, {"code", reply.code()},
-                {"message", {{"zh-CN", moduleName == "channel" ? "渠道报备模块未启用，报备码未核验" : "人脸风控模块未启用，照片未比对"},
-                             {"en", "the " + moduleName + " module is not enabled; nothing was checked"}}}};
-    if (!reply.ok()) return {{"status", "error"}, {"code", reply.code()}, {"message", reply.message()}};
-    nlohmann::json result = reply.body.is_object() ? reply.body : nlohmann::json{{"result", reply.body}};
-    if (!result.contains("status")) result["status"] = "checked";
-    return result;
-}
-
-nlohmann::json VisitDesk::answer(const nlohmann::json& visit, const nlohmann::json& customer, const nlohmann::json& channel,
-                                 const nlohmann::json& face, bool duplicate, bool replayed) const {
+nlohmann::json VisitDesk::answer(const nlohmann::json& visit, const nlohmann::json& customer, bool duplicate, bool replayed) const {
     nlohmann::json summary = nullptr;
     if (customer.is_object())
         summary = {{"id", customer["id"]}, {"name", customer["name"]}, {"returning", visit["returning"]}, {"visits", customer["visits"]},
                    {"owner_id", customer["owner_id"]}, {"protection_until", customer["protection_until"]}, {"source", customer["source"]}};
-    return {{"visit", visit}, {"customer", summary}, {"channel", channel}, {"face", face}, {"duplicate", duplicate}, {"replayed", replayed}};
+    return {{"visit", visit}, {"customer", summary}, {"checks", visit["checks"]}, {"duplicate", duplicate}, {"replayed", replayed}};
+}
+
+VisitDesk::Checks VisitDesk::check(std::int64_t project, const nlohmann::json& input) const {
+    Checks out;
+    for (const auto& answer : host_.extend("registration.visit.check", project, input)) {
+        if (!answer.ok()) {
+            // A module that failed or ran out of time does not stop the desk: the visit says so.
+            nlohmann::json message = {{"zh-CN", "模块出错"}, {"en", "the module failed: " + answer.errorMessage}};
+            if (answer.errorCode == "bus.timeout") message = {{"zh-CN", "模块未在规定时间内答复"}, {"en", "the module did not answer in time"}};
+            if (answer.errorCode == "bus.contract_violation")
+                message = {{"zh-CN", "模块的答复不符合约定"}, {"en", "the module's answer was not in the agreed shape"}};
+            out.answers[answer.plugin] = {{"status", "error"}, {"code", answer.errorCode}, {"message", message}};
+            continue;
+        }
+        out.answers[answer.plugin] = answer.output;
+        // The first module (by plugin id) that knows where the customer came from says so.
+        if (out.origin.is_null() && answer.output.contains("origin")) out.origin = answer.output["origin"];
+        out.answers[answer.plugin].erase("origin");
+    }
+    return out;
 }
 
 std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& request) const {
@@ -67,35 +73,32 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     if (phoneSource.empty()) phoneSource = "typed";
     if (phoneSource != "typed" && phoneSource != "wechat") throw sdk::Error::invalid("visit.invalid", "phone_source must be typed or wechat");
     if (body.contains("custom") && !body["custom"].is_object()) throw sdk::Error::invalid("visit.invalid", "custom must be an object");
+    // What the desk's slot components collected, one part per plugin (registration.desk.visitor).
+    if (body.contains("extensions") && !body["extensions"].is_object())
+        throw sdk::Error::invalid("visit.invalid", "extensions must map plugin ids to what their desk components sent");
     const std::int64_t companions = sdk::Fields::integer(body, "companions", 0, 20, 0, "visit.invalid");
     std::optional<std::int64_t> designated;
     if (body.contains("designated_consultant_id") && !body["designated_consultant_id"].is_null()) {
         if (!body["designated_consultant_id"].is_number_integer()) throw sdk::Error::invalid("visit.invalid", "designated_consultant_id must be a user id");
         designated = body["designated_consultant_id"].get<std::int64_t>();
     }
-    const std::string reportCode = optionalText(body, "report_code", 64);
-    const std::string photo = optionalText(body, "photo", 700 * 1024);
-    // Faces need the visitor's own, separate consent (the 2025 face-recognition rules); without it
-    // the desk registers them with no photo, never the other way round.
-    if (body.contains("photo_consent") && !body["photo_consent"].is_boolean()) throw sdk::Error::invalid("visit.invalid", "photo_consent must be true or false");
-    if (!photo.empty() && !body.value("photo_consent", false))
-        throw sdk::Error::invalid("visit.photo_consent_required",
-                                  say(request, "拍照需先征得客户同意", "a photo needs the visitor's consent (photo_consent: true)"));
+    const nlohmann::json gender = body.value("gender", nlohmann::json(nullptr));
 
     // The project's own fields and rules.
     nlohmann::json values = body.value("custom", nlohmann::json::object());
     values["phone"] = phone;
     values["name"] = name;
-    if (body.contains("gender") && !body["gender"].is_null()) values["gender"] = body["gender"];
+    if (!gender.is_null()) values["gender"] = gender;
     for (const auto& [key, value] : questionnaire.items()) values[key] = value;
-    const auto checked = host_.validateForm("registration.visit", project, values);
-    if (checked.value("vetoed", false)) throw sdk::Error(422, "registration.vetoed", checked.value("message", std::string{}));
-    if (!checked.value("ok", false))
+    const auto validated = host_.validateForm("registration.visit", project, values);
+    if (validated.value("vetoed", false)) throw sdk::Error(422, "registration.vetoed", validated.value("message", std::string{}));
+    if (!validated.value("ok", false))
         return {400, {{"error", {{"code", "visit.invalid_fields"}, {"message", say(request, "部分字段填写不正确", "some fields are not valid")},
-                                 {"request_id", request.requestId()}, {"fields", checked["errors"]}}}}};
-    const nlohmann::json custom = checked.value("values", nlohmann::json::object());
+                                 {"request_id", request.requestId()}, {"fields", validated["errors"]}}}}};
+    const nlohmann::json custom = validated.value("values", nlohmann::json::object());
 
-    // 2. The same request again: the same answer.
+    // 2. The same request again: the same answer. The key is stored in the registration's own
+    // commit, so a request that died half-way left nothing behind, and its retry registers.
     const std::string key = request.header("idempotency-key").value_or("");
     if (key.size() > 128) throw sdk::Error::invalid("visit.invalid", "the Idempotency-Key may have at most 128 characters");
     const std::string hash = std::to_string(std::hash<std::string>{}(body.dump()));
@@ -108,7 +111,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
                                        say(request, "同一个请求编号已用于另一次登记", "this Idempotency-Key was used for a different registration"));
         const auto visit = register_.get(project, (*row)["visit_id"]);
         const auto customer = host_.request("core.customer.find", {{"phone", phone}}, project)["customer"];
-        return std::pair<int, nlohmann::json>{200, answer(visit, customer, visit["channel"], visit["face"], false, true)};
+        return std::pair<int, nlohmann::json>{200, answer(visit, customer, false, true)};
     };
     if (auto earlier = replay()) return *earlier;
 
@@ -117,90 +120,81 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     nlohmann::json customer = host_.request("core.customer.find", {{"phone", phone}}, project)["customer"];
     if (customer.is_object())
         if (const auto earlier = register_.recent(project, customer["id"], duplicateWindowMs_); !earlier.is_null())
-            return {200, answer(earlier, customer, earlier["channel"], earlier["face"], true, false)};
+            return {200, answer(earlier, customer, true, false)};
 
-    // 4. Other modules, if this deployment has them.
-    nlohmann::json channel = reportCode.empty() ? nlohmann::json{{"status", "skipped"}}
-                                                : askModule("channel.report.verify", {{"code", reportCode}, {"phone", phone}, {"name", name}},
-                                                            project, "channel");
-    // The code stays on the visit whatever the channel module said, so a report can be checked later.
-    if (!reportCode.empty()) channel["report_code"] = reportCode;
-    const nlohmann::json face = photo.empty() ? nlohmann::json{{"status", "skipped"}}
-                                              : askModule("face.check", {{"photo", photo}, {"phone", phone}, {"consent", true}}, project, "face");
+    // 4. Whatever other modules check about a visitor, before anything is written: they may be
+    // slow, and nobody waits on the store for them.
+    const Checks checks = check(project, {{"phone", phone}, {"name", name}, {"gender", gender}, {"questionnaire", questionnaire},
+                                          {"extensions", body.value("extensions", nlohmann::json::object())}});
 
     // 5. Who receives them.
-    bool claimed = false; // a new customer's first visit is counted by the claim itself
     const Assignment::Visitor visitor{name, sdk::Phone::masked(phone), questionnaire, designated, optionalText(body, "designation_reason", 200)};
     Assignment::Decision decision = assignment_.decide(project, customer, visitor);
     const std::int64_t now = LocalDay::now();
-    if (customer.is_null()) {
-        const bool viaChannel = channel.value("status", "") == "verified";
-        const auto claim = host_.request("core.customer.claim",
-                                         {{"phone", phone}, {"name", name}, {"gender", body.value("gender", nlohmann::json(nullptr))},
-                                          {"owner_id", idOrNull(decision.owner)}, {"source", viaChannel ? "channel" : "natural"},
-                                          {"channel", viaChannel ? channel.value("channel", nlohmann::json(nullptr)) : nlohmann::json(nullptr)},
-                                          {"visit_at", now}},
-                                         project);
-        customer = claim["customer"];
-        claimed = claim["created"].get<bool>();
-        // Another desk claimed this phone first: the first registration wins, and this visit is
-        // decided as a returning one (which may give an unowned customer its owner, below).
-        if (!claimed) decision = assignment_.decide(project, customer, visitor);
-    }
-    if (!claimed && decision.newOwner && decision.owner) {
-        customer = host_.request("core.customer.assign_owner",
-                                 {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", decision.reason},
-                                  {"actor_id", request.userId()}, {"actor_name", request.username()}},
-                                 project)["customer"];
-    }
-    if (!decision.hookError.empty()) host_.warning("registration.assign fell back to the rotation: " + decision.hookError);
 
-    // 6. The register.
-    const nlohmann::json record = {
-        {"customer_id", customer["id"]}, {"phone", phone}, {"phone_source", phoneSource}, {"name", name},
-        {"gender", body.value("gender", nlohmann::json(nullptr))}, {"returning", !claimed},
-        {"receiver_id", idOrNull(decision.receiver)}, {"receiver_name", decision.receiverName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.receiverName)},
-        {"owner_id", idOrNull(decision.owner)}, {"owner_name", decision.ownerName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.ownerName)},
-        {"on_behalf_of", idOrNull(decision.onBehalfOf)}, {"assignment", decision.method}, {"assignment_reason", decision.reason},
-        {"counts_turn", decision.countsTurn}, {"questionnaire", questionnaire}, {"custom", custom}, {"channel", channel}, {"face", face},
-        {"companions", companions}, {"status", decision.receiver ? "waiting" : "queued"}, {"registered_by", request.userId()},
-        {"registered_at", now}};
+    // 6. One commit for everything the registration changes, in core and here: the customer
+    // claimed or counted, its owner, the numbered visit, the key and the events. A crash
+    // anywhere before it leaves nothing; after it, a retry with the same key gets this answer.
+    bool claimed = false; // a new customer's first visit is counted by the claim itself
     nlohmann::json duplicate = nullptr;
     std::int64_t id = 0;
     bool replayed = false;
+    nlohmann::json visit;
     host_.db().transaction([&] {
         if (!key.empty() && host_.db().one("SELECT visit_id FROM registration_idempotency WHERE project_id = ? AND key = ?", {project, key})) {
             replayed = true; // the same request, committed by a concurrent call while this one worked
             return;
         }
+        if (customer.is_null()) {
+            nlohmann::json claim = {{"phone", phone}, {"name", name}, {"gender", gender}, {"owner_id", idOrNull(decision.owner)}, {"visit_at", now}};
+            if (checks.origin.is_object()) claim["origin"] = checks.origin;
+            const auto claimedNow = host_.request("core.customer.claim", claim, project);
+            customer = claimedNow["customer"];
+            claimed = claimedNow["created"].get<bool>();
+            // Another desk claimed this phone first: the first registration wins, and this visit
+            // is decided as a returning one (which may give an unowned customer its owner).
+            if (!claimed) decision = assignment_.decide(project, customer, visitor);
+        }
         duplicate = register_.recent(project, customer["id"], duplicateWindowMs_);
         if (!duplicate.is_null()) return;
+        if (!claimed && decision.newOwner && decision.owner)
+            customer = host_.request("core.customer.assign_owner",
+                                     {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", decision.reason}}, project)["customer"];
+        if (!claimed) customer = host_.request("core.customer.visited", {{"customer_id", customer["id"]}, {"at", now}}, project)["customer"];
+        const nlohmann::json record = {
+            {"customer_id", customer["id"]}, {"phone", phone}, {"phone_source", phoneSource}, {"name", name}, {"gender", gender},
+            {"returning", !claimed}, {"receiver_id", idOrNull(decision.receiver)},
+            {"receiver_name", decision.receiverName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.receiverName)},
+            {"owner_id", idOrNull(decision.owner)}, {"owner_name", decision.ownerName.empty() ? nlohmann::json(nullptr) : nlohmann::json(decision.ownerName)},
+            {"on_behalf_of", idOrNull(decision.onBehalfOf)}, {"assignment", decision.method}, {"assignment_reason", decision.reason},
+            {"counts_turn", decision.countsTurn}, {"questionnaire", questionnaire}, {"custom", custom}, {"checks", checks.answers},
+            {"source", customer["source"]}, {"companions", companions}, {"status", decision.receiver ? "waiting" : "queued"},
+            {"registered_by", request.userId()}, {"registered_at", now}};
         id = register_.insert(project, record);
         if (!key.empty())
             host_.db().exec("INSERT INTO registration_idempotency (project_id, key, request_hash, visit_id, created_at) VALUES (?, ?, ?, ?, ?)",
                             {project, key, hash, id, now});
+        visit = register_.get(project, id);
+        // Durable events are stored with this commit and delivered after it.
+        host_.publish("visit.registered", {{"visit_id", id}, {"number", visit["number"]}, {"customer_id", customer["id"]},
+                                           {"receiver_id", record["receiver_id"]}, {"owner_id", record["owner_id"]},
+                                           {"assignment", record["assignment"]}, {"returning", record["returning"]}, {"source", record["source"]}},
+                      project);
+        if (decision.newOwner && decision.owner)
+            host_.publish("customer.assigned", {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"method", decision.method},
+                                                {"reason", decision.reason}, {"visit_id", id}},
+                          project);
+        if (!decision.receiver) host_.publish("visit.queued", {{"visit_id", id}, {"number", visit["number"]}}, project);
+        host_.crashPoint("registration.visit.before_commit");
     });
     if (replayed) return *replay();
-    if (!duplicate.is_null()) return {200, answer(duplicate, customer, duplicate["channel"], duplicate["face"], true, false)};
-    const nlohmann::json visit = register_.get(project, id);
+    if (!duplicate.is_null()) return {200, answer(duplicate, customer, true, false)};
+    host_.crashPoint("registration.visit.committed");
+    if (!decision.hookError.empty()) host_.warning("registration.assign fell back to the rotation: " + decision.hookError);
 
-    // 7. Tell everyone who needs to know.
-    if (!claimed) {
-        const auto counted = host_.call("core.customer.visited", {{"customer_id", customer["id"]}, {"at", now}}, project);
-        if (counted.ok()) customer = counted.body["customer"];
-        else host_.error("core did not count visit " + std::to_string(id) + ": " + counted.message());
-    }
-    host_.publish("visit.registered", {{"visit_id", id}, {"number", visit["number"]}, {"customer_id", customer["id"]},
-                                       {"receiver_id", visit["receiver_id"]}, {"owner_id", visit["owner_id"]},
-                                       {"assignment", visit["assignment"]}, {"returning", visit["returning"]},
-                                       {"channel", channel.value("status", "")}},
-                  project);
-    if (decision.newOwner && decision.owner)
-        host_.publish("customer.assigned", {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"method", decision.method},
-                                            {"reason", decision.reason}, {"visit_id", id}},
-                      project);
+    // 7. Tell the people who need to know now (screens, phones): not stored, so after the commit.
     notify(project, visit);
-    return {201, answer(visit, customer, channel, face, false, false)};
+    return {201, answer(visit, customer, false, false)};
 }
 
 void VisitDesk::announce(std::int64_t project, const std::string& what, const nlohmann::json& visit) const {
@@ -228,7 +222,6 @@ void VisitDesk::notify(std::int64_t project, const nlohmann::json& visit) const 
                        "您的客户 " + who + " 到访，您不在岗，由 " + visit["receiver_name"].get<std::string>() + " 代为接待，客户归属不变");
     }
     if (visit["status"] == "queued") {
-        host_.publish("visit.queued", {{"visit_id", visit["id"]}, {"number", visit["number"]}}, project);
         host_.publish("push.registration.queued",
                       {{"audience", {{"permission", "registration.visit.assign"}}}, {"data", {{"visit", Register::onBoard(visit)}}}}, project);
         host_.call("kernel.alert.raise",
@@ -271,15 +264,19 @@ void VisitDesk::drainQueue(std::int64_t project) const {
         const Assignment::Visitor visitor{visit["name"], sdk::Phone::masked(visit["phone"].get<std::string>()), visit["questionnaire"], std::nullopt, ""};
         const auto decision = assignment_.decide(project, customer, visitor);
         if (!decision.receiver) continue;
-        if (decision.newOwner && decision.owner && customer.is_object() && customer["owner_id"] != *decision.owner)
-            host_.request("core.customer.assign_owner", {{"customer_id", customer["id"]}, {"owner_id", *decision.owner},
-                                                         {"reason", "排队客户分配：" + decision.reason}, {"actor_name", "registration"}},
-                          project);
-        // Only if still queued: a manager may have given the visitor to someone meanwhile.
-        auto assigned = register_.assign(project, visit["id"], *decision.receiver, decision.receiverName, decision.method,
-                                         "排队后分配：" + decision.reason, decision.countsTurn, {"queued"});
-        if (assigned.is_null()) continue;
-        notify(project, assigned);
+        nlohmann::json assigned;
+        // The owner in core and the receiver here change together, or neither does.
+        host_.db().transaction([&] {
+            // Only if still queued: a manager may have given the visitor to someone meanwhile.
+            assigned = register_.assign(project, visit["id"], *decision.receiver, decision.receiverName, decision.method,
+                                        "排队后分配：" + decision.reason, decision.countsTurn, {"queued"});
+            if (assigned.is_null()) return;
+            if (decision.newOwner && decision.owner && customer.is_object() && customer["owner_id"] != *decision.owner)
+                host_.request("core.customer.assign_owner",
+                              {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", "排队客户分配：" + decision.reason}},
+                              project);
+        });
+        if (!assigned.is_null()) notify(project, assigned);
     }
 }
 
@@ -290,19 +287,20 @@ nlohmann::json VisitDesk::assignManually(std::int64_t project, std::int64_t visi
     for (const auto& c : roster["consultants"])
         if (c["user_id"] == consultant && c["status"] != "left") name = c["name"];
     if (name.empty()) throw sdk::Error::invalid("visit.not_consultant", "the consultant must be on this project's roster");
-    const auto before = register_.get(project, visitId);
-    if (before["status"] != "queued" && before["status"] != "waiting")
-        throw sdk::Error::conflict("visit.not_assignable", "only a waiting or queued visitor can be given to someone");
-    // Core first: if it refuses, the register is left as it was.
-    if (before["owner_id"].is_null() && before["customer_id"].is_number_integer())
-        host_.request("core.customer.assign_owner", {{"customer_id", before["customer_id"]}, {"owner_id", consultant}, {"reason", reason},
-                                                     {"actor_id", actorId}, {"actor_name", actorName}},
-                      project);
-    auto visit = register_.assign(project, visitId, consultant, name, "manual", reason, false, {"queued", "waiting"});
-    if (visit.is_null()) throw sdk::Error::conflict("visit.not_assignable", "the visitor was received or voided meanwhile");
-    host_.audit({{"actor_id", actorId}, {"actor_name", actorName}, {"project_id", project}, {"action", "visit.assign"},
-                 {"target", "visit:" + std::to_string(visitId)},
-                 {"detail", {{"from", before["receiver_id"]}, {"to", consultant}, {"reason", reason}}}});
+    nlohmann::json visit;
+    // Core's owner, the register and the audit entry in one commit: if core refuses, nothing changed.
+    host_.db().transaction([&] {
+        const auto before = register_.get(project, visitId);
+        if (before["status"] != "queued" && before["status"] != "waiting")
+            throw sdk::Error::conflict("visit.not_assignable", "only a waiting or queued visitor can be given to someone");
+        if (before["owner_id"].is_null() && before["customer_id"].is_number_integer())
+            host_.request("core.customer.assign_owner", {{"customer_id", before["customer_id"]}, {"owner_id", consultant}, {"reason", reason}}, project);
+        visit = register_.assign(project, visitId, consultant, name, "manual", reason, false, {"queued", "waiting"});
+        if (visit.is_null()) throw sdk::Error::conflict("visit.not_assignable", "the visitor was received or voided meanwhile");
+        host_.audit({{"actor_id", actorId}, {"actor_name", actorName}, {"project_id", project}, {"action", "visit.assign"},
+                     {"target", "visit:" + std::to_string(visitId)},
+                     {"detail", {{"from", before["receiver_id"]}, {"to", consultant}, {"reason", reason}}}});
+    });
     notify(project, visit);
     return visit;
 }

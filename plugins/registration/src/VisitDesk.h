@@ -5,15 +5,18 @@
 ///     without them is invalid, "如缺少……可视为无效登记"), then the project's custom fields and
 ///     its validation rules (kernel forms).
 ///  2. An Idempotency-Key sent again returns the first answer instead of a second visit.
-///  3. Ask the channel module about a report code and the face module about a photo, over the
-///     bus; a module that is not enabled is reported, not fatal.
-///  4. Find the customer in core, decide receiver and owner (Assignment), and claim a new
-///     customer in core — whoever claims first owns it; a desk that loses the race treats the
-///     visitor as that owner's returning customer.
-///  5. Number and store the visit in one transaction; the same arrival registered again within
-///     a few minutes (two desks) returns the visit already stored.
-///  6. After the commit: count the visit in core, publish visit.registered (and
-///     customer.assigned), push to the receiver's and the owner's screens and the live board,
+///  3. Ask every module that contributes to the registration.visit.check extension point about
+///     the visitor (each gets what its own desk component collected); their answers stay with
+///     the visit. A module that fails or is late is noted on the visit, never fatal, and with
+///     none running there is nothing to ask.
+///  4. Decide receiver and owner (Assignment).
+///  5. In one commit: claim a new customer in core (whoever claims first owns it; a desk that
+///     loses the race treats the visitor as that owner's returning customer) or count the
+///     returning one's visit, give it its owner, number and store the visit with the request's
+///     key, and store visit.registered (and customer.assigned, visit.queued) in the outbox. The
+///     same arrival registered again within a few minutes (two desks) returns the visit
+///     already stored.
+///  6. After the commit: push to the receiver's and the owner's screens and the live board,
 ///     alert the managers when the visitor had to queue, and send the off-screen notification.
 
 #include "Assignment.h"
@@ -46,10 +49,13 @@ public:
     void announce(std::int64_t project, const std::string& what, const nlohmann::json& visit) const;
 
 private:
-    nlohmann::json answer(const nlohmann::json& visit, const nlohmann::json& customer, const nlohmann::json& channel,
-                          const nlohmann::json& face, bool duplicate, bool replayed) const;
-    nlohmann::json askModule(const std::string& service, const nlohmann::json& body, std::int64_t project,
-                             const std::string& moduleName) const;
+    /// The answers of registration.visit.check, by plugin, and the customer's origin if one said.
+    struct Checks {
+        nlohmann::json answers = nlohmann::json::object();
+        nlohmann::json origin;
+    };
+    Checks check(std::int64_t project, const nlohmann::json& input) const;
+    nlohmann::json answer(const nlohmann::json& visit, const nlohmann::json& customer, bool duplicate, bool replayed) const;
     void notify(std::int64_t project, const nlohmann::json& visit) const;
 
     const sdk::Host& host_;

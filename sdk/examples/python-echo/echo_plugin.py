@@ -4,8 +4,9 @@
 It speaks the bus protocol of docs/bus.md over anchangd's loopback tcp endpoints, with Debian's
 python3-zmq and nothing else:
 
-  * offers the services "echo.say" ({"text"} -> {"text","reversed","events_seen"}) and
-    "echo.stats" ({} -> {"events": {topic: count}});
+  * offers the services "echo.say" ({"text"} -> {"text","reversed","events_seen"}),
+    "echo.stats" ({} -> {"events": {topic: count}}) and "echo.greeting_extra", its contribution
+    to the C++ example's extension point hello.greeting.extras ({"name"} -> {"text"});
   * subscribes to "hello." events and counts them;
   * publishes "echo.said" after each echo.say.
 
@@ -14,7 +15,9 @@ python3-zmq and nothing else:
 
 The kernel opens its tcp bus only to clients it has a credential for (`bus.credentials.echo`
 in its configuration); the secret comes from the environment, never from the command line,
-where every local user could read it.
+where every local user could read it. plugin.json beside this file is the manifest the admin
+approves by installing it in the plugins folder: the kernel lets this client serve and publish
+only what it declares, and stamps "echo" as the source of everything it sends.
 """
 
 import argparse
@@ -41,7 +44,8 @@ def header(kind, project=0, **extra):
 
 
 class EchoPlugin:
-    SERVICES = ["echo.say", "echo.stats"]
+    # What plugin.json beside this file declares: the kernel refuses anything else from us.
+    SERVICES = ["echo.say", "echo.stats", "echo.greeting_extra"]
 
     def __init__(self, request, subscribe, publish, secret):
         self.context = zmq.Context()
@@ -76,6 +80,12 @@ class EchoPlugin:
             return 0, {"text": text, "reversed": text[::-1], "events_seen": sum(self.seen.values())}
         if service == "echo.stats":
             return 0, {"events": self.seen}
+        if service == "echo.greeting_extra":
+            # Our contribution to hello's extension point hello.greeting.extras.
+            name = body.get("name") if isinstance(body, dict) else None
+            if not isinstance(name, str):
+                return -1, {"code": "echo.name_required", "message": "name must be a string", "status": 400}
+            return 0, {"text": name[::-1]}
         return -3, {"code": "bus.no_such_service", "message": f"echo does not offer {service}", "status": 503}
 
     def on_request(self, frames):

@@ -27,8 +27,9 @@ extern "C" {
 #endif
 
 #define ANCHANG_ABI_MAJOR 1
-/* Minor 1 appended hook_call and form_validate to anchang_host. */
-#define ANCHANG_ABI_MINOR 1
+/* Minor 1 appended hook_call and form_validate to anchang_host; minor 2 http_route_named,
+ * extend, event_failed and crash_point. */
+#define ANCHANG_ABI_MINOR 2
 #define ANCHANG_ENTRY_SYMBOL "anchang_plugin_entry_v1"
 
 /* True when a size-prefixed struct `s` (pointer) is large enough to hold `field`. */
@@ -176,6 +177,29 @@ typedef struct anchang_host {
      * {"ok":false,"vetoed":true,"message":"..."}. */
     int (*form_validate)(void* ctx, int64_t project_id, const char* form_id, const char* values_json,
                          anchang_sink_fn sink, void* user);
+
+    /* ABI 1.2 ------------------------------------------------------------------------------ */
+
+    /* Adds the route plugin.json names `name`: its method, path and permission come from the
+     * manifest, so they are written once. Only during start. */
+    int (*http_route_named)(void* ctx, const char* name, anchang_route_fn fn, void* user);
+
+    /* Asks the running contributors of an extension point this plugin declared
+     * (docs/plugins.md, "Extension points"), each within the point's deadline. `sink` receives
+     * {"answers":[{"plugin","output"} | {"plugin","error":{"code","message"}}]}: every
+     * contributor's for mode "all", the first that answered for mode "first", none when no
+     * contributor runs — never an error for that. */
+    int (*extend)(void* ctx, int64_t project_id, const char* point, const char* input_json, anchang_sink_fn sink,
+                  void* user);
+
+    /* Called by an event handler that failed (the SDK does it when the handler throws): for a
+     * durable event, what the handler wrote is rolled back with it. */
+    void (*event_failed)(void* ctx);
+
+    /* A named point in the plugin's flow ("registration.visit.committed"). Nothing happens,
+     * unless the kernel runs with the test-only setting test.crashAt naming it: then the
+     * process ends there at once, as kill -9 would (fault-injection tests). */
+    void (*crash_point)(void* ctx, const char* name);
 } anchang_host;
 
 /* ---- Plugin descriptor -------------------------------------------------------------------- */

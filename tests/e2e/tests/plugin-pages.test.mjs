@@ -1,13 +1,19 @@
 // Plugin pages come from the manifests of running modules: ./run gives the `good` fixture two
-// pages (a big screen for everyone, a front-desk page for receptionists) whose components the UI
-// was not built with, which the UI must say rather than show a blank page.
+// pages (a big screen for every member of a project, a front-desk page for whoever may use
+// good.items.write, which good grants managers) whose components the UI was not built with,
+// which the UI must say rather than show a blank page.
 import assert from 'node:assert/strict'
 import { BASE, login, menuItem, scenario } from '../lib/harness.mjs'
 
-scenario('pages of a running module appear in the menu, by role, in their layout', async (page) => {
-  await login(page, 'manager')
+scenario('pages of a running module appear in the menu, by permission, in their layout', async (page) => {
+  await login(page, 'consultant1')
   await menuItem(page, '/good/board').waitFor()
-  assert.equal(await menuItem(page, '/good/desk').count(), 0, 'the desk page is for receptionists only')
+  assert.equal(await menuItem(page, '/good/desk').count(), 0, 'the desk page needs good.items.write')
+  await page.goto(`${BASE}/good/desk`)
+  await page.waitForURL((url) => url.pathname === '/forbidden')
+
+  await login(page, 'manager')
+  await menuItem(page, '/good/desk').waitFor()
 
   await menuItem(page, '/good/board').click()
   await page.locator('[data-test=missing-page]').getByText('plugins/good/web/Board.vue').waitFor()

@@ -25,7 +25,7 @@ export function useMenu() {
     for (const module of modules.modules) {
       if (module.state !== 'running') continue
       const items = (module.web?.pages ?? [])
-        .filter((page) => page.menu !== false && pluginPageVisible({ roles: page.roles ?? null }, session))
+        .filter((page) => page.menu !== false && pluginPageVisible(page, session))
         .map((page) => ({ path: page.path, title: localized(page.title, lang), icon: page.icon || 'Document', layout: page.layout || 'console' }))
       groups.push({ key: `module:${module.id}`, title: localized(module.name, lang) || module.id, items })
     }

@@ -35,11 +35,6 @@ export const useSession = defineStore('anchang.session', () => {
     return (entry?.permissions ?? []).includes(permission)
   }
 
-  function hasRole(...roles) {
-    const mine = rolesIn()
-    return isAdmin.value || roles.some((role) => mine.includes(role))
-  }
-
   function selectProject(id) {
     projectId.value = id
     if (id) localStorage.setItem(PROJECT_KEY, String(id))
@@ -100,7 +95,7 @@ export const useSession = defineStore('anchang.session', () => {
 
   return {
     token, user, projectId, globalRoles, isAdmin, projects, project,
-    rolesIn, can, hasRole, selectProject, login, changePassword, refresh, logout, clear,
+    rolesIn, can, selectProject, login, changePassword, refresh, logout, clear,
   }
 })
 

@@ -19,7 +19,7 @@ const routes = [
 
 export const router = createRouter({ history: createWebHistory(), routes })
 
-/** Whether the user may open the route: kernel pages carry their rule, plugin pages their roles. */
+/** Whether the user may open the route: kernel pages carry their rule, plugin pages their permission. */
 function routeVisible(route, session) {
   if (route.meta.plugin) return pluginPageVisible(route.meta, session)
   return route.meta.visible ? route.meta.visible(session) : true

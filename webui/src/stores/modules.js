@@ -1,11 +1,13 @@
-// The modules the kernel reports (GET /api/v1/modules, public): the menu's plugin pages and the
-// licence state come from here.
+// The modules the kernel reports (GET /api/v1/modules, public): the menu's plugin pages, the
+// components modules put in each other's pages, the roles they declare and the licence state come
+// from here.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { api, notifyError } from '@/lib/api.js'
 
 export const useModules = defineStore('anchang.modules', () => {
   const modules = ref([])
+  const roles = ref([]) // [{name, label: {zh-CN, en} | null, owner}], admin first
   const licence = ref(null)
   const loaded = ref(false)
 
@@ -13,16 +15,18 @@ export const useModules = defineStore('anchang.modules', () => {
     try {
       const answer = await api.get('/api/v1/modules')
       modules.value = answer.modules
+      roles.value = answer.roles
       licence.value = answer.licence
     } catch (e) {
-      // Without the list the console still works; only plugin pages are missing.
+      // Without the list the console still works; plugin pages are missing and roles go by their
+      // bare names.
       notifyError(e)
     } finally {
       loaded.value = true
     }
   }
 
-  return { modules, licence, loaded, load }
+  return { modules, roles, licence, loaded, load }
 })
 
 /**
@@ -32,4 +36,9 @@ export const useModules = defineStore('anchang.modules', () => {
  */
 export function moduleRunning(id) {
   return useModules().modules.some((m) => m.id === id && m.state === 'running')
+}
+
+/** Module `id`'s name as its manifest gives it ({zh-CN, en}), or null when it is not installed. */
+export function moduleName(id) {
+  return useModules().modules.find((m) => m.id === id)?.name ?? null
 }

@@ -3,6 +3,7 @@
 const words = {
   'zh-CN': {
     status: { on_duty: '在岗', off_duty: '休息', absent: '请假外出', left: '离职' },
+    consultant: '置业顾问',
     noTeam: '未分组',
     team: '团队',
     weight: '权重',
@@ -10,6 +11,7 @@ const words = {
   },
   en: {
     status: { on_duty: 'On duty', off_duty: 'Off duty', absent: 'Away', left: 'Left' },
+    consultant: 'Consultant',
     noTeam: 'No team',
     team: 'Team',
     weight: 'Weight',

@@ -1,7 +1,8 @@
 // The register's words every registration page shows: how a visitor was assigned, where a visit
-// stands, what the channel and face modules said, the questionnaire's questions and the register's
+// stands, what other modules' checks said, the questionnaire's questions and the register's
 // columns. A page passes withVisitWords({...its own}) to useLocale; the tag colours and the
-// check's label are here too, so that every page shows a status the same way.
+// checks' rows are here too, so that every page shows them the same way.
+import { moduleName } from '@anchang/ui'
 
 const words = {
   'zh-CN': {
@@ -16,17 +17,7 @@ const words = {
     },
     status: { waiting: '待接待', received: '已接待', queued: '排队中', void: '已注销' },
     duty: { on_duty: '在岗', off_duty: '休息', absent: '请假外出', left: '离职' },
-    check: {
-      skipped: '未提供',
-      unavailable: '模块未启用',
-      error: '核验出错',
-      checked: '已核验',
-      verified: '报备有效',
-      rejected: '报备无效',
-      expired: '报备已过期',
-      match: '疑似重复客户',
-      clear: '未发现风险',
-    },
+    check: { passed: '通过', warning: '需注意', error: '核验未完成' },
     returningTag: '老客户',
     newTag: '新客户',
     questions: { layout: '意向户型', area: '意向面积', budget: '预算', heard_from: '了解渠道', home_district: '居住区域' },
@@ -51,17 +42,7 @@ const words = {
     },
     status: { waiting: 'Waiting', received: 'Received', queued: 'Queued', void: 'Void' },
     duty: { on_duty: 'On duty', off_duty: 'Off duty', absent: 'Away', left: 'Left' },
-    check: {
-      skipped: 'Not given',
-      unavailable: 'Module not enabled',
-      error: 'Check failed',
-      checked: 'Checked',
-      verified: 'Report valid',
-      rejected: 'Report not valid',
-      expired: 'Report expired',
-      match: 'Possible duplicate',
-      clear: 'No risk found',
-    },
+    check: { passed: 'Passed', warning: 'Needs attention', error: 'Not checked' },
     returningTag: 'Returning',
     newTag: 'New',
     questions: { layout: 'Layout wanted', area: 'Area wanted', budget: 'Budget', heard_from: 'How they heard of us', home_district: 'Home district' },
@@ -87,15 +68,22 @@ export const QUESTIONS = ['layout', 'area', 'budget', 'heard_from', 'home_distri
 /** The colour of a visit's status tag. */
 export const STATUS_TAG = { waiting: 'warning', received: 'success', queued: 'danger', void: 'info' }
 
-const CHECKS = ['skipped', 'unavailable', 'error', 'checked', 'verified', 'rejected', 'expired', 'match', 'clear']
-const CHECK_TAG = { verified: 'success', clear: 'success', checked: 'success', rejected: 'danger', expired: 'warning', match: 'danger', error: 'danger' }
+const CHECK_TAG = { passed: 'success', warning: 'warning', error: 'danger' }
 
-/** The colour of what the channel or face module said (`status` of its check). */
-export function checkType(status) {
-  return CHECK_TAG[status] ?? 'info'
-}
-
-/** What the channel or face module said, in words: `t` is the page's, with the register's words. */
-export function checkLabel(t, status) {
-  return CHECKS.includes(status) ? t(`check.${status}`) : status || '—'
+/**
+ * What other modules' checks said at registration (visit.checks: plugin id → {status, title,
+ * message}), as rows to show: one per check that was not skipped, titled by the check, else by
+ * its module's name, else by the plugin id. `t` and `localized` are the page's, with the
+ * register's words.
+ */
+export function checkRows(checks, t, localized) {
+  return Object.entries(checks ?? {})
+    .filter(([, check]) => check.status !== 'skipped')
+    .map(([plugin, check]) => ({
+      plugin,
+      title: localized(check.title) || localized(moduleName(plugin)) || plugin,
+      tag: CHECK_TAG[check.status] ?? 'info',
+      label: check.status in CHECK_TAG ? t(`check.${check.status}`) : check.status,
+      message: localized(check.message),
+    }))
 }

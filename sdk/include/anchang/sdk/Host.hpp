@@ -35,13 +35,13 @@ public:
     Host(const Host&) = delete;
     Host& operator=(const Host&) = delete;
 
-    /// Adds an HTTP route. `permission` is declared in plugin.json, or "public" /
-    /// "authenticated". Handlers may throw sdk::Error; anything else answers 500.
-    void route(const std::string& method, const std::string& pattern, const std::string& permission,
-               RouteHandler handler) {
+    /// Serves the route plugin.json names `name` (its method, path and permission are written
+    /// there, once). Handlers may throw sdk::Error; anything else answers 500.
+    void route(const std::string& name, RouteHandler handler) {
+        if (!ANCHANG_HAS_FIELD(raw_, anchang_host, http_route_named))
+            throw std::runtime_error("route " + name + ": this kernel is too old for named routes (ABI 1.2)");
         auto& slot = routes_.emplace_back(std::make_unique<RouteSlot>(RouteSlot{std::move(handler), this}));
-        check(raw_->http_route(raw_->ctx, method.c_str(), pattern.c_str(), permission.c_str(), &onRoute, slot.get()),
-              "route " + method + " " + pattern);
+        check(raw_->http_route_named(raw_->ctx, name.c_str(), &onRoute, slot.get()), "route " + name);
     }
 
     /// Receives every event whose topic starts with `prefix`, in order, on the plugin's event
@@ -112,6 +112,36 @@ public:
         return result;
     }
 
+    /// One contributor's answer to an extension point.
+    struct Contribution {
+        std::string plugin;
+        nlohmann::json output;  ///< null when it failed
+        std::string errorCode;  ///< why it failed: bus.timeout, a contract violation, its own error
+        std::string errorMessage;
+        bool ok() const { return errorCode.empty(); }
+    };
+
+    /// Asks the running contributors of an extension point this plugin declared, within the
+    /// point's deadline. No contributor running is an empty answer, never an error. An input's
+    /// "extensions" object is split by plugin id: each contributor gets only its own part, as
+    /// "extension" (what that plugin's component on the page sent).
+    std::vector<Contribution> extend(const std::string& point, std::int64_t project, const nlohmann::json& input) const {
+        std::vector<Contribution> out;
+        if (!ANCHANG_HAS_FIELD(raw_, anchang_host, extend)) return out;
+        std::string answer;
+        const std::string text = input.dump();
+        const int rc = raw_->extend(raw_->ctx, project, point.c_str(), text.c_str(), &append, &answer);
+        const auto parsed = Json::parse(answer);
+        if (rc != ANCHANG_OK) throw BusReply{rc, parsed}.error();
+        for (const auto& a : parsed.value("answers", nlohmann::json::array())) {
+            const auto error = a.value("error", nlohmann::json::object());
+            out.push_back({a.value("plugin", std::string{}), a.value("output", nlohmann::json(nullptr)),
+                           error.is_object() ? error.value("code", std::string{}) : std::string{},
+                           error.is_object() ? error.value("message", std::string{}) : std::string{}});
+        }
+        return out;
+    }
+
     /// Validates values against a form this plugin declared plus the project's custom fields;
     /// returns {"ok",...} as anchang_host.form_validate describes.
     nlohmann::json validateForm(const std::string& form, std::int64_t project, const nlohmann::json& values) const {
@@ -126,6 +156,12 @@ public:
     }
 
     const Db& db() const { return db_; }
+
+    /// A named point in the plugin's flow where fault-injection tests may end the process
+    /// (the kernel's test-only setting test.crashAt); nothing happens otherwise.
+    void crashPoint(const std::string& name) const {
+        if (ANCHANG_HAS_FIELD(raw_, anchang_host, crash_point)) raw_->crash_point(raw_->ctx, name.c_str());
+    }
 
     /// Appends to the audit log; inside a transaction it commits with it.
     void audit(const nlohmann::json& entry) const {
@@ -193,11 +229,15 @@ private:
         auto* slot = static_cast<EventSlot*>(user);
         try {
             slot->handler(BusMessage(*raw));
+            return;
         } catch (const std::exception& e) {
             slot->host->error(std::string("event ") + raw->topic + ": " + e.what());
         } catch (...) {
             slot->host->error(std::string("event ") + raw->topic + ": unknown exception");
         }
+        // For a durable event, what the handler wrote rolls back with it.
+        const anchang_host* host = slot->host->raw_;
+        if (ANCHANG_HAS_FIELD(host, anchang_host, event_failed)) host->event_failed(host->ctx);
     }
 
     static int onService(void* user, const anchang_bus_message* raw, anchang_sink_fn reply, void* replyUser) {

@@ -1,6 +1,6 @@
-// The tablet's camera, for scanning a report code and taking the visitor's photo. Browsers give
-// the camera only to secure pages (https, or localhost): on a plain-http office network the desk
-// falls back to typing the code and to the file picker, which opens the camera app on a tablet.
+// The tablet's camera, for QrScanner and PhotoCapture. Browsers give the camera only to secure
+// pages (https, or localhost): on a plain-http office network they fall back to typing the code
+// and to the file picker, which opens the camera app on a tablet.
 
 /** Why the camera cannot be used here ('insecure', 'unsupported'), or '' when it can. */
 export function cameraProblem() {
@@ -22,8 +22,8 @@ export function stopCamera(stream) {
 }
 
 /**
- * A JPEG data URL's base64 payload of the image, at most `size` pixels on its longer side: the
- * face module needs a face, not a 12-megapixel photo, and the API takes bodies up to 1 MB.
+ * A JPEG data URL's base64 payload of the image, at most `size` pixels on its longer side: a face
+ * check needs a face, not a 12-megapixel photo, and the API takes bodies up to 1 MB.
  */
 export function jpegOf(source, width, height, size = 640) {
   const scale = Math.min(1, size / Math.max(width, height))
@@ -35,10 +35,10 @@ export function jpegOf(source, width, height, size = 640) {
 }
 
 /**
- * The report code in what a QR code says: channel QR codes carry either the bare code or a link
- * with it (…?code=BJ-2026-0001, or …/r/BJ-2026-0001).
+ * The code in what a QR code says: either the bare code or a link with it (…?code=BJ-2026-0001,
+ * or …/r/BJ-2026-0001), as a channel's report QR codes have it.
  */
-export function reportCodeOf(text) {
+export function codeOf(text) {
   const value = String(text ?? '').trim()
   try {
     const url = new URL(value)
