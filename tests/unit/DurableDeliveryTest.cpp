@@ -4,14 +4,14 @@
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
 #include "store/Store.h"
+#include "support/Eventually.h"
 #include "support/TempDir.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <chrono>
-#include <functional>
-#include <thread>
+
+using anchang::test::eventually;
 
 namespace {
 
@@ -43,15 +43,6 @@ struct DurableDeliveryTest : ::testing::Test {
     std::int64_t storedPosition(const std::string& subscriber) {
         const auto rows = store.query("SELECT seq FROM bus_positions WHERE subscriber = ?", {subscriber}).rows;
         return rows.empty() ? -1 : rows[0]["seq"].get<std::int64_t>();
-    }
-    /// A delivery thread works on its own: wait for what it should reach, with a generous limit.
-    static bool eventually(const std::function<bool()>& reached) {
-        const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (!reached()) {
-            if (std::chrono::steady_clock::now() > limit) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        return true;
     }
     static void count(void* user, const anchang_bus_message*) { ++*static_cast<std::atomic<int>*>(user); }
 };

@@ -201,6 +201,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.bus.workerTimeoutMs = c.getInt("bus.workerTimeoutMs", 5000);
     s.strictContracts = c.getBool("bus.strictContracts", false);
     s.crashAt = c.getString("test.crashAt", "");
+    s.testClock = c.getBool("test.clock", false);
     s.synchronous = c.getString("store.synchronous", "FULL");
     s.tokenTtlSeconds = c.getInt("auth.tokenTtl", 12 * 3600);
     s.demoSeed = c.getString("demo.seed", "");

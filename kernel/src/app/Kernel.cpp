@@ -7,6 +7,10 @@
 #include "api/ProjectApi.h"
 #include "api/EventStreamApi.h"
 #include "api/FormApi.h"
+#include "api/JobApi.h"
+#include "api/TestClockApi.h"
+#include "clock/KernelClock.h"
+#include "schedule/Scheduler.h"
 #include "api/ScriptApi.h"
 #include "app/KernelBusServices.h"
 #include "push/PushHub.h"
@@ -39,6 +43,7 @@
 #include "store/SecretFile.h"
 #include "store/Store.h"
 
+#include <Poco/Environment.h>
 #include <Poco/Logger.h>
 #include <Poco/Process.h>
 #include <Poco/RandomStream.h>
@@ -118,6 +123,8 @@ void Kernel::start() {
         logger().warning("test.crashAt=%s: this kernel ends itself at that point (fault-injection tests only)", settings_.crashAt);
         FaultPoints::arm(settings_.crashAt);
     }
+    clock_ = std::make_unique<KernelClock>(settings_.testClock);
+    if (settings_.testClock) logger().warning("test.clock: this kernel's clock can be moved through /api/v1/test/clock (tests only)");
     std::filesystem::create_directories(settings_.dataDir);
     store_ = std::make_unique<Store>(Store::Options{(settings_.dataDir / "anchang.db").string(), settings_.synchronous});
     Migrator(*store_).apply("kernel", kernelMigrations());
@@ -171,8 +178,18 @@ void Kernel::start() {
         return policy_->allows(principal, permission, project);
     });
     push_->start();
+    scheduler_ = std::make_unique<Scheduler>(
+        *store_, *clock_,
+        [this] {
+            std::vector<Scheduler::Project> active;
+            for (const auto& p : projects_->all())
+                if (!p["archived"].get<bool>()) active.push_back({p["id"].get<std::int64_t>(), p["utc_offset_minutes"].get<int>()});
+            return active;
+        },
+        *alerts_, Poco::Environment::nodeName() + ":" + std::filesystem::absolute(settings_.dataDir).lexically_normal().string());
     plugins_ = std::make_unique<PluginHost>(
-        KernelServices{*store_, *bus_, *router_, *policy_, *roles_, *contracts_, *outbox_, *audit_, *hookCatalog_, *hooks_, *forms_},
+        KernelServices{*store_, *bus_, *router_, *policy_, *roles_, *contracts_, *outbox_, *audit_, *hookCatalog_, *hooks_, *forms_,
+                       *clock_, *projects_, *scheduler_},
         licence_,
         PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
     // The manifests come first: they say which roles exist, which the demo's users hold.
@@ -198,8 +215,15 @@ void Kernel::start() {
     alertApi_->install(*router_);
     eventStreamApi_ = std::make_unique<EventStreamApi>(*push_);
     eventStreamApi_->install(*router_);
+    jobApi_ = std::make_unique<JobApi>(*scheduler_);
+    jobApi_->install(*router_);
+    if (clock_->adjustable()) {
+        testClockApi_ = std::make_unique<TestClockApi>(*clock_);
+        testClockApi_->install(*router_);
+    }
 
     plugins_->startAll();
+    scheduler_->start();
 
     files_ = std::make_unique<StaticFiles>(settings_.webuiDir);
     if (!files_->available()) logger().warning("no web UI at %s: only the API is served", settings_.webuiDir.string());
@@ -230,6 +254,7 @@ void Kernel::stop() {
     logger().information("stopping: draining HTTP requests");
     http_->stop(settings_.drainTimeout);
     push_->stop();
+    scheduler_->stop();
     plugins_->stopAll();
     outbox_->stop();
     kernelServices_->stop();
@@ -238,6 +263,7 @@ void Kernel::stop() {
     http_.reset();
     pipeline_.reset();
     plugins_.reset();
+    scheduler_.reset();
     bus_.reset();
     store_.reset();
     std::error_code ignored;

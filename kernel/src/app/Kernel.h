@@ -56,6 +56,10 @@ class StaticFiles;
 class Store;
 class TokenService;
 class UserDirectory;
+class KernelClock;
+class Scheduler;
+class JobApi;
+class TestClockApi;
 
 class Kernel {
 public:
@@ -86,6 +90,8 @@ public:
         bool strictContracts = false;
         /// Test only: the fault point (FaultPoints) where this kernel ends itself.
         std::string crashAt;
+        /// Test only: the kernel's clock can be set and advanced through /api/v1/test/clock.
+        bool testClock = false;
         /// How often a signed audit checkpoint is kept while the log moves.
         std::chrono::seconds auditCheckpointEvery{3600};
     };
@@ -110,6 +116,7 @@ private:
     Settings settings_;
     Licence licence_;
     std::string publicKeyPem_;
+    std::unique_ptr<KernelClock> clock_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<AuditWitness> auditWitness_;
@@ -133,6 +140,7 @@ private:
     std::unique_ptr<FormService> forms_;
     std::unique_ptr<KernelBusServices> kernelServices_;
     std::unique_ptr<PushHub> push_;
+    std::unique_ptr<Scheduler> scheduler_;
     std::unique_ptr<PluginHost> plugins_;
     // The kernel's route handlers point into these, so they live as long as the router.
     std::unique_ptr<AuthApi> authApi_;
@@ -144,6 +152,8 @@ private:
     std::unique_ptr<FormApi> formApi_;
     std::unique_ptr<AlertApi> alertApi_;
     std::unique_ptr<EventStreamApi> eventStreamApi_;
+    std::unique_ptr<JobApi> jobApi_;
+    std::unique_ptr<TestClockApi> testClockApi_;
     std::unique_ptr<StaticFiles> files_;
     std::unique_ptr<AccessLog> accessLog_;
     std::unique_ptr<RequestPipeline> pipeline_;

@@ -11,6 +11,9 @@ class BusContracts;
 class FormService;
 class HookCatalog;
 class HookRunner;
+class KernelClock;
+class ProjectDirectory;
+class Scheduler;
 class Outbox;
 class RoleCatalog;
 class Router;
@@ -28,6 +31,9 @@ struct KernelServices {
     HookCatalog& hookCatalog;
     HookRunner& hooks;
     FormService& forms;
+    KernelClock& clock;
+    ProjectDirectory& projects;
+    Scheduler& scheduler;
 };
 
 } // namespace anchang

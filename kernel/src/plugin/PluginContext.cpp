@@ -12,6 +12,9 @@
 #include "plugin/DurableDelivery.h"
 #include "plugin/EventFailure.h"
 #include "plugin/Outbox.h"
+#include "clock/KernelClock.h"
+#include "project/ProjectDirectory.h"
+#include "schedule/Scheduler.h"
 #include "form/FormService.h"
 #include "http/HttpExchange.h"
 #include "script/HookRunner.h"
@@ -41,6 +44,20 @@ void sinkJson(anchang_sink_fn sink, void* user, const nlohmann::json& value) {
 
 void sinkError(anchang_sink_fn sink, void* user, const std::string& code, const std::string& message) {
     if (sink) sinkJson(sink, user, {{"code", code}, {"message", message}});
+}
+
+/// What `read` returns from the store, or its refusal in the ABI's shape ({"code","message"}).
+int sinkStoreAnswer(anchang_sink_fn sink, void* user, const std::function<nlohmann::json()>& read) {
+    try {
+        sinkJson(sink, user, read());
+        return ANCHANG_OK;
+    } catch (const sdk::Error& e) {
+        sinkError(sink, user, e.code(), e.what());
+        return statusOf(e);
+    } catch (const std::exception& e) {
+        sinkError(sink, user, "store.failed", e.what());
+        return ANCHANG_E_STORE;
+    }
 }
 
 nlohmann::json selectedHeaders(Poco::Net::HTTPServerRequest& request) {
@@ -80,6 +97,9 @@ PluginContext::PluginContext(const PluginManifest& manifest, KernelServices serv
     table_.extend = &extend;
     table_.event_failed = &eventFailed;
     table_.crash_point = &crashPoint;
+    table_.now_ms = &nowMs;
+    table_.project_get = &projectGet;
+    table_.job_handle = &jobHandle;
     agent_ = services_.bus.agent(manifest_.id, manifest_.workers);
     durable_ = std::make_unique<DurableDelivery>(services_.outbox, services_.store, manifest_.id);
 }
@@ -95,6 +115,22 @@ int PluginContext::refuse(int status, const std::string& why) {
 void PluginContext::commit() {
     for (auto& route : stagedRoutes_) services_.router.add(std::move(route));
     stagedRoutes_.clear();
+    for (const auto& staged : stagedJobs_) {
+        const std::string plugin = manifest_.id;
+        const std::string name = staged.job->name;
+        services_.scheduler.add(plugin, *staged.job, [plugin, name, fn = staged.fn, user = staged.user](std::int64_t project, std::int64_t scheduledAt, const std::string& trigger) {
+            const std::string run = nlohmann::json{{"job", name}, {"project_id", project}, {"scheduled_at", scheduledAt}, {"trigger", trigger}}.dump();
+            std::string answer;
+            const int rc = fn(user, run.c_str(), [](void* out, const char* data, size_t size) { static_cast<std::string*>(out)->append(data, size); }, &answer);
+            const auto body = sdk::Json::parse(answer);
+            if (rc != ANCHANG_OK) {
+                const std::string message = body.is_object() && body.contains("message") && body["message"].is_string() ? body["message"].get<std::string>() : "the job failed";
+                throw std::runtime_error(message);
+            }
+            return body.is_object() && body.contains("items") && body["items"].is_number_integer() ? body["items"].get<std::int64_t>() : std::int64_t{0};
+        });
+    }
+    stagedJobs_.clear();
     agent_->start();
     durable_->start();
     phase_ = Phase::Running;
@@ -302,17 +338,10 @@ int PluginContext::dbQuery(void* ctx, const char* sql, const char* params, ancha
         sinkError(sink, user, "store.invalid", "parameters must be a JSON array");
         return ANCHANG_E_INVALID;
     }
-    try {
+    return sinkStoreAnswer(sink, user, [&] {
         QueryResult result = me.services_.store.query(sql, parsed);
-        sinkJson(sink, user, {{"rows", std::move(result.rows)}, {"changes", result.changes}, {"last_id", result.lastId}});
-        return ANCHANG_OK;
-    } catch (const sdk::Error& e) {
-        sinkError(sink, user, e.code(), e.what());
-        return statusOf(e);
-    } catch (const std::exception& e) {
-        sinkError(sink, user, "store.failed", e.what());
-        return ANCHANG_E_STORE;
-    }
+        return nlohmann::json{{"rows", std::move(result.rows)}, {"changes", result.changes}, {"last_id", result.lastId}};
+    });
 }
 
 int PluginContext::dbTransaction(void* ctx, anchang_tx_fn fn, void* user) {
@@ -406,6 +435,23 @@ void PluginContext::eventFailed(void*) { EventFailure::raise(); }
 
 void PluginContext::crashPoint(void*, const char* name) {
     if (name) FaultPoints::hit(name);
+}
+
+int64_t PluginContext::nowMs(void* ctx) { return self(ctx).services_.clock.nowMs(); }
+
+int PluginContext::projectGet(void* ctx, int64_t project, anchang_sink_fn sink, void* user) {
+    if (!sink) return ANCHANG_E_INVALID;
+    return sinkStoreAnswer(sink, user, [&] { return self(ctx).services_.projects.get(project); });
+}
+
+int PluginContext::jobHandle(void* ctx, const char* name, anchang_job_fn fn, void* user) {
+    auto& me = self(ctx);
+    if (!name || !fn) return me.refuse(ANCHANG_E_INVALID, "job_handle: missing argument");
+    if (me.phase_ != Phase::Starting) return me.refuse(ANCHANG_E_STATE, "jobs can only be handled during start");
+    const auto* job = me.manifest_.job(name);
+    if (!job) return me.refuse(ANCHANG_E_DENIED, std::string("job ") + name + " is not declared in plugin.json");
+    me.stagedJobs_.push_back({job, fn, user});
+    return ANCHANG_OK;
 }
 
 int PluginContext::extend(void* ctx, int64_t project, const char* pointName, const char* input, anchang_sink_fn sink, void* user) {

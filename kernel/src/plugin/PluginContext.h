@@ -64,6 +64,9 @@ private:
     static int extend(void* ctx, int64_t project, const char* point, const char* input, anchang_sink_fn sink, void* user);
     static void eventFailed(void* ctx);
     static void crashPoint(void* ctx, const char* name);
+    static int64_t nowMs(void* ctx);
+    static int projectGet(void* ctx, int64_t project, anchang_sink_fn sink, void* user);
+    static int jobHandle(void* ctx, const char* name, anchang_job_fn fn, void* user);
 
     const PluginManifest& manifest_;
     KernelServices services_;
@@ -71,6 +74,12 @@ private:
     anchang_host table_{};
     std::atomic<Phase> phase_{Phase::Starting};
     std::vector<Router::Route> stagedRoutes_;
+    struct StagedJob {
+        const PluginManifest::Job* job;
+        anchang_job_fn fn;
+        void* user;
+    };
+    std::vector<StagedJob> stagedJobs_;
     std::unique_ptr<PluginBusAgent> agent_;
     std::unique_ptr<DurableDelivery> durable_;
     std::string refusal_;

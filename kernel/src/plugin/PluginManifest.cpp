@@ -3,6 +3,7 @@
 #include "anchang/sdk/Json.hpp"
 #include "bus/BusProtocol.h"
 #include "form/JsonSchemaSubset.h"
+#include "schedule/CronSchedule.h"
 
 #include <algorithm>
 #include <fstream>
@@ -272,6 +273,34 @@ PluginManifest read(const nlohmann::json& raw, const std::filesystem::path& dir)
         }
     }
 
+    if (raw.contains("jobs")) {
+        const auto& jobs = raw["jobs"];
+        if (!jobs.is_object()) refuse("\"jobs\" must map job names to {schedule | every_seconds, description}");
+        static const std::regex jobName("[a-z][a-z0-9_]{0,47}");
+        for (const auto& [name, decl] : jobs.items()) {
+            if (!std::regex_match(name, jobName)) refuse("job name must be lower-case letters, digits and _: " + name);
+            if (!decl.is_object()) refuse("job " + name + " must be an object");
+            PluginManifest::Job job{name, "", 0, label(decl.value("description", nlohmann::json{{"zh-CN", name}, {"en", name}}), "job " + name)};
+            const bool cron = decl.contains("schedule");
+            const bool every = decl.contains("every_seconds");
+            if (cron == every) refuse("job " + name + " needs either \"schedule\" (cron) or \"every_seconds\"");
+            if (cron) {
+                if (!decl["schedule"].is_string()) refuse("job " + name + ": schedule must be a cron expression");
+                try {
+                    job.cron = CronSchedule::parse(decl["schedule"].get<std::string>()).text();
+                } catch (const std::invalid_argument& e) {
+                    refuse("job " + name + ": " + e.what());
+                }
+            } else {
+                if (!decl["every_seconds"].is_number_integer() || decl["every_seconds"].get<std::int64_t>() < 10 ||
+                    decl["every_seconds"].get<std::int64_t>() > 7 * 86400)
+                    refuse("job " + name + ": every_seconds must be a whole number from 10 to 604800");
+                job.everyMs = decl["every_seconds"].get<std::int64_t>() * 1000;
+            }
+            m.jobs.push_back(std::move(job));
+        }
+    }
+
     if (raw.contains("bus")) {
         const auto& bus = raw["bus"];
         if (!bus.is_object()) refuse("\"bus\" must be an object");
@@ -531,6 +560,12 @@ bool PluginManifest::declaresCall(const std::string& service) const {
 const PluginManifest::ExtensionPoint* PluginManifest::extensionPoint(const std::string& name) const {
     for (const auto& p : extensionPoints)
         if (p.name == name) return &p;
+    return nullptr;
+}
+
+const PluginManifest::Job* PluginManifest::job(const std::string& name) const {
+    for (const auto& j : jobs)
+        if (j.name == name) return &j;
     return nullptr;
 }
 

@@ -29,6 +29,14 @@ public:
         std::string path;
         std::string permission;
     };
+    /// Work the kernel's scheduler runs for each project: on a cron schedule read on the
+    /// project's clock, or every N seconds.
+    struct Job {
+        std::string name; ///< local to the plugin ("idempotency_prune")
+        std::string cron; ///< five fields, or empty for an interval job
+        std::int64_t everyMs = 0;
+        nlohmann::json description; ///< {"zh-CN","en"}
+    };
     /// A bus service the plugin offers, with the shapes of what it takes and answers.
     struct Service {
         std::string name;
@@ -133,6 +141,7 @@ public:
     std::vector<HookPoint> hooks;
     std::vector<ScriptHelper> helpers;
     std::vector<Form> forms;
+    std::vector<Job> jobs;
     nlohmann::json web = nlohmann::json::object();
     nlohmann::json config = nlohmann::json::object();
 
@@ -146,6 +155,7 @@ public:
     bool declaresService(const std::string& name) const { return service(name) != nullptr; }
     bool declaresCall(const std::string& service) const;
     const ExtensionPoint* extensionPoint(const std::string& name) const;
+    const Job* job(const std::string& name) const;
     /// Every role the manifest names: declared ones and those its permissions and grants use.
     std::vector<std::string> rolesNamed() const;
 };

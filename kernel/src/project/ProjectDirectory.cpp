@@ -23,6 +23,14 @@ std::string name(const nlohmann::json& body) {
     return it->get<std::string>();
 }
 
+/// The sales office's clock: UTC-12:00 to UTC+14:00 in whole minutes (+5:30, +5:45 included).
+int utcOffset(const nlohmann::json& body) {
+    const auto& offset = body["utc_offset_minutes"];
+    if (!offset.is_number_integer() || offset.get<std::int64_t>() < -720 || offset.get<std::int64_t>() > 840)
+        throw sdk::Error::invalid("project.invalid", "utc_offset_minutes must be a whole number from -720 to 840");
+    return offset.get<int>();
+}
+
 } // namespace
 
 ProjectDirectory::ProjectDirectory(Store& store, std::function<int()> limit) : store_(store), limit_(std::move(limit)) {
@@ -43,7 +51,7 @@ bool ProjectDirectory::exists(std::int64_t id) {
 
 nlohmann::json ProjectDirectory::list(const Principal& principal) {
     nlohmann::json out = nlohmann::json::array();
-    for (auto& row : store_.query("SELECT id, code, name, archived, created_at FROM projects ORDER BY id").rows)
+    for (auto& row : store_.query("SELECT id, code, name, archived, utc_offset_minutes, created_at FROM projects ORDER BY id").rows)
         if (principal.memberOf(row["id"].get<std::int64_t>())) {
             row["roles"] = principal.rolesIn(row["id"].get<std::int64_t>());
             out.push_back(shape(std::move(row)));
@@ -53,13 +61,13 @@ nlohmann::json ProjectDirectory::list(const Principal& principal) {
 
 nlohmann::json ProjectDirectory::all() {
     nlohmann::json out = nlohmann::json::array();
-    for (auto& row : store_.query("SELECT id, code, name, archived, created_at FROM projects ORDER BY id").rows)
+    for (auto& row : store_.query("SELECT id, code, name, archived, utc_offset_minutes, created_at FROM projects ORDER BY id").rows)
         out.push_back(shape(std::move(row)));
     return out;
 }
 
 nlohmann::json ProjectDirectory::get(std::int64_t id) {
-    auto rows = store_.query("SELECT id, code, name, archived, created_at FROM projects WHERE id = ?", {id}).rows;
+    auto rows = store_.query("SELECT id, code, name, archived, utc_offset_minutes, created_at FROM projects WHERE id = ?", {id}).rows;
     if (rows.empty()) throw sdk::Error::notFound("project.not_found", "no such project: " + std::to_string(id));
     return shape(std::move(rows[0]));
 }
@@ -71,6 +79,7 @@ nlohmann::json ProjectDirectory::create(const nlohmann::json& body) {
         throw sdk::Error::invalid("project.invalid", "code must be 2-32 lower-case letters, digits or '-'");
     const std::string code = it->get<std::string>();
     const std::string projectName = name(body);
+    const int offset = body.contains("utc_offset_minutes") ? utcOffset(body) : 480;
     std::int64_t id = 0;
     store_.transaction([&] {
         const auto count = store_.query("SELECT COUNT(*) AS n FROM projects").rows[0]["n"].get<std::int64_t>();
@@ -79,8 +88,8 @@ nlohmann::json ProjectDirectory::create(const nlohmann::json& body) {
                                         "the licence allows " + std::to_string(limit_()) + " projects");
         if (!store_.query("SELECT id FROM projects WHERE code = ?", {code}).rows.empty())
             throw sdk::Error::conflict("project.code_taken", "project code already taken: " + code);
-        id = store_.query("INSERT INTO projects (code, name, archived, created_at) VALUES (?, ?, 0, ?) RETURNING id",
-                          {code, projectName, Poco::Timestamp().epochMicroseconds() / 1000})
+        id = store_.query("INSERT INTO projects (code, name, archived, utc_offset_minutes, created_at) VALUES (?, ?, 0, ?, ?) RETURNING id",
+                          {code, projectName, offset, Poco::Timestamp().epochMicroseconds() / 1000})
                  .rows[0]["id"];
     });
     reload();
@@ -90,6 +99,7 @@ nlohmann::json ProjectDirectory::create(const nlohmann::json& body) {
 nlohmann::json ProjectDirectory::update(std::int64_t id, const nlohmann::json& body) {
     get(id);
     if (body.contains("name")) store_.query("UPDATE projects SET name = ? WHERE id = ?", {name(body), id});
+    if (body.contains("utc_offset_minutes")) store_.query("UPDATE projects SET utc_offset_minutes = ? WHERE id = ?", {utcOffset(body), id});
     if (body.contains("archived")) {
         if (!body["archived"].is_boolean()) throw sdk::Error::invalid("project.invalid", "archived must be true or false");
         store_.query("UPDATE projects SET archived = ? WHERE id = ?", {body["archived"].get<bool>() ? 1 : 0, id});

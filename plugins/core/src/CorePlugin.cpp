@@ -6,7 +6,7 @@
 #include "DealBook.h"
 #include "DemoLoader.h"
 #include "Inventory.h"
-#include "Now.h"
+#include "DayMs.h"
 #include "ProjectProfile.h"
 #include "Roster.h"
 
@@ -136,7 +136,7 @@ private:
         host.serve("core.customer.visited", [this](const BusMessage& m) {
             if (!m.body().contains("customer_id") || !m.body()["customer_id"].is_number_integer())
                 throw Error::invalid("customer.invalid", "customer_id must be an id");
-            return nlohmann::json{{"customer", customers_->visited(m.project(), m.body()["customer_id"], m.body().value("at", nowMs()))}};
+            return nlohmann::json{{"customer", customers_->visited(m.project(), m.body()["customer_id"], m.body().value("at", host_->now()))}};
         });
         host.serve("core.customer.assign_owner", [this](const BusMessage& m) {
             const auto& b = m.body();

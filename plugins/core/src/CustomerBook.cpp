@@ -1,6 +1,6 @@
 #include "CustomerBook.h"
 
-#include "Now.h"
+#include "DayMs.h"
 
 #include <anchang/sdk/Fields.hpp>
 #include <anchang/sdk/Phone.hpp>
@@ -54,7 +54,7 @@ nlohmann::json CustomerBook::shape(std::int64_t project, nlohmann::json row) con
 }
 
 nlohmann::json CustomerBook::finish(std::int64_t project, nlohmann::json row) const {
-    row["protected"] = row["protection_until"].is_number() && row["protection_until"].get<std::int64_t>() > nowMs();
+    row["protected"] = row["protection_until"].is_number() && row["protection_until"].get<std::int64_t>() > host_.now();
     row["project_id"] = project;
     return row;
 }
@@ -135,7 +135,7 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
     if (!channel.is_null() && !channel.is_string()) throw sdk::Error::invalid("customer.invalid", "origin.channel must be text");
     const nlohmann::json owner = request.value("owner_id", nlohmann::json(nullptr));
     if (!owner.is_null() && !owner.is_number_integer()) throw sdk::Error::invalid("customer.invalid", "owner_id must be a user id");
-    const std::int64_t at = request.value("visit_at", nowMs());
+    const std::int64_t at = request.value("visit_at", host_.now());
     const std::int64_t protection = at + profile_.protectionDays(project) * kDayMs;
 
     Claim claim;
@@ -151,10 +151,10 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                                        {project, name, gender.empty() ? nlohmann::json(nullptr) : nlohmann::json(gender), owner, source,
                                         channel, at, at,
-                                        owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), nowMs(), nowMs()})
+                                        owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), host_.now(), host_.now()})
                             .lastId;
         host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, 'self', ?)",
-                        {project, id, phone, name, nowMs()});
+                        {project, id, phone, name, host_.now()});
         claim.customer = get(project, id);
         claim.created = true;
     });
@@ -165,7 +165,7 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
 
 nlohmann::json CustomerBook::visited(std::int64_t project, std::int64_t customer, std::int64_t at) const {
     if (host_.db().exec("UPDATE core_customers SET last_visit_at = ?, visits = visits + 1, updated_at = ? WHERE id = ? AND project_id = ?",
-                        {at, nowMs(), customer, project}) == 0)
+                        {at, host_.now(), customer, project}) == 0)
         throw sdk::Error::notFound("customer.not_found", "no such customer: " + std::to_string(customer));
     return get(project, customer);
 }
@@ -176,9 +176,9 @@ nlohmann::json CustomerBook::assignOwner(std::int64_t project, std::int64_t cust
     nlohmann::json before, after;
     host_.db().transaction([&] {
         before = get(project, customer);
-        const std::int64_t until = nowMs() + profile_.protectionDays(project) * kDayMs;
+        const std::int64_t until = host_.now() + profile_.protectionDays(project) * kDayMs;
         host_.db().exec("UPDATE core_customers SET owner_id = ?, protection_until = ?, updated_at = ? WHERE id = ?",
-                        {owner, until, nowMs(), customer});
+                        {owner, until, host_.now(), customer});
         after = get(project, customer);
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.owner.change"},
                      {"target", "customer:" + std::to_string(customer)},
@@ -205,11 +205,11 @@ nlohmann::json CustomerBook::changeOrigin(std::int64_t project, std::int64_t cus
             host_.db().exec("UPDATE core_customers SET channel = ? WHERE id = ?", {body["channel"], customer});
         }
         if (body.contains("first_visit_at")) {
-            if (!body["first_visit_at"].is_number_integer() || body["first_visit_at"].get<std::int64_t>() > nowMs())
+            if (!body["first_visit_at"].is_number_integer() || body["first_visit_at"].get<std::int64_t>() > host_.now())
                 throw sdk::Error::invalid("customer.invalid", "first_visit_at must be a past time in milliseconds");
             host_.db().exec("UPDATE core_customers SET first_visit_at = ? WHERE id = ?", {body["first_visit_at"], customer});
         }
-        host_.db().exec("UPDATE core_customers SET updated_at = ? WHERE id = ?", {nowMs(), customer});
+        host_.db().exec("UPDATE core_customers SET updated_at = ? WHERE id = ?", {host_.now(), customer});
         after = get(project, customer);
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.origin.change"},
                      {"target", "customer:" + std::to_string(customer)},
@@ -231,7 +231,7 @@ nlohmann::json CustomerBook::addPerson(std::int64_t project, std::int64_t custom
     get(project, customer);
     try {
         host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        {project, customer, phone, name, relation, nowMs()});
+                        {project, customer, phone, name, relation, host_.now()});
     } catch (const sdk::Error& e) {
         if (e.status() != 409) throw;
         // The phone already belongs to a customer: first registration wins, so linking cannot
@@ -255,15 +255,15 @@ nlohmann::json CustomerBook::owned(std::int64_t project) const {
     {
         std::lock_guard lock(ownedMutex_);
         auto it = owned_.find(project);
-        if (it != owned_.end() && nowMs() - it->second.at < 30000) return it->second.owned;
+        if (it != owned_.end() && host_.now() - it->second.at < 30000) return it->second.owned;
     }
     nlohmann::json out = nlohmann::json::object();
     for (const auto& row : host_.db().query("SELECT owner_id, COUNT(*) AS n FROM core_customers WHERE project_id = ? AND owner_id IS NOT NULL "
                                             "AND protection_until > ? GROUP BY owner_id",
-                                            {project, nowMs()}))
+                                            {project, host_.now()}))
         out[row["owner_id"].dump()] = row["n"];
     std::lock_guard lock(ownedMutex_);
-    owned_[project] = {nowMs(), out};
+    owned_[project] = {host_.now(), out};
     return out;
 }
 

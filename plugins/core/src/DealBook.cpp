@@ -1,6 +1,6 @@
 #include "DealBook.h"
 
-#include "Now.h"
+#include "DayMs.h"
 
 #include <set>
 
@@ -52,7 +52,7 @@ nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& b
             throw sdk::Error::conflict("unit.not_available", "this unit is already subscribed or signed");
         id = host_.db().run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, "
                             "created_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, ?)",
-                            {project, body["customer_id"], body["unit_id"], (*customer)["owner_id"], body["amount"], nowMs(), userId})
+                            {project, body["customer_id"], body["unit_id"], (*customer)["owner_id"], body["amount"], host_.now(), userId})
                  .lastId;
     });
     host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", body["customer_id"]}, {"unit_id", body["unit_id"]}}, project);
@@ -67,7 +67,7 @@ nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id, Scope scope
             throw sdk::Error::conflict("deal.not_signable", "only an active subscription can be signed");
         if (!inventory_.move(project, deal["unit_id"], {"subscribed"}, "signed"))
             throw sdk::Error::conflict("unit.not_subscribed", "the unit is no longer subscribed");
-        host_.db().exec("UPDATE core_deals SET stage = 'contract', signed_at = ? WHERE id = ?", {nowMs(), id});
+        host_.db().exec("UPDATE core_deals SET stage = 'contract', signed_at = ? WHERE id = ?", {host_.now(), id});
     });
     const auto deal = get(project, id);
     host_.publish("deal.signed", {{"deal_id", id}}, project);
@@ -83,7 +83,7 @@ nlohmann::json DealBook::pay(std::int64_t project, std::int64_t id, const nlohma
         throw sdk::Error::invalid("deal.invalid", "kind must be deposit, down_payment, loan, instalment or full");
     if (get(project, id, scope)["status"] != "active") throw sdk::Error::conflict("deal.refunded", "the deal was refunded");
     host_.db().exec("INSERT INTO core_payments (deal_id, amount, kind, paid_at, recorded_by) VALUES (?, ?, ?, ?, ?)",
-                    {id, body["amount"], body["kind"], nowMs(), userId});
+                    {id, body["amount"], body["kind"], host_.now(), userId});
     host_.publish("deal.paid", {{"deal_id", id}, {"amount", body["amount"]}, {"kind", body["kind"]}}, project);
     return get(project, id);
 }
@@ -95,7 +95,7 @@ nlohmann::json DealBook::refund(std::int64_t project, std::int64_t id, const nlo
     host_.db().transaction([&] {
         const auto deal = get(project, id);
         if (deal["status"] != "active") throw sdk::Error::conflict("deal.refunded", "the deal was already refunded");
-        host_.db().exec("UPDATE core_deals SET status = 'refunded', refunded_at = ?, refund_reason = ? WHERE id = ?", {nowMs(), body["reason"], id});
+        host_.db().exec("UPDATE core_deals SET status = 'refunded', refunded_at = ?, refund_reason = ? WHERE id = ?", {host_.now(), body["reason"], id});
         inventory_.move(project, deal["unit_id"], {"subscribed", "signed"}, "available");
         host_.audit({{"actor_id", userId}, {"actor_name", userName}, {"project_id", project}, {"action", "deal.refund"},
                      {"target", "deal:" + std::to_string(id)}, {"detail", {{"reason", body["reason"]}, {"unit_id", deal["unit_id"]}}}});

@@ -1,6 +1,6 @@
 #include "DemoLoader.h"
 
-#include "Now.h"
+#include "DayMs.h"
 
 #include <cmath>
 #include <fstream>
@@ -46,7 +46,7 @@ bool DemoLoader::load(const std::string& file) const {
                 host_.db().exec("INSERT INTO core_consultants (project_id, user_id, name, team_id, status, weight, position, updated_at) "
                                 "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
                                 {project, user["id"], user["display_name"], teamId,
-                                 onDuty.count(member.get<std::string>()) ? "on_duty" : "off_duty", ++position, nowMs()});
+                                 onDuty.count(member.get<std::string>()) ? "on_duty" : "off_duty", ++position, host_.now()});
             }
         }
         for (const auto& building : seed["buildings"]) {
@@ -69,7 +69,7 @@ bool DemoLoader::load(const std::string& file) const {
         }
     });
     for (const auto& customer : seed.value("customers", nlohmann::json::array())) {
-        const std::int64_t at = nowMs() - customer.value("days_ago", 1) * kDayMs;
+        const std::int64_t at = host_.now() - customer.value("days_ago", 1) * kDayMs;
         customers_.claim(project, {{"phone", customer["phone"]}, {"name", customer["name"]},
                                    {"owner_id", users.at(customer["owner"].get<std::string>())["id"]},
                                    {"origin", {{"source", customer.value("source", "natural")}, {"channel", customer.value("channel", nlohmann::json(nullptr))}}}, {"visit_at", at}});

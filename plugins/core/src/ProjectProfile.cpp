@@ -1,6 +1,6 @@
 #include "ProjectProfile.h"
 
-#include "Now.h"
+#include "DayMs.h"
 
 #include <anchang/sdk/Json.hpp>
 
@@ -30,7 +30,7 @@ nlohmann::json ProjectProfile::set(std::int64_t project, const nlohmann::json& b
     host_.db().exec("INSERT INTO core_profiles (project_id, profile, protection_days, updated_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (project_id) DO UPDATE SET profile = excluded.profile, protection_days = excluded.protection_days, "
                     "updated_at = excluded.updated_at",
-                    {project, current["profile"].dump(), current["protection_days"], nowMs()});
+                    {project, current["profile"].dump(), current["protection_days"], host_.now()});
     return current;
 }
 

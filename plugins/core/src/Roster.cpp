@@ -1,6 +1,6 @@
 #include "Roster.h"
 
-#include "Now.h"
+#include "DayMs.h"
 
 #include <anchang/sdk/Fields.hpp>
 
@@ -54,7 +54,7 @@ nlohmann::json Roster::place(std::int64_t project, std::int64_t user, const nloh
     host_.db().exec("INSERT INTO core_consultants (project_id, user_id, name, team_id, status, weight, position, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, user_id) DO UPDATE SET team_id = excluded.team_id, "
                     "status = excluded.status, weight = excluded.weight, position = excluded.position, updated_at = excluded.updated_at",
-                    {project, user, row["name"], row["team_id"], row["status"], row["weight"], row["position"], nowMs()});
+                    {project, user, row["name"], row["team_id"], row["status"], row["weight"], row["position"], host_.now()});
     host_.publish("roster.changed", {{"user_id", user}, {"status", row["status"]}}, project);
     return get(project);
 }

@@ -11,7 +11,7 @@ std::vector<Assignment::Consultant> Assignment::roster(std::int64_t project) con
     for (const auto& row : host_.db().query("SELECT receiver_id, COUNT(*) AS n, MAX(registered_at) AS last FROM registration_visits "
                                             "WHERE project_id = ? AND day = ? AND counts_turn = 1 AND status <> 'void' "
                                             "GROUP BY receiver_id",
-                                            {project, day_.today()}))
+                                            {project, day_.today(project)}))
         turns[row["receiver_id"].get<std::int64_t>()] = {static_cast<int>(row["n"].get<std::int64_t>()), row["last"].get<std::int64_t>()};
 
     std::vector<Consultant> all;

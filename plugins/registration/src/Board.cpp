@@ -9,7 +9,7 @@ namespace anchang::registration {
 
 nlohmann::json Board::board(std::int64_t project) const {
     Register::Filter filter;
-    filter.day = day_.today();
+    filter.day = day_.today(project);
     filter.limit = 5000;
     const auto visits = register_.list(project, filter);
     nlohmann::json arrivals = nlohmann::json::array();
@@ -36,7 +36,7 @@ nlohmann::json Board::board(std::int64_t project) const {
         consultants.push_back({{"id", c["user_id"]}, {"name", c["name"]}, {"team", c["team"]}, {"status", c["status"]},
                                {"received_today", receivedBy[c["user_id"].get<std::int64_t>()]}});
     }
-    return {{"day", day_.today()},
+    return {{"day", day_.today(project)},
             {"totals", {{"visits", total}, {"returning", returning}, {"waiting", waiting}, {"queued", queued}, {"received", received}}},
             {"average_wait_seconds", received ? waitedSeconds / received : 0},
             {"arrivals", arrivals},
@@ -46,14 +46,14 @@ nlohmann::json Board::board(std::int64_t project) const {
 nlohmann::json Board::mine(std::int64_t project, std::int64_t userId) const {
     Register::Filter filter;
     filter.receiver = userId;
-    filter.day = day_.today();
+    filter.day = day_.today(project);
     filter.limit = 500;
     nlohmann::json waiting = nlohmann::json::array(), today = nlohmann::json::array();
     for (const auto& v : register_.list(project, filter)) {
         if (v["status"] == "waiting") waiting.push_back(v);
         else today.push_back(v);
     }
-    return {{"day", day_.today()}, {"waiting", waiting}, {"today", today}};
+    return {{"day", day_.today(project)}, {"waiting", waiting}, {"today", today}};
 }
 
 nlohmann::json Board::reports(std::int64_t project, const std::string& from, const std::string& to) const {

@@ -16,7 +16,7 @@ nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body,
     if (body.contains("questionnaire") && !body["questionnaire"].is_object()) throw sdk::Error::invalid("call.invalid", "questionnaire must be an object");
     if (body.contains("consultant_id") && !body["consultant_id"].is_null() && !body["consultant_id"].is_number_integer())
         throw sdk::Error::invalid("call.invalid", "consultant_id must be a user id");
-    const std::int64_t now = LocalDay::now();
+    const std::int64_t now = day_.now();
     std::int64_t id = 0;
     // The call and its event commit together (visit.call_recorded is durable).
     host_.db().transaction([&] {
@@ -25,7 +25,7 @@ nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body,
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              {project, phone, name.empty() ? nlohmann::json(nullptr) : nlohmann::json(name), notes,
                               body.value("questionnaire", nlohmann::json::object()).dump(), body.value("consultant_id", nlohmann::json(nullptr)),
-                              userId, now, day_.of(now)})
+                              userId, now, day_.of(project, now)})
                  .lastId;
         host_.publish("visit.call_recorded", {{"call_id", id}}, project);
     });

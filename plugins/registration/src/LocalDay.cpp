@@ -5,13 +5,12 @@
 
 namespace anchang::registration {
 
-std::int64_t LocalDay::now() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+std::int64_t LocalDay::offsetMs(std::int64_t project) const {
+    return host_.project(project).value("utc_offset_minutes", 480) * std::int64_t{60000};
 }
 
-std::string LocalDay::of(std::int64_t ms) const {
-    const std::time_t seconds = static_cast<std::time_t>((ms + offsetMs_) / 1000);
+std::string LocalDay::of(std::int64_t project, std::int64_t ms) const {
+    const std::time_t seconds = static_cast<std::time_t>((ms + offsetMs(project)) / 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char text[16];
@@ -19,10 +18,10 @@ std::string LocalDay::of(std::int64_t ms) const {
     return text;
 }
 
-std::string LocalDay::today() const { return of(now()); }
+std::string LocalDay::today(std::int64_t project) const { return of(project, now()); }
 
-std::string LocalDay::timeOf(std::int64_t ms) const {
-    const std::time_t seconds = static_cast<std::time_t>((ms + offsetMs_) / 1000);
+std::string LocalDay::timeOf(std::int64_t project, std::int64_t ms) const {
+    const std::time_t seconds = static_cast<std::time_t>((ms + offsetMs(project)) / 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char text[32];

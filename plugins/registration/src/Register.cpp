@@ -45,7 +45,7 @@ nlohmann::json Register::shape(nlohmann::json row) const {
     row["counts_turn"] = row["counts_turn"] == 1;
     const std::int64_t until = row["received_at"].is_number() ? row["received_at"].get<std::int64_t>()
                                : row["status"] == "void"       ? row["registered_at"].get<std::int64_t>()
-                                                              : LocalDay::now();
+                                                              : day_.now();
     row["waiting_seconds"] = std::max<std::int64_t>(0, (until - row["registered_at"].get<std::int64_t>()) / 1000);
     return row;
 }
@@ -64,7 +64,7 @@ std::int64_t Register::insert(std::int64_t project, const nlohmann::json& visit)
               visit["returning"].get<bool>() ? 1 : 0, visit["receiver_id"], visit["receiver_name"], visit["owner_id"], visit["owner_name"],
               visit["on_behalf_of"], visit["assignment"], visit["assignment_reason"], visit["counts_turn"].get<bool>() ? 1 : 0,
               visit["questionnaire"].dump(), visit["custom"].dump(), visit["checks"].dump(), visit["source"], visit["companions"],
-              visit["status"], visit["registered_by"], visit["registered_at"], day_.of(visit["registered_at"])})
+              visit["status"], visit["registered_by"], visit["registered_at"], day_.of(project, visit["registered_at"])})
         .lastId;
 }
 
@@ -97,7 +97,7 @@ nlohmann::json Register::recent(std::int64_t project, std::int64_t customer, std
     auto row = host_.db().one(std::string("SELECT ") + kColumns +
                                   " FROM registration_visits WHERE project_id = ? AND customer_id = ? AND status <> 'void' "
                                   "AND registered_at > ? ORDER BY number DESC LIMIT 1",
-                              {project, customer, LocalDay::now() - windowMs});
+                              {project, customer, day_.now() - windowMs});
     return row ? shape(std::move(*row)) : nlohmann::json(nullptr);
 }
 
@@ -118,7 +118,7 @@ nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const 
                                                                  str(visit["voided_by_name"]) + ": " + str(visit["void_reason"]));
         host_.db().exec("UPDATE registration_visits SET status = 'void', void_reason = ?, voided_by = ?, voided_by_name = ?, voided_at = ? "
                         "WHERE id = ?",
-                        {reason, actor.id, actor.displayName.empty() ? actor.name : actor.displayName, LocalDay::now(), id});
+                        {reason, actor.id, actor.displayName.empty() ? actor.name : actor.displayName, day_.now(), id});
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "visit.void"},
                      {"target", "visit:" + std::to_string(id)},
                      {"detail", {{"number", visit["number"]}, {"phone", visit["phone"]}, {"reason", reason}}}});
@@ -133,7 +133,7 @@ nlohmann::json Register::receive(std::int64_t project, std::int64_t id, std::int
             throw sdk::Error::conflict("visit.not_waiting", "only a waiting visitor can be received; this one is " + visit["status"].get<std::string>());
         if (!onBehalf && visit["receiver_id"] != userId)
             throw sdk::Error::forbidden("visit.not_yours", "this visitor is for " + str(visit["receiver_name"]));
-        host_.db().exec("UPDATE registration_visits SET status = 'received', received_at = ? WHERE id = ?", {LocalDay::now(), id});
+        host_.db().exec("UPDATE registration_visits SET status = 'received', received_at = ? WHERE id = ?", {day_.now(), id});
     });
     return get(project, id);
 }
@@ -156,14 +156,14 @@ nlohmann::json Register::assign(std::int64_t project, std::int64_t id, std::int6
     return moved ? get(project, id) : nlohmann::json(nullptr);
 }
 
-std::string Register::csv(const nlohmann::json& visits, bool english) const {
+std::string Register::csv(std::int64_t project, const nlohmann::json& visits, bool english) const {
     std::string out = "\xEF\xBB\xBF"; // Excel reads UTF-8 only with a BOM
     out += english ? "number,day,registered_at,name,phone,returning,receiver,owner,assignment,reason,layout,budget,heard_from,status,void_reason\r\n"
                    : "编号,日期,登记时间,称呼,手机号,老客户,接待顾问,归属顾问,分配方式,说明,意向户型,预算,了解渠道,状态,注销原因\r\n";
     for (const auto& v : visits) {
         const auto& q = v["questionnaire"];
         const std::vector<std::string> fields = {
-            str(v["number"]), str(v["day"]), day_.timeOf(v["registered_at"]), str(v["name"]), str(v["phone"]),
+            str(v["number"]), str(v["day"]), day_.timeOf(project, v["registered_at"]), str(v["name"]), str(v["phone"]),
             v["returning"].get<bool>() ? (english ? "yes" : "是") : (english ? "no" : "否"), str(v["receiver_name"]),
             str(v["owner_name"]), label(v["assignment"], english), str(v["assignment_reason"]), str(q.value("layout", nlohmann::json())),
             str(q.value("budget", nlohmann::json())), str(q.value("heard_from", nlohmann::json())), label(v["status"], english), str(v["void_reason"])};

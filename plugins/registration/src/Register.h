@@ -53,7 +53,7 @@ public:
                           std::initializer_list<const char*> from) const;
 
     /// One line per visit, for Excel: UTF-8 with a byte-order mark.
-    std::string csv(const nlohmann::json& visits, bool english) const;
+    std::string csv(std::int64_t project, const nlohmann::json& visits, bool english) const;
     /// A visit as the live board shows it: masked phone, no questionnaire.
     static nlohmann::json onBoard(const nlohmann::json& visit);
 

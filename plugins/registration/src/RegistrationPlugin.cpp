@@ -35,7 +35,7 @@ public:
     void start(Host& host) override {
         host_ = &host;
         const auto config = host.config();
-        day_ = std::make_unique<LocalDay>(config.value("utc_offset_minutes", 480));
+        day_ = std::make_unique<LocalDay>(host);
         questionnaire_ = config.value("questionnaire", nlohmann::json::object());
         assignment_ = std::make_unique<Assignment>(host, *day_, config.value("rotation_by_team", false));
         register_ = std::make_unique<Register>(host, *day_);
@@ -49,6 +49,10 @@ public:
         board_ = std::make_unique<Board>(host, *day_, *register_);
         visitRoutes(host);
         otherRoutes(host);
+        host.job("idempotency_prune", [this](const Host::JobRun& run) {
+            constexpr std::int64_t kWeekMs = 7LL * 24 * 3600 * 1000;
+            return desk_->forgetRequestKeys(run.project, host_->now() - kWeekMs);
+        });
         host.subscribe("roster.changed", [this](const BusMessage& event) { desk_->drainQueue(event.project()); });
         host.serve("registration.visits.of_customer", [this](const BusMessage& m) {
             if (!m.body().contains("customer_id") || !m.body()["customer_id"].is_number_integer())
@@ -76,7 +80,7 @@ private:
             const auto project = r.idParam("project");
             if (r.query("format") == "csv") {
                 filter.limit = 5000;
-                return csv(register_->csv(register_->list(project, filter), r.english()));
+                return csv(register_->csv(project, register_->list(project, filter), r.english()));
             }
             return Response::json({{"visits", register_->list(project, filter)}});
         });
@@ -138,7 +142,7 @@ private:
         host.route("board.get", [this](const Request& r) { return Response::json(board_->board(r.idParam("project"))); });
         host.route("mine.get", [this](const Request& r) { return Response::json(board_->mine(r.idParam("project"), r.userId())); });
         host.route("reports.get", [this](const Request& r) {
-            const std::string today = day_->today();
+            const std::string today = day_->today(r.idParam("project"));
             auto reports = board_->reports(r.idParam("project"), r.query("from").value_or(today), r.query("to").value_or(today));
             if (r.query("format") == "csv") return csv(board_->reportsCsv(reports, r.english()));
             return Response::json(reports);

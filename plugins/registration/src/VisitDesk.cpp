@@ -130,7 +130,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     // 5. Who receives them.
     const Assignment::Visitor visitor{name, sdk::Phone::masked(phone), questionnaire, designated, optionalText(body, "designation_reason", 200)};
     Assignment::Decision decision = assignment_.decide(project, customer, visitor);
-    const std::int64_t now = LocalDay::now();
+    const std::int64_t now = host_.now();
 
     // 6. One commit for everything the registration changes, in core and here: the customer
     // claimed or counted, its owner, the numbered visit, the key and the events. A crash
@@ -303,6 +303,10 @@ nlohmann::json VisitDesk::assignManually(std::int64_t project, std::int64_t visi
     });
     notify(project, visit);
     return visit;
+}
+
+std::int64_t VisitDesk::forgetRequestKeys(std::int64_t project, std::int64_t before) const {
+    return host_.db().exec("DELETE FROM registration_idempotency WHERE project_id = ? AND created_at < ?", {project, before});
 }
 
 } // namespace anchang::registration

@@ -42,6 +42,9 @@ public:
     nlohmann::json lookup(std::int64_t project, const std::string& phone) const;
     /// Queued visitors go to whoever is on duty now (after a roster change, or by a manager).
     void drainQueue(std::int64_t project) const;
+    /// Removes the project's request keys (Idempotency-Key) stored before `before`; returns how
+    /// many. A lost answer is asked again within minutes, never after days.
+    std::int64_t forgetRequestKeys(std::int64_t project, std::int64_t before) const;
     /// A manager gives a waiting or queued visitor to a consultant.
     nlohmann::json assignManually(std::int64_t project, std::int64_t visit, std::int64_t consultant, const std::string& reason,
                                   std::int64_t actorId, const std::string& actorName) const;

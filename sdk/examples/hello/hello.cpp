@@ -13,22 +13,12 @@
 
 #include <anchang/sdk/Plugin.hpp>
 
-#include <chrono>
 
 using anchang::sdk::BusMessage;
 using anchang::sdk::Error;
 using anchang::sdk::Host;
 using anchang::sdk::Request;
 using anchang::sdk::Response;
-
-namespace {
-
-std::int64_t nowMs() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-} // namespace
 
 class Hello : public anchang::sdk::Plugin {
 public:
@@ -50,7 +40,7 @@ public:
             // The row and its durable event commit together: a crash cannot keep one without the other.
             host_->db().transaction([&] {
                 id = host_->db().run("INSERT INTO hello_greetings (name, greeting, created_by, created_at) VALUES (?, ?, ?, ?)",
-                                     {name, greeting, request.username(), nowMs()}).lastId;
+                                     {name, greeting, request.username(), host_->now()}).lastId;
                 host_->publish("hello.greeted", {{"id", id}, {"name", name}});
             });
             return Response::created({{"id", id}, {"greeting", greeting}, {"extras", extras}});

@@ -28,8 +28,8 @@ extern "C" {
 
 #define ANCHANG_ABI_MAJOR 1
 /* Minor 1 appended hook_call and form_validate to anchang_host; minor 2 http_route_named,
- * extend, event_failed and crash_point. */
-#define ANCHANG_ABI_MINOR 2
+ * extend, event_failed and crash_point; minor 3 now_ms, project_get and job_handle. */
+#define ANCHANG_ABI_MINOR 3
 #define ANCHANG_ENTRY_SYMBOL "anchang_plugin_entry_v1"
 
 /* True when a size-prefixed struct `s` (pointer) is large enough to hold `field`. */
@@ -110,6 +110,14 @@ typedef int (*anchang_service_fn)(void* user, const anchang_bus_message* request
 
 /* Body of a transaction. Return ANCHANG_OK to commit, anything else to roll back. */
 typedef int (*anchang_tx_fn)(void* user);
+
+/* ---- Scheduled jobs ---------------------------------------------------------------------- */
+
+/* A job run for one project, on one of the kernel's scheduler threads. `run_json` is
+ * {"job","project_id","scheduled_at","trigger"} (trigger: schedule, catch_up or manual).
+ * Returns ANCHANG_OK after writing {"items":n} (how many records it touched) to `sink`, or an
+ * error status after writing {"code","message"}: the run is recorded as failed. */
+typedef int (*anchang_job_fn)(void* user, const char* run_json, anchang_sink_fn sink, void* sink_user);
 
 /* ---- Host function table ------------------------------------------------------------------ */
 
@@ -200,6 +208,20 @@ typedef struct anchang_host {
      * unless the kernel runs with the test-only setting test.crashAt naming it: then the
      * process ends there at once, as kill -9 would (fault-injection tests). */
     void (*crash_point)(void* ctx, const char* name);
+
+    /* ABI 1.3 ------------------------------------------------------------------------------ */
+
+    /* The kernel's clock, ms since the epoch: every plugin's "now". A kernel started with the
+     * test-only setting test.clock can be set and advanced, so read time only here. */
+    int64_t (*now_ms)(void* ctx);
+
+    /* The project's record to `sink`: {"id","code","name","archived","utc_offset_minutes"};
+     * ANCHANG_E_NOT_FOUND for an unknown project. */
+    int (*project_get)(void* ctx, int64_t project_id, anchang_sink_fn sink, void* user);
+
+    /* Runs `fn` for the job plugin.json declares under "jobs" as `name`, for every project, on
+     * its schedule (docs/plugins.md, "Scheduled jobs"). Only during start. */
+    int (*job_handle)(void* ctx, const char* name, anchang_job_fn fn, void* user);
 } anchang_host;
 
 /* ---- Plugin descriptor -------------------------------------------------------------------- */

@@ -30,6 +30,14 @@ public:
     using RouteHandler = std::function<Response(const Request&)>;
     using EventHandler = std::function<void(const BusMessage&)>;
     using ServiceHandler = std::function<nlohmann::json(const BusMessage&)>;
+    /// A scheduled job's run for one project: returns how many records it touched; throws to
+    /// record the run as failed (with the message).
+    struct JobRun {
+        std::int64_t project;
+        std::int64_t scheduledAt;
+        std::string trigger; ///< schedule, catch_up or manual
+    };
+    using JobHandler = std::function<std::int64_t(const JobRun&)>;
 
     explicit Host(const anchang_host* raw) : raw_(raw), db_(raw) {}
     Host(const Host&) = delete;
@@ -157,6 +165,34 @@ public:
 
     const Db& db() const { return db_; }
 
+    /// The kernel's clock in ms since the epoch. Read every "now" here: a test kernel moves it
+    /// to check protection periods and nightly jobs without waiting.
+    std::int64_t now() const {
+        if (ANCHANG_HAS_FIELD(raw_, anchang_host, now_ms)) return raw_->now_ms(raw_->ctx);
+        using namespace std::chrono;
+        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    }
+
+    /// The project's record: {"id","code","name","archived","utc_offset_minutes"}; throws
+    /// Error 404 for an unknown project.
+    nlohmann::json project(std::int64_t id) const {
+        if (!ANCHANG_HAS_FIELD(raw_, anchang_host, project_get))
+            throw std::runtime_error("this kernel is too old for project records (ABI 1.3)");
+        std::string answer;
+        if (raw_->project_get(raw_->ctx, id, &append, &answer) != ANCHANG_OK)
+            throw Error::notFound("project.not_found", "no such project: " + std::to_string(id));
+        return Json::parse(answer);
+    }
+
+    /// Runs `handler` for the job plugin.json declares as `name`, for each project on its
+    /// schedule. Only during start.
+    void job(const std::string& name, JobHandler handler) {
+        if (!ANCHANG_HAS_FIELD(raw_, anchang_host, job_handle))
+            throw std::runtime_error("job " + name + ": this kernel is too old for scheduled jobs (ABI 1.3)");
+        auto& slot = jobs_.emplace_back(std::make_unique<JobSlot>(JobSlot{std::move(handler), this}));
+        check(raw_->job_handle(raw_->ctx, name.c_str(), &onJob, slot.get()), "job " + name);
+    }
+
     /// A named point in the plugin's flow where fault-injection tests may end the process
     /// (the kernel's test-only setting test.crashAt); nothing happens otherwise.
     void crashPoint(const std::string& name) const {
@@ -187,6 +223,7 @@ private:
     struct RouteSlot { RouteHandler handler; Host* host; };
     struct EventSlot { EventHandler handler; Host* host; };
     struct ServiceSlot { ServiceHandler handler; Host* host; };
+    struct JobSlot { JobHandler handler; Host* host; };
 
     static void append(void* user, const char* data, std::size_t size) {
         static_cast<std::string*>(user)->append(data, size);
@@ -267,11 +304,33 @@ private:
         }
     }
 
+    static int onJob(void* user, const char* runJson, anchang_sink_fn sink, void* sinkUser) {
+        auto* slot = static_cast<JobSlot*>(user);
+        auto answer = [&](const nlohmann::json& body, int status) {
+            const std::string text = body.dump();
+            sink(sinkUser, text.data(), text.size());
+            return status;
+        };
+        try {
+            const auto run = Json::parse(runJson);
+            const std::int64_t items = slot->handler(
+                {run.at("project_id").get<std::int64_t>(), run.at("scheduled_at").get<std::int64_t>(), run.at("trigger").get<std::string>()});
+            return answer({{"items", items}}, ANCHANG_OK);
+        } catch (const Error& e) {
+            return answer({{"code", e.code()}, {"message", e.what()}}, ANCHANG_E_INTERNAL);
+        } catch (const std::exception& e) {
+            return answer({{"code", "job.failed"}, {"message", e.what()}}, ANCHANG_E_INTERNAL);
+        } catch (...) {
+            return answer({{"code", "job.failed"}, {"message", "unknown exception"}}, ANCHANG_E_INTERNAL);
+        }
+    }
+
     const anchang_host* raw_;
     Db db_;
     std::vector<std::unique_ptr<RouteSlot>> routes_;
     std::vector<std::unique_ptr<EventSlot>> events_;
     std::vector<std::unique_ptr<ServiceSlot>> services_;
+    std::vector<std::unique_ptr<JobSlot>> jobs_;
 };
 
 } // namespace anchang::sdk
