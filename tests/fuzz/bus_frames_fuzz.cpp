@@ -53,6 +53,10 @@ struct Harness {
         o.external = true;
         o.credentials = {{kClient, kSecret}};
         o.requestPort = o.subscribePort = o.publishPort = 0;
+        // As an installed external manifest would: the fuzzing client may publish and offer under
+        // fuzz.* only, so the checks of what it declared are fuzzed too.
+        o.mayPublish = [](const std::string&, const std::string& topic) { return topic.rfind("fuzz.", 0) == 0; };
+        o.mayOffer = [](const std::string&, const std::string& service) { return service.rfind("fuzz.", 0) == 0; };
         return o;
     }
 
