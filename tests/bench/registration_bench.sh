@@ -2,7 +2,8 @@
 # Registrations per second through POST /api/v1/projects/1/visits with 100,000 existing
 # customers, and the front desk's phone look-up among 1,000,000 customers, on a real anchangd
 # with the demo project. Usage: tests/bench/registration_bench.sh BUILD_DIR (scripts/bench);
-# REGISTER_ONLY=1 skips the look-up part.
+# REGISTER_ONLY=1 skips the look-up part; BATCH_AGE_MS=0 turns group commit off (each transaction
+# commits alone) for a same-binary comparison.
 set -euo pipefail
 build="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -20,7 +21,7 @@ start() {
   "$build/bin/anchangd" --config "$work/bench.properties" --data-dir "$work/data" --plugins-dir "$build/plugins" --port 0 \
     --set bus.external=false --set licence.file="$work/vendor/licence.json" --set licence.publicKey="$work/vendor/vendor.pub" \
     --set demo.seed="$root/config/demo/kernel.json" --set plugins.core.demo_seed="$root/config/demo/core.json" \
-    --set store.synchronous="${SYNCHRONOUS:-FULL}" \
+    --set store.synchronous="${SYNCHRONOUS:-FULL}" --set store.batchAgeMs="${BATCH_AGE_MS:-10}" \
     > "$work/anchangd.log" 2>&1 &
   pid=$!
   for _ in $(seq 200); do [ -f "$work/data/run/anchangd.json" ] && break; sleep 0.1; done

@@ -1,11 +1,13 @@
 #include "anchang/sdk/Error.hpp"
 #include "store/Migrator.h"
 #include "store/Store.h"
+#include "support/Eventually.h"
 #include "support/TempDir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -86,6 +88,77 @@ TEST_F(StoreTest, ConcurrentWritersNeverLoseAnIncrement) {
         });
     for (auto& thread : threads) thread.join();
     EXPECT_EQ(store.query("SELECT n FROM t WHERE id = 1").rows[0]["n"].get<double>(), 200.0);
+}
+
+// Group commit: writers that line up while another holds the turn share its commit, and each
+// keeps its own rollback.
+TEST(GroupCommit, WritersInLineShareOneCommitAndAFailingOneRollsBackAlone) {
+    anchang::test::TempDir dir;
+    Store::Options options{dir.file("g.db")};
+    options.batchAge = std::chrono::seconds(30); // the batch closes because the line is empty, not by age
+    Store store(options);
+    store.transaction([&] { store.executeScript("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"); });
+    const auto before = store.stats();
+
+    std::atomic<bool> holding{false};
+    std::thread first([&] {
+        store.transaction([&] {
+            store.query("INSERT INTO t (name) VALUES ('first')");
+            holding = true;
+            // Keep the turn until three more writers wait in line behind it.
+            EXPECT_TRUE(anchang::test::eventually([&] { return store.waitingWriters() == 3; }));
+        });
+    });
+    ASSERT_TRUE(anchang::test::eventually([&] { return holding.load(); }));
+    std::atomic<int> refused{0};
+    std::vector<std::thread> line;
+    for (const char* name : {"second", "third", "fourth"})
+        line.emplace_back([&, name] {
+            try {
+                store.transaction([&] {
+                    store.query("INSERT INTO t (name) VALUES (?)", {name});
+                    if (std::string(name) == "third") throw sdk::Error::invalid("test.refused", "the third writer changes its mind");
+                });
+            } catch (const sdk::Error& e) {
+                if (e.code() == "test.refused") ++refused;
+            }
+        });
+    first.join();
+    for (auto& t : line) t.join();
+
+    EXPECT_EQ(refused.load(), 1);
+    std::vector<std::string> names;
+    for (const auto& row : store.query("SELECT name FROM t ORDER BY name").rows) names.push_back(row["name"]);
+    EXPECT_EQ(names, (std::vector<std::string>{"first", "fourth", "second"}));
+    const auto after = store.stats();
+    EXPECT_EQ(after["transactions"].get<std::uint64_t>() - before["transactions"].get<std::uint64_t>(), 3u);
+    EXPECT_EQ(after["commits"].get<std::uint64_t>() - before["commits"].get<std::uint64_t>(), 1u) << "four writers in line, one fsync";
+}
+
+// What a writer registered for after its commit runs once its batch is on disk, on its own
+// thread; a writer that failed has none run, and a statement outside a transaction joins too.
+TEST(GroupCommit, AfterCommitWorkFollowsItsOwnWriterOnly) {
+    anchang::test::TempDir dir;
+    Store store({dir.file("g.db")});
+    store.transaction([&] { store.executeScript("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"); });
+    std::atomic<int> announced{0};
+    std::vector<std::thread> writers;
+    for (int i = 0; i < 16; ++i)
+        writers.emplace_back([&, i] {
+            try {
+                store.transaction([&] {
+                    store.query("INSERT INTO t (name) VALUES (?)", {std::to_string(i % 8)}); // half collide
+                    store.afterCommit([&] { ++announced; });
+                });
+            } catch (const sdk::Error& e) {
+                EXPECT_EQ(e.status(), 409);
+            }
+        });
+    for (auto& t : writers) t.join();
+    EXPECT_EQ(announced.load(), 8);
+    EXPECT_EQ(store.query("SELECT COUNT(*) AS n FROM t").rows[0]["n"], 8);
+    EXPECT_EQ(store.query("INSERT INTO t (name) VALUES ('alone')").changes, 1);
+    EXPECT_EQ(store.query("SELECT COUNT(*) AS n FROM t").rows[0]["n"], 9);
 }
 
 TEST_F(StoreTest, OnlineBackupIsAUsableCopy) {

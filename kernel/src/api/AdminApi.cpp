@@ -78,7 +78,7 @@ void AdminApi::install(Router& router) {
 
     router.add({"GET", RoutePattern("/api/v1/system"), "kernel.admin", "kernel", [this](HttpExchange& ex) {
         ex.sendJson(200, {{"http", parts_.httpStats()}, {"bus", parts_.bus.counters()},
-                          {"data_dir", parts_.dataDir.string()}, {"database", parts_.store.path()}});
+                          {"data_dir", parts_.dataDir.string()}, {"database", parts_.store.path()}, {"store", parts_.store.stats()}});
     }});
 
     router.add({"POST", RoutePattern("/api/v1/system/backup"), "kernel.admin", "kernel", [this](HttpExchange& ex) {

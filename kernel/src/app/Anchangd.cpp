@@ -16,6 +16,7 @@
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/Option.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -203,6 +204,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.crashAt = c.getString("test.crashAt", "");
     s.testClock = c.getBool("test.clock", false);
     s.synchronous = c.getString("store.synchronous", "FULL");
+    s.batchAge = std::chrono::milliseconds(std::clamp(c.getInt("store.batchAgeMs", 10), 0, 1000));
     s.tokenTtlSeconds = c.getInt("auth.tokenTtl", 12 * 3600);
     s.demoSeed = c.getString("demo.seed", "");
     s.scriptBudget = std::chrono::milliseconds(c.getInt("scripts.budgetMs", 50));

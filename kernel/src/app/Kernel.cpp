@@ -126,7 +126,9 @@ void Kernel::start() {
     clock_ = std::make_unique<KernelClock>(settings_.testClock);
     if (settings_.testClock) logger().warning("test.clock: this kernel's clock can be moved through /api/v1/test/clock (tests only)");
     std::filesystem::create_directories(settings_.dataDir);
-    store_ = std::make_unique<Store>(Store::Options{(settings_.dataDir / "anchang.db").string(), settings_.synchronous});
+    Store::Options storeOptions{(settings_.dataDir / "anchang.db").string(), settings_.synchronous};
+    storeOptions.batchAge = settings_.batchAge;
+    store_ = std::make_unique<Store>(storeOptions);
     Migrator(*store_).apply("kernel", kernelMigrations());
     loadLicence();
 

@@ -78,6 +78,9 @@ public:
         bool accessJson = true;
         Bus::Options bus;
         std::string synchronous = "FULL";
+        /// Group commit: how long a batch of transactions may stay open for more writers (0: each
+        /// transaction commits alone).
+        std::chrono::milliseconds batchAge{10};
         std::int64_t tokenTtlSeconds = 12 * 3600;
         std::filesystem::path demoSeed;
         /// Project scripts: per-call time budget, heap memory cap, failures before switch-off,

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -80,6 +81,12 @@ std::string randomToken() {
     return text;
 }
 
+/// A statement that writes, met outside a transaction (see Store::run).
+struct WriteOutsideTransaction {};
+
+/// A batch closes after this many writers even while others still wait.
+constexpr int kBatchWriters = 64;
+
 } // namespace
 
 struct Store::Open {
@@ -95,6 +102,20 @@ struct Store::Open {
     /// Runs `body` in savepoint depth+1; rolls the savepoint back (and forgets its after-commit
     /// work) when it throws.
     void nested(const std::function<void()>& body);
+};
+
+struct Store::Batch {
+    std::shared_ptr<Store::Open> open;
+    std::chrono::steady_clock::time_point started;
+    int members = 0;
+    bool done = false;
+    std::string problem; ///< why the batch did not commit, if it did not
+    std::condition_variable committed;
+};
+
+struct Store::Waiter {
+    std::condition_variable wake;
+    bool turn = false;
 };
 
 void Store::Open::nested(const std::function<void()>& body) {
@@ -267,13 +288,19 @@ QueryResult Store::query(std::string_view sql, const nlohmann::json& params) {
         QueryResult result = run(db, sql, params, false);
         release(db);
         return result;
+    } catch (const WriteOutsideTransaction&) {
+        release(db);
     } catch (...) {
         release(db);
         throw;
     }
+    // A statement that writes: a transaction of its own, committed with the others of its batch.
+    QueryResult result;
+    transaction([&] { result = run(currentTransaction.open->db, sql, params, true); });
+    return result;
 }
 
-QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool holdsWriteLock) {
+QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool inWrite) {
     StatementGuard guard;
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &guard.stmt, &tail);
@@ -291,8 +318,7 @@ QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& 
                                                        std::to_string(params.size()));
     for (int i = 0; i < expected; ++i) bind(db, guard.stmt, i + 1, params[static_cast<std::size_t>(i)]);
 
-    std::unique_lock<std::recursive_mutex> writeLock;
-    if (!holdsWriteLock && !sqlite3_stmt_readonly(guard.stmt)) writeLock = std::unique_lock(writeMutex_);
+    if (!inWrite && !sqlite3_stmt_readonly(guard.stmt)) throw WriteOutsideTransaction{};
 
     QueryResult result;
     const int columns = sqlite3_column_count(guard.stmt);
@@ -307,41 +333,127 @@ QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& 
     return result;
 }
 
+nlohmann::json Store::stats() const { return {{"transactions", transactions_.load()}, {"commits", commits_.load()}}; }
+
+int Store::waitingWriters() {
+    std::lock_guard group(groupMutex_);
+    return static_cast<int>(line_.size());
+}
+
+void Store::takeTurn(std::unique_lock<std::mutex>& group) {
+    if (!turnTaken_ && line_.empty()) {
+        turnTaken_ = true;
+        return;
+    }
+    Waiter me;
+    line_.push_back(&me);
+    me.wake.wait(group, [&] { return me.turn; }); // passTurn() took it out of the line
+}
+
+void Store::passTurn() {
+    // Called with groupMutex_ held.
+    if (line_.empty()) {
+        turnTaken_ = false;
+        return;
+    }
+    Waiter* next = line_.front();
+    line_.pop_front();
+    next->turn = true; // turnTaken_ stays true: the turn goes straight to it
+    next->wake.notify_one();
+}
+
 void Store::transaction(const std::function<void()>& body) {
     if (inTransaction()) return currentTransaction.open->nested(body);
     if (currentTransaction.open) throw sdk::Error(500, "store.failed", "a thread cannot hold transactions on two stores");
 
-    std::lock_guard writeLock(writeMutex_);
-    auto open = std::make_shared<Open>();
-    open->db = acquire();
-    std::unique_lock use(open->use);
-    auto exec = [&](const char* statement) { return sqlite3_exec(open->db, statement, nullptr, nullptr, nullptr); };
-    int rc = exec("BEGIN IMMEDIATE");
-    if (rc != SQLITE_OK) {
-        std::string message = sqlite3_errmsg(open->db);
-        release(open->db);
-        throw sdk::Error(503, "store.busy", "begin: " + message);
+    // 1. Wait for the turn; the first writer of a batch begins it.
+    std::unique_lock group(groupMutex_);
+    takeTurn(group);
+    if (!batch_) {
+        auto fresh = std::make_shared<Batch>();
+        fresh->open = std::make_shared<Open>();
+        group.unlock();
+        fresh->open->db = acquire();
+        if (sqlite3_exec(fresh->open->db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+            const std::string message = sqlite3_errmsg(fresh->open->db);
+            release(fresh->open->db);
+            group.lock();
+            passTurn();
+            throw sdk::Error(503, "store.busy", "begin: " + message);
+        }
+        fresh->started = std::chrono::steady_clock::now();
+        group.lock();
+        batch_ = fresh;
     }
-    currentTransaction = {this, open};
-    try {
-        body();
-    } catch (...) {
-        currentTransaction = {};
-        exec("ROLLBACK");
-        release(open->db);
-        throw;
+    const auto batch = batch_;
+    ++batch->members;
+    group.unlock();
+
+    // 2. The body, in a savepoint of its own on the batch's connection.
+    const auto& open = batch->open;
+    auto exec = [&](const std::string& statement) { return sqlite3_exec(open->db, statement.c_str(), nullptr, nullptr, nullptr); };
+    std::exception_ptr failure;
+    std::vector<std::function<void()>> mine; // this writer's work for after the commit
+    {
+        std::unique_lock use(open->use);
+        const std::size_t mark = open->afterCommit.size();
+        if (int rc = exec("SAVEPOINT sp1"); rc != SQLITE_OK) {
+            failure = std::make_exception_ptr(sdk::Error(500, "store.failed", std::string("savepoint: ") + sqlite3_errmsg(open->db)));
+        } else {
+            ++open->depth;
+            currentTransaction = {this, open};
+            try {
+                body();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            currentTransaction = {};
+            --open->depth;
+            if (failure) exec("ROLLBACK TO sp1");
+            exec("RELEASE sp1");
+        }
+        if (!failure)
+            for (auto it = open->afterCommit.begin() + static_cast<std::ptrdiff_t>(mark); it != open->afterCommit.end(); ++it)
+                mine.push_back(std::move(it->second));
+        open->afterCommit.resize(mark);
     }
-    currentTransaction = {};
-    rc = exec("COMMIT");
-    if (rc != SQLITE_OK) {
-        std::string message = sqlite3_errmsg(open->db);
-        exec("ROLLBACK");
+    // SQLite ends the whole transaction on some errors (a full disk): then nothing of the batch
+    // holds, and it must close now rather than let the next writer run outside a transaction.
+    const bool aborted = sqlite3_get_autocommit(open->db) != 0;
+
+    // 3. The last writer in line commits the batch; the others wait until it is on disk. While
+    // it commits, the turn stays taken: the next batch begins after this one is on disk.
+    group.lock();
+    const bool close = aborted || line_.empty() || batch->members >= kBatchWriters ||
+                       std::chrono::steady_clock::now() - batch->started >= options_.batchAge;
+    if (close) {
+        batch_.reset();
+        group.unlock();
+        std::string problem;
+        if (aborted) {
+            problem = "the batch was rolled back by the database: " + std::string(sqlite3_errmsg(open->db));
+        } else if (exec("COMMIT") != SQLITE_OK) {
+            problem = "commit: " + std::string(sqlite3_errmsg(open->db));
+            exec("ROLLBACK");
+        }
         release(open->db);
-        throw sdk::Error(500, "store.failed", "commit: " + message);
+        commits_.fetch_add(1, std::memory_order_relaxed);
+        group.lock();
+        batch->done = true;
+        batch->problem = problem;
+        batch->committed.notify_all();
+        passTurn();
+    } else {
+        passTurn();
+        batch->committed.wait(group, [&] { return batch->done; });
     }
-    release(open->db);
-    use.unlock();
-    for (auto& [depth, work] : open->afterCommit) {
+    const std::string problem = batch->problem;
+    group.unlock();
+
+    if (failure) std::rethrow_exception(failure);
+    if (!problem.empty()) throw sdk::Error(500, "store.failed", problem);
+    transactions_.fetch_add(1, std::memory_order_relaxed);
+    for (auto& work : mine) {
         try {
             work();
         } catch (const std::exception& e) {

@@ -369,6 +369,9 @@ export default {
     storage: 'Storage',
     dataDir: 'Data folder',
     database: 'Database file',
+    transactions: 'Transactions committed',
+    commits: 'Commits to disk',
+    perCommit: '({n} transactions each on average)',
     httpStats: {
       port: 'Port',
       threads: 'Worker threads',

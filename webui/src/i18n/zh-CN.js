@@ -369,6 +369,9 @@ export default {
     storage: '数据存储',
     dataDir: '数据目录',
     database: '数据库文件',
+    transactions: '已提交的事务',
+    commits: '写盘次数',
+    perCommit: '（平均每次 {n} 个事务）',
     httpStats: {
       port: '端口',
       threads: '工作线程',
