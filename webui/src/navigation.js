@@ -1,7 +1,7 @@
 // The kernel's own pages: where they live, how they appear in the menu and who may open them.
 // Visibility follows the permissions the kernel sends with the user (session.can), so nobody is
 // shown a page that would only answer 403. Plugin pages join these at run time (router/plugins.js).
-import { Bell, Box, Connection, EditPen, HomeFilled, Lock, Monitor, OfficeBuilding, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue'
+import { Bell, Box, ChatDotRound, Connection, EditPen, HomeFilled, Lock, Monitor, OfficeBuilding, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue'
 
 /** A page of system administration: in the menu's last group, for admins only. */
 const admin = (page) => ({ ...page, group: 'system', visible: (s) => s.isAdmin })
@@ -60,6 +60,10 @@ export const kernelPages = [
   admin({
     path: '/admin/jobs', name: 'jobs', icon: Timer, title: 'nav.jobs',
     component: () => import('@/pages/admin/JobsPage.vue'),
+  }),
+  admin({
+    path: '/admin/notifications', name: 'notifications', icon: ChatDotRound, title: 'nav.notifications',
+    component: () => import('@/pages/admin/NotificationsPage.vue'),
   }),
   admin({
     path: '/admin/system', name: 'system', icon: Monitor, title: 'nav.system',

@@ -203,6 +203,16 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.strictContracts = c.getBool("bus.strictContracts", false);
     s.crashAt = c.getString("test.crashAt", "");
     s.testClock = c.getBool("test.clock", false);
+    s.notify.channels.clear();
+    for (const auto& channel : Poco::StringTokenizer(c.getString("notify.channels", "log"), ",",
+                                                     Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+        s.notify.channels.push_back(channel);
+    s.notify.webhookUrl = c.getString("notify.webhook.url", "");
+    s.notify.webhookSecret = c.getString("notify.webhook.secret", "");
+    s.notify.smtpHost = c.getString("notify.smtp.host", "");
+    s.notify.smtpPort = c.getInt("notify.smtp.port", 25);
+    s.notify.smtpFrom = c.getString("notify.smtp.from", "");
+    s.notify.perMinute = std::clamp(c.getInt("notify.perMinute", 10), 1, 1000);
     s.synchronous = c.getString("store.synchronous", "FULL");
     s.batchAge = std::chrono::milliseconds(std::clamp(c.getInt("store.batchAgeMs", 10), 0, 1000));
     s.tokenTtlSeconds = c.getInt("auth.tokenTtl", 12 * 3600);

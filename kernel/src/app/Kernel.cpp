@@ -8,6 +8,7 @@
 #include "api/EventStreamApi.h"
 #include "api/FormApi.h"
 #include "api/JobApi.h"
+#include "api/NotificationApi.h"
 #include "api/TestClockApi.h"
 #include "clock/KernelClock.h"
 #include "schedule/Scheduler.h"
@@ -174,7 +175,8 @@ void Kernel::start() {
     hooks_ = std::make_unique<HookRunner>(HookRunner::Parts{*hookCatalog_, *scripts_, *engine_, bus_->client(), *alerts_, *audit_},
                                           HookRunner::Options{settings_.scriptMaxFailures});
     forms_ = std::make_unique<FormService>(*store_, *hooks_);
-    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *contracts_);
+    notifications_ = std::make_unique<NotificationCenter>(*store_, *clock_, bus_->client(), *users_, settings_.notify);
+    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *notifications_, *contracts_);
     kernelServices_->start();
     push_ = std::make_unique<PushHub>(*bus_, [this](const Principal& principal, const std::string& permission, std::int64_t project) {
         return policy_->allows(principal, permission, project);
@@ -191,7 +193,7 @@ void Kernel::start() {
         *alerts_, Poco::Environment::nodeName() + ":" + std::filesystem::absolute(settings_.dataDir).lexically_normal().string());
     plugins_ = std::make_unique<PluginHost>(
         KernelServices{*store_, *bus_, *router_, *policy_, *roles_, *contracts_, *outbox_, *audit_, *hookCatalog_, *hooks_, *forms_,
-                       *clock_, *projects_, *scheduler_},
+                       *clock_, *projects_, *scheduler_, *notifications_},
         licence_,
         PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
     // The manifests come first: they say which roles exist, which the demo's users hold.
@@ -219,6 +221,8 @@ void Kernel::start() {
     eventStreamApi_->install(*router_);
     jobApi_ = std::make_unique<JobApi>(*scheduler_);
     jobApi_->install(*router_);
+    notificationApi_ = std::make_unique<NotificationApi>(*notifications_);
+    notificationApi_->install(*router_);
     if (clock_->adjustable()) {
         testClockApi_ = std::make_unique<TestClockApi>(*clock_);
         testClockApi_->install(*router_);
@@ -226,6 +230,7 @@ void Kernel::start() {
 
     plugins_->startAll();
     scheduler_->start();
+    notifications_->start();
 
     files_ = std::make_unique<StaticFiles>(settings_.webuiDir);
     if (!files_->available()) logger().warning("no web UI at %s: only the API is served", settings_.webuiDir.string());
@@ -258,6 +263,7 @@ void Kernel::stop() {
     push_->stop();
     scheduler_->stop();
     plugins_->stopAll();
+    notifications_->stop();
     outbox_->stop();
     kernelServices_->stop();
     bus_->stop();

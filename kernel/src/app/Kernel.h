@@ -11,6 +11,7 @@
 #include "http/HttpServer.h"
 #include "http/RequestPipeline.h"
 #include "licence/Licence.h"
+#include "notify/NotificationCenter.h"
 
 #include <nlohmann/json.hpp>
 
@@ -60,6 +61,7 @@ class KernelClock;
 class Scheduler;
 class JobApi;
 class TestClockApi;
+class NotificationApi;
 
 class Kernel {
 public:
@@ -95,6 +97,8 @@ public:
         std::string crashAt;
         /// Test only: the kernel's clock can be set and advanced through /api/v1/test/clock.
         bool testClock = false;
+        /// Channels and limits of kernel.notify (notify.*).
+        NotificationCenter::Options notify;
         /// How often a signed audit checkpoint is kept while the log moves.
         std::chrono::seconds auditCheckpointEvery{3600};
     };
@@ -144,6 +148,7 @@ private:
     std::unique_ptr<KernelBusServices> kernelServices_;
     std::unique_ptr<PushHub> push_;
     std::unique_ptr<Scheduler> scheduler_;
+    std::unique_ptr<NotificationCenter> notifications_;
     std::unique_ptr<PluginHost> plugins_;
     // The kernel's route handlers point into these, so they live as long as the router.
     std::unique_ptr<AuthApi> authApi_;
@@ -157,6 +162,7 @@ private:
     std::unique_ptr<EventStreamApi> eventStreamApi_;
     std::unique_ptr<JobApi> jobApi_;
     std::unique_ptr<TestClockApi> testClockApi_;
+    std::unique_ptr<NotificationApi> notificationApi_;
     std::unique_ptr<StaticFiles> files_;
     std::unique_ptr<AccessLog> accessLog_;
     std::unique_ptr<RequestPipeline> pipeline_;

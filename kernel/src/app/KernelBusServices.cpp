@@ -5,6 +5,8 @@
 #include "anchang/abi.h"
 #include "anchang/sdk/Json.hpp"
 #include "auth/UserDirectory.h"
+#include "anchang/sdk/Error.hpp"
+#include "notify/NotificationCenter.h"
 #include "bus/Bus.h"
 #include "plugin/BusContracts.h"
 #include "plugin/PluginManifest.h"
@@ -29,8 +31,8 @@ int refuse(anchang_sink_fn sink, void* user, const std::string& code, const std:
 } // namespace
 
 KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts,
-                                     BusContracts& contracts)
-    : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts) {
+                                     NotificationCenter& notifications, BusContracts& contracts)
+    : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts), notifications_(notifications) {
     // The shapes are written once, in kernel/contracts.json (also the source of docs/contracts.md).
     for (const auto& service : PluginManifest::parseServices(kernelContracts())) contracts.addService("kernel", service);
     agent_->serve("kernel.users.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
@@ -89,6 +91,18 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
         detail["source"] = header.value("source", std::string{});
         const auto id = me.alerts_.raise(header.value("project", std::int64_t{0}), body["kind"], body["message"], detail);
         return reply(sink, user, ANCHANG_OK, {{"id", id}});
+    }, this);
+    agent_->serve("kernel.notify", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        const auto body = sdk::Json::parse(message->body_json);
+        const auto header = sdk::Json::parse(message->header_json);
+        // The broker stamped the sender: a plugin speaks with its own templates only.
+        try {
+            return reply(sink, user, ANCHANG_OK,
+                         me.notifications_.send(header.value("source", std::string{}), header.value("project", std::int64_t{0}), body));
+        } catch (const sdk::Error& e) {
+            return reply(sink, user, ANCHANG_E_INVALID, {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
+        }
     }, this);
 }
 

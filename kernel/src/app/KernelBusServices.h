@@ -7,6 +7,9 @@
 ///   kernel.projects.list {} -> {"projects":[{"id","code","name","archived"}]}
 ///   kernel.alert.raise  {"kind","message":{"zh-CN","en"},"detail"} -> {"id"}: an alert for the
 ///                       admins and the project's managers (docs/scripting.md, alerts)
+///   kernel.notify       {"recipient","template","params","lang"} -> {"id","deliveries"}: tell a
+///                       user, a phone or an address, with one of the caller's templates
+///                       (NotificationCenter)
 
 #include <memory>
 
@@ -15,6 +18,7 @@ namespace anchang {
 class AlertCenter;
 class Bus;
 class BusContracts;
+class NotificationCenter;
 class PluginBusAgent;
 class ProjectDirectory;
 class UserDirectory;
@@ -22,7 +26,8 @@ class UserDirectory;
 class KernelBusServices {
 public:
     /// Declares its services' contracts in `contracts`, as a plugin's manifest would.
-    KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts, BusContracts& contracts);
+    KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts, NotificationCenter& notifications,
+                      BusContracts& contracts);
     ~KernelBusServices();
 
     void start();
@@ -33,6 +38,7 @@ private:
     UserDirectory& users_;
     ProjectDirectory& projects_;
     AlertCenter& alerts_;
+    NotificationCenter& notifications_;
 };
 
 } // namespace anchang

@@ -12,6 +12,7 @@ class FormService;
 class HookCatalog;
 class HookRunner;
 class KernelClock;
+class NotificationCenter;
 class ProjectDirectory;
 class Scheduler;
 class Outbox;
@@ -34,6 +35,7 @@ struct KernelServices {
     KernelClock& clock;
     ProjectDirectory& projects;
     Scheduler& scheduler;
+    NotificationCenter& notifications;
 };
 
 } // namespace anchang

@@ -5,6 +5,7 @@
 #include "plugin/BusContracts.h"
 #include "form/FormService.h"
 #include "plugin/CrashGuard.h"
+#include "notify/NotificationCenter.h"
 #include "script/HookCatalog.h"
 #include "plugin/PluginContext.h"
 #include "store/Migrator.h"
@@ -195,6 +196,7 @@ void PluginHost::startOne(Plugin& plugin) {
             services_.policy.declare(permission.name, permission.roles, permission.description, m.id);
         for (const auto& [permission, roles] : m.grants) services_.policy.grant(permission, roles);
         services_.contracts.add(m);
+        services_.notifications.addTemplates(m.id, m.notifications);
         std::lock_guard lock(mutex_);
         plugin.state = State::Running;
         plugin.reason = "out of process: connects over the tcp bus as " + m.id;
@@ -264,6 +266,7 @@ void PluginHost::startOne(Plugin& plugin) {
     for (const auto& [permission, roles] : m.grants) services_.policy.grant(permission, roles);
     services_.hookCatalog.add(m);
     services_.contracts.add(m);
+    services_.notifications.addTemplates(m.id, m.notifications);
     for (const auto& form : m.forms) services_.forms.add(m.id, form);
     try {
         plugin.context->commit();

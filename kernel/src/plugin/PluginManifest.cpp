@@ -273,6 +273,18 @@ PluginManifest read(const nlohmann::json& raw, const std::filesystem::path& dir)
         }
     }
 
+    if (raw.contains("notifications")) {
+        const auto& notifications = raw["notifications"];
+        if (!notifications.is_object()) refuse("\"notifications\" must map template names to their texts {zh-CN, en}");
+        static const std::regex templateName("[a-z][a-z0-9_]{0,47}");
+        for (const auto& [name, texts] : notifications.items()) {
+            if (!std::regex_match(name, templateName)) refuse("notification template name must be lower-case letters, digits and _: " + name);
+            label(texts, "notification " + name);
+            if (texts.contains("en") && !texts["en"].is_string()) refuse("notification " + name + ": the English text must be a string");
+            m.notifications[name] = texts;
+        }
+    }
+
     if (raw.contains("jobs")) {
         const auto& jobs = raw["jobs"];
         if (!jobs.is_object()) refuse("\"jobs\" must map job names to {schedule | every_seconds, description}");

@@ -142,6 +142,8 @@ public:
     std::vector<ScriptHelper> helpers;
     std::vector<Form> forms;
     std::vector<Job> jobs;
+    /// Texts the plugin may send through kernel.notify: name -> {"zh-CN","en"} with {param} places.
+    std::map<std::string, nlohmann::json> notifications;
     nlohmann::json web = nlohmann::json::object();
     nlohmann::json config = nlohmann::json::object();
 

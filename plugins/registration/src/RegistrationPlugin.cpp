@@ -6,7 +6,6 @@
 #include "Board.h"
 #include "CallLog.h"
 #include "LocalDay.h"
-#include "LogNotifier.h"
 #include "Register.h"
 #include "VisitDesk.h"
 
@@ -39,11 +38,7 @@ public:
         questionnaire_ = config.value("questionnaire", nlohmann::json::object());
         assignment_ = std::make_unique<Assignment>(host, *day_, config.value("rotation_by_team", false));
         register_ = std::make_unique<Register>(host, *day_);
-        // Off-screen delivery: only the log in this build; a gateway (SMS, WeChat Work) is another Notifier.
-        const std::string notifier = config.value("notifier", std::string("log"));
-        if (notifier != "log") throw std::runtime_error("unknown notifier \"" + notifier + "\": this build has \"log\"");
-        notifier_ = std::make_unique<LogNotifier>(host);
-        desk_ = std::make_unique<VisitDesk>(host, *assignment_, *register_, *notifier_,
+        desk_ = std::make_unique<VisitDesk>(host, *assignment_, *register_,
                                             config.value("duplicate_window_minutes", 10) * 60000LL);
         calls_ = std::make_unique<CallLog>(host, *day_);
         board_ = std::make_unique<Board>(host, *day_, *register_);
@@ -154,7 +149,6 @@ private:
     std::unique_ptr<LocalDay> day_;
     std::unique_ptr<Assignment> assignment_;
     std::unique_ptr<Register> register_;
-    std::unique_ptr<Notifier> notifier_;
     std::unique_ptr<VisitDesk> desk_;
     std::unique_ptr<CallLog> calls_;
     std::unique_ptr<Board> board_;

@@ -211,15 +211,16 @@ void VisitDesk::notify(std::int64_t project, const nlohmann::json& visit) const 
     const nlohmann::json data = {{"visit", visit}};
     if (visit["receiver_id"].is_number_integer()) {
         host_.publish("push.registration.assigned", {{"audience", {{"users", {visit["receiver_id"]}}}}, {"data", data}}, project);
-        std::string text = "您有一位" + std::string(visit["returning"].get<bool>() ? "老" : "新") + "客户到访，请及时接待：" + who + "，登记第 " +
-                           visit["number"].dump() + " 号";
-        if (visit["on_behalf_of"].is_number_integer()) text += "（代" + visit["owner_name"].get<std::string>() + "接待）";
-        notifier_.send(project, visit["receiver_id"], visit["receiver_name"], text);
+        // Off-screen too (SMS, WeChat Work, e-mail: as the operator set up the kernel's notifier).
+        const std::string kind = visit["on_behalf_of"].is_number_integer() ? "registration.visitor_covering"
+                                 : visit["returning"].get<bool>()           ? "registration.visitor_returning"
+                                                                            : "registration.visitor_new";
+        tell(project, visit["receiver_id"], kind,
+             {{"visitor", who}, {"number", visit["number"]}, {"owner", visit["owner_name"].is_string() ? visit["owner_name"] : nlohmann::json("")}});
     }
     if (visit["on_behalf_of"].is_number_integer()) {
         host_.publish("push.registration.covered", {{"audience", {{"users", {visit["on_behalf_of"]}}}}, {"data", data}}, project);
-        notifier_.send(project, visit["on_behalf_of"], visit["owner_name"],
-                       "您的客户 " + who + " 到访，您不在岗，由 " + visit["receiver_name"].get<std::string>() + " 代为接待，客户归属不变");
+        tell(project, visit["on_behalf_of"], "registration.owner_covered", {{"visitor", who}, {"receiver", visit["receiver_name"]}});
     }
     if (visit["status"] == "queued") {
         host_.publish("push.registration.queued",
@@ -231,6 +232,12 @@ void VisitDesk::notify(std::int64_t project, const nlohmann::json& visit) const 
                     {"detail", {{"visit_id", visit["id"]}, {"number", visit["number"]}}}},
                    project);
     }
+}
+
+void VisitDesk::tell(std::int64_t project, const nlohmann::json& userId, const std::string& kind, const nlohmann::json& params) const {
+    const auto sent = host_.call("kernel.notify", {{"recipient", {{"user_id", userId}}}, {"template", kind}, {"params", params}}, project);
+    // The visit stands whatever happens to the message; the kernel records and retries deliveries.
+    if (!sent.ok()) host_.warning("could not notify user " + userId.dump() + " (" + kind + "): " + sent.code() + " " + sent.message());
 }
 
 nlohmann::json VisitDesk::lookup(std::int64_t project, const std::string& phone) const {

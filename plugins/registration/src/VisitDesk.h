@@ -21,7 +21,6 @@
 
 #include "Assignment.h"
 #include "LocalDay.h"
-#include "Notifier.h"
 #include "Register.h"
 
 #include <anchang/sdk/Host.hpp>
@@ -33,8 +32,8 @@ namespace anchang::registration {
 
 class VisitDesk {
 public:
-    VisitDesk(const sdk::Host& host, const Assignment& assignment, const Register& book, Notifier& notifier, std::int64_t duplicateWindowMs)
-        : host_(host), assignment_(assignment), register_(book), notifier_(notifier), duplicateWindowMs_(duplicateWindowMs) {}
+    VisitDesk(const sdk::Host& host, const Assignment& assignment, const Register& book, std::int64_t duplicateWindowMs)
+        : host_(host), assignment_(assignment), register_(book), duplicateWindowMs_(duplicateWindowMs) {}
 
     /// POST /visits: {status, body} — 201 for a new visit, 200 for a replay or a duplicate.
     std::pair<int, nlohmann::json> registerVisit(const sdk::Request& request) const;
@@ -60,11 +59,12 @@ private:
     Checks check(std::int64_t project, const nlohmann::json& input) const;
     nlohmann::json answer(const nlohmann::json& visit, const nlohmann::json& customer, bool duplicate, bool replayed) const;
     void notify(std::int64_t project, const nlohmann::json& visit) const;
+    /// A message to one user through the kernel's notifier, with one of this plugin's templates.
+    void tell(std::int64_t project, const nlohmann::json& userId, const std::string& kind, const nlohmann::json& params) const;
 
     const sdk::Host& host_;
     const Assignment& assignment_;
     const Register& register_;
-    Notifier& notifier_;
     std::int64_t duplicateWindowMs_;
 };
 

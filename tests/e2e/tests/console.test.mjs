@@ -1,7 +1,7 @@
 // The console itself: logging in, what each role sees, and the modules page reporting plugins
 // that run and plugins that failed (build/test-plugins has both kinds).
 import assert from 'node:assert/strict'
-import { BASE, DEMO, PASSWORD, login, menuItem, scenario } from '../lib/harness.mjs'
+import { BASE, DEMO, PASSWORD, api, login, menuItem, scenario, tokenFor } from '../lib/harness.mjs'
 
 scenario('admin logs in and sees the console', async (page) => {
   await login(page, 'admin')
@@ -68,4 +68,19 @@ scenario('admin sees each module’s scheduled jobs per project and runs one now
   // The run is listed with its outcome; the page refreshes itself while it is open.
   await page.locator('[data-test=job-runs] tr', { hasText: 'registration.idempotency_prune' }).getByText('成功').first().waitFor()
   assert.match(await row.innerText(), /成功/)
+})
+
+scenario('admin reads what the system told the consultant about a visitor, channel by channel', async (page) => {
+  const desk = await tokenFor('receptionist', DEMO)
+  const phone = `1370000${String(Date.now()).slice(-4)}`
+  const answer = await api('POST', '/api/v1/projects/1/visits', {
+    token: desk, base: DEMO, body: { phone, name: '通知测试', questionnaire: { layout: '三室两厅两卫' } },
+  })
+  assert.equal(answer.status, 201, JSON.stringify(answer.body))
+  await login(page, 'admin', PASSWORD, DEMO)
+  await menuItem(page, '/admin/notifications').click()
+  const row = page.locator('[data-test=notifications] tr', { hasText: '通知测试' }).first()
+  await row.waitFor()
+  assert.match(await row.innerText(), /registration\.visitor_(new|returning|covering)/)
+  assert.match(await row.innerText(), /站内/)
 })

@@ -43,6 +43,7 @@ export default {
     bus: 'Message bus',
     system: 'System',
     jobs: 'Scheduled jobs',
+    notifications: 'Notifications',
     groups: {
       project: 'Project settings',
       system: 'Administration',
@@ -326,6 +327,16 @@ export default {
       script: { switched_off: 'Script switched off', failed: 'Script failed' },
       job: { failed: 'Scheduled job failed' },
     },
+  },
+  notifications: {
+    intro: 'What the system told whom on the modules’ behalf (in-app, SMS gateway, WeChat Work, e-mail) and how each channel delivered it. Failed attempts are retried after 1 s, 5 s, 30 s, 2 min and 10 min.',
+    none: 'No notifications yet',
+    recipient: 'Recipient',
+    text: 'Text',
+    deliveries: 'Deliveries',
+    attempts: 'attempt {n}',
+    channels: { push: 'In-app', log: 'Log', webhook: 'Webhook', email: 'E-mail' },
+    statuses: { pending: 'Waiting', sent: 'Sent', failed: 'Failed', rate_limited: 'Over the limit' },
   },
   jobs: {
     intro: 'Work the modules do on a schedule (nightly clean-ups, lapsed protections), on each project’s clock. Every run’s result is listed here, and admins can run a job at once.',

@@ -43,6 +43,7 @@ export default {
     bus: '消息总线',
     system: '系统',
     jobs: '定时任务',
+    notifications: '通知记录',
     groups: {
       project: '项目配置',
       system: '系统管理',
@@ -326,6 +327,16 @@ export default {
       script: { switched_off: '脚本已停用', failed: '脚本运行失败' },
       job: { failed: '定时任务运行失败' },
     },
+  },
+  notifications: {
+    intro: '系统代各模块发出的通知（站内提醒、短信网关、企业微信、邮件）以及每个渠道的发送结果。发送失败会按 1 秒、5 秒、30 秒、2 分钟、10 分钟重试。',
+    none: '还没有通知',
+    recipient: '接收人',
+    text: '内容',
+    deliveries: '发送情况',
+    attempts: '第 {n} 次尝试',
+    channels: { push: '站内', log: '日志', webhook: 'Webhook', email: '邮件' },
+    statuses: { pending: '等待发送', sent: '已发送', failed: '发送失败', rate_limited: '超出频率限制' },
   },
   jobs: {
     intro: '各模块按计划自动执行的工作（如夜间清理、到期回收），按项目的时区运行。这里可以看到每次运行的结果，管理员也可以立即运行一次。',
