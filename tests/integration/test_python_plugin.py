@@ -58,7 +58,7 @@ class PythonPluginTest(unittest.TestCase):
         self.kernel = subprocess.Popen(
             [ARGS.anchangd, "--config", config, "--data-dir", self.data, "--plugins-dir", ARGS.plugins, "--port", "0",
              "--set", "bus.requestPort=0", "--set", "bus.subscribePort=0", "--set", "bus.publishPort=0",
-             "--set", "bus.external=true", "--set", f"bus.credentials.echo={BUS_SECRET}", "--set", "bus.strictContracts=true",
+             "--set", "bus.external=true", "--set", f"bus.credentials.echo={BUS_SECRET}", "--set", "bus.strictContracts=true", "--set", "test.cheapPasswords=true",
              "--set", f"licence.file={vendor}/licence.json", "--set", f"licence.publicKey={vendor}/vendor.pub",
              "--set", f"demo.seed={ARGS.source}/tests/fixtures/seed.json"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

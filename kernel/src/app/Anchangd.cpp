@@ -203,6 +203,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.strictContracts = c.getBool("bus.strictContracts", false);
     s.crashAt = c.getString("test.crashAt", "");
     s.testClock = c.getBool("test.clock", false);
+    s.cheapPasswords = c.getBool("test.cheapPasswords", false);
     s.notify.channels.clear();
     for (const auto& channel : Poco::StringTokenizer(c.getString("notify.channels", "log"), ",",
                                                      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))

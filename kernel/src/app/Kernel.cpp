@@ -138,7 +138,8 @@ void Kernel::start() {
     auditWitness_ = std::make_unique<AuditWitness>(*audit_, AuditWitness::Options{settings_.dataDir, std::chrono::seconds(5),
                                                                                   settings_.auditCheckpointEvery});
     auditWitness_->start();
-    hasher_ = std::make_unique<PasswordHasher>();
+    if (settings_.cheapPasswords) logger().warning("test.cheapPasswords: new passwords are hashed at the lowest cost (tests only)");
+    hasher_ = settings_.cheapPasswords ? std::make_unique<PasswordHasher>(PasswordHasher::Cost{1, 64, 1}) : std::make_unique<PasswordHasher>();
     roles_ = std::make_unique<RoleCatalog>();
     users_ = std::make_unique<UserDirectory>(*store_, *hasher_, *roles_);
     tokens_ = std::make_unique<TokenService>(*store_, (settings_.dataDir / "token.key").string(), settings_.tokenTtlSeconds);

@@ -97,6 +97,9 @@ public:
         std::string crashAt;
         /// Test only: the kernel's clock can be set and advanced through /api/v1/test/clock.
         bool testClock = false;
+        /// Test only: new password hashes at argon2's cheapest cost, so that the hundred kernels
+        /// a test run starts do not spend a second each hashing the demo's passwords.
+        bool cheapPasswords = false;
         /// Channels and limits of kernel.notify (notify.*).
         NotificationCenter::Options notify;
         /// How often a signed audit checkpoint is kept while the log moves.
