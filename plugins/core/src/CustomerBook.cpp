@@ -148,11 +148,11 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
         }
         const auto id = host_.db().run("INSERT INTO core_customers (project_id, name, gender, owner_id, source, channel, first_visit_at, "
                                        "last_visit_at, visits, protection_until, created_at, updated_at) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
                                        {project, name, gender.empty() ? nlohmann::json(nullptr) : nlohmann::json(gender), owner, source,
                                         channel, at, at,
                                         owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), host_.now(), host_.now()})
-                            .lastId;
+                            .rows.at(0).at("id").get<std::int64_t>();
         host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, 'self', ?)",
                         {project, id, phone, name, host_.now()});
         claim.customer = get(project, id);

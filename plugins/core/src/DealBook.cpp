@@ -51,9 +51,9 @@ nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& b
         if (!inventory_.move(project, body["unit_id"], {"available", "held", "selected"}, "subscribed"))
             throw sdk::Error::conflict("unit.not_available", "this unit is already subscribed or signed");
         id = host_.db().run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, "
-                            "created_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, ?)",
+                            "created_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, ?) RETURNING id",
                             {project, body["customer_id"], body["unit_id"], (*customer)["owner_id"], body["amount"], host_.now(), userId})
-                 .lastId;
+                 .rows.at(0).at("id").get<std::int64_t>();
     });
     host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", body["customer_id"]}, {"unit_id", body["unit_id"]}}, project);
     host_.publish("unit.status_changed", {{"unit_id", body["unit_id"]}, {"status", "subscribed"}}, project);

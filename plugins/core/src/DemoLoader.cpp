@@ -37,9 +37,9 @@ bool DemoLoader::load(const std::string& file) const {
     host_.db().transaction([&] {
         int teamPosition = 0;
         for (const auto& team : seed["teams"]) {
-            const auto teamId = host_.db().run("INSERT INTO core_teams (project_id, name, position) VALUES (?, ?, ?)",
+            const auto teamId = host_.db().run("INSERT INTO core_teams (project_id, name, position) VALUES (?, ?, ?) RETURNING id",
                                                {project, team["name"], ++teamPosition})
-                                    .lastId;
+                                    .rows.at(0).at("id").get<std::int64_t>();
             int position = 0;
             for (const auto& member : team["members"]) {
                 const auto& user = users.at(member.get<std::string>());
@@ -51,9 +51,9 @@ bool DemoLoader::load(const std::string& file) const {
         }
         for (const auto& building : seed["buildings"]) {
             const int floors = building["floors"];
-            const auto buildingId = host_.db().run("INSERT INTO core_buildings (project_id, name, floors) VALUES (?, ?, ?)",
+            const auto buildingId = host_.db().run("INSERT INTO core_buildings (project_id, name, floors) VALUES (?, ?, ?) RETURNING id",
                                                    {project, building["name"], floors})
-                                        .lastId;
+                                        .rows.at(0).at("id").get<std::int64_t>();
             const auto& layouts = building["layouts"];
             for (int floor = 2; floor <= floors; ++floor)
                 for (std::size_t i = 0; i < layouts.size(); ++i) {

@@ -22,11 +22,11 @@ nlohmann::json CallLog::record(std::int64_t project, const nlohmann::json& body,
     host_.db().transaction([&] {
         id = host_.db()
                  .run("INSERT INTO registration_calls (project_id, phone, name, notes, questionnaire, consultant_id, recorded_by, recorded_at, day) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                              {project, phone, name.empty() ? nlohmann::json(nullptr) : nlohmann::json(name), notes,
                               body.value("questionnaire", nlohmann::json::object()).dump(), body.value("consultant_id", nlohmann::json(nullptr)),
                               userId, now, day_.of(project, now)})
-                 .lastId;
+                 .rows.at(0).at("id").get<std::int64_t>();
         host_.publish("visit.call_recorded", {{"call_id", id}}, project);
     });
     auto row = *host_.db().one("SELECT * FROM registration_calls WHERE id = ?", {id});

@@ -59,13 +59,13 @@ std::int64_t Register::insert(std::int64_t project, const nlohmann::json& visit)
         .run("INSERT INTO registration_visits (project_id, number, customer_id, phone, phone_source, name, gender, returning_customer, receiver_id, "
              "receiver_name, owner_id, owner_name, on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, "
              "checks, source, companions, status, registered_by, registered_at, day) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
              {project, number, visit["customer_id"], visit["phone"], visit["phone_source"], visit["name"], visit["gender"],
               visit["returning"].get<bool>() ? 1 : 0, visit["receiver_id"], visit["receiver_name"], visit["owner_id"], visit["owner_name"],
               visit["on_behalf_of"], visit["assignment"], visit["assignment_reason"], visit["counts_turn"].get<bool>() ? 1 : 0,
               visit["questionnaire"].dump(), visit["custom"].dump(), visit["checks"].dump(), visit["source"], visit["companions"],
               visit["status"], visit["registered_by"], visit["registered_at"], day_.of(project, visit["registered_at"])})
-        .lastId;
+        .rows.at(0).at("id").get<std::int64_t>();
 }
 
 nlohmann::json Register::get(std::int64_t project, std::int64_t id) const {

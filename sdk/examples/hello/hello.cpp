@@ -39,8 +39,8 @@ public:
             std::int64_t id = 0;
             // The row and its durable event commit together: a crash cannot keep one without the other.
             host_->db().transaction([&] {
-                id = host_->db().run("INSERT INTO hello_greetings (name, greeting, created_by, created_at) VALUES (?, ?, ?, ?)",
-                                     {name, greeting, request.username(), host_->now()}).lastId;
+                id = host_->db().run("INSERT INTO hello_greetings (name, greeting, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                                     {name, greeting, request.username(), host_->now()}).rows.at(0).at("id").get<std::int64_t>();
                 host_->publish("hello.greeted", {{"id", id}, {"name", name}});
             });
             return Response::created({{"id", id}, {"greeting", greeting}, {"extras", extras}});

@@ -26,6 +26,7 @@ public:
     struct Result {
         nlohmann::json rows = nlohmann::json::array();
         std::int64_t changes = 0;
+        /// SQLite's last insert rowid: not portable. Write `INSERT ... RETURNING id` and read rows.
         std::int64_t lastId = 0;
     };
 
