@@ -122,6 +122,11 @@ TEST_F(Notifications, RefusesAnotherModulesTemplateAMissingParameterAndABadRecip
         wrong["recipient"] = bad;
         EXPECT_EQ(herald(wrong).errorCode(), "notify.bad_recipient") << bad.dump();
     }
+    auto huge = kGreeting;
+    huge["params"]["name"] = std::string(3000, 'x');
+    EXPECT_EQ(herald(huge).errorCode(), "notify.too_long");
+    EXPECT_EQ(http(kernel->port(), "GET", "/api/v1/notifications?limit=ten", "", admin).errorCode(), "request.invalid");
+    EXPECT_EQ(http(kernel->port(), "GET", "/api/v1/notifications", "", manager).status, 403);
     EXPECT_TRUE(notifications().empty());
 }
 

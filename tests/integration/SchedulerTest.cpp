@@ -121,6 +121,8 @@ TEST_F(Scheduler, RunNowIsForAdminsAndOneJobNeverRunsTwiceAtOnceForAProject) {
     EXPECT_EQ(as(admin, "POST", "/api/v1/jobs/clockwork/slow/run", {{"project_id", "1"}}).status, 400);
     EXPECT_EQ(as(admin, "POST", "/api/v1/jobs/clockwork/slow/run", nlohmann::json::object()).status, 400);
     EXPECT_EQ(as(manager, "GET", "/api/v1/jobs").status, 403);
+    EXPECT_EQ(as(admin, "GET", "/api/v1/jobs/runs?project_id=one").errorCode(), "request.invalid");
+    EXPECT_EQ(as(admin, "POST", "/api/v1/jobs/clockwork/slow/run", nlohmann::json::array()).status, 400);
 
     ASSERT_EQ(as(admin, "POST", "/api/v1/jobs/clockwork/slow/run", {{"project_id", 1}}).status, 202);
     ASSERT_TRUE(eventually([&] { return runs("slow").size() == 1 && runs("slow")[0]["outcome"] == "running"; }));

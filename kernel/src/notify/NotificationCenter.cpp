@@ -22,6 +22,8 @@ namespace {
 
 /// After the n-th failed attempt, wait this long; after the last, the delivery has failed.
 constexpr std::array<std::int64_t, 5> kBackoffMs{1000, 5000, 30000, 120000, 600000};
+/// A text message, a robot's card, a short mail: never a document.
+constexpr std::size_t kMaxTextBytes = 2000;
 
 std::string text(const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
@@ -77,6 +79,9 @@ std::string NotificationCenter::render(const std::string& plugin, const std::str
         from = out.cbegin() + it->position() + it->length();
     }
     rendered.append(from, out.cend());
+    if (rendered.size() > kMaxTextBytes)
+        throw sdk::Error::invalid("notify.too_long", "the message would be " + std::to_string(rendered.size()) + " bytes; at most " +
+                                                         std::to_string(kMaxTextBytes));
     return rendered;
 }
 
@@ -155,16 +160,27 @@ nlohmann::json NotificationCenter::recent(std::int64_t project, int limit) {
     }
     sql += " ORDER BY id DESC LIMIT ?";
     params.push_back(std::clamp(limit, 1, 500));
-    nlohmann::json out = nlohmann::json::array();
-    for (auto& row : store_.query(sql, params).rows) {
-        row["recipient"] = sdk::Json::parse(row["recipient"].get<std::string>());
-        row["deliveries"] = store_.query("SELECT channel, status, attempts, last_error, sent_at, next_attempt_at FROM kernel_deliveries "
-                                         "WHERE notification_id = ? ORDER BY id",
-                                         {row["id"]})
-                                .rows;
-        out.push_back(std::move(row));
+    auto rows = store_.query(sql, params).rows;
+    if (rows.empty()) return rows;
+    // The deliveries of the whole page in one query, not one per notification.
+    std::map<std::int64_t, nlohmann::json> deliveries;
+    const auto newest = rows.front()["id"].get<std::int64_t>();
+    const auto oldest = rows.back()["id"].get<std::int64_t>();
+    auto found = store_.query("SELECT notification_id, channel, status, attempts, last_error, sent_at, next_attempt_at FROM kernel_deliveries "
+                              "WHERE notification_id BETWEEN ? AND ? ORDER BY id",
+                              {oldest, newest})
+                     .rows;
+    for (auto& d : found) {
+        const std::int64_t of = d["notification_id"];
+        d.erase("notification_id");
+        deliveries[of].push_back(std::move(d));
     }
-    return out;
+    for (auto& row : rows) {
+        row["recipient"] = sdk::Json::parse(row["recipient"].get<std::string>());
+        const auto it = deliveries.find(row["id"].get<std::int64_t>());
+        row["deliveries"] = it == deliveries.end() ? nlohmann::json::array() : std::move(it->second);
+    }
+    return rows;
 }
 
 void NotificationCenter::start() {

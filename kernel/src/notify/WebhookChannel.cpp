@@ -12,10 +12,13 @@
 namespace anchang {
 
 WebhookChannel::WebhookChannel(std::string url, std::string secret, std::function<std::int64_t()> now)
-    : url_(std::move(url)), secret_(std::move(secret)), now_(std::move(now)) {
-    const Poco::URI uri(url_);
+    : secret_(std::move(secret)), now_(std::move(now)) {
+    const Poco::URI uri(url);
     // Loopback or a gateway inside the office network; TLS terminates at a proxy in front.
     if (uri.getScheme() != "http" || uri.getHost().empty()) throw std::invalid_argument("notify.webhook.url must be an http:// URL");
+    host_ = uri.getHost();
+    port_ = uri.getPort();
+    path_ = uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery();
     if (secret_.size() < 16) throw std::invalid_argument("notify.webhook.secret must have at least 16 characters");
 }
 
@@ -34,11 +37,9 @@ void WebhookChannel::deliver(const Message& message) {
                                             {"params", message.params}}
                                  .dump();
     const std::string timestamp = std::to_string(now_());
-    const Poco::URI uri(url_);
-    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+    Poco::Net::HTTPClientSession session(host_, port_);
     session.setTimeout(Poco::Timespan(5, 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path_, Poco::Net::HTTPMessage::HTTP_1_1);
     request.setContentType("application/json");
     request.setContentLength(static_cast<std::streamsize>(body.size()));
     request.set("X-Anchang-Timestamp", timestamp);

@@ -21,7 +21,9 @@ public:
     static std::string signature(const std::string& secret, const std::string& timestamp, const std::string& body);
 
 private:
-    std::string url_;
+    std::string host_;
+    unsigned short port_ = 80;
+    std::string path_;
     std::string secret_;
     std::function<std::int64_t()> now_;
 };

@@ -331,14 +331,24 @@ nlohmann::json Scheduler::describe() {
         jobs = jobs_;
         slots = slots_;
     }
+    // Every job's last run for every project in one query (the console polls this).
+    std::map<Key, nlohmann::json> lastRuns;
+    auto newest = store_.query("SELECT r.id, r.plugin, r.job, r.project_id, r.trigger, r.scheduled_at, r.started_at, r.ended_at, r.outcome, "
+                               "r.items, r.error, r.requested_by FROM kernel_job_runs r JOIN (SELECT MAX(id) AS id FROM kernel_job_runs "
+                               "GROUP BY plugin, job, project_id) latest ON latest.id = r.id")
+                      .rows;
+    for (auto& row : newest) {
+        Key key{row["plugin"].get<std::string>(), row["job"].get<std::string>(), row["project_id"].get<std::int64_t>()};
+        lastRuns[std::move(key)] = std::move(row);
+    }
     for (const auto& job : jobs) {
         nlohmann::json perProject = nlohmann::json::array();
         for (const auto& project : projects) {
             const Key key{job.plugin, job.decl.name, project.id};
-            const auto last = runs(job.plugin, job.decl.name, project.id, 1);
+            const auto last = lastRuns.find(key);
             const auto it = slots.find(key);
             perProject.push_back({{"project_id", project.id},
-                                  {"last_run", last.empty() ? nlohmann::json(nullptr) : last[0]},
+                                  {"last_run", last == lastRuns.end() ? nlohmann::json(nullptr) : last->second},
                                   {"next_at", it != slots.end() && it->second.next ? nlohmann::json(*it->second.next) : nlohmann::json(nullptr)},
                                   {"running", it != slots.end() && it->second.busy}});
         }
