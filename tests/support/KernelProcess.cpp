@@ -70,7 +70,7 @@ KernelProcess::KernelProcess(Options options) : options_(std::move(options)) {
         "--set", "licence.publicKey=" + (vendorDir / "vendor.pub").string(),
         "--set", "webui.dir=" + (dataDir_ / "no-webui").string(),
         "--set", "demo.seed=" + (sourceDir() / "tests/fixtures/seed.json").string(),
-        "--set", "bus.strictContracts=true", "--set", "test.cheapPasswords=true",
+        "--set", "bus.strictContracts=true", "--set", "test.cheapPasswords=true", "--set", "notify.logSecrets=true",
     };
     for (const auto& setting : options_.settings) {
         args.push_back("--set");

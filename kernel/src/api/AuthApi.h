@@ -28,11 +28,12 @@ public:
 
     void install(Router& router);
 
+    /// {"token","expires_at","device_token","user"} for a user who just proved who they are.
+    nlohmann::json session(const Principal& principal, const std::string& deviceId) const;
+
 private:
     /// The user as /auth/me shows them, with their permissions per project.
     nlohmann::json me(const Principal& principal) const;
-    /// {"token","expires_at","device_token","user"} for a user who just proved who they are.
-    nlohmann::json session(const Principal& principal, const std::string& deviceId) const;
 
     UserDirectory& users_;
     TokenService& tokens_;

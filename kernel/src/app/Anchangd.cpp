@@ -214,6 +214,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.notify.smtpPort = c.getInt("notify.smtp.port", 25);
     s.notify.smtpFrom = c.getString("notify.smtp.from", "");
     s.notify.perMinute = std::clamp(c.getInt("notify.perMinute", 10), 1, 1000);
+    s.notify.logSecrets = c.getBool("notify.logSecrets", false);
     s.synchronous = c.getString("store.synchronous", "FULL");
     s.batchAge = std::chrono::milliseconds(std::clamp(c.getInt("store.batchAgeMs", 10), 0, 1000));
     s.tokenTtlSeconds = c.getInt("auth.tokenTtl", 12 * 3600);

@@ -4,6 +4,7 @@
 #include "api/AlertApi.h"
 #include "api/AuditApi.h"
 #include "api/AuthApi.h"
+#include "api/CodeSignInApi.h"
 #include "api/ProjectApi.h"
 #include "api/EventStreamApi.h"
 #include "api/FormApi.h"
@@ -28,6 +29,7 @@
 #include "auth/AccessPolicy.h"
 #include "auth/DeviceTrust.h"
 #include "auth/LoginThrottle.h"
+#include "auth/SignInCodes.h"
 #include "auth/PasswordHasher.h"
 #include "auth/RoleCatalog.h"
 #include "auth/TokenService.h"
@@ -145,6 +147,9 @@ void Kernel::start() {
     tokens_ = std::make_unique<TokenService>(*store_, (settings_.dataDir / "token.key").string(), settings_.tokenTtlSeconds);
     devices_ = std::make_unique<DeviceTrust>(*tokens_, kDeviceTokenTtl);
     throttle_ = std::make_unique<LoginThrottle>();
+    // Wrong sign-in codes: each code allows 5 tries itself; this holds back one address trying
+    // codes for many phones (30), and a phone past five codes' worth of tries (25).
+    codeThrottle_ = std::make_unique<LoginThrottle>(LoginThrottle::Limits{25, 30, 5, std::chrono::minutes(15)});
     policy_ = std::make_unique<AccessPolicy>(*store_, *roles_);
     projects_ = std::make_unique<ProjectDirectory>(*store_, [this] { return licence_.usable() ? licence_.projects() : 1; });
     declareKernelPermissions();
@@ -177,6 +182,9 @@ void Kernel::start() {
                                           HookRunner::Options{settings_.scriptMaxFailures});
     forms_ = std::make_unique<FormService>(*store_, *hooks_);
     notifications_ = std::make_unique<NotificationCenter>(*store_, *clock_, bus_->client(), *users_, settings_.notify);
+    CodeSignInApi::declareTemplate(*notifications_);
+    codes_ = std::make_unique<SignInCodes>(
+        *store_, *clock_, SecretFile::loadOrCreate((settings_.dataDir / "code.key").string(), 32, [] { return SecretFile::randomBytes(32); }));
     kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *notifications_, *contracts_);
     kernelServices_->start();
     push_ = std::make_unique<PushHub>(*bus_, [this](const Principal& principal, const std::string& permission, std::int64_t project) {
@@ -208,6 +216,9 @@ void Kernel::start() {
                                                            publicKeyPem_, *roles_, *contracts_, *outbox_,
                                                            [this] { return http_ ? http_->stats() : nlohmann::json::object(); }});
     authApi_->install(*router_);
+    codeSignInApi_ = std::make_unique<CodeSignInApi>(CodeSignInApi::Parts{
+        *codes_, *users_, *notifications_, *codeThrottle_, *projects_, *authApi_, [this](const std::string& role) { return plugins_->offersSignIn(role); }});
+    codeSignInApi_->install(*router_);
     userApi_->install(*router_);
     projectApi_->install(*router_);
     auditApi_->install(*router_);

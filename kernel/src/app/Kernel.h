@@ -42,6 +42,8 @@ class AuditApi;
 class AuditLog;
 class AuditWitness;
 class AuthApi;
+class CodeSignInApi;
+class SignInCodes;
 class BusContracts;
 class Outbox;
 class DeviceTrust;
@@ -136,6 +138,8 @@ private:
     std::unique_ptr<TokenService> tokens_;
     std::unique_ptr<DeviceTrust> devices_;
     std::unique_ptr<LoginThrottle> throttle_;
+    std::unique_ptr<SignInCodes> codes_;
+    std::unique_ptr<LoginThrottle> codeThrottle_;
     std::unique_ptr<AccessPolicy> policy_;
     std::unique_ptr<ProjectDirectory> projects_;
     std::unique_ptr<Router> router_;
@@ -155,6 +159,7 @@ private:
     std::unique_ptr<PluginHost> plugins_;
     // The kernel's route handlers point into these, so they live as long as the router.
     std::unique_ptr<AuthApi> authApi_;
+    std::unique_ptr<CodeSignInApi> codeSignInApi_;
     std::unique_ptr<UserApi> userApi_;
     std::unique_ptr<ProjectApi> projectApi_;
     std::unique_ptr<AuditApi> auditApi_;

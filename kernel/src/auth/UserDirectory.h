@@ -37,6 +37,10 @@ public:
     /// {"username","display_name","password","phone"?,"roles":[{"role","project_id"}]} -> id.
     /// Throws sdk::Error 400 for invalid input, 409 for a taken username.
     std::int64_t create(const nlohmann::json& body);
+    /// The user who signs in with `phone` and a one-time code, created on first sign-in, now
+    /// holding `role` in `project`. Such users are apart from staff: username "phone:<phone>", no
+    /// password, so a staff member's phone never opens a staff account by text message.
+    std::int64_t signInByPhone(const std::string& phone, std::int64_t project, const std::string& role);
     /// Accepts display_name, phone, active, password.
     void update(std::int64_t id, const nlohmann::json& body);
     void setRoles(std::int64_t id, const nlohmann::json& roles);

@@ -6,7 +6,7 @@ namespace anchang {
 
 void LogChannel::deliver(const Message& message) {
     Poco::Logger::get("notify").information("notification %Ld to %s (%s): %s", message.id, message.recipient.dump(), message.templateName,
-                                            message.text);
+                                            secrets_ ? message.text : message.maskedText);
 }
 
 } // namespace anchang

@@ -24,6 +24,9 @@ namespace {
 constexpr std::array<std::int64_t, 5> kBackoffMs{1000, 5000, 30000, 120000, 600000};
 /// A text message, a robot's card, a short mail: never a document.
 constexpr std::size_t kMaxTextBytes = 2000;
+/// How long a secret text waits in memory for its deliveries (a sign-in code lives 5 minutes).
+constexpr std::int64_t kSecretKeptMs = 15 * 60 * 1000;
+constexpr const char* kMask = "******";
 
 std::string text(const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
@@ -33,7 +36,7 @@ NotificationCenter::NotificationCenter(Store& store, KernelClock& clock, BusClie
     : store_(store), clock_(clock), users_(users), options_(std::move(options)) {
     channels_["push"] = std::make_unique<PushChannel>(bus);
     for (const auto& name : options_.channels) {
-        if (name == "log") channels_[name] = std::make_unique<LogChannel>();
+        if (name == "log") channels_[name] = std::make_unique<LogChannel>(options_.logSecrets);
         else if (name == "webhook")
             channels_[name] = std::make_unique<WebhookChannel>(options_.webhookUrl, options_.webhookSecret, [this] { return clock_.nowMs(); });
         else if (name == "email") channels_[name] = std::make_unique<EmailChannel>(options_.smtpHost, options_.smtpPort, options_.smtpFrom);
@@ -55,17 +58,17 @@ void NotificationCenter::addTemplates(const std::string& plugin, const std::map<
     for (const auto& [name, texts] : templates) templates_[plugin + "." + name] = texts;
 }
 
-std::string NotificationCenter::render(const std::string& plugin, const std::string& name, const std::string& lang,
+nlohmann::json NotificationCenter::texts(const std::string& plugin, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    const auto it = templates_.find(name);
+    // A module speaks with its own templates only: the name starts with its id.
+    if (it == templates_.end() || name.rfind(plugin + ".", 0) != 0)
+        throw sdk::Error::invalid("notify.unknown_template", "plugin " + plugin + " declares no notification template " + name);
+    return it->second;
+}
+
+std::string NotificationCenter::render(const std::string& name, const nlohmann::json& texts, const std::string& lang,
                                        const nlohmann::json& params) {
-    nlohmann::json texts;
-    {
-        std::lock_guard lock(mutex_);
-        const auto it = templates_.find(name);
-        // A module speaks with its own templates only: the name starts with its id.
-        if (it == templates_.end() || name.rfind(plugin + ".", 0) != 0)
-            throw sdk::Error::invalid("notify.unknown_template", "plugin " + plugin + " declares no notification template " + name);
-        texts = it->second;
-    }
     std::string out = texts.contains(lang) ? texts[lang].get<std::string>() : texts["zh-CN"].get<std::string>();
     static const std::regex place(R"(\{([a-z_][a-z0-9_]*)\})");
     std::string rendered;
@@ -115,7 +118,14 @@ nlohmann::json NotificationCenter::send(const std::string& plugin, std::int64_t 
     const nlohmann::json params = request.contains("params") && request["params"].is_object() ? request["params"] : nlohmann::json::object();
     const nlohmann::json recipient = resolve(request.value("recipient", nlohmann::json()));
     const std::string name = request["template"];
-    const std::string rendered = render(plugin, name, lang, params);
+    const nlohmann::json templateTexts = texts(plugin, name);
+    const std::string rendered = render(name, templateTexts, lang, params);
+    // What is stored and shown: the secret parameters masked.
+    nlohmann::json shownParams = params;
+    const nlohmann::json secretNames = templateTexts.value("secret", nlohmann::json::array());
+    for (const auto& secret : secretNames)
+        if (shownParams.contains(secret.get<std::string>())) shownParams[secret.get<std::string>()] = kMask;
+    const std::string shown = secretNames.empty() ? rendered : render(name, templateTexts, lang, shownParams);
     // Who it is, for the rate limit: the user, else the address.
     const nlohmann::json who = recipient.contains("user_id") ? nlohmann::json{{"user_id", recipient["user_id"]}} : recipient;
     const std::string key = who.dump();
@@ -130,9 +140,16 @@ nlohmann::json NotificationCenter::send(const std::string& plugin, std::int64_t 
         const bool limited = lastMinute >= options_.perMinute;
         const std::int64_t id = store_.query("INSERT INTO kernel_notifications (project_id, plugin, template, recipient, recipient_key, lang, text, "
                                              "params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                             {project, plugin, name, recipient.dump(), key, lang, rendered, params.dump(), now})
+                                             {project, plugin, name, recipient.dump(), key, lang, shown, shownParams.dump(), now})
                                     .rows[0]["id"];
         out["id"] = id;
+        if (!secretNames.empty()) {
+            // Kept before the commit, so the delivery thread never sees the row without it (a
+            // rolled-back one stays only until it is forgotten).
+            std::lock_guard lock(mutex_);
+            std::erase_if(secrets_, [now](const auto& entry) { return entry.second.forgetAt < now; });
+            secrets_[id] = {rendered, params, now + kSecretKeptMs};
+        }
         for (const auto& [channelName, channel] : channels_) {
             if (!channel->reaches(recipient)) continue;
             const std::string status = limited ? "rate_limited" : "pending";
@@ -222,14 +239,31 @@ void NotificationCenter::attempt(const nlohmann::json& delivery) {
     const std::int64_t id = delivery["id"];
     const int attempts = delivery["attempts"].get<int>() + 1;
     std::string error;
+    NotificationChannel::Message message{delivery["notification_id"].get<std::int64_t>(), delivery["project_id"].get<std::int64_t>(),
+                                         delivery["plugin"].get<std::string>(), delivery["template"].get<std::string>(),
+                                         sdk::Json::parse(delivery["recipient"].get<std::string>()), delivery["lang"].get<std::string>(),
+                                         delivery["text"].get<std::string>(), sdk::Json::parse(delivery["params"].get<std::string>()),
+                                         delivery["text"].get<std::string>()};
+    bool lost = false;
+    {
+        std::lock_guard lock(mutex_);
+        const auto tmpl = templates_.find(message.templateName);
+        if (tmpl != templates_.end() && tmpl->second.contains("secret")) {
+            const auto secret = secrets_.find(message.id);
+            lost = secret == secrets_.end();
+            if (!lost) {
+                message.text = secret->second.text;
+                message.params = secret->second.params;
+            }
+        }
+    }
     if (it == channels_.end()) {
         error = "the channel is no longer configured";
+    } else if (lost) {
+        error = "the message held a secret kept in memory only, lost in a restart";
     } else {
         try {
-            it->second->deliver({delivery["notification_id"].get<std::int64_t>(), delivery["project_id"].get<std::int64_t>(),
-                                 delivery["plugin"].get<std::string>(), delivery["template"].get<std::string>(),
-                                 sdk::Json::parse(delivery["recipient"].get<std::string>()), delivery["lang"].get<std::string>(),
-                                 delivery["text"].get<std::string>(), sdk::Json::parse(delivery["params"].get<std::string>())});
+            it->second->deliver(message);
         } catch (const std::exception& e) {
             error = e.what();
             if (error.empty()) error = "the channel failed";
@@ -239,7 +273,7 @@ void NotificationCenter::attempt(const nlohmann::json& delivery) {
     try {
         if (error.empty()) {
             store_.query("UPDATE kernel_deliveries SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?", {attempts, now, id});
-        } else if (attempts >= static_cast<int>(kBackoffMs.size()) || it == channels_.end()) {
+        } else if (attempts >= static_cast<int>(kBackoffMs.size()) || it == channels_.end() || lost) {
             store_.query("UPDATE kernel_deliveries SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?", {attempts, error, id});
             Poco::Logger::get("notify").error("delivery %Ld failed for good after %d attempts: %s", id, attempts, error);
         } else {

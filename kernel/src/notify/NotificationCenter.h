@@ -10,6 +10,10 @@
 /// and 10 min (on the kernel's clock, so tests advance it), then the delivery is failed. More
 /// than `notify.perMinute` notifications to one recipient in a minute are recorded as
 /// rate_limited and not sent: a loop in a module cannot flood a phone.
+///
+/// A template may name secret parameters ({"secret":["code"]}): the stored record and the log
+/// show them masked, and the real text waits in memory only, for at most 15 minutes, for its
+/// deliveries. A restart in between fails those deliveries: the secret was short-lived anyway.
 
 #include "notify/NotificationChannel.h"
 
@@ -41,6 +45,8 @@ public:
         int smtpPort = 25;
         std::string smtpFrom;
         int perMinute = 10;
+        /// Write secret parameters to the log (development and tests only).
+        bool logSecrets = false;
     };
 
     /// Throws std::invalid_argument for a channel it does not know or one configured wrongly,
@@ -59,7 +65,9 @@ public:
     void stop();
 
 private:
-    std::string render(const std::string& plugin, const std::string& name, const std::string& lang, const nlohmann::json& params);
+    /// The template's texts; throws sdk::Error 400 when `plugin` has no template `name`.
+    nlohmann::json texts(const std::string& plugin, const std::string& name);
+    std::string render(const std::string& name, const nlohmann::json& texts, const std::string& lang, const nlohmann::json& params);
     nlohmann::json resolve(const nlohmann::json& recipient);
     void run();
     void attempt(const nlohmann::json& delivery);
@@ -71,7 +79,14 @@ private:
     std::map<std::string, std::unique_ptr<NotificationChannel>> channels_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::map<std::string, nlohmann::json> templates_; ///< "plugin.name" -> {"zh-CN","en"}
+    std::map<std::string, nlohmann::json> templates_; ///< "plugin.name" -> {"zh-CN","en","secret"?}
+    /// Notifications with secret parameters: id -> the real text and parameters, and when they go.
+    struct Secret {
+        std::string text;
+        nlohmann::json params;
+        std::int64_t forgetAt;
+    };
+    std::map<std::int64_t, Secret> secrets_;
     std::atomic<bool> stopping_{false};
     bool poked_ = false;
     std::thread thread_;

@@ -23,6 +23,9 @@ public:
         std::string lang;
         std::string text;
         nlohmann::json params;
+        /// The text with the template's secret parameters (a sign-in code) masked: what may be
+        /// written where people read it, such as the log.
+        std::string maskedText;
     };
 
     virtual ~NotificationChannel() = default;

@@ -396,6 +396,15 @@ bool PluginHost::externalOffers(const std::string& client, const std::string& se
     return false;
 }
 
+bool PluginHost::offersSignIn(const std::string& role) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& plugin : plugins_)
+        if (plugin->manifest && plugin->state == State::Running &&
+            std::find(plugin->manifest->signInRoles.begin(), plugin->manifest->signInRoles.end(), role) != plugin->manifest->signInRoles.end())
+            return true;
+    return false;
+}
+
 bool PluginHost::externalPublishes(const std::string& client, const std::string& topic) const {
     std::lock_guard lock(mutex_);
     for (const auto& plugin : plugins_)

@@ -70,6 +70,8 @@ public:
     /// installed) declares the service, or the topic.
     bool externalOffers(const std::string& client, const std::string& service) const;
     bool externalPublishes(const std::string& client, const std::string& topic) const;
+    /// Whether a running plugin offers `role` to phone + one-time code sign-in (sign_in_roles).
+    bool offersSignIn(const std::string& role) const;
 
     static const char* stateName(State state);
 

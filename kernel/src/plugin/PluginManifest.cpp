@@ -236,6 +236,17 @@ PluginManifest read(const nlohmann::json& raw, const std::filesystem::path& dir)
             m.roles.emplace_back(role, label(name, "role " + role));
         }
     }
+    if (raw.contains("sign_in_roles")) {
+        // Roles of people without a password (buyers, everyone-brokers), who sign in with a
+        // phone and a one-time code: only this plugin's own, never a staff role of another's.
+        const auto& signIn = raw["sign_in_roles"];
+        if (!signIn.is_array()) refuse("\"sign_in_roles\" must list roles this plugin declares");
+        for (const auto& role : signIn) {
+            const bool own = role.is_string() && std::any_of(m.roles.begin(), m.roles.end(), [&](const auto& r) { return r.first == role; });
+            if (!own) refuse("sign_in_roles may name only roles this plugin declares under \"roles\": " + role.dump());
+            m.signInRoles.push_back(role.get<std::string>());
+        }
+    }
     if (raw.contains("grants")) {
         const auto& grants = raw["grants"];
         if (!grants.is_object()) refuse("\"grants\" must map other plugins' permissions to lists of roles");
@@ -281,6 +292,11 @@ PluginManifest read(const nlohmann::json& raw, const std::filesystem::path& dir)
             if (!std::regex_match(name, templateName)) refuse("notification template name must be lower-case letters, digits and _: " + name);
             label(texts, "notification " + name);
             if (texts.contains("en") && !texts["en"].is_string()) refuse("notification " + name + ": the English text must be a string");
+            if (texts.contains("secret")) {
+                const auto& secret = texts["secret"];
+                if (!secret.is_array() || !std::all_of(secret.begin(), secret.end(), [](const auto& s) { return s.is_string(); }))
+                    refuse("notification " + name + ": \"secret\" must list parameter names");
+            }
             m.notifications[name] = texts;
         }
     }

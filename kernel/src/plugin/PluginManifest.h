@@ -125,6 +125,8 @@ public:
     /// Roles this plugin introduces, with their names ({"zh-CN","en"}), in the order the file
     /// lists them: the console offers roles in that order (receptionist before manager).
     std::vector<std::pair<std::string, nlohmann::json>> roles;
+    /// Its roles that people without a password get by phone and one-time code, in one project.
+    std::vector<std::string> signInRoles;
     /// Permissions of others (the kernel's, another module's) this plugin's roles hold by default.
     std::map<std::string, std::vector<std::string>> grants;
     std::optional<std::filesystem::path> migrations;
