@@ -215,6 +215,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.notify.smtpFrom = c.getString("notify.smtp.from", "");
     s.notify.perMinute = std::clamp(c.getInt("notify.perMinute", 10), 1, 1000);
     s.notify.logSecrets = c.getBool("notify.logSecrets", false);
+    s.mediaMaxPixels = std::clamp<std::int64_t>(c.getInt64("media.maxPixels", 64'000'000), 1'000'000, 400'000'000);
     s.synchronous = c.getString("store.synchronous", "FULL");
     s.batchAge = std::chrono::milliseconds(std::clamp(c.getInt("store.batchAgeMs", 10), 0, 1000));
     s.tokenTtlSeconds = c.getInt("auth.tokenTtl", 12 * 3600);

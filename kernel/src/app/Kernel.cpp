@@ -9,6 +9,7 @@
 #include "api/EventStreamApi.h"
 #include "api/FormApi.h"
 #include "api/JobApi.h"
+#include "api/MediaApi.h"
 #include "api/NotificationApi.h"
 #include "api/TestClockApi.h"
 #include "clock/KernelClock.h"
@@ -36,6 +37,7 @@
 #include "auth/UserDirectory.h"
 #include "http/Router.h"
 #include "http/StaticFiles.h"
+#include "media/MediaLibrary.h"
 #include "app/FaultPoints.h"
 #include "plugin/BusContracts.h"
 #include "plugin/Outbox.h"
@@ -185,7 +187,8 @@ void Kernel::start() {
     CodeSignInApi::declareTemplate(*notifications_);
     codes_ = std::make_unique<SignInCodes>(
         *store_, *clock_, SecretFile::loadOrCreate((settings_.dataDir / "code.key").string(), 32, [] { return SecretFile::randomBytes(32); }));
-    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *notifications_, *contracts_);
+    media_ = std::make_unique<MediaLibrary>(*store_, *clock_, MediaLibrary::Options{settings_.dataDir / "media", settings_.mediaMaxPixels});
+    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *notifications_, *media_, *contracts_);
     kernelServices_->start();
     push_ = std::make_unique<PushHub>(*bus_, [this](const Principal& principal, const std::string& permission, std::int64_t project) {
         return policy_->allows(principal, permission, project);
@@ -200,9 +203,12 @@ void Kernel::start() {
             return active;
         },
         *alerts_, Poco::Environment::nodeName() + ":" + std::filesystem::absolute(settings_.dataDir).lexically_normal().string());
+    // Files whose kind has keep_days go when they expire (face photos: minimal retention).
+    scheduler_->add("kernel", {"media_purge", "", 60 * 60 * 1000, {{"zh-CN", "清理过期文件"}, {"en", "Purge expired files"}}},
+                    [this](std::int64_t project, std::int64_t, const std::string&) { return media_->purge(project); });
     plugins_ = std::make_unique<PluginHost>(
         KernelServices{*store_, *bus_, *router_, *policy_, *roles_, *contracts_, *outbox_, *audit_, *hookCatalog_, *hooks_, *forms_,
-                       *clock_, *projects_, *scheduler_, *notifications_},
+                       *clock_, *projects_, *scheduler_, *notifications_, *media_},
         licence_,
         PluginHost::Options{settings_.pluginsDir, settings_.disabledPlugins, settings_.pluginSettings});
     // The manifests come first: they say which roles exist, which the demo's users hold.
@@ -235,6 +241,8 @@ void Kernel::start() {
     jobApi_->install(*router_);
     notificationApi_ = std::make_unique<NotificationApi>(*notifications_);
     notificationApi_->install(*router_);
+    mediaApi_ = std::make_unique<MediaApi>(*media_, *policy_, *audit_);
+    mediaApi_->install(*router_);
     if (clock_->adjustable()) {
         testClockApi_ = std::make_unique<TestClockApi>(*clock_);
         testClockApi_->install(*router_);

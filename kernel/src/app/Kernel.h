@@ -42,6 +42,8 @@ class AuditApi;
 class AuditLog;
 class AuditWitness;
 class AuthApi;
+class MediaApi;
+class MediaLibrary;
 class CodeSignInApi;
 class SignInCodes;
 class BusContracts;
@@ -104,6 +106,8 @@ public:
         bool cheapPasswords = false;
         /// Channels and limits of kernel.notify (notify.*).
         NotificationCenter::Options notify;
+        /// Images with more pixels are refused (media.maxPixels).
+        std::int64_t mediaMaxPixels = 64'000'000;
         /// How often a signed audit checkpoint is kept while the log moves.
         std::chrono::seconds auditCheckpointEvery{3600};
     };
@@ -160,6 +164,8 @@ private:
     // The kernel's route handlers point into these, so they live as long as the router.
     std::unique_ptr<AuthApi> authApi_;
     std::unique_ptr<CodeSignInApi> codeSignInApi_;
+    std::unique_ptr<MediaLibrary> media_;
+    std::unique_ptr<MediaApi> mediaApi_;
     std::unique_ptr<UserApi> userApi_;
     std::unique_ptr<ProjectApi> projectApi_;
     std::unique_ptr<AuditApi> auditApi_;

@@ -6,6 +6,7 @@
 #include "anchang/sdk/Json.hpp"
 #include "auth/UserDirectory.h"
 #include "anchang/sdk/Error.hpp"
+#include "media/MediaLibrary.h"
 #include "notify/NotificationCenter.h"
 #include "bus/Bus.h"
 #include "plugin/BusContracts.h"
@@ -31,8 +32,8 @@ int refuse(anchang_sink_fn sink, void* user, const std::string& code, const std:
 } // namespace
 
 KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts,
-                                     NotificationCenter& notifications, BusContracts& contracts)
-    : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts), notifications_(notifications) {
+                                     NotificationCenter& notifications, MediaLibrary& media, BusContracts& contracts)
+    : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts), notifications_(notifications), media_(media) {
     // The shapes are written once, in kernel/contracts.json (also the source of docs/contracts.md).
     for (const auto& service : PluginManifest::parseServices(kernelContracts())) contracts.addService("kernel", service);
     agent_->serve("kernel.users.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
@@ -102,6 +103,20 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
                          me.notifications_.send(header.value("source", std::string{}), header.value("project", std::int64_t{0}), body));
         } catch (const sdk::Error& e) {
             return reply(sink, user, ANCHANG_E_INVALID, {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
+        }
+    }, this);
+    agent_->serve("kernel.media.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        const auto body = sdk::Json::parse(message->body_json);
+        const auto header = sdk::Json::parse(message->header_json);
+        if (!body.is_object() || !body.contains("id") || !body["id"].is_string())
+            return refuse(sink, user, "kernel.invalid", "media.get needs the file's id");
+        // Only the message's project: a module checking an attachment id of one project never
+        // learns about another's.
+        try {
+            return reply(sink, user, ANCHANG_OK, me.media_.describe(header.value("project", std::int64_t{0}), body["id"]));
+        } catch (const sdk::Error& e) {
+            return reply(sink, user, ANCHANG_E_NOT_FOUND, {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
         }
     }, this);
 }

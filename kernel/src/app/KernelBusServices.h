@@ -18,6 +18,7 @@ namespace anchang {
 class AlertCenter;
 class Bus;
 class BusContracts;
+class MediaLibrary;
 class NotificationCenter;
 class PluginBusAgent;
 class ProjectDirectory;
@@ -27,7 +28,7 @@ class KernelBusServices {
 public:
     /// Declares its services' contracts in `contracts`, as a plugin's manifest would.
     KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts, NotificationCenter& notifications,
-                      BusContracts& contracts);
+                      MediaLibrary& media, BusContracts& contracts);
     ~KernelBusServices();
 
     void start();
@@ -39,6 +40,7 @@ private:
     ProjectDirectory& projects_;
     AlertCenter& alerts_;
     NotificationCenter& notifications_;
+    MediaLibrary& media_;
 };
 
 } // namespace anchang

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -50,6 +51,9 @@ public:
 
     void send(int status, const std::string& contentType, const std::string& body);
     void sendJson(int status, const nlohmann::json& value);
+    /// 200 with the file's bytes, streamed from disk; extra headers (Content-Disposition) are
+    /// set on response() before.
+    void sendFile(const std::filesystem::path& file, const std::string& contentType);
     /// {"error":{"code","message","request_id"}}, and "detail" when there is more to say than
     /// the message (the specific reason behind a catalogued message).
     void sendError(int status, const std::string& code, const std::string& message, const std::string& detail = {});

@@ -63,6 +63,30 @@ void RequestPipeline::readBody(HttpExchange& exchange) {
     }
 }
 
+void RequestPipeline::discardRest(HttpExchange& exchange) {
+    // A client still sending its upload reads no answer if the connection closes under it (the
+    // unread bytes make the close a reset). So a refused upload of reasonable size is read to
+    // its end and dropped; past that, the connection closes.
+    constexpr std::streamsize kDrainBytes = 32 << 20;
+    auto& request = exchange.request();
+    if (!request.getChunkedTransferEncoding() && request.getContentLength() > kDrainBytes) {
+        exchange.response().setKeepAlive(false);
+        return;
+    }
+    try {
+        std::istream& in = request.stream();
+        std::streamsize left = kDrainBytes;
+        char buffer[16384];
+        while (in && left > 0) {
+            in.read(buffer, std::min<std::streamsize>(sizeof buffer, left));
+            left -= in.gcount();
+        }
+        if (in) exchange.response().setKeepAlive(false);
+    } catch (const std::exception&) {
+        exchange.response().setKeepAlive(false);
+    }
+}
+
 void RequestPipeline::authenticate(HttpExchange& exchange, bool required, bool tokenInQuery) {
     const std::string& header = exchange.request().get("Authorization", "");
     std::string token;
@@ -103,8 +127,7 @@ void RequestPipeline::authenticate(HttpExchange& exchange, bool required, bool t
     exchange.principal = std::move(principal);
 }
 
-void RequestPipeline::route(HttpExchange& exchange) {
-    Router::Match match = parts_.router.match(exchange.method(), exchange.path());
+void RequestPipeline::route(HttpExchange& exchange, Router::Match match) {
     if (!match.route) {
         if (!match.allowed.empty()) {
             exchange.response().set("Allow", Poco::cat(std::string(", "), match.allowed.begin(), match.allowed.end()));
@@ -137,17 +160,23 @@ bool RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
     const auto started = std::chrono::steady_clock::now();
     HttpExchange exchange(request, response, requestIdOf(request));
     auto& log = Poco::Logger::get("http");
+    bool streams = false;
     try {
+        const bool api = exchange.path().starts_with("/api/");
+        Router::Match match = api ? parts_.router.match(exchange.method(), exchange.path()) : Router::Match{};
+        streams = match.route && match.route->streamsBody;
         // Read the body before any answer, even a refusal: an unread body would be parsed as the
-        // next request on a kept-alive connection.
-        readBody(exchange);
-        if (exchange.path().starts_with("/api/")) {
-            route(exchange);
+        // next request on a kept-alive connection. A route that streams its body reads it itself,
+        // and a refusal on it closes the connection instead.
+        if (!streams) readBody(exchange);
+        if (api) {
+            route(exchange, std::move(match));
         } else if ((exchange.method() == "GET" || exchange.method() == "HEAD") && parts_.files.serve(exchange)) {
         } else {
             throw sdk::Error::notFound("http.not_found", "nothing at " + exchange.path());
         }
     } catch (const sdk::Error& e) {
+        if (streams) discardRest(exchange);
         if (e.status() >= 500) {
             log.error("%s %s [%s] %s: %s", exchange.method(), exchange.path(), exchange.requestId(), e.code(), std::string(e.what()));
             exchange.sendError(e.status(), e.status() == 503 ? e.code() : "internal",
@@ -162,6 +191,7 @@ bool RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
         response.setKeepAlive(false);
         exchange.sendError(400, "http.bad_request", ErrorCatalog::text("http.bad_request", exchange.lang(), e.displayText()));
     } catch (const std::exception& e) {
+        if (streams) discardRest(exchange);
         log.error("%s %s [%s] unhandled: %s", exchange.method(), exchange.path(), exchange.requestId(), std::string(e.what()));
         exchange.sendError(500, "internal", ErrorCatalog::text("internal", exchange.lang(), "internal error"));
     }

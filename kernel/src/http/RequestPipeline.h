@@ -6,6 +6,8 @@
 /// access log. Errors never carry stack traces or SQL to the client: a 5xx says "internal
 /// error" with the request id, and the log holds the rest.
 
+#include "http/Router.h"
+
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -52,7 +54,10 @@ public:
     std::size_t maxBodyBytes() const { return options_.maxBodyBytes; }
 
 private:
-    void route(HttpExchange& exchange);
+    void route(HttpExchange& exchange, Router::Match match);
+    /// After a refusal on a route that streams its body: reads what is left of it (up to 32 MiB)
+    /// so the client gets the answer, or closes the connection after answering.
+    void discardRest(HttpExchange& exchange);
     void authenticate(HttpExchange& exchange, bool required, bool tokenInQuery);
     void readBody(HttpExchange& exchange);
 

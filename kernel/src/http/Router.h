@@ -34,6 +34,9 @@ public:
         /// Accepts the token as ?access_token= too: only for event streams, since an EventSource
         /// cannot send headers. Elsewhere a token in a URL would end up in history and Referer.
         bool tokenInQuery = false;
+        /// The handler reads the body itself from request().stream() (an upload streamed to
+        /// disk); the pipeline neither reads it nor applies http.maxBodyBytes to it.
+        bool streamsBody = false;
     };
 
     struct Match {

@@ -12,6 +12,7 @@ class FormService;
 class HookCatalog;
 class HookRunner;
 class KernelClock;
+class MediaLibrary;
 class NotificationCenter;
 class ProjectDirectory;
 class Scheduler;
@@ -36,6 +37,7 @@ struct KernelServices {
     ProjectDirectory& projects;
     Scheduler& scheduler;
     NotificationCenter& notifications;
+    MediaLibrary& media;
 };
 
 } // namespace anchang

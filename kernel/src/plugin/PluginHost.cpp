@@ -5,6 +5,7 @@
 #include "plugin/BusContracts.h"
 #include "form/FormService.h"
 #include "plugin/CrashGuard.h"
+#include "media/MediaLibrary.h"
 #include "notify/NotificationCenter.h"
 #include "script/HookCatalog.h"
 #include "plugin/PluginContext.h"
@@ -197,6 +198,7 @@ void PluginHost::startOne(Plugin& plugin) {
         for (const auto& [permission, roles] : m.grants) services_.policy.grant(permission, roles);
         services_.contracts.add(m);
         services_.notifications.addTemplates(m.id, m.notifications);
+        services_.media.addKinds(m.id, m.media);
         std::lock_guard lock(mutex_);
         plugin.state = State::Running;
         plugin.reason = "out of process: connects over the tcp bus as " + m.id;
@@ -267,6 +269,7 @@ void PluginHost::startOne(Plugin& plugin) {
     services_.hookCatalog.add(m);
     services_.contracts.add(m);
     services_.notifications.addTemplates(m.id, m.notifications);
+    services_.media.addKinds(m.id, m.media);
     for (const auto& form : m.forms) services_.forms.add(m.id, form);
     try {
         plugin.context->commit();

@@ -3,6 +3,7 @@
 #include "anchang/sdk/Json.hpp"
 #include "bus/BusProtocol.h"
 #include "form/JsonSchemaSubset.h"
+#include "media/MediaType.h"
 #include "schedule/CronSchedule.h"
 
 #include <algorithm>
@@ -298,6 +299,36 @@ PluginManifest read(const nlohmann::json& raw, const std::filesystem::path& dir)
                     refuse("notification " + name + ": \"secret\" must list parameter names");
             }
             m.notifications[name] = texts;
+        }
+    }
+
+    if (raw.contains("media")) {
+        const auto& media = raw["media"];
+        if (!media.is_object()) refuse("\"media\" must map kinds of file to {types, max_bytes, upload, read, keep_days}");
+        static const std::regex kindName("[a-z][a-z0-9_]{0,31}");
+        for (const auto& [name, decl] : media.items()) {
+            if (!std::regex_match(name, kindName)) refuse("media kind name must be lower-case letters, digits and _: " + name);
+            if (!decl.is_object()) refuse("media kind " + name + " must be an object");
+            PluginManifest::MediaKind kind{name, {}, 0, "", "", 0};
+            for (const auto& type : need(decl, "types", T::array, "a list of MIME types")) {
+                if (!type.is_string() || !MediaType::known(type.get<std::string>()))
+                    refuse("media kind " + name + ": the kernel recognises " + MediaType::knownList() + ", not " + type.dump());
+                kind.types.push_back(type);
+            }
+            if (kind.types.empty()) refuse("media kind " + name + " needs at least one type");
+            kind.maxBytes = need(decl, "max_bytes", T::number_integer, "a number of bytes").get<std::int64_t>();
+            if (kind.maxBytes < 1 || kind.maxBytes > (std::int64_t{1} << 30)) refuse("media kind " + name + ": max_bytes must be 1 byte to 1 GiB");
+            for (auto* field : {&kind.upload, &kind.read}) {
+                const char* key = field == &kind.upload ? "upload" : "read";
+                *field = need(decl, key, T::string, "a permission this plugin declares").get<std::string>();
+                const bool declared = std::any_of(m.permissions.begin(), m.permissions.end(), [&](const Permission& p) { return p.name == *field; });
+                if (!declared && *field != "authenticated") refuse("media kind " + name + ": " + key + " names undeclared permission " + *field);
+            }
+            if (decl.contains("keep_days")) {
+                if (!decl["keep_days"].is_number_integer() || decl["keep_days"].get<int>() < 1) refuse("media kind " + name + ": keep_days must be a positive number");
+                kind.keepDays = decl["keep_days"];
+            }
+            m.media.push_back(std::move(kind));
         }
     }
 

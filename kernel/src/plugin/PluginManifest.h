@@ -37,6 +37,16 @@ public:
         std::int64_t everyMs = 0;
         nlohmann::json description; ///< {"zh-CN","en"}
     };
+    /// A kind of file the plugin keeps through the kernel's media store (a panorama, a face
+    /// photo): which types, how large, who may upload and who may see it, and how long it lives.
+    struct MediaKind {
+        std::string name;
+        std::vector<std::string> types; ///< MIME types, from the set MediaType recognises
+        std::int64_t maxBytes = 0;
+        std::string upload; ///< permission to upload and delete
+        std::string read;   ///< permission to see
+        int keepDays = 0;   ///< 0: kept until deleted
+    };
     /// A bus service the plugin offers, with the shapes of what it takes and answers.
     struct Service {
         std::string name;
@@ -144,6 +154,7 @@ public:
     std::vector<ScriptHelper> helpers;
     std::vector<Form> forms;
     std::vector<Job> jobs;
+    std::vector<MediaKind> media;
     /// Texts the plugin may send through kernel.notify: name -> {"zh-CN","en"} with {param} places.
     std::map<std::string, nlohmann::json> notifications;
     nlohmann::json web = nlohmann::json::object();
