@@ -32,8 +32,12 @@ TEST(MediaType, TellsTheTypeFromTheBytesNotTheName) {
     EXPECT_EQ(MediaType::sniff("%PDF-1.7"), "application/pdf");
     EXPECT_EQ(MediaType::sniff(std::string("\x00\x00\x00\x18" "ftypmp42", 12)), "video/mp4");
     EXPECT_EQ(MediaType::sniff(std::string("RIFF\x10\x00\x00\x00WAVEfmt ", 16)), "");
-    EXPECT_EQ(MediaType::sniff("<svg onload=alert(1)>"), "");
-    EXPECT_EQ(MediaType::sniff("GIF89a"), "");
+    EXPECT_EQ(MediaType::sniff(std::string("\x7F" "ELF\x02\x01\x01\x00", 8)), "");
+    EXPECT_EQ(MediaType::sniff(std::string("PK\x03\x04", 4)), MediaType::kXlsx);
+    // Text is text: only a kind that takes CSV takes it, whatever it says it is.
+    EXPECT_EQ(MediaType::sniff("<svg onload=alert(1)>"), "text/csv");
+    EXPECT_EQ(MediaType::sniff("GIF89a"), "text/csv");
+    EXPECT_EQ(MediaType::sniff(std::string("GIF89a\x00\x01", 8)), "");
     EXPECT_EQ(MediaType::sniff(""), "");
 }
 

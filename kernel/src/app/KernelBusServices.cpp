@@ -7,13 +7,20 @@
 #include "auth/UserDirectory.h"
 #include "anchang/sdk/Error.hpp"
 #include "media/MediaLibrary.h"
+#include "media/MediaType.h"
 #include "notify/NotificationCenter.h"
+#include "table/CsvReader.h"
+#include "table/XlsxReader.h"
+#include "table/XlsxWriter.h"
 #include "bus/Bus.h"
 #include "plugin/BusContracts.h"
 #include "plugin/PluginManifest.h"
 #include "project/ProjectDirectory.h"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
 
 namespace anchang {
 
@@ -119,6 +126,65 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
             return reply(sink, user, ANCHANG_E_NOT_FOUND, {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
         }
     }, this);
+    agent_->serve("kernel.table.read", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        try {
+            return reply(sink, user, ANCHANG_OK, me.readTable(sdk::Json::parse(message->header_json), sdk::Json::parse(message->body_json)));
+        } catch (const sdk::Error& e) {
+            return reply(sink, user, e.status() == 404 ? ANCHANG_E_NOT_FOUND : ANCHANG_E_INVALID,
+                         {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
+        }
+    }, this);
+    agent_->serve("kernel.table.write", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        try {
+            return reply(sink, user, ANCHANG_OK, me.writeTable(sdk::Json::parse(message->header_json), sdk::Json::parse(message->body_json)));
+        } catch (const sdk::Error& e) {
+            return reply(sink, user, e.status() == 404 ? ANCHANG_E_NOT_FOUND : e.status() >= 500 ? ANCHANG_E_INTERNAL : ANCHANG_E_INVALID,
+                         {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
+        }
+    }, this);
+}
+
+nlohmann::json KernelBusServices::readTable(const nlohmann::json& header, const nlohmann::json& body) {
+    if (!body.is_object() || !body.contains("id") || !body["id"].is_string())
+        throw sdk::Error::invalid("kernel.invalid", "table.read needs the file's id");
+    const auto record = media_.describe(header.value("project", std::int64_t{0}), body["id"]);
+    // A module reads the files uploaded to its own kinds: an import is no way into another's.
+    if (record["plugin"] != header.value("source", std::string{}))
+        throw sdk::Error::notFound("media.not_found", "no such file of this module: " + body["id"].get<std::string>());
+    Table::Limits limits;
+    if (body.contains("max_rows") && body["max_rows"].is_number_integer())
+        limits.maxRows = static_cast<std::size_t>(std::clamp<std::int64_t>(body["max_rows"], 1, 100000));
+    const std::string type = record["content_type"];
+    Table table;
+    if (type == MediaType::kXlsx) table = XlsxReader::read(media_.file(record), limits);
+    else if (type == "text/csv") table = CsvReader::read(media_.file(record), limits);
+    else throw sdk::Error(415, "table.not_a_table", "the file is " + type + ", not a workbook or CSV");
+    return {{"sheet", table.sheet}, {"rows", table.rows}, {"truncated", table.truncated}};
+}
+
+nlohmann::json KernelBusServices::writeTable(const nlohmann::json& header, const nlohmann::json& body) {
+    if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !body.contains("name") || !body["name"].is_string())
+        throw sdk::Error::invalid("kernel.invalid", "table.write needs kind, name, columns and rows");
+    const std::string plugin = header.value("source", std::string{});
+    const auto* kind = media_.kind(plugin, body["kind"]);
+    if (!kind || std::find(kind->types.begin(), kind->types.end(), MediaType::kXlsx) == kind->types.end())
+        throw sdk::Error::invalid("table.no_kind", plugin + " declares no media kind " + body["kind"].get<std::string>() + " that takes .xlsx");
+    const auto file = media_.scratch(".xlsx");
+    struct Cleanup {
+        std::filesystem::path path;
+        ~Cleanup() {
+            std::error_code ignored;
+            std::filesystem::remove(path, ignored);
+        }
+    } cleanup{file};
+    XlsxWriter::write(file, body.value("sheet", std::string("Sheet1")), body.value("columns", nlohmann::json()), body.value("rows", nlohmann::json()));
+    const auto acting = header.value("user", nlohmann::json::object());
+    std::ifstream in(file, std::ios::binary);
+    return media_.store({header.value("project", std::int64_t{0}), plugin, body["kind"], body["name"],
+                         acting.is_object() ? acting.value("id", std::int64_t{0}) : 0, static_cast<std::int64_t>(std::filesystem::file_size(file))},
+                        in);
 }
 
 KernelBusServices::~KernelBusServices() { stop(); }

@@ -11,6 +11,8 @@
 ///                       user, a phone or an address, with one of the caller's templates
 ///                       (NotificationCenter)
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 
 namespace anchang {
@@ -39,6 +41,11 @@ private:
     UserDirectory& users_;
     ProjectDirectory& projects_;
     AlertCenter& alerts_;
+    /// kernel.table.read: a module's uploaded .xlsx or .csv as rows of text.
+    nlohmann::json readTable(const nlohmann::json& header, const nlohmann::json& body);
+    /// kernel.table.write: rows to an .xlsx file in the module's media kind; its record.
+    nlohmann::json writeTable(const nlohmann::json& header, const nlohmann::json& body);
+
     NotificationCenter& notifications_;
     MediaLibrary& media_;
 };

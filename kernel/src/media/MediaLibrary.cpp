@@ -251,6 +251,10 @@ void MediaLibrary::remove(std::int64_t project, const std::string& id, const std
     erase(record);
 }
 
+std::filesystem::path MediaLibrary::scratch(const std::string& extension) const {
+    return options_.root / "tmp" / (hex(SecretFile::randomBytes(8)) + extension);
+}
+
 std::int64_t MediaLibrary::purge(std::int64_t project) {
     const auto expired = store_.query("SELECT id, project_id FROM kernel_media WHERE project_id = ? AND expires_at <= ? ORDER BY expires_at LIMIT 1000",
                                       {project, clock_.nowMs()})

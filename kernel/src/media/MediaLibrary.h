@@ -67,6 +67,9 @@ public:
     /// Deletes the record, running `alongside` (the audit entry) in the same transaction, and
     /// then the bytes.
     void remove(std::int64_t project, const std::string& id, const std::function<void(const nlohmann::json& record)>& alongside);
+    /// A fresh path in the store's scratch folder (emptied at start), for a file the kernel makes
+    /// before it stores it (an export).
+    std::filesystem::path scratch(const std::string& extension) const;
     /// Deletes the project's expired files; how many.
     std::int64_t purge(std::int64_t project);
 

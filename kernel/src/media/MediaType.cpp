@@ -1,5 +1,6 @@
 #include "media/MediaType.h"
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <vector>
@@ -8,7 +9,7 @@ namespace anchang {
 
 namespace {
 
-constexpr std::array<const char*, 5> kKnown{"image/jpeg", "image/png", "image/webp", "application/pdf", "video/mp4"};
+constexpr std::array<const char*, 7> kKnown{"image/jpeg", "image/png", "image/webp", "application/pdf", "video/mp4", MediaType::kXlsx, "text/csv"};
 
 std::uint32_t be32(const unsigned char* p) { return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3]; }
 std::uint32_t le16(const unsigned char* p) { return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8; }
@@ -138,6 +139,30 @@ MediaType::Shape mp4(std::ifstream& in, std::uint64_t size) {
     return shape;
 }
 
+/// XLSX (a ZIP package): the end-of-central-directory record within the last 64 KiB.
+MediaType::Shape zip(std::ifstream& in, std::uint64_t size) {
+    MediaType::Shape shape;
+    const std::uint64_t tail = std::min<std::uint64_t>(size, 22 + 65535);
+    std::string last(tail, '\0');
+    if (readAt(in, size - tail, reinterpret_cast<unsigned char*>(last.data()), tail))
+        shape.complete = last.rfind(std::string("PK\x05\x06", 4)) != std::string::npos;
+    return shape;
+}
+
+/// CSV: text, so no NUL byte anywhere.
+MediaType::Shape text(std::ifstream& in) {
+    MediaType::Shape shape;
+    in.clear();
+    in.seekg(0);
+    std::vector<char> buffer(64 * 1024);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        if (std::find(buffer.begin(), buffer.begin() + in.gcount(), '\0') != buffer.begin() + in.gcount()) return shape;
+    }
+    shape.complete = true;
+    return shape;
+}
+
 } // namespace
 
 bool MediaType::known(const std::string& mime) {
@@ -161,6 +186,9 @@ std::string MediaType::sniff(std::string_view head) {
     if (starts("RIFF") && starts("WEBP", 8)) return "image/webp";
     if (starts("%PDF-")) return "application/pdf";
     if (starts("ftyp", 4)) return "video/mp4";
+    if (starts(std::string_view("PK\x03\x04", 4))) return kXlsx;
+    // Anything else without a NUL byte is text, which only kinds that take CSV accept.
+    if (!head.empty() && head.find('\0') == std::string_view::npos) return "text/csv";
     return "";
 }
 
@@ -174,6 +202,8 @@ MediaType::Shape MediaType::inspect(const std::filesystem::path& file, const std
     if (mime == "image/webp") return webp(in, size);
     if (mime == "application/pdf") return pdf(in, size);
     if (mime == "video/mp4") return mp4(in, size);
+    if (mime == kXlsx) return zip(in, size);
+    if (mime == "text/csv") return text(in);
     return {};
 }
 

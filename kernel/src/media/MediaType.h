@@ -15,7 +15,10 @@ public:
     /// Bytes enough for sniff().
     static constexpr std::size_t kHeadBytes = 32;
 
-    /// image/jpeg, image/png, image/webp, application/pdf, video/mp4.
+    static constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// image/jpeg, image/png, image/webp, application/pdf, video/mp4, kXlsx, text/csv (any other
+    /// text: sniff() cannot tell CSV from prose, so only kinds that take CSV accept text).
     static bool known(const std::string& mime);
     static std::string knownList();
     static bool image(const std::string& mime);

@@ -9,6 +9,7 @@
 #include "DayMs.h"
 #include "ProjectProfile.h"
 #include "Roster.h"
+#include "Workbooks.h"
 
 #include <anchang/sdk/Plugin.hpp>
 
@@ -42,6 +43,7 @@ public:
         roster_ = std::make_unique<Roster>(host);
         inventory_ = std::make_unique<Inventory>(host);
         deals_ = std::make_unique<DealBook>(host, *inventory_);
+        workbooks_ = std::make_unique<Workbooks>(host, *customers_, *profile_);
         routes(host);
         services(host);
         const std::string seed = config.value("demo_seed", std::string{});
@@ -106,6 +108,20 @@ private:
         });
         host.route("units.update", [this](const Request& r) {
             return Response::json(inventory_->update(r.idParam("project"), r.idParam("id", "unit.not_found"), r.json()));
+        });
+
+        host.route("units.import", [this](const Request& r) {
+            auto outcome = workbooks_->importUnits(r.idParam("project"), r.json(), {r.userId(), r.username()});
+            return Response::json(outcome.body, outcome.status);
+        });
+        host.route("customers.import", [this](const Request& r) {
+            auto outcome = workbooks_->importCustomers(r.idParam("project"), r.json(), {r.userId(), r.username()});
+            return Response::json(outcome.body, outcome.status);
+        });
+        host.route("units.export",
+                   [this](const Request& r) { return Response::created(workbooks_->exportUnits(r.idParam("project"), std::string(r.lang()))); });
+        host.route("customers.export", [this](const Request& r) {
+            return Response::created(workbooks_->exportCustomers(r.idParam("project"), std::string(r.lang()), {r.userId(), r.username()}));
         });
 
         host.route("deals.list", [this](const Request& r) {
@@ -179,6 +195,7 @@ private:
     std::unique_ptr<Roster> roster_;
     std::unique_ptr<Inventory> inventory_;
     std::unique_ptr<DealBook> deals_;
+    std::unique_ptr<Workbooks> workbooks_;
 };
 
 } // namespace anchang::core

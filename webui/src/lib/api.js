@@ -52,7 +52,11 @@ async function send(method, path, { body, query, signal, headers: extra, accept 
   const headers = { Accept: accept, 'Accept-Language': currentLang(), ...extra }
   if (session.token) headers.Authorization = `Bearer ${session.token}`
   let payload
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file goes byte for byte, with the type the browser gave it (the server reads the bytes).
+    headers['Content-Type'] = body.type || 'application/octet-stream'
+    payload = body
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json'
     payload = typeof body === 'string' ? body : JSON.stringify(body)
   }
@@ -121,6 +125,9 @@ export const api = {
   patch: (path, body, options) => request('PATCH', path, { ...options, body: body ?? {} }),
   delete: (path, options) => request('DELETE', path, options),
   download,
+  /** Stores a file in the kernel's media store as `plugin`'s `kind`; resolves to its record. */
+  upload: (plugin, kind, file, options) =>
+    request('POST', `/api/v1/projects/{project}/media/${plugin}/${kind}`, { ...options, body: file, query: { name: file.name } }),
 }
 
 /**
