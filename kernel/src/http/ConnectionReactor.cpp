@@ -29,6 +29,16 @@ void ConnectionReactor::stop() {
         if (thread_.joinable()) thread_.join();
         return;
     }
+    // Poco 1.11's PollSet cannot be woken: a connection to our own listener ends the poll now
+    // instead of after its timeout (every stop, and so every test kernel, waited for it).
+    try {
+        const auto address = listener_.address();
+        Poco::Net::StreamSocket wake;
+        wake.connect(Poco::Net::SocketAddress(address.host().isWildcard() ? Poco::Net::IPAddress("127.0.0.1") : address.host(), address.port()),
+                     Poco::Timespan(0, 100000));
+    } catch (const Poco::Exception&) {
+        // The poll ends at its timeout instead.
+    }
     if (thread_.joinable()) thread_.join();
     std::lock_guard lock(mutex_);
     for (auto& [impl, entry] : parked_) {

@@ -94,8 +94,9 @@ void PushHub::run() {
             }
             zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
             // Short polls while something waits to be written; a slow reader should not wait long.
+            // Idle, 50 ms: stop() waits for this poll to end.
             const bool backlog = std::any_of(streams_.begin(), streams_.end(), [](const Stream& s) { return !s.pending.empty(); });
-            BusProtocol::poll(&item, 1, std::chrono::milliseconds(backlog ? 20 : 200));
+            BusProtocol::poll(&item, 1, std::chrono::milliseconds(backlog ? 20 : 50));
             while (item.revents & ZMQ_POLLIN) {
                 frames.clear();
                 if (!BusProtocol::receive(sub, frames, zmq::recv_flags::dontwait)) break;
