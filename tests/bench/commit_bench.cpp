@@ -5,7 +5,7 @@
 // synchronous=FULL; medians of three rounds.
 // Run: build/bin/anchang_commit_bench [--transactions N]
 
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -49,9 +49,9 @@ struct Round {
 Round writers(const std::filesystem::path& dir, int threads, int total, std::chrono::milliseconds batchAge) {
     const auto file = dir / ("bench-" + std::to_string(threads) + "-" + std::to_string(batchAge.count()) + ".db");
     std::filesystem::remove(file);
-    anchang::Store::Options options{file.string(), "FULL"};
+    anchang::SqliteStore::Options options{file.string(), "FULL"};
     options.batchAge = batchAge;
-    anchang::Store store(options);
+    anchang::SqliteStore store(options);
     store.transaction([&] { store.executeScript("CREATE TABLE rows (id INTEGER PRIMARY KEY, writer BIGINT, body TEXT)"); });
     const auto before = store.stats();
     const int each = std::max(1, total / threads);

@@ -17,7 +17,7 @@
 #include "plugin/Outbox.h"
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 
 #include <atomic>
 #include <chrono>
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
 
     const auto dir = std::filesystem::temp_directory_path() / ("anchang-outbox-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    anchang::Store store({(dir / "bench.db").string(), "FULL"});
+    anchang::SqliteStore store({(dir / "bench.db").string(), "FULL"});
     anchang::Migrator(store).apply("kernel", anchang::kernelMigrations());
     store.query("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
 

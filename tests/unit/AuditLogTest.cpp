@@ -2,7 +2,7 @@
 #include "audit/AuditWitness.h"
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 #include "support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -25,7 +25,7 @@ struct AuditLogTest : ::testing::Test {
     std::unique_ptr<AuditLog> audit;
 
     void SetUp() override {
-        store = std::make_unique<Store>(Store::Options{dir.file("audit.db")});
+        store = std::make_unique<anchang::SqliteStore>(anchang::SqliteStore::Options{dir.file("audit.db")});
         anchang::Migrator(*store).apply("kernel", anchang::kernelMigrations());
         audit = std::make_unique<AuditLog>(*store, AuditSeal(kKey));
         for (int i = 1; i <= 5; ++i)
@@ -76,7 +76,7 @@ struct AuditLogTest : ::testing::Test {
         ASSERT_EQ(sqlite3_exec(db, script.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
         if (rechainFrom) rechain(db, rechainFrom);
         sqlite3_close(db);
-        store = std::make_unique<Store>(Store::Options{dir.file("audit.db")});
+        store = std::make_unique<anchang::SqliteStore>(anchang::SqliteStore::Options{dir.file("audit.db")});
         audit = std::make_unique<AuditLog>(*store, AuditSeal(kKey));
     }
 };

@@ -7,7 +7,7 @@
 #include "auth/UserDirectory.h"
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 #include "support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -23,7 +23,7 @@ namespace {
 
 struct AuthTest : ::testing::Test {
     test::TempDir dir;
-    Store store{{dir.file("auth.db")}};
+    anchang::SqliteStore store{{dir.file("auth.db")}};
     // The lightest argon2id cost, so the tests spend their time on behaviour.
     PasswordHasher hasher{PasswordHasher::Cost{1, 64, 1}};
     // The roles a plugin would declare; the kernel itself knows only admin.

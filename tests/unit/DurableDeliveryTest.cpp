@@ -3,7 +3,7 @@
 #include "plugin/Outbox.h"
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 #include "support/Eventually.h"
 #include "support/TempDir.h"
 
@@ -17,7 +17,7 @@ namespace {
 
 struct DurableDeliveryTest : ::testing::Test {
     anchang::test::TempDir dir;
-    anchang::Store store{{dir.file("outbox.db"), "OFF"}};
+    anchang::SqliteStore store{{dir.file("outbox.db"), "OFF"}};
     anchang::Bus bus{[] {
         anchang::Bus::Options options;
         options.requestPort = options.subscribePort = options.publishPort = 0;

@@ -5,7 +5,7 @@
 #include "clock/KernelClock.h"
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 #include "support/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +22,7 @@ namespace {
 
 struct SignInCodesTest : ::testing::Test {
     anchang::test::TempDir dir;
-    anchang::Store store{{dir.file("codes.db")}};
+    anchang::SqliteStore store{{dir.file("codes.db")}};
     KernelClock clock{true};
     SignInCodes codes{store, clock, "a-test-key-of-32-bytes-----------"};
     void SetUp() override {

@@ -1,6 +1,6 @@
 #include "anchang/sdk/Error.hpp"
 #include "store/Migrator.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 #include "support/Eventually.h"
 #include "support/TempDir.h"
 
@@ -12,6 +12,7 @@
 #include <thread>
 
 using anchang::Migrator;
+using anchang::SqliteStore;
 using anchang::Store;
 namespace sdk = anchang::sdk;
 
@@ -19,7 +20,7 @@ namespace {
 
 struct StoreTest : ::testing::Test {
     anchang::test::TempDir dir;
-    Store store{{dir.file("test.db")}};
+    SqliteStore store{{dir.file("test.db")}};
     void SetUp() override {
         store.transaction([&] { store.executeScript("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n REAL, doc TEXT)"); });
     }
@@ -94,9 +95,9 @@ TEST_F(StoreTest, ConcurrentWritersNeverLoseAnIncrement) {
 // keeps its own rollback.
 TEST(GroupCommit, WritersInLineShareOneCommitAndAFailingOneRollsBackAlone) {
     anchang::test::TempDir dir;
-    Store::Options options{dir.file("g.db")};
+    SqliteStore::Options options{dir.file("g.db")};
     options.batchAge = std::chrono::seconds(30); // the batch closes because the line is empty, not by age
-    Store store(options);
+    SqliteStore store(options);
     store.transaction([&] { store.executeScript("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"); });
     const auto before = store.stats();
 
@@ -139,7 +140,7 @@ TEST(GroupCommit, WritersInLineShareOneCommitAndAFailingOneRollsBackAlone) {
 // thread; a writer that failed has none run, and a statement outside a transaction joins too.
 TEST(GroupCommit, AfterCommitWorkFollowsItsOwnWriterOnly) {
     anchang::test::TempDir dir;
-    Store store({dir.file("g.db")});
+    SqliteStore store({dir.file("g.db")});
     store.transaction([&] { store.executeScript("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"); });
     std::atomic<int> announced{0};
     std::vector<std::thread> writers;
@@ -164,14 +165,14 @@ TEST(GroupCommit, AfterCommitWorkFollowsItsOwnWriterOnly) {
 TEST_F(StoreTest, OnlineBackupIsAUsableCopy) {
     store.query("INSERT INTO t (name) VALUES ('kept')");
     store.backup(dir.file("copy.db"));
-    Store copy({dir.file("copy.db")});
+    SqliteStore copy({dir.file("copy.db")});
     EXPECT_EQ(copy.query("SELECT name FROM t").rows[0]["name"], "kept");
     EXPECT_FALSE(std::filesystem::exists(dir.file("copy.db.partial")));
 }
 
 TEST(Migrator, AppliesInOrderOnceAndRefusesEditedHistory) {
     anchang::test::TempDir dir;
-    Store store({dir.file("m.db")});
+    SqliteStore store({dir.file("m.db")});
     Migrator migrator(store);
     std::vector<Migrator::Migration> migrations = {
         {1, "001_a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);"},
@@ -185,7 +186,7 @@ TEST(Migrator, AppliesInOrderOnceAndRefusesEditedHistory) {
 
 TEST(Migrator, AFailingMigrationLeavesNothingBehind) {
     anchang::test::TempDir dir;
-    Store store({dir.file("m.db")});
+    SqliteStore store({dir.file("m.db")});
     Migrator migrator(store);
     std::vector<Migrator::Migration> migrations = {{1, "001_bad.sql", "CREATE TABLE half (id INTEGER); CREATE TABLE broken ("}};
     EXPECT_THROW(migrator.apply("demo", migrations), std::runtime_error);

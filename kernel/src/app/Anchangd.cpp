@@ -4,7 +4,7 @@
 #include "app/BufferedLogChannel.h"
 #include "app/JsonLogFormatter.h"
 #include "app/Kernel.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Environment.h>
@@ -149,7 +149,7 @@ int Anchangd::main(const std::vector<std::string>&) {
 
     if (!backupTarget_.empty()) {
         try {
-            Store store({(dataDir / "anchang.db").string()});
+            SqliteStore store({(dataDir / "anchang.db").string()});
             store.backup(backupTarget_);
             std::cout << "backup written to " << backupTarget_ << "\n";
             return EXIT_OK;

@@ -46,7 +46,7 @@
 #include "store/KernelMigrations.h"
 #include "store/Migrator.h"
 #include "store/SecretFile.h"
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
@@ -131,9 +131,9 @@ void Kernel::start() {
     clock_ = std::make_unique<KernelClock>(settings_.testClock);
     if (settings_.testClock) logger().warning("test.clock: this kernel's clock can be moved through /api/v1/test/clock (tests only)");
     std::filesystem::create_directories(settings_.dataDir);
-    Store::Options storeOptions{(settings_.dataDir / "anchang.db").string(), settings_.synchronous};
+    SqliteStore::Options storeOptions{(settings_.dataDir / "anchang.db").string(), settings_.synchronous};
     storeOptions.batchAge = settings_.batchAge;
-    store_ = std::make_unique<Store>(storeOptions);
+    store_ = std::make_unique<SqliteStore>(storeOptions);
     Migrator(*store_).apply("kernel", kernelMigrations());
     loadLicence();
 

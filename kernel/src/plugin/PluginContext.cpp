@@ -340,7 +340,7 @@ int PluginContext::dbQuery(void* ctx, const char* sql, const char* params, ancha
     }
     return sinkStoreAnswer(sink, user, [&] {
         QueryResult result = me.services_.store.query(sql, parsed);
-        return nlohmann::json{{"rows", std::move(result.rows)}, {"changes", result.changes}, {"last_id", result.lastId}};
+        return nlohmann::json{{"rows", std::move(result.rows)}, {"changes", result.changes}, {"last_id", 0}};
     });
 }
 

@@ -1,151 +1,70 @@
 #pragma once
-/// anchang::Store — the kernel's SQLite store, shared by every plugin.
+/// anchang::Store — the kernel's store, shared by every plugin: what the kernel and the plugins
+/// may ask of a database, with no SQLite in it. SqliteStore is the one every deployment starts
+/// with; a PostgreSQL store stands behind the same interface when one machine is outgrown
+/// (docs/store.md: the SQL both must take, and how migrations are checked against PostgreSQL).
 ///
-/// WAL mode, so readers never wait for the writer. `synchronous=FULL` by default: a write that
-/// returned has reached the disk, which is what "nothing acknowledged is lost" needs (NORMAL
-/// survives a process crash but not a power cut).
-///
-/// Group commit. Each commit waits for the disk (a few thousand fsyncs a second), and opening
-/// day sends thousands of writes in the same second. So writers take turns on one write
-/// connection inside a shared transaction (a batch): each runs its body in a savepoint of its
-/// own — a body that throws rolls back alone — and the last writer in line commits the batch
-/// with one fsync for all. Every caller returns only after its batch is on disk. A batch closes
-/// when nobody else is waiting for a turn, after 64 writers, or 10 ms after it began, which
-/// bounds what the first writer waits for the others. A single statement that writes outside a
-/// transaction is a transaction of its own and joins a batch the same way. Writes in the process
-/// never meet SQLite's sleeping busy handler, which keeps write latency flat under load.
-///
-/// Each thread borrows a pooled connection per read; inside transaction() it works on the
-/// batch's connection until its body ends. A nested transaction() is a savepoint: when it
-/// throws, its own writes roll back and the outer transaction goes on.
-///
-/// A transaction can be lent to a service another module runs for it (TransactionJoiner), and
-/// work can wait for the commit (afterCommit): one user action then commits once, however many
-/// modules it crosses, and nothing is announced before it is stored.
-///
-/// SQL uses `?` placeholders and portable types; see docs/store.md for the PostgreSQL rules.
+/// The promises every store keeps:
+///  - query() runs one statement with `?` parameters from a JSON array; integers, reals, text
+///    and null come back as JSON; objects and arrays are stored as their JSON text. A new row's
+///    id comes back with `INSERT ... RETURNING id`.
+///  - Errors are sdk::Error: 409 store.conflict for a constraint ("only one" rules are unique keys
+///    or conditional updates, so they hold with many writers), 400 store.invalid for a malformed
+///    call, 503 store.busy, 500 store.failed.
+///  - transaction() is atomic and durable when it returns; a nested call is a savepoint that rolls
+///    back alone when its body throws. afterCommit() work runs only once the outermost commits.
+///  - A transaction can be lent to a service another module runs for it (TransactionJoiner).
 
 #include "bus/TransactionJoiner.h"
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <map>
-#include <memory>
 #include <functional>
-#include <mutex>
+#include <initializer_list>
 #include <string>
 #include <string_view>
-#include <vector>
-
-struct sqlite3;
 
 namespace anchang {
 
 struct QueryResult {
     nlohmann::json rows = nlohmann::json::array();
     std::int64_t changes = 0;
-    std::int64_t lastId = 0;
 };
 
 class Store : public TransactionJoiner {
 public:
-    struct Options {
-        std::string path;
-        /// OFF, NORMAL or FULL; see the class comment.
-        std::string synchronous = "FULL";
-        int busyTimeoutMs = 10000;
-        /// A batch closes this long after it began even while writers still wait (see above).
-        std::chrono::milliseconds batchAge{10};
-    };
+    ~Store() override = default;
 
-    explicit Store(Options options);
-    ~Store();
-    Store(const Store&) = delete;
-    Store& operator=(const Store&) = delete;
-
-    /// Runs one statement with `?` parameters from a JSON array. Throws sdk::Error:
-    /// 409 store.conflict for constraint violations, 400 store.invalid for a malformed call
-    /// (bad SQL, wrong parameter count, several statements), 500 store.failed otherwise.
-    QueryResult query(std::string_view sql, const nlohmann::json& params = nlohmann::json::array());
-    /// The same with the parameters listed in place: query(sql, {id, name}). A braced list
-    /// always means "these parameters", even with one element that is itself JSON.
+    virtual QueryResult query(std::string_view sql, const nlohmann::json& params) = 0;
+    QueryResult query(std::string_view sql) { return query(sql, nlohmann::json::array()); }
+    /// The parameters listed in place: query(sql, {id, name}). A braced list always means "these
+    /// parameters", even with one element that is itself JSON.
     QueryResult query(std::string_view sql, std::initializer_list<nlohmann::json> params) {
         nlohmann::json array = nlohmann::json::array();
         for (const auto& p : params) array.push_back(p);
         return query(sql, array);
     }
 
-    /// Runs `body` in a write transaction (BEGIN IMMEDIATE). Nested calls join the outer one;
-    /// an exception rolls the outermost transaction back and propagates.
-    void transaction(const std::function<void()>& body);
-
-    /// Transactions committed and the commits (fsyncs) they took, since the store opened.
-    nlohmann::json stats() const;
-    /// How many writers wait for their turn now (tests use it to line writers up).
-    int waitingWriters();
-
+    virtual void transaction(const std::function<void()>& body) = 0;
     /// True while this thread is inside transaction(), or in one lent to it.
-    bool inTransaction() const;
+    virtual bool inTransaction() const = 0;
+    virtual void afterCommit(std::function<void()> work) = 0;
+    /// Lends this thread's transaction to a service it is about to call (the token goes in the
+    /// request's header); unlend() once the call returned, whatever it returned.
+    virtual std::string lend() = 0;
+    virtual void unlend(const std::string& token) = 0;
 
-    /// Runs `work` after the outermost transaction commits; never if it (or the savepoint that
-    /// registered it) rolls back. Outside a transaction, runs it at once.
-    void afterCommit(std::function<void()> work);
-
-    /// Lends this thread's transaction to a service it is about to call: the token for the
-    /// request's header. The caller must unlend() once the call returned, whatever it returned.
-    std::string lend();
-    /// Ends a loan, waiting for a service that still works in it (one that answered after the
-    /// caller's deadline) to finish first.
-    void unlend(const std::string& token);
-    std::unique_ptr<Joined> join(const std::string& token) override;
-
-    /// Runs several statements at once (migrations). Must be called inside transaction().
-    void executeScript(std::string_view sql);
-
-    /// Copies the live database to `destination` with SQLite's online backup, without
-    /// stopping writers for longer than one step.
-    void backup(const std::string& destination);
-
-    const std::string& path() const { return options_.path; }
-
-private:
-    sqlite3* open();
-    sqlite3* acquire();
-    void release(sqlite3* db);
-    /// `inWrite`: the connection is a transaction's; otherwise a statement that writes throws
-    /// WriteOutsideTransaction before it runs, and query() runs it as a transaction of its own.
-    QueryResult run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool inWrite);
-
-public:
-    /// One open transaction: its connection, nesting, and the work waiting for its commit.
-    /// Shared between the thread that began it and services it lends it to, one at a time.
-    struct Open;
-
-private:
-    Options options_;
-    std::mutex poolMutex_;
-    std::vector<sqlite3*> idle_;
-    std::vector<sqlite3*> all_;
-    std::mutex loansMutex_;
-    std::map<std::string, std::shared_ptr<Open>> loans_;
-    /// Group commit (see the class comment): the open batch, whose turn it is, who waits in line.
-    /// Each writer in line has a condition of its own, so passing the turn wakes one thread, not
-    /// all of them (with 256 writers, waking all cost more than the disk).
-    struct Batch;
-    struct Waiter;
-    void takeTurn(std::unique_lock<std::mutex>& group);
-    void passTurn();
-    std::mutex groupMutex_;
-    std::shared_ptr<Batch> batch_;
-    std::deque<Waiter*> line_;
-    bool turnTaken_ = false;
-    std::atomic<std::uint64_t> transactions_{0};
-    std::atomic<std::uint64_t> commits_{0};
+    /// Several statements at once (migrations), inside transaction().
+    virtual void executeScript(std::string_view sql) = 0;
+    /// A consistent copy of the whole store at `destination`, taken while writers go on.
+    virtual void backup(const std::string& destination) = 0;
+    /// {"transactions","commits"} since it opened.
+    virtual nlohmann::json stats() const = 0;
+    /// How many writers wait for their turn now (tests line writers up with it).
+    virtual int waitingWriters() = 0;
+    /// Where it lives (a file, a connection string without its password), for the console.
+    virtual const std::string& path() const = 0;
 };
 
 } // namespace anchang

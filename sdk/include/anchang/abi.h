@@ -28,8 +28,9 @@ extern "C" {
 
 #define ANCHANG_ABI_MAJOR 1
 /* Minor 1 appended hook_call and form_validate to anchang_host; minor 2 http_route_named,
- * extend, event_failed and crash_point; minor 3 now_ms, project_get and job_handle. */
-#define ANCHANG_ABI_MINOR 3
+ * extend, event_failed and crash_point; minor 3 now_ms, project_get and job_handle; minor 4
+ * stopped reporting db_query's last_id (always 0: use RETURNING). */
+#define ANCHANG_ABI_MINOR 4
 #define ANCHANG_ENTRY_SYMBOL "anchang_plugin_entry_v1"
 
 /* True when a size-prefixed struct `s` (pointer) is large enough to hold `field`. */
@@ -156,8 +157,10 @@ typedef struct anchang_host {
                        int timeout_ms, anchang_sink_fn sink, void* user);
 
     /* Runs one SQL statement with positional `?` parameters given as a JSON array. The result
-     * goes to `sink` as {"rows":[{...}],"changes":n,"last_id":n}; on error,
-     * {"code","message"}. Inside db_transaction, runs in that transaction. */
+     * goes to `sink` as {"rows":[{...}],"changes":n,"last_id":0}; on error,
+     * {"code","message"}. Inside db_transaction, runs in that transaction. "last_id" is always 0
+     * since ABI 1.4 (it was SQLite's last insert rowid, which no other store has): a new row's
+     * id comes back with INSERT ... RETURNING id, in "rows". */
     int (*db_query)(void* ctx, const char* sql, const char* params_json, anchang_sink_fn sink,
                     void* user);
 

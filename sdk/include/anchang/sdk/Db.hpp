@@ -23,11 +23,11 @@ namespace anchang::sdk {
 
 class Db {
 public:
+    /// A new row's id: `INSERT ... RETURNING id`, in rows (no store but SQLite has a "last
+    /// insert rowid", so the SDK offers none).
     struct Result {
         nlohmann::json rows = nlohmann::json::array();
         std::int64_t changes = 0;
-        /// SQLite's last insert rowid: not portable. Write `INSERT ... RETURNING id` and read rows.
-        std::int64_t lastId = 0;
     };
 
     explicit Db(const anchang_host* host) : host_(host) {}
@@ -47,7 +47,6 @@ public:
         Result result;
         result.rows = std::move(parsed["rows"]);
         result.changes = parsed.value("changes", std::int64_t{0});
-        result.lastId = parsed.value("last_id", std::int64_t{0});
         return result;
     }
 

@@ -1,4 +1,4 @@
-#include "store/Store.h"
+#include "store/SqliteStore.h"
 
 #include "anchang/sdk/Error.hpp"
 
@@ -18,8 +18,8 @@ namespace {
 /// The transaction this thread is in (its own, or one lent to it), if any. One store per
 /// thread-transaction is enough: the kernel has one store.
 struct ThreadTransaction {
-    Store* store = nullptr;
-    std::shared_ptr<Store::Open> open;
+    SqliteStore* store = nullptr;
+    std::shared_ptr<SqliteStore::Open> open;
 };
 thread_local ThreadTransaction currentTransaction;
 
@@ -81,7 +81,7 @@ std::string randomToken() {
     return text;
 }
 
-/// A statement that writes, met outside a transaction (see Store::run).
+/// A statement that writes, met outside a transaction (see SqliteStore::run).
 struct WriteOutsideTransaction {};
 
 /// A batch closes after this many writers even while others still wait.
@@ -89,7 +89,7 @@ constexpr int kBatchWriters = 64;
 
 } // namespace
 
-struct Store::Open {
+struct SqliteStore::Open {
     sqlite3* db = nullptr;
     int depth = 0;
     /// Work for after the commit, each with the depth that registered it.
@@ -104,8 +104,8 @@ struct Store::Open {
     void nested(const std::function<void()>& body);
 };
 
-struct Store::Batch {
-    std::shared_ptr<Store::Open> open;
+struct SqliteStore::Batch {
+    std::shared_ptr<SqliteStore::Open> open;
     std::chrono::steady_clock::time_point started;
     int members = 0;
     bool done = false;
@@ -113,12 +113,12 @@ struct Store::Batch {
     std::condition_variable committed;
 };
 
-struct Store::Waiter {
+struct SqliteStore::Waiter {
     std::condition_variable wake;
     bool turn = false;
 };
 
-void Store::Open::nested(const std::function<void()>& body) {
+void SqliteStore::Open::nested(const std::function<void()>& body) {
     const std::string name = "sp" + std::to_string(depth + 1);
     auto exec = [&](const std::string& statement) { return sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr); };
     if (int rc = exec("SAVEPOINT " + name); rc != SQLITE_OK) fail(db, rc, "savepoint");
@@ -143,7 +143,7 @@ namespace {
 class Borrowed : public TransactionJoiner::Joined {
 public:
     /// `lock` holds the transaction's `use` already.
-    Borrowed(Store* store, std::shared_ptr<Store::Open> open, std::unique_lock<std::mutex> lock)
+    Borrowed(SqliteStore* store, std::shared_ptr<SqliteStore::Open> open, std::unique_lock<std::mutex> lock)
         : open_(std::move(open)), lock_(std::move(lock)) {
         previous_ = std::exchange(currentTransaction, ThreadTransaction{store, open_});
         const std::string name = "sp" + std::to_string(open_->depth + 1);
@@ -164,7 +164,7 @@ public:
     void keep() override { kept_ = true; }
 
 private:
-    std::shared_ptr<Store::Open> open_;
+    std::shared_ptr<SqliteStore::Open> open_;
     std::unique_lock<std::mutex> lock_;
     ThreadTransaction previous_;
     bool kept_ = false;
@@ -172,7 +172,7 @@ private:
 
 } // namespace
 
-Store::Store(Options options) : options_(std::move(options)) {
+SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
     std::filesystem::path file(options_.path);
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
     // Opening the first connection up front turns a bad path or a corrupt file into a start-up
@@ -180,12 +180,12 @@ Store::Store(Options options) : options_(std::move(options)) {
     release(acquire());
 }
 
-Store::~Store() {
+SqliteStore::~SqliteStore() {
     std::lock_guard lock(poolMutex_);
     for (sqlite3* db : all_) sqlite3_close_v2(db);
 }
 
-sqlite3* Store::open() {
+sqlite3* SqliteStore::open() {
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(options_.path.c_str(), &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -209,7 +209,7 @@ sqlite3* Store::open() {
     return db;
 }
 
-sqlite3* Store::acquire() {
+sqlite3* SqliteStore::acquire() {
     {
         std::lock_guard lock(poolMutex_);
         if (!idle_.empty()) {
@@ -224,21 +224,21 @@ sqlite3* Store::acquire() {
     return db;
 }
 
-void Store::release(sqlite3* db) {
+void SqliteStore::release(sqlite3* db) {
     std::lock_guard lock(poolMutex_);
     idle_.push_back(db);
 }
 
-bool Store::inTransaction() const {
+bool SqliteStore::inTransaction() const {
     return currentTransaction.store == this && currentTransaction.open;
 }
 
-void Store::afterCommit(std::function<void()> work) {
+void SqliteStore::afterCommit(std::function<void()> work) {
     if (!inTransaction()) return work();
     currentTransaction.open->afterCommit.emplace_back(currentTransaction.open->depth, std::move(work));
 }
 
-std::string Store::lend() {
+std::string SqliteStore::lend() {
     if (!inTransaction()) throw sdk::Error(500, "store.failed", "lend needs a transaction");
     const std::string token = randomToken();
     auto& open = currentTransaction.open;
@@ -253,7 +253,7 @@ std::string Store::lend() {
     return token;
 }
 
-void Store::unlend(const std::string& token) {
+void SqliteStore::unlend(const std::string& token) {
     std::shared_ptr<Open> open;
     {
         std::lock_guard lock(loansMutex_);
@@ -266,7 +266,7 @@ void Store::unlend(const std::string& token) {
     open->loan.clear();
 }
 
-std::unique_ptr<TransactionJoiner::Joined> Store::join(const std::string& token) {
+std::unique_ptr<TransactionJoiner::Joined> SqliteStore::join(const std::string& token) {
     std::shared_ptr<Open> open;
     {
         std::lock_guard lock(loansMutex_);
@@ -280,7 +280,7 @@ std::unique_ptr<TransactionJoiner::Joined> Store::join(const std::string& token)
     return std::make_unique<Borrowed>(this, std::move(open), std::move(use));
 }
 
-QueryResult Store::query(std::string_view sql, const nlohmann::json& params) {
+QueryResult SqliteStore::query(std::string_view sql, const nlohmann::json& params) {
     if (!params.is_array()) throw sdk::Error::invalid("store.invalid", "parameters must be a JSON array");
     if (inTransaction()) return run(currentTransaction.open->db, sql, params, true);
     sqlite3* db = acquire();
@@ -300,7 +300,7 @@ QueryResult Store::query(std::string_view sql, const nlohmann::json& params) {
     return result;
 }
 
-QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool inWrite) {
+QueryResult SqliteStore::run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool inWrite) {
     StatementGuard guard;
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &guard.stmt, &tail);
@@ -329,18 +329,17 @@ QueryResult Store::run(sqlite3* db, std::string_view sql, const nlohmann::json& 
     }
     if (rc != SQLITE_DONE) fail(db, rc, "step");
     result.changes = sqlite3_changes64(db);
-    result.lastId = sqlite3_last_insert_rowid(db);
     return result;
 }
 
-nlohmann::json Store::stats() const { return {{"transactions", transactions_.load()}, {"commits", commits_.load()}}; }
+nlohmann::json SqliteStore::stats() const { return {{"transactions", transactions_.load()}, {"commits", commits_.load()}}; }
 
-int Store::waitingWriters() {
+int SqliteStore::waitingWriters() {
     std::lock_guard group(groupMutex_);
     return static_cast<int>(line_.size());
 }
 
-void Store::takeTurn(std::unique_lock<std::mutex>& group) {
+void SqliteStore::takeTurn(std::unique_lock<std::mutex>& group) {
     if (!turnTaken_ && line_.empty()) {
         turnTaken_ = true;
         return;
@@ -350,7 +349,7 @@ void Store::takeTurn(std::unique_lock<std::mutex>& group) {
     me.wake.wait(group, [&] { return me.turn; }); // passTurn() took it out of the line
 }
 
-void Store::passTurn() {
+void SqliteStore::passTurn() {
     // Called with groupMutex_ held.
     if (line_.empty()) {
         turnTaken_ = false;
@@ -362,7 +361,7 @@ void Store::passTurn() {
     next->wake.notify_one();
 }
 
-void Store::transaction(const std::function<void()>& body) {
+void SqliteStore::transaction(const std::function<void()>& body) {
     if (inTransaction()) return currentTransaction.open->nested(body);
     if (currentTransaction.open) throw sdk::Error(500, "store.failed", "a thread cannot hold transactions on two stores");
 
@@ -462,7 +461,7 @@ void Store::transaction(const std::function<void()>& body) {
     }
 }
 
-void Store::executeScript(std::string_view sql) {
+void SqliteStore::executeScript(std::string_view sql) {
     if (!inTransaction()) throw sdk::Error(500, "store.failed", "executeScript needs a transaction");
     char* error = nullptr;
     const std::string text(sql);
@@ -474,7 +473,7 @@ void Store::executeScript(std::string_view sql) {
     }
 }
 
-void Store::backup(const std::string& destination) {
+void SqliteStore::backup(const std::string& destination) {
     std::filesystem::path target(destination);
     if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
     const std::string partial = destination + ".partial";
