@@ -8,7 +8,7 @@ status=0
 if matches=$(grep -rnE '\.lastId\b' --include='*.cpp' --include='*.h' --include='*.hpp' plugins sdk/examples tests/fixtures); then
   echo "last_id is SQLite's; write INSERT ... RETURNING id:"; echo "$matches"; status=1
 fi
-if matches=$(grep -rniE "AUTOINCREMENT|INSERT OR REPLACE|INSERT OR IGNORE|datetime\('now'\)|\bifnull\(" \
+if matches=$(grep -rniE "AUTOINCREMENT|INSERT OR REPLACE|INSERT OR IGNORE|datetime\('now'\)|\bifnull\(|last_insert_rowid" \
     --include='*.sql' --include='*.cpp' --include='*.h' plugins sdk/examples); then
   echo "SQLite-only SQL:"; echo "$matches"; status=1
 fi

@@ -139,24 +139,38 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
     const std::int64_t protection = at + profile_.protectionDays(project) * kDayMs;
 
     Claim claim;
-    host_.db().transaction([&] {
-        // Inside the write transaction nobody else can insert the phone between the look-up and
-        // the insert; the unique index is the second line of defence.
-        if (auto existing = host_.db().one("SELECT customer_id FROM core_persons WHERE project_id = ? AND phone = ?", {project, phone})) {
-            claim.customer = get(project, (*existing)["customer_id"]);
-            return;
+    auto existing = [&] {
+        if (auto person = host_.db().one("SELECT customer_id FROM core_persons WHERE project_id = ? AND phone = ?", {project, phone})) {
+            claim.customer = get(project, (*person)["customer_id"]);
+            return true;
         }
-        const auto id = host_.db().run("INSERT INTO core_customers (project_id, name, gender, owner_id, source, channel, first_visit_at, "
-                                       "last_visit_at, visits, protection_until, created_at, updated_at) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
-                                       {project, name, gender.empty() ? nlohmann::json(nullptr) : nlohmann::json(gender), owner, source,
-                                        channel, at, at,
-                                        owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), host_.now(), host_.now()})
-                            .rows.at(0).at("id").get<std::int64_t>();
-        host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, 'self', ?)",
-                        {project, id, phone, name, host_.now()});
-        claim.customer = get(project, id);
-        claim.created = true;
+        return false;
+    };
+    host_.db().transaction([&] {
+        if (existing()) return;
+        // The unique phone key decides, not the look-up: with several writers (PostgreSQL) two
+        // claims can both find nothing. The loser's insert fails on the key, rolls back to its
+        // savepoint alone, and it answers the customer the winner created.
+        try {
+            host_.db().transaction([&] {
+                const auto id = host_.db()
+                                    .run("INSERT INTO core_customers (project_id, name, gender, owner_id, source, channel, first_visit_at, "
+                                         "last_visit_at, visits, protection_until, created_at, updated_at) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
+                                         {project, name, gender.empty() ? nlohmann::json(nullptr) : nlohmann::json(gender), owner, source,
+                                          channel, at, at, owner.is_null() ? nlohmann::json(nullptr) : nlohmann::json(protection), host_.now(),
+                                          host_.now()})
+                                    .rows.at(0)
+                                    .at("id")
+                                    .get<std::int64_t>();
+                host_.db().exec("INSERT INTO core_persons (project_id, customer_id, phone, name, relation, created_at) VALUES (?, ?, ?, ?, 'self', ?)",
+                                {project, id, phone, name, host_.now()});
+                claim.customer = get(project, id);
+                claim.created = true;
+            });
+        } catch (const sdk::Error& e) {
+            if (e.code() != "store.conflict" || !existing()) throw;
+        }
     });
     if (claim.created)
         host_.publish("customer.created", {{"customer_id", claim.customer["id"]}, {"owner_id", owner}, {"source", source}}, project);

@@ -55,7 +55,7 @@ std::int64_t Register::insert(std::int64_t project, const nlohmann::json& visit)
     const std::int64_t number = host_.db().query("UPDATE registration_counters SET next_number = next_number + 1 WHERE project_id = ? "
                                                  "RETURNING next_number - 1 AS number",
                                                  {project})[0]["number"];
-    return host_.db()
+    const std::int64_t id = host_.db()
         .run("INSERT INTO registration_visits (project_id, number, customer_id, phone, phone_source, name, gender, returning_customer, receiver_id, "
              "receiver_name, owner_id, owner_name, on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, "
              "checks, source, companions, status, registered_by, registered_at, day) "
@@ -66,6 +66,9 @@ std::int64_t Register::insert(std::int64_t project, const nlohmann::json& visit)
               visit["questionnaire"].dump(), visit["custom"].dump(), visit["checks"].dump(), visit["source"], visit["companions"],
               visit["status"], visit["registered_by"], visit["registered_at"], day_.of(project, visit["registered_at"])})
         .rows.at(0).at("id").get<std::int64_t>();
+    host_.db().exec("UPDATE registration_visit_windows SET visit_id = ? WHERE project_id = ? AND customer_id = ? AND visit_id = 0",
+                    {id, project, visit["customer_id"]});
+    return id;
 }
 
 nlohmann::json Register::get(std::int64_t project, std::int64_t id) const {
@@ -101,6 +104,14 @@ nlohmann::json Register::recent(std::int64_t project, std::int64_t customer, std
     return row ? shape(std::move(*row)) : nlohmann::json(nullptr);
 }
 
+void Register::openWindow(std::int64_t project, std::int64_t customer, std::int64_t windowMs) const {
+    const std::int64_t now = day_.now();
+    host_.db().exec("INSERT INTO registration_visit_windows (project_id, customer_id, visit_id, open_until) VALUES (?, ?, 0, ?) "
+                    "ON CONFLICT (project_id, customer_id) DO UPDATE SET visit_id = 0, open_until = excluded.open_until "
+                    "WHERE registration_visit_windows.open_until <= ?",
+                    {project, customer, now + windowMs, now});
+}
+
 nlohmann::json Register::queued(std::int64_t project) const {
     nlohmann::json out = nlohmann::json::array();
     for (auto& row : host_.db().query(std::string("SELECT ") + kColumns +
@@ -119,6 +130,9 @@ nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const 
         host_.db().exec("UPDATE registration_visits SET status = 'void', void_reason = ?, voided_by = ?, voided_by_name = ?, voided_at = ? "
                         "WHERE id = ?",
                         {reason, actor.id, actor.displayName.empty() ? actor.name : actor.displayName, day_.now(), id});
+        // A voided visit holds no window: the customer may be registered again at once.
+        host_.db().exec("UPDATE registration_visit_windows SET open_until = 0 WHERE project_id = ? AND customer_id = ? AND visit_id = ?",
+                        {project, visit["customer_id"], id});
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "visit.void"},
                      {"target", "visit:" + std::to_string(id)},
                      {"detail", {{"number", visit["number"]}, {"phone", visit["phone"]}, {"reason", reason}}}});

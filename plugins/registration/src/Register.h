@@ -40,6 +40,10 @@ public:
     /// A non-void visit of this customer registered within `windowMs`, or null: the same
     /// arrival registered twice (two desks, a double tap).
     nlohmann::json recent(std::int64_t project, std::int64_t customer, std::int64_t windowMs) const;
+    /// Takes the customer's duplicate window for the visit about to be inserted (in the same
+    /// transaction): where another registration of this customer is still uncommitted, this waits
+    /// for it, so the recent() that follows sees its visit. See migration 003.
+    void openWindow(std::int64_t project, std::int64_t customer, std::int64_t windowMs) const;
     /// Oldest first.
     nlohmann::json queued(std::int64_t project) const;
 

@@ -155,6 +155,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
             // is decided as a returning one (which may give an unowned customer its owner).
             if (!claimed) decision = assignment_.decide(project, customer, visitor);
         }
+        register_.openWindow(project, customer["id"], duplicateWindowMs_);
         duplicate = register_.recent(project, customer["id"], duplicateWindowMs_);
         if (!duplicate.is_null()) return;
         if (!claimed && decision.newOwner && decision.owner)
