@@ -1,9 +1,12 @@
 // The side menu: the kernel pages this user may open, then the pages of each running module
-// (grouped under the module's name), then system administration.
+// (grouped under the module's name), then system administration. Wall-screen pages are left out
+// on a phone: they are laid out for a hall's screen and unusable in a hand (their address still
+// opens them).
 import { computed } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { localized } from '@/i18n'
 import { useSession } from '@/lib/session.js'
+import { useViewport } from '@/lib/viewport.js'
 import { kernelPages } from '@/navigation.js'
 import { pluginPageVisible } from '@/router/plugins.js'
 import { useModules } from '@/stores/modules.js'
@@ -12,6 +15,8 @@ export function useMenu() {
   const session = useSession()
   const modules = useModules()
   const { t, locale } = useI18n()
+  const { isPhone } = useViewport()
+  const offered = (page) => !(isPhone.value && page.layout === 'screen')
 
   return computed(() => {
     const lang = locale.value
@@ -25,7 +30,7 @@ export function useMenu() {
     for (const module of modules.modules) {
       if (module.state !== 'running') continue
       const items = (module.web?.pages ?? [])
-        .filter((page) => page.menu !== false && pluginPageVisible(page, session))
+        .filter((page) => page.menu !== false && offered(page) && pluginPageVisible(page, session))
         .map((page) => ({ path: page.path, title: localized(page.title, lang), icon: page.icon || 'Document', layout: page.layout || 'console' }))
       groups.push({ key: `module:${module.id}`, title: localized(module.name, lang) || module.id, items })
     }
