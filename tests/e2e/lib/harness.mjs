@@ -86,6 +86,15 @@ export function scenario(name, body, { timeout = 90_000, viewport = { width: 136
   })
 }
 
+/**
+ * Keeps a screenshot of what the page shows now in tests/e2e/artifacts/ (NAME.png), for a person
+ * to look at how a screen lays out at a size, whether the test passed or not.
+ */
+export async function keepScreenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${slug(name)}.png`) })
+}
+
 /** Logs in through the login page and waits for the console. */
 export async function login(page, username, password = PASSWORD, base = BASE) {
   await page.goto(`${base}/login`)
