@@ -92,13 +92,31 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
         auto& me = *static_cast<KernelBusServices*>(self);
         const auto body = sdk::Json::parse(message->body_json);
         const auto header = sdk::Json::parse(message->header_json);
-        if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !body.contains("message") ||
-            !body["message"].is_object())
-            return refuse(sink, user, "kernel.invalid", "an alert needs kind and message {zh-CN, en}");
+        auto words = [&](const char* key) {
+            return body.contains(key) && body[key].is_object() && body[key].contains("zh-CN") && body[key]["zh-CN"].is_string() &&
+                   body[key].contains("en") && body[key]["en"].is_string();
+        };
+        if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !words("title") || !words("message"))
+            return refuse(sink, user, "kernel.invalid", "an alert needs kind, title {zh-CN, en} and message {zh-CN, en}");
+        if (body.contains("subject") && !body["subject"].is_string()) return refuse(sink, user, "kernel.invalid", "subject must be text");
         nlohmann::json detail = body.value("detail", nlohmann::json::object());
         detail["source"] = header.value("source", std::string{});
-        const auto id = me.alerts_.raise(header.value("project", std::int64_t{0}), body["kind"], body["message"], detail);
+        const auto id = me.alerts_.raise(header.value("project", std::int64_t{0}),
+                                         {body["kind"], body["title"], body["message"], detail, body.value("subject", std::string{})});
         return reply(sink, user, ANCHANG_OK, {{"id", id}});
+    }, this);
+    agent_->serve("kernel.alert.resolve", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        const auto body = sdk::Json::parse(message->body_json);
+        const auto header = sdk::Json::parse(message->header_json);
+        if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !body.contains("subject") || !body["subject"].is_string())
+            return refuse(sink, user, "kernel.invalid", "resolve needs the kind and subject the alert was raised with");
+        // A plugin closes its own alerts only: the kinds it raises start with its id.
+        const std::string source = header.value("source", std::string{});
+        if (body["kind"].get<std::string>().rfind(source + ".", 0) != 0)
+            return refuse(sink, user, "kernel.forbidden", "a plugin resolves only its own alerts (" + source + ".*)");
+        const int closed = me.alerts_.resolve(header.value("project", std::int64_t{0}), body["kind"], body["subject"]);
+        return reply(sink, user, ANCHANG_OK, {{"closed", closed}});
     }, this);
     agent_->serve("kernel.notify", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
         auto& me = *static_cast<KernelBusServices*>(self);

@@ -5,8 +5,11 @@
 ///                       message's project) -> {"users":[{"id","username","display_name","phone",
 ///                       "active","roles"}]}
 ///   kernel.projects.list {} -> {"projects":[{"id","code","name","archived"}]}
-///   kernel.alert.raise  {"kind","message":{"zh-CN","en"},"detail"} -> {"id"}: an alert for the
-///                       admins and the project's managers (docs/scripting.md, alerts)
+///   kernel.alert.raise  {"kind","title":{"zh-CN","en"},"message":{"zh-CN","en"},"detail"?,
+///                       "subject"?} -> {"id"}: an alert for the admins and the project's
+///                       managers, pushed to their open consoles (docs/scripting.md, alerts)
+///   kernel.alert.resolve {"kind","subject"} -> {"closed"}: what the caller's alerts about
+///                       `subject` reported was dealt with; they close (its own kinds only)
 ///   kernel.notify       {"recipient","template","params","lang"} -> {"id","deliveries"}: tell a
 ///                       user, a phone or an address, with one of the caller's templates
 ///                       (NotificationCenter)

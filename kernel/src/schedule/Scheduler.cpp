@@ -275,10 +275,12 @@ void Scheduler::execute(const Run& run) {
     if (!error.empty()) {
         logger().error("%s.%s for project %Ld failed: %s", plugin, jobName, project, error);
         try {
-            alerts_.raise(project, "job.failed",
-                          {{"zh-CN", "定时任务 " + plugin + "." + jobName + " 运行失败：" + error},
-                           {"en", "Scheduled job " + plugin + "." + jobName + " failed: " + error}},
-                          {{"plugin", plugin}, {"job", jobName}, {"run_id", id}});
+            alerts_.raise(project, {"job.failed",
+                                    {{"zh-CN", "定时任务运行失败"}, {"en", "Scheduled job failed"}},
+                                    {{"zh-CN", "定时任务 " + plugin + "." + jobName + " 运行失败：" + error},
+                                     {"en", "Scheduled job " + plugin + "." + jobName + " failed: " + error}},
+                                    {{"plugin", plugin}, {"job", jobName}, {"run_id", id}},
+                                    "job:" + plugin + "." + jobName});
         } catch (const std::exception& e) {
             logger().error("cannot raise the alert: %s", std::string(e.what()));
         }

@@ -79,21 +79,25 @@ void HookRunner::recordFailure(std::int64_t project, std::int64_t script, std::i
     if (failures == 1) {
         // Every fall-back to the built-in rule is in the script log; the first of a run of them
         // also reaches the managers, so a broken rule is not replaced silently for days.
-        parts_.alerts.raise(project, "script.failed",
-                            {{"zh-CN", "脚本“" + name + "”（" + hook + "）运行失败，本次已改用内置规则：" + outcome.message},
-                             {"en", "Script \"" + name + "\" (" + hook + ") failed and the built-in rule was used: " + outcome.message}},
-                            {{"script_id", script}, {"version", version}, {"hook", hook}, {"error", outcome.message}});
+        parts_.alerts.raise(project, {"script.failed",
+                                      {{"zh-CN", "脚本运行失败"}, {"en", "Script failed"}},
+                                      {{"zh-CN", "脚本“" + name + "”（" + hook + "）运行失败，本次已改用内置规则：" + outcome.message},
+                                       {"en", "Script \"" + name + "\" (" + hook + ") failed and the built-in rule was used: " + outcome.message}},
+                                      {{"script_id", script}, {"version", version}, {"hook", hook}, {"error", outcome.message}},
+                                      "script:" + std::to_string(script)});
     }
     if (failures < options_.maxFailures) return;
     const std::string reason = "switched off after " + std::to_string(failures) + " failures in a row; last: " + outcome.message;
     parts_.scripts.switchOff(project, script, reason);
     parts_.audit.append({0, "system", project, "script.switch_off", "script:" + std::to_string(script),
                          {{"hook", hook}, {"version", version}, {"failures", failures}, {"last_error", outcome.message}}});
-    parts_.alerts.raise(project, "script.switched_off",
-                        {{"zh-CN", "脚本“" + name + "”（" + hook + "）连续失败 " + std::to_string(failures) + " 次，已停用，系统改用内置规则。"},
-                         {"en", "Script \"" + name + "\" (" + hook + ") failed " + std::to_string(failures) +
-                                    " times in a row and was switched off; the built-in rule applies."}},
-                        {{"script_id", script}, {"version", version}, {"hook", hook}, {"error", outcome.message}});
+    parts_.alerts.raise(project, {"script.switched_off",
+                                  {{"zh-CN", "脚本已停用"}, {"en", "Script switched off"}},
+                                  {{"zh-CN", "脚本“" + name + "”（" + hook + "）连续失败 " + std::to_string(failures) + " 次，已停用，系统改用内置规则。"},
+                                   {"en", "Script \"" + name + "\" (" + hook + ") failed " + std::to_string(failures) +
+                                              " times in a row and was switched off; the built-in rule applies."}},
+                                  {{"script_id", script}, {"version", version}, {"hook", hook}, {"error", outcome.message}},
+                                  "script:" + std::to_string(script)});
     Poco::Logger::get("scripts").warning("project " + std::to_string(project) + ": script " + std::to_string(script) + " on " + hook + " switched off: " + outcome.message);
 }
 
