@@ -103,6 +103,10 @@ TEST(Lifecycle, ATakenPortIsAClearStartFailure) {
                                               output);
     EXPECT_NE(code, 0);
     EXPECT_NE(output.find("cannot start"), std::string::npos) << output;
+    // Which address, and why: "Net Exception" alone sent people hunting.
+    EXPECT_NE(output.find("cannot listen on "), std::string::npos) << output;
+    EXPECT_NE(output.find(":" + std::to_string(kernel.port()) + ": "), std::string::npos) << output;
+    EXPECT_NE(output.find("in use"), std::string::npos) << output;
 }
 
 TEST(Lifecycle, ExpiredTokensAreRefused) {

@@ -8,6 +8,7 @@
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Environment.h>
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
@@ -228,6 +229,10 @@ int Anchangd::main(const std::vector<std::string>&) {
     Kernel kernel(s);
     try {
         kernel.start();
+    } catch (const Poco::Exception& e) {
+        logger().fatal("cannot start: %s", e.displayText()); // what() alone is the exception's class name
+        flushLogging();
+        return EXIT_SOFTWARE;
     } catch (const std::exception& e) {
         logger().fatal("cannot start: %s", std::string(e.what()));
         flushLogging();

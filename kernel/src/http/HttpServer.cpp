@@ -10,10 +10,12 @@
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketDefs.h>
 #include <Poco/Timestamp.h>
 
 #include <cerrno>
 #include <poll.h>
+#include <stdexcept>
 #include <thread>
 
 namespace anchang {
@@ -84,10 +86,18 @@ HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 
 void HttpServer::start() {
     Poco::Net::ServerSocket listener;
-    // SO_REUSEADDR to restart at once after a stop; never SO_REUSEPORT, which would let a second
-    // anchangd share the port silently instead of failing.
-    listener.bind(Poco::Net::SocketAddress(options_.host, static_cast<Poco::UInt16>(options_.port)), true, false);
-    listener.listen(4096);
+    const std::string address = options_.host + ":" + std::to_string(options_.port);
+    try {
+        // SO_REUSEADDR to restart at once after a stop; never SO_REUSEPORT, which would let a
+        // second anchangd share the port silently instead of failing.
+        listener.bind(Poco::Net::SocketAddress(options_.host, static_cast<Poco::UInt16>(options_.port)), true, false);
+        listener.listen(4096);
+    } catch (const Poco::Exception& e) {
+        // Poco's what() is only "Net Exception": say where and why, and what to do about it.
+        const bool taken = e.code() == POCO_EADDRINUSE || e.displayText().find("in use") != std::string::npos;
+        throw std::runtime_error("cannot listen on " + address + ": " + e.displayText() +
+                                 (taken ? " (another program, or another anchangd, uses this port: stop it or set http.port)" : ""));
+    }
     port_ = listener.address().port();
 
     params_ = new Poco::Net::HTTPServerParams;
