@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
 #include <set>
 
 using namespace anchang::test;
@@ -51,11 +52,15 @@ TEST_F(Registration, AnAbsentOwnersColleagueReceivesAndKeepsTheirTurn) {
     EXPECT_EQ(covered["visit"]["on_behalf_of"], userId("consultant6"));
     EXPECT_EQ(covered["customer"]["owner_id"], userId("consultant6")); // the owner keeps the customer
     EXPECT_FALSE(covered["visit"]["counts_turn"]);
-    // Rotation as if 赵敏 had not received anyone: 张伟, 李娜, 刘洋, 赵敏.
+    // Rotation as if 赵敏 had not received anyone, except that she is with 钱女士 now: 张伟, 李娜,
+    // 刘洋, then 孙磊, who is free; once she sees 钱女士 off, her turn comes before 孙磊's second.
     std::vector<std::string> receivers;
     for (const char* phone : {"13800000011", "13800000012", "13800000013", "13800000014"})
         receivers.push_back(visit(phone)["visit"]["receiver_name"]);
-    EXPECT_EQ(receivers, (std::vector<std::string>{"张伟", "李娜", "刘洋", "赵敏"}));
+    EXPECT_EQ(receivers, (std::vector<std::string>{"张伟", "李娜", "刘洋", "孙磊"}));
+    const std::string zhaomin = login(kernel->port(), "consultant4");
+    ASSERT_EQ(api("POST", "/visits/" + covered["visit"]["id"].dump() + "/finish", nlohmann::json::object(), zhaomin).status, 200);
+    EXPECT_EQ(visit("13800000015")["visit"]["receiver_name"], "赵敏");
 }
 
 TEST_F(Registration, TheRegisterHasNoGapsAndVoidsStayVisible) {
@@ -207,12 +212,67 @@ TEST_F(Registration, WithNobodyOnDutyVisitorsQueueManagersAreAlertedAndTheQueueD
     nlohmann::json alerts;
     ASSERT_TRUE(eventually([&] { return !(alerts = api("GET", "/alerts", nullptr, manager).json()["alerts"]).empty(); }));
     EXPECT_EQ(alerts[0]["kind"], "registration.queued");
+    EXPECT_EQ(alerts[0]["title"]["zh-CN"], "来访客户排队"); // words, not the code
+    EventStream bell(kernel->port(), 1, "kernel.alerts", manager);
 
     setStatus("consultant3", "on_duty");
     nlohmann::json drained;
     EXPECT_TRUE(eventually([&] { return (drained = api("GET", "/visits/" + queued["visit"]["id"].dump()).json())["status"] == "waiting"; }));
     EXPECT_EQ(drained["receiver_name"], "刘洋");
     EXPECT_EQ(api("GET", "/customers?phone=13800000071", nullptr, manager).json()["customers"][0]["owner_id"], userId("consultant3"));
+    // The visitor has someone now: the alert closes by itself, on every manager's open page at once.
+    EXPECT_TRUE(api("GET", "/alerts", nullptr, manager).json()["alerts"].empty());
+    const auto closed = bell.next("kernel.alerts");
+    ASSERT_TRUE(closed) << bell.received();
+    EXPECT_EQ((*closed)["event"], "closed");
+    EXPECT_EQ((*closed)["ids"][0], alerts[0]["id"]);
+}
+
+TEST_F(Registration, AVoidedFakeRegistrationLeavesTheCustomerFree) {
+    auto fake = visit("13800000081", "假客户");
+    const auto customerPath = "/customers/" + fake["customer"]["id"].dump();
+    EXPECT_TRUE(api("GET", customerPath, nullptr, manager).json()["protected"]);
+    auto voided = api("POST", "/visits/" + fake["visit"]["id"].dump() + "/void", {{"reason", "虚假登记"}}, manager);
+    ASSERT_EQ(voided.status, 200) << voided.body;
+    EXPECT_TRUE(voided.json()["undone"]["owner_released"]);
+    const auto customer = api("GET", customerPath, nullptr, manager).json();
+    EXPECT_TRUE(customer["owner_id"].is_null());
+    EXPECT_FALSE(customer["protected"]);
+    EXPECT_EQ(customer["visits"], 0);
+    // The buyer who really comes goes through the rotation like a new customer (张伟 got his
+    // turn back with the void), not to a consultant the fake registration locked them to.
+    auto real = visit("13800000081", "真客户");
+    EXPECT_EQ(real["visit"]["assignment"], "rotation");
+    EXPECT_TRUE(real["visit"]["gave_owner"]);
+    EXPECT_EQ(real["customer"]["owner_id"], userId("consultant1"));
+    const auto actions = auditActions();
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "customer.owner.change"), actions.end());
+
+    // A returning customer's visit gave nothing: voiding it takes back only the visit.
+    auto returning = visit("13911110001", "赵先生");
+    voided = api("POST", "/visits/" + returning["visit"]["id"].dump() + "/void", {{"reason", "重复登记"}}, manager);
+    EXPECT_FALSE(voided.json()["undone"]["owner_released"]);
+    EXPECT_EQ(api("GET", "/customers/" + returning["customer"]["id"].dump(), nullptr, manager).json()["owner_id"], userId("consultant2"));
+}
+
+TEST_F(Registration, NineDesksAtOnceStillSplitTheTurnsEvenly) {
+    setStatus("consultant4", "off_duty");
+    setStatus("consultant5", "off_duty");
+    for (int round = 0; round < 6; ++round) {
+        std::vector<std::future<HttpResult>> desks;
+        for (int d = 0; d < 9; ++d)
+            desks.push_back(std::async(std::launch::async, [&, d] {
+                const std::string phone = "1370000" + std::to_string(round) + std::to_string(d) + "00";
+                return api("POST", "/visits", {{"phone", phone}, {"name", "并发客户"}, {"questionnaire", {{"layout", "三室"}}}});
+            }));
+        std::map<std::string, int> split;
+        for (auto& f : desks) {
+            auto r = f.get();
+            ASSERT_EQ(r.status, 201) << r.body;
+            ++split[r.json()["visit"]["receiver_name"].get<std::string>()];
+        }
+        EXPECT_EQ(split, (std::map<std::string, int>{{"张伟", 3}, {"李娜", 3}, {"刘洋", 3}})) << "round " << round;
+    }
 }
 
 TEST_F(Registration, ConsultantsCannotChangeSourceOrFirstVisitManagersCanWithAnAudit) {

@@ -163,6 +163,11 @@ private:
             return nlohmann::json{{"customer", customers_->assignOwner(m.project(), b["customer_id"], b["owner_id"], reasonOf(b),
                                                                        {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
         });
+        host.serve("core.customer.visit_voided", [this](const BusMessage& m) {
+            if (!m.body().is_object()) throw Error::invalid("customer.invalid", "the body must be an object");
+            auto [customer, released] = customers_->visitVoided(m.project(), m.body(), {m.actorId(), m.actorId() ? m.actorName() : m.source()});
+            return nlohmann::json{{"customer", customer}, {"owner_released", released}};
+        });
         host.serve("core.customer.visit_count", [this](const BusMessage& m) {
             if (!m.body().is_object()) throw Error::invalid("customer.invalid", "give customer_id or phone");
             return nlohmann::json{{"visits", customers_->visitCount(m.project(), m.body())}};

@@ -184,6 +184,52 @@ nlohmann::json CustomerBook::visited(std::int64_t project, std::int64_t customer
     return get(project, customer);
 }
 
+std::pair<nlohmann::json, bool> CustomerBook::visitVoided(std::int64_t project, const nlohmann::json& request, const Actor& actor) const {
+    auto optionalTime = [&](const char* key) {
+        const auto value = request.value(key, nlohmann::json(nullptr));
+        if (!value.is_null() && !value.is_number_integer()) throw sdk::Error::invalid("customer.invalid", std::string(key) + " must be a time or null");
+        return value;
+    };
+    if (!request.contains("customer_id") || !request["customer_id"].is_number_integer())
+        throw sdk::Error::invalid("customer.invalid", "customer_id must be an id");
+    const std::int64_t customer = request["customer_id"];
+    const std::string reason = text(request, "reason", 500, true);
+    const auto lastVisit = optionalTime("last_visit_at");
+    const auto firstVisit = optionalTime("first_visit_at");
+    const auto voidedAt = optionalTime("voided_visit_at");
+    const auto release = request.value("release", nlohmann::json(nullptr));
+    if (!release.is_null() && (!release.is_object() || !release.contains("owner_id") || !release["owner_id"].is_number_integer()))
+        throw sdk::Error::invalid("customer.invalid", "release must be {owner_id, owner_before, protection_before}");
+
+    bool released = false;
+    nlohmann::json before, after;
+    host_.db().transaction([&] {
+        before = get(project, customer);
+        host_.db().exec("UPDATE core_customers SET visits = CASE WHEN visits > 0 THEN visits - 1 ELSE 0 END, last_visit_at = ?, updated_at = ? "
+                        "WHERE id = ?",
+                        {lastVisit, host_.now(), customer});
+        // The first visit moves only if it was this one: a first visit a manager set stays.
+        if (!voidedAt.is_null() && before["first_visit_at"] == voidedAt)
+            host_.db().exec("UPDATE core_customers SET first_visit_at = ? WHERE id = ?", {firstVisit, customer});
+        if (release.is_object() && before["owner_id"] == release["owner_id"]) {
+            const auto ownerBefore = release.value("owner_before", nlohmann::json(nullptr));
+            const auto protectionBefore = release.value("protection_before", nlohmann::json(nullptr));
+            host_.db().exec("UPDATE core_customers SET owner_id = ?, protection_until = ? WHERE id = ?",
+                            {ownerBefore.is_number_integer() ? ownerBefore : nlohmann::json(nullptr),
+                             protectionBefore.is_number_integer() ? protectionBefore : nlohmann::json(nullptr), customer});
+            released = true;
+            host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.owner.change"},
+                         {"target", "customer:" + std::to_string(customer)},
+                         {"detail", {{"from", before["owner_id"]}, {"to", ownerBefore}, {"reason", reason}}}});
+        }
+        after = get(project, customer);
+    });
+    if (released)
+        host_.publish("customer.owner_changed",
+                      {{"customer_id", customer}, {"from", before["owner_id"]}, {"to", after["owner_id"]}, {"reason", reason}}, project);
+    return {after, released};
+}
+
 nlohmann::json CustomerBook::assignOwner(std::int64_t project, std::int64_t customer, std::int64_t owner, const std::string& reason,
                                          const Actor& actor) const {
     if (reason.empty()) throw sdk::Error::invalid("customer.reason_required", "a change of owner needs a reason");

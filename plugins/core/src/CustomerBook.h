@@ -46,6 +46,11 @@ public:
     Claim claim(std::int64_t project, const nlohmann::json& request) const;
     /// Counts a visit: last visit time and visit count.
     nlohmann::json visited(std::int64_t project, std::int64_t customer, std::int64_t at) const;
+    /// What a voided visit gave, undone (core.customer.visit_voided): one visit fewer, the last
+    /// and first visit times the caller computed from the valid visits left, and, with a
+    /// `release`, the previous owner and protection, only while the visit's owner is still the
+    /// owner (a ruling since then stands). Returns the customer and whether the owner was released.
+    std::pair<nlohmann::json, bool> visitVoided(std::int64_t project, const nlohmann::json& request, const Actor& actor) const;
     nlohmann::json assignOwner(std::int64_t project, std::int64_t customer, std::int64_t owner, const std::string& reason,
                                const Actor& actor) const;
     /// Source, channel and first-visit time, which consultants may not change.

@@ -5,6 +5,21 @@
 
 namespace anchang::registration {
 
+std::unique_lock<std::mutex> Assignment::turnLock(std::int64_t project) const {
+    std::mutex* lock = nullptr;
+    {
+        std::lock_guard guard(locksMutex_);
+        auto& slot = turnLocks_[project];
+        if (!slot) slot = std::make_unique<std::mutex>();
+        lock = slot.get();
+    }
+    return std::unique_lock<std::mutex>(*lock);
+}
+
+std::map<std::int64_t, nlohmann::json> Assignment::receiving(std::int64_t project) const {
+    return register_.receiving(project, day_.now() - options_.receptionMinutesMax * 60000LL);
+}
+
 std::vector<Assignment::Consultant> Assignment::roster(std::int64_t project) const {
     const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
     std::map<std::int64_t, std::pair<int, std::int64_t>> turns;
@@ -14,6 +29,7 @@ std::vector<Assignment::Consultant> Assignment::roster(std::int64_t project) con
                                             {project, day_.today(project)}))
         turns[row["receiver_id"].get<std::int64_t>()] = {static_cast<int>(row["n"].get<std::int64_t>()), row["last"].get<std::int64_t>()};
 
+    const auto busy = options_.busyWait ? receiving(project) : std::map<std::int64_t, nlohmann::json>{};
     std::vector<Consultant> all;
     for (const auto& c : roster["consultants"]) {
         Consultant consultant;
@@ -22,6 +38,7 @@ std::vector<Assignment::Consultant> Assignment::roster(std::int64_t project) con
         consultant.team = c["team"];
         consultant.status = c["status"];
         consultant.weight = std::max(1, c["weight"].get<int>());
+        consultant.busy = busy.count(consultant.id) > 0;
         if (auto it = turns.find(consultant.id); it != turns.end()) {
             consultant.turnsToday = it->second.first;
             consultant.lastTurnAt = it->second.second;
@@ -37,13 +54,14 @@ std::vector<Assignment::Consultant> Assignment::ordered(std::vector<Consultant> 
         if (c.status == "on_duty") onDuty.push_back(std::move(c));
     // A stable sort keeps roster order as the last tie-breaker.
     auto fairer = [](const Consultant& a, const Consultant& b) {
+        if (a.busy != b.busy) return !a.busy;
         const double sa = static_cast<double>(a.turnsToday) / a.weight;
         const double sb = static_cast<double>(b.turnsToday) / b.weight;
         if (sa != sb) return sa < sb;
         return a.lastTurnAt < b.lastTurnAt;
     };
     std::stable_sort(onDuty.begin(), onDuty.end(), fairer);
-    if (!byTeam_) return onDuty;
+    if (!options_.byTeam) return onDuty;
 
     // By team: the team with the fewest turns for its weight takes the visitor.
     std::map<std::string, std::pair<double, int>> load; // team -> turns, weights
@@ -53,6 +71,7 @@ std::vector<Assignment::Consultant> Assignment::ordered(std::vector<Consultant> 
         entry.second += c.weight;
     }
     std::stable_sort(onDuty.begin(), onDuty.end(), [&](const Consultant& a, const Consultant& b) {
+        if (a.busy != b.busy) return !a.busy;
         const auto& la = load[a.team.dump()];
         const auto& lb = load[b.team.dump()];
         return la.first / la.second < lb.first / lb.second;
@@ -65,10 +84,13 @@ std::optional<Assignment::Consultant> Assignment::colleagueFor(const std::vector
     nlohmann::json team;
     for (const auto& c : all)
         if (c.id == owner) team = c.team;
-    for (const auto& c : onDuty)
-        if (c.id != owner && !team.is_null() && c.team == team) return c;
-    for (const auto& c : onDuty)
-        if (c.id != owner) return c;
+    // A free colleague of the owner's team, a free one of any, then the busy ones likewise.
+    for (const bool free : {true, false}) {
+        for (const auto& c : onDuty)
+            if (c.id != owner && (!free || !c.busy) && !team.is_null() && c.team == team) return c;
+        for (const auto& c : onDuty)
+            if (c.id != owner && (!free || !c.busy)) return c;
+    }
     return std::nullopt;
 }
 
@@ -149,7 +171,7 @@ Assignment::Decision Assignment::decide(std::int64_t project, const nlohmann::js
         // Contributed facts first, so none can overwrite what the rotation itself says.
         nlohmann::json candidate = facts.value(key, nlohmann::json::object());
         candidate.update({{"id", c.id}, {"name", c.name}, {"team", c.team}, {"on_duty", true}, {"weight", c.weight},
-                          {"turns_today", c.turnsToday}, {"customers", ownedCounts.value(key, 0)}});
+                          {"turns_today", c.turnsToday}, {"busy", c.busy}, {"customers", ownedCounts.value(key, 0)}});
         candidates.push_back(std::move(candidate));
     }
     const nlohmann::json input = {{"customer", {{"name", visitor.name}, {"phone", visitor.maskedPhone}, {"returning", customer.is_object()}}},
@@ -174,7 +196,7 @@ Assignment::Decision Assignment::decide(std::int64_t project, const nlohmann::js
     d.method = "rotation";
     d.receiver = d.owner = onDuty.front().id;
     d.receiverName = d.ownerName = onDuty.front().name;
-    if (d.reason.empty()) d.reason = "轮序";
+    if (d.reason.empty()) d.reason = onDuty.front().busy ? "轮序（顾问均在接待，等候" + onDuty.front().name + "）" : "轮序";
     return d;
 }
 

@@ -9,17 +9,27 @@
 ///  2. A customer who names a consultant gets that consultant as owner, with the reason kept;
 ///     a designation does not use anyone's turn.
 ///  3. Otherwise (a new customer, an expired protection, an owner who left) the built-in
-///     rotation orders the consultants on duty — fewest turns today for their weight, then the
-///     longest wait since their last turn, then roster order; by team first when
-///     rotation_by_team is set — and the project's `registration.assign` hook may choose
+///     rotation orders the consultants on duty — those free before those still receiving a
+///     visitor (busy_consultants_wait: a consultant with someone waiting for them or with them
+///     waits their turn until they see that visitor off, as a sales office's 轮岗 expects; when
+///     all are busy, the visitor waits for whose turn it is), then fewest turns today for their
+///     weight, then the longest wait since their last turn, then roster order; by team first
+///     when rotation_by_team is set — and the project's `registration.assign` hook may choose
 ///     someone else among them, or veto. If the hook fails, the rotation decides.
 ///  4. Nobody on duty: the visitor is queued and the managers are alerted.
+///
+/// Turns are read and taken one registration at a time per project (turnLock): nine desks
+/// registering at once must not all read the same "fewest turns" before any of them commits.
 
 #include "LocalDay.h"
+#include "Register.h"
 
 #include <anchang/sdk/Host.hpp>
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +46,12 @@ public:
         int weight = 1;
         int turnsToday = 0;
         std::int64_t lastTurnAt = 0;
+        bool busy = false; ///< a visitor is waiting for them or with them
+    };
+    struct Options {
+        bool byTeam = false;
+        bool busyWait = true;
+        int receptionMinutesMax = 120; ///< a reception nobody closed stops making its receiver busy after this
     };
     struct Decision {
         std::string method; ///< returning, covering, designated, rotation, hook, queued
@@ -57,7 +73,13 @@ public:
         std::string designationReason;
     };
 
-    Assignment(const sdk::Host& host, const LocalDay& day, bool byTeam) : host_(host), day_(day), byTeam_(byTeam) {}
+    Assignment(const sdk::Host& host, const LocalDay& day, const Register& book, Options options)
+        : host_(host), day_(day), register_(book), options_(options) {}
+
+    /// Held from reading the turns to committing the visit that takes one.
+    [[nodiscard]] std::unique_lock<std::mutex> turnLock(std::int64_t project) const;
+    /// Per consultant, the visitor they are with now (see Register::receiving).
+    std::map<std::int64_t, nlohmann::json> receiving(std::int64_t project) const;
 
     /// The roster's consultants on duty, in the order the built-in rotation would take them.
     std::vector<Consultant> rotation(std::int64_t project) const { return ordered(roster(project)); }
@@ -74,7 +96,10 @@ private:
 
     const sdk::Host& host_;
     const LocalDay& day_;
-    bool byTeam_;
+    const Register& register_;
+    Options options_;
+    mutable std::mutex locksMutex_;
+    mutable std::map<std::int64_t, std::unique_ptr<std::mutex>> turnLocks_;
 };
 
 } // namespace anchang::registration

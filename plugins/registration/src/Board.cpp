@@ -31,10 +31,16 @@ nlohmann::json Board::board(std::int64_t project) const {
     }
     nlohmann::json consultants = nlohmann::json::array();
     const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
+    const auto receiving = assignment_.receiving(project);
     for (const auto& c : roster["consultants"]) {
         if (c["status"] == "left") continue;
-        consultants.push_back({{"id", c["user_id"]}, {"name", c["name"]}, {"team", c["team"]}, {"status", c["status"]},
-                               {"received_today", receivedBy[c["user_id"].get<std::int64_t>()]}});
+        const auto id = c["user_id"].get<std::int64_t>();
+        nlohmann::json now = nullptr;
+        if (const auto it = receiving.find(id); it != receiving.end())
+            now = {{"number", it->second["number"]}, {"name", it->second["name"]}, {"status", it->second["status"]},
+                   {"since", it->second["received_at"].is_null() ? it->second["registered_at"] : it->second["received_at"]}};
+        consultants.push_back({{"id", id}, {"name", c["name"]}, {"team", c["team"]}, {"status", c["status"]},
+                               {"received_today", receivedBy[id]}, {"busy", !now.is_null()}, {"receiving", now}});
     }
     return {{"day", day_.today(project)},
             {"totals", {{"visits", total}, {"returning", returning}, {"waiting", waiting}, {"queued", queued}, {"received", received}}},
@@ -53,7 +59,7 @@ nlohmann::json Board::mine(std::int64_t project, std::int64_t userId) const {
         if (v["status"] == "waiting") waiting.push_back(v);
         else today.push_back(v);
     }
-    return {{"day", day_.today(project)}, {"waiting", waiting}, {"today", today}};
+    return {{"day", day_.today(project)}, {"waiting", waiting}, {"today", today}, {"covered", register_.coveredFor(project, userId)}};
 }
 
 nlohmann::json Board::reports(std::int64_t project, const std::string& from, const std::string& to) const {

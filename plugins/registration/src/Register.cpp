@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kColumns =
     "id, number, customer_id, phone, phone_source, name, gender, returning_customer AS \"returning\", receiver_id, receiver_name, owner_id, owner_name, "
     "on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, checks, source, companions, status, "
-    "registered_by, registered_at, day, received_at, void_reason, voided_by, voided_by_name, voided_at";
+    "registered_by, registered_at, day, received_at, void_reason, voided_by, voided_by_name, voided_at, gave_owner, owner_before, protection_before, "
+    "finished_at, covered_seen_at";
 
 std::string str(const nlohmann::json& value) {
     if (value.is_null()) return {};
@@ -29,7 +30,7 @@ std::string label(const nlohmann::json& code, bool english) {
         {"designated", {"客户指定", "named by visitor"}}, {"rotation", {"轮序分配", "rotation"}},
         {"hook", {"项目规则", "project rule"}},           {"queued", {"排队", "queued"}},
         {"manual", {"手动指派", "assigned by hand"}},     {"waiting", {"待接待", "waiting"}},
-        {"received", {"已接待", "received"}},             {"void", {"已注销", "void"}}};
+        {"received", {"已接待", "received"}},             {"void", {"已作废", "void"}}};
     const std::string text = str(code);
     const auto it = labels.find(text);
     if (it == labels.end()) return text;
@@ -43,6 +44,7 @@ nlohmann::json Register::shape(nlohmann::json row) const {
         row[key] = sdk::Json::parse(row[key].get<std::string>());
     row["returning"] = row["returning"] == 1;
     row["counts_turn"] = row["counts_turn"] == 1;
+    row["gave_owner"] = row["gave_owner"] == 1;
     const std::int64_t until = row["received_at"].is_number() ? row["received_at"].get<std::int64_t>()
                                : row["status"] == "void"       ? row["registered_at"].get<std::int64_t>()
                                                               : day_.now();
@@ -58,13 +60,15 @@ std::int64_t Register::insert(std::int64_t project, const nlohmann::json& visit)
     const std::int64_t id = host_.db()
         .run("INSERT INTO registration_visits (project_id, number, customer_id, phone, phone_source, name, gender, returning_customer, receiver_id, "
              "receiver_name, owner_id, owner_name, on_behalf_of, assignment, assignment_reason, counts_turn, questionnaire, custom, "
-             "checks, source, companions, status, registered_by, registered_at, day) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             "checks, source, companions, status, registered_by, registered_at, day, gave_owner, owner_before, protection_before) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
              {project, number, visit["customer_id"], visit["phone"], visit["phone_source"], visit["name"], visit["gender"],
               visit["returning"].get<bool>() ? 1 : 0, visit["receiver_id"], visit["receiver_name"], visit["owner_id"], visit["owner_name"],
               visit["on_behalf_of"], visit["assignment"], visit["assignment_reason"], visit["counts_turn"].get<bool>() ? 1 : 0,
               visit["questionnaire"].dump(), visit["custom"].dump(), visit["checks"].dump(), visit["source"], visit["companions"],
-              visit["status"], visit["registered_by"], visit["registered_at"], day_.of(project, visit["registered_at"])})
+              visit["status"], visit["registered_by"], visit["registered_at"], day_.of(project, visit["registered_at"]),
+              visit.value("gave_owner", false) ? 1 : 0, visit.value("owner_before", nlohmann::json(nullptr)),
+              visit.value("protection_before", nlohmann::json(nullptr))})
         .rows.at(0).at("id").get<std::int64_t>();
     host_.db().exec("UPDATE registration_visit_windows SET visit_id = ? WHERE project_id = ? AND customer_id = ? AND visit_id = 0",
                     {id, project, visit["customer_id"]});
@@ -121,12 +125,11 @@ nlohmann::json Register::queued(std::int64_t project) const {
     return out;
 }
 
-nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor) const {
+nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor,
+                                   const nlohmann::json& undone) const {
     host_.db().transaction([&] {
         const auto visit = get(project, id);
-        if (visit["status"] == "void")
-            throw sdk::Error::conflict("visit.already_void", "visit " + visit["number"].dump() + " was voided by " +
-                                                                 str(visit["voided_by_name"]) + ": " + str(visit["void_reason"]));
+        if (visit["status"] == "void") throw alreadyVoid(visit);
         host_.db().exec("UPDATE registration_visits SET status = 'void', void_reason = ?, voided_by = ?, voided_by_name = ?, voided_at = ? "
                         "WHERE id = ?",
                         {reason, actor.id, actor.displayName.empty() ? actor.name : actor.displayName, day_.now(), id});
@@ -135,8 +138,73 @@ nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const 
                         {project, visit["customer_id"], id});
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "visit.void"},
                      {"target", "visit:" + std::to_string(id)},
-                     {"detail", {{"number", visit["number"]}, {"phone", visit["phone"]}, {"reason", reason}}}});
+                     {"detail", {{"number", visit["number"]}, {"phone", visit["phone"]}, {"reason", reason}, {"undone", undone}}}});
     });
+    return get(project, id);
+}
+
+sdk::Error Register::alreadyVoid(const nlohmann::json& visit) {
+    return sdk::Error::conflict("visit.already_void",
+                                "visit " + visit["number"].dump() + " was voided by " + str(visit["voided_by_name"]) + ": " + str(visit["void_reason"]));
+}
+
+nlohmann::json Register::otherValidVisits(std::int64_t project, std::int64_t customer, std::int64_t except) const {
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& row : host_.db().query(std::string("SELECT ") + kColumns +
+                                          " FROM registration_visits WHERE project_id = ? AND customer_id = ? AND id <> ? AND status <> 'void' "
+                                          "ORDER BY registered_at",
+                                      {project, customer, except}))
+        out.push_back(shape(std::move(row)));
+    return out;
+}
+
+void Register::ownerGiven(std::int64_t project, std::int64_t id, const nlohmann::json& ownerBefore, const nlohmann::json& protectionBefore) const {
+    host_.db().exec("UPDATE registration_visits SET gave_owner = 1, owner_before = ?, protection_before = ? WHERE id = ? AND project_id = ?",
+                    {ownerBefore, protectionBefore, id, project});
+}
+
+std::map<std::int64_t, nlohmann::json> Register::receiving(std::int64_t project, std::int64_t since) const {
+    std::map<std::int64_t, nlohmann::json> out;
+    // Oldest first, so each consultant ends up with the visitor they are with now (the latest).
+    for (auto& row : host_.db().query(std::string("SELECT ") + kColumns +
+                                          " FROM registration_visits WHERE project_id = ? AND status IN ('waiting', 'received') "
+                                          "AND finished_at IS NULL AND receiver_id IS NOT NULL AND registered_at > ? ORDER BY registered_at",
+                                      {project, since})) {
+        const auto receiver = row["receiver_id"].get<std::int64_t>();
+        out[receiver] = shape(std::move(row));
+    }
+    return out;
+}
+
+nlohmann::json Register::finish(std::int64_t project, std::int64_t id, std::int64_t userId, bool onBehalf) const {
+    host_.db().transaction([&] {
+        const auto visit = get(project, id);
+        if (!onBehalf && visit["receiver_id"] != userId)
+            throw sdk::Error::forbidden("visit.not_yours", "this visitor is for " + str(visit["receiver_name"]));
+        if (visit["status"] != "received" && visit["status"] != "waiting")
+            throw sdk::Error::conflict("visit.not_receiving", "only a visitor being received can be seen off; this one is " + str(visit["status"]));
+        if (!visit["finished_at"].is_null()) return; // seen off already: the same answer again
+        // Seeing off a visitor nobody marked as received means they were received.
+        host_.db().exec("UPDATE registration_visits SET status = 'received', received_at = COALESCE(received_at, ?), finished_at = ? WHERE id = ?",
+                        {day_.now(), day_.now(), id});
+    });
+    return get(project, id);
+}
+
+nlohmann::json Register::coveredFor(std::int64_t project, std::int64_t owner) const {
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& row : host_.db().query(std::string("SELECT ") + kColumns +
+                                          " FROM registration_visits WHERE project_id = ? AND on_behalf_of = ? AND covered_seen_at IS NULL "
+                                          "AND status <> 'void' ORDER BY number DESC LIMIT 200",
+                                      {project, owner}))
+        out.push_back(shape(std::move(row)));
+    return out;
+}
+
+nlohmann::json Register::seeCovered(std::int64_t project, std::int64_t id, std::int64_t owner) const {
+    const auto visit = get(project, id);
+    if (visit["on_behalf_of"] != owner) throw sdk::Error::notFound("visit.not_found", "no visit of your customers covered by a colleague");
+    host_.db().exec("UPDATE registration_visits SET covered_seen_at = ? WHERE id = ? AND covered_seen_at IS NULL", {day_.now(), id});
     return get(project, id);
 }
 
@@ -173,7 +241,7 @@ nlohmann::json Register::assign(std::int64_t project, std::int64_t id, std::int6
 std::string Register::csv(std::int64_t project, const nlohmann::json& visits, bool english) const {
     std::string out = "\xEF\xBB\xBF"; // Excel reads UTF-8 only with a BOM
     out += english ? "number,day,registered_at,name,phone,returning,receiver,owner,assignment,reason,layout,budget,heard_from,status,void_reason\r\n"
-                   : "编号,日期,登记时间,称呼,手机号,老客户,接待顾问,归属顾问,分配方式,说明,意向户型,预算,了解渠道,状态,注销原因\r\n";
+                   : "编号,日期,登记时间,称呼,手机号,老客户,接待顾问,归属顾问,分配方式,说明,意向户型,预算,了解渠道,状态,作废原因\r\n";
     for (const auto& v : visits) {
         const auto& q = v["questionnaire"];
         const std::vector<std::string> fields = {

@@ -25,6 +25,16 @@ std::string reasonOf(const nlohmann::json& body) { return Fields::text(body, "re
 /// Without registration.visit.read_all (consultants, by default) a caller sees only the visitors they received.
 bool onlyOwnVisits(const Request& r) { return !r.can("registration.visit.read_all"); }
 
+/// A questionnaire choice as the desk shows it: {value, label: {zh-CN, en}}. The value is the
+/// Chinese text, which the register stores and reports group by; the configuration gives a
+/// choice as that text alone or as {"zh-CN", "en"}.
+nlohmann::json option(const nlohmann::json& choice) {
+    if (choice.is_object() && choice.contains("zh-CN") && choice["zh-CN"].is_string())
+        return {{"value", choice["zh-CN"]}, {"label", {{"zh-CN", choice["zh-CN"]}, {"en", choice.value("en", choice["zh-CN"].get<std::string>())}}}};
+    const std::string text = choice.is_string() ? choice.get<std::string>() : choice.dump();
+    return {{"value", text}, {"label", {{"zh-CN", text}, {"en", text}}}};
+}
+
 Response csv(std::string body) { return Response::text(std::move(body), "text/csv; charset=utf-8"); }
 
 } // namespace
@@ -36,12 +46,16 @@ public:
         const auto config = host.config();
         day_ = std::make_unique<LocalDay>(host);
         questionnaire_ = config.value("questionnaire", nlohmann::json::object());
-        assignment_ = std::make_unique<Assignment>(host, *day_, config.value("rotation_by_team", false));
         register_ = std::make_unique<Register>(host, *day_);
+        Assignment::Options rotation;
+        rotation.byTeam = config.value("rotation_by_team", false);
+        rotation.busyWait = config.value("busy_consultants_wait", true);
+        rotation.receptionMinutesMax = config.value("reception_minutes_max", 120);
+        assignment_ = std::make_unique<Assignment>(host, *day_, *register_, rotation);
         desk_ = std::make_unique<VisitDesk>(host, *assignment_, *register_,
                                             config.value("duplicate_window_minutes", 10) * 60000LL);
         calls_ = std::make_unique<CallLog>(host, *day_);
-        board_ = std::make_unique<Board>(host, *day_, *register_);
+        board_ = std::make_unique<Board>(host, *day_, *register_, *assignment_);
         visitRoutes(host);
         otherRoutes(host);
         host.job("idempotency_prune", [this](const Host::JobRun& run) {
@@ -87,14 +101,8 @@ private:
             return Response::json(visit);
         });
         host.route("visits.void", [this](const Request& r) {
-            const auto project = r.idParam("project");
-            nlohmann::json visit;
-            host_->db().transaction([&] {
-                visit = register_->voidVisit(project, r.idParam("id", "visit.not_found"), reasonOf(r.json()), {r.userId(), r.username(), r.displayName()});
-                host_->publish("visit.voided", {{"visit_id", visit["id"]}, {"number", visit["number"]}}, project);
-            });
-            desk_->announce(project, "voided", visit);
-            return Response::json(visit);
+            return Response::json(desk_->voidVisit(r.idParam("project"), r.idParam("id", "visit.not_found"), reasonOf(r.json()),
+                                                   {r.userId(), r.username(), r.displayName()}));
         });
         host.route("visits.receive", [this](const Request& r) {
             const auto project = r.idParam("project");
@@ -107,6 +115,21 @@ private:
             });
             desk_->announce(project, "received", visit);
             return Response::json(visit);
+        });
+        host.route("visits.finish", [this](const Request& r) {
+            const auto project = r.idParam("project");
+            nlohmann::json visit;
+            host_->db().transaction([&] {
+                visit = register_->finish(project, r.idParam("id", "visit.not_found"), r.userId(), r.can("registration.visit.receive_any"));
+                host_->publish("visit.finished", {{"visit_id", visit["id"]}, {"receiver_id", visit["receiver_id"]},
+                                                  {"customer_id", visit["customer_id"]}, {"finished_at", visit["finished_at"]}},
+                               project);
+            });
+            desk_->announce(project, "finished", visit);
+            return Response::json(visit);
+        });
+        host.route("visits.covered_seen", [this](const Request& r) {
+            return Response::json(register_->seeCovered(r.idParam("project"), r.idParam("id", "visit.not_found"), r.userId()));
         });
         host.route("visits.assign", [this](const Request& r) {
             const auto body = r.json();
@@ -125,12 +148,16 @@ private:
             return Response::json({{"calls", calls_->list(r.idParam("project"), day, static_cast<int>(r.numberQuery("limit").value_or(200)))}});
         });
         host.route("questionnaire.get", [this](const Request& r) {
-            nlohmann::json options = questionnaire_;
-            // Layouts the project actually sells, when core has inventory.
+            nlohmann::json options = nlohmann::json::object();
+            for (const auto& [question, choices] : questionnaire_.items()) {
+                options[question] = nlohmann::json::array();
+                for (const auto& choice : choices) options[question].push_back(option(choice));
+            }
+            // Layouts the project actually sells, when core has inventory: its own names, in one language.
             const auto layouts = host_->call("core.inventory.layouts", nlohmann::json::object(), r.idParam("project"));
             if (layouts.ok() && !layouts.body["layouts"].empty()) {
                 options["layouts"] = nlohmann::json::array();
-                for (const auto& l : layouts.body["layouts"]) options["layouts"].push_back(l["layout"]);
+                for (const auto& l : layouts.body["layouts"]) options["layouts"].push_back(option(l["layout"]));
             }
             return Response::json(options);
         });

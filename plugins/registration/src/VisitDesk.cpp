@@ -127,7 +127,9 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     const Checks checks = check(project, {{"phone", phone}, {"name", name}, {"gender", gender}, {"questionnaire", questionnaire},
                                           {"extensions", body.value("extensions", nlohmann::json::object())}});
 
-    // 5. Who receives them.
+    // 5. Who receives them: decided and committed under the project's turn lock, so that
+    // concurrent desks each see the turns the others took.
+    const auto turns = assignment_.turnLock(project);
     const Assignment::Visitor visitor{name, sdk::Phone::masked(phone), questionnaire, designated, optionalText(body, "designation_reason", 200)};
     Assignment::Decision decision = assignment_.decide(project, customer, visitor);
     const std::int64_t now = host_.now();
@@ -158,6 +160,13 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
         register_.openWindow(project, customer["id"], duplicateWindowMs_);
         duplicate = register_.recent(project, customer["id"], duplicateWindowMs_);
         if (!duplicate.is_null()) return;
+        // What this visit gives the customer, kept so that a void can take back exactly that.
+        const bool givesOwner = decision.newOwner && decision.owner.has_value();
+        nlohmann::json ownerBefore = nullptr, protectionBefore = nullptr;
+        if (!claimed && givesOwner) {
+            ownerBefore = customer["owner_id"];
+            protectionBefore = customer["protection_until"];
+        }
         if (!claimed && decision.newOwner && decision.owner)
             customer = host_.request("core.customer.assign_owner",
                                      {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", decision.reason}}, project)["customer"];
@@ -170,7 +179,8 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
             {"on_behalf_of", idOrNull(decision.onBehalfOf)}, {"assignment", decision.method}, {"assignment_reason", decision.reason},
             {"counts_turn", decision.countsTurn}, {"questionnaire", questionnaire}, {"custom", custom}, {"checks", checks.answers},
             {"source", customer["source"]}, {"companions", companions}, {"status", decision.receiver ? "waiting" : "queued"},
-            {"registered_by", request.userId()}, {"registered_at", now}};
+            {"registered_by", request.userId()}, {"registered_at", now}, {"gave_owner", givesOwner}, {"owner_before", ownerBefore},
+            {"protection_before", protectionBefore}};
         id = register_.insert(project, record);
         if (!key.empty())
             host_.db().exec("INSERT INTO registration_idempotency (project_id, key, request_hash, visit_id, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -196,6 +206,48 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
     // 7. Tell the people who need to know now (screens, phones): not stored, so after the commit.
     notify(project, visit);
     return {201, answer(visit, customer, false, false)};
+}
+
+nlohmann::json VisitDesk::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Register::Actor& actor) const {
+    nlohmann::json visit, before;
+    nlohmann::json undone = {{"visit_uncounted", false}, {"owner_released", false}, {"held_by", nullptr}};
+    host_.db().transaction([&] {
+        before = register_.get(project, id);
+        if (before["status"] == "void") throw Register::alreadyVoid(before);
+        if (before["customer_id"].is_number_integer()) {
+            // The valid visits left say what the customer still has: the first and last visit
+            // times, and whether a later visit was for the same owner (then the customer did come
+            // for them, and the ownership stands).
+            nlohmann::json first = nullptr, last = nullptr, holder = nullptr;
+            const bool gaveOwner = before["gave_owner"].get<bool>() && before["owner_id"].is_number_integer();
+            const auto others = register_.otherValidVisits(project, before["customer_id"], id);
+            for (const auto& other : others) {
+                if (first.is_null()) first = other["registered_at"];
+                last = other["registered_at"];
+                if (gaveOwner && holder.is_null() && other["owner_id"] == before["owner_id"] && other["registered_at"] >= before["registered_at"])
+                    holder = other["number"];
+            }
+            nlohmann::json request = {{"customer_id", before["customer_id"]}, {"last_visit_at", last}, {"first_visit_at", first},
+                                      {"voided_visit_at", before["registered_at"]},
+                                      {"reason", "作废第 " + before["number"].dump() + " 号来访登记：" + reason}};
+            if (gaveOwner && holder.is_null())
+                request["release"] = {{"owner_id", before["owner_id"]}, {"owner_before", before["owner_before"]},
+                                      {"protection_before", before["protection_before"]}};
+            const auto answer = host_.request("core.customer.visit_voided", request, project);
+            const auto& customer = answer["customer"];
+            undone = {{"visit_uncounted", true}, {"visits", customer["visits"]}, {"owner_released", answer["owner_released"]},
+                      // The visit gave the owner and nothing holds it, yet the owner stayed: a ruling changed it since.
+                      {"owner_changed_since", request.contains("release") && !answer["owner_released"].get<bool>()},
+                      {"held_by", holder}, {"owner_id", customer["owner_id"]}, {"protection_until", customer["protection_until"]}};
+        }
+        visit = register_.voidVisit(project, id, reason, actor, undone);
+        host_.publish("visit.voided", {{"visit_id", visit["id"]}, {"number", visit["number"]}, {"owner_released", undone["owner_released"]}},
+                      project);
+    });
+    if (before["status"] == "queued") closeQueueAlert(project, before);
+    announce(project, "voided", visit);
+    visit["undone"] = undone;
+    return visit;
 }
 
 void VisitDesk::announce(std::int64_t project, const std::string& what, const nlohmann::json& visit) const {
@@ -228,11 +280,18 @@ void VisitDesk::notify(std::int64_t project, const nlohmann::json& visit) const 
                       {{"audience", {{"permission", "registration.visit.assign"}}}, {"data", {{"visit", Register::onBoard(visit)}}}}, project);
         host_.call("kernel.alert.raise",
                    {{"kind", "registration.queued"},
+                    {"title", {{"zh-CN", "来访客户排队"}, {"en", "Visitor queued"}}},
+                    {"subject", "visit:" + visit["id"].dump()},
                     {"message", {{"zh-CN", "当前无置业顾问在岗，第 " + visit["number"].dump() + " 号来访客户 " + who + " 正在等待，请安排接待"},
                                  {"en", "No consultant is on duty: visitor number " + visit["number"].dump() + " is waiting to be received"}}},
                     {"detail", {{"visit_id", visit["id"]}, {"number", visit["number"]}}}},
                    project);
     }
+}
+
+void VisitDesk::closeQueueAlert(std::int64_t project, const nlohmann::json& visit) const {
+    const auto closed = host_.call("kernel.alert.resolve", {{"kind", "registration.queued"}, {"subject", "visit:" + visit["id"].dump()}}, project);
+    if (!closed.ok()) host_.warning("could not close the queue alert of visit " + visit["id"].dump() + ": " + closed.message());
 }
 
 void VisitDesk::tell(std::int64_t project, const nlohmann::json& userId, const std::string& kind, const nlohmann::json& params) const {
@@ -268,6 +327,7 @@ void VisitDesk::drainQueue(std::int64_t project) const {
     const auto queued = register_.queued(project);
     if (queued.empty() || assignment_.rotation(project).empty()) return;
     for (const auto& visit : queued) {
+        const auto turns = assignment_.turnLock(project);
         const auto customer = host_.request("core.customer.find", {{"phone", visit["phone"]}}, project)["customer"];
         const Assignment::Visitor visitor{visit["name"], sdk::Phone::masked(visit["phone"].get<std::string>()), visit["questionnaire"], std::nullopt, ""};
         const auto decision = assignment_.decide(project, customer, visitor);
@@ -279,12 +339,17 @@ void VisitDesk::drainQueue(std::int64_t project) const {
             assigned = register_.assign(project, visit["id"], *decision.receiver, decision.receiverName, decision.method,
                                         "排队后分配：" + decision.reason, decision.countsTurn, {"queued"});
             if (assigned.is_null()) return;
-            if (decision.newOwner && decision.owner && customer.is_object() && customer["owner_id"] != *decision.owner)
+            if (decision.newOwner && decision.owner && customer.is_object() && customer["owner_id"] != *decision.owner) {
+                register_.ownerGiven(project, visit["id"], customer["owner_id"], customer["protection_until"]);
                 host_.request("core.customer.assign_owner",
                               {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", "排队客户分配：" + decision.reason}},
                               project);
+            }
         });
-        if (!assigned.is_null()) notify(project, assigned);
+        if (!assigned.is_null()) {
+            closeQueueAlert(project, visit);
+            notify(project, assigned);
+        }
     }
 }
 
@@ -295,20 +360,24 @@ nlohmann::json VisitDesk::assignManually(std::int64_t project, std::int64_t visi
     for (const auto& c : roster["consultants"])
         if (c["user_id"] == consultant && c["status"] != "left") name = c["name"];
     if (name.empty()) throw sdk::Error::invalid("visit.not_consultant", "the consultant must be on this project's roster");
-    nlohmann::json visit;
+    nlohmann::json visit, before;
     // Core's owner, the register and the audit entry in one commit: if core refuses, nothing changed.
     host_.db().transaction([&] {
-        const auto before = register_.get(project, visitId);
+        before = register_.get(project, visitId);
         if (before["status"] != "queued" && before["status"] != "waiting")
             throw sdk::Error::conflict("visit.not_assignable", "only a waiting or queued visitor can be given to someone");
-        if (before["owner_id"].is_null() && before["customer_id"].is_number_integer())
+        if (before["owner_id"].is_null() && before["customer_id"].is_number_integer()) {
+            const auto customer = host_.request("core.customer.find", {{"phone", before["phone"]}}, project)["customer"];
+            register_.ownerGiven(project, visitId, customer["owner_id"], customer["protection_until"]);
             host_.request("core.customer.assign_owner", {{"customer_id", before["customer_id"]}, {"owner_id", consultant}, {"reason", reason}}, project);
+        }
         visit = register_.assign(project, visitId, consultant, name, "manual", reason, false, {"queued", "waiting"});
         if (visit.is_null()) throw sdk::Error::conflict("visit.not_assignable", "the visitor was received or voided meanwhile");
         host_.audit({{"actor_id", actorId}, {"actor_name", actorName}, {"project_id", project}, {"action", "visit.assign"},
                      {"target", "visit:" + std::to_string(visitId)},
                      {"detail", {{"from", before["receiver_id"]}, {"to", consultant}, {"reason", reason}}}});
     });
+    if (before["status"] == "queued") closeQueueAlert(project, before);
     notify(project, visit);
     return visit;
 }
