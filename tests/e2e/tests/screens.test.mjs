@@ -46,6 +46,30 @@ async function settled(read, want) {
 const sizeName = ({ width, height }) => `${width}x${height}`
 const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
 
+/**
+ * The board's texts broken over lines ("钱女/士": a box taller than twice its type), and visitors'
+ * names and whom consultants receive cut short (an ellipsis where they should be read in full).
+ */
+const boardLines = (screen) =>
+  screen.evaluate(() => {
+    // The text's own width (a range is not clipped by the ellipsis) against the room its box gives it.
+    const cutShort = (el) => {
+      const range = document.createRange()
+      range.selectNodeContents(el)
+      const style = getComputedStyle(el)
+      const room = el.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+      return range.getBoundingClientRect().width > room + 0.1
+    }
+    const texts = (selector, test) => [...document.querySelectorAll(selector)].filter(test).map((el) => el.textContent)
+    return {
+      broken: texts(
+        '.board__name, .board__chip, .board__engagement, .board__status, .board__receiver, .board__count, .board__tile-label, .board__tile-value',
+        (el) => el.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(el).fontSize),
+      ),
+      cut: texts('.board__arrival .board__name, .board__engagement', cutShort),
+    }
+  })
+
 scenario('the big screen reads on hall screens from 1366×768 to 4K: no name breaks, the controls never cover the clock, and who is receiving shows', async (screen) => {
   await register('欧阳娜娜女士')
   await register('赵敏')
@@ -77,6 +101,8 @@ scenario('the big screen reads on hall screens from 1366×768 to 4K: no name bre
   await screen.goto(`${DEMO}/registration/board`)
   await screen.locator('[data-test=live-board][data-loaded=true]').waitFor()
   await screen.locator('.board__arrival').first().waitFor()
+  // Screenshots wait for the arrivals to have slid in.
+  const arrived = () => screen.locator('.arrive-enter-active').first().waitFor({ state: 'detached' })
 
   const clockSize = {}
   for (const size of BOARD_SIZES) {
@@ -86,23 +112,13 @@ scenario('the big screen reads on hall screens from 1366×768 to 4K: no name bre
     await controls.waitFor()
     const label = sizeName(size)
 
-    // One line each: a box taller than twice its type is text broken over lines ("钱女/士").
-    const broken = await screen.evaluate(() =>
-      [...document.querySelectorAll('.board__name, .board__chip, .board__engagement, .board__status, .board__receiver, .board__count, .board__tile-label, .board__tile-value')]
-        .filter((el) => el.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(el).fontSize))
-        .map((el) => el.textContent),
-    )
-    assert.deepEqual(broken, [], `text broken over lines at ${label}`)
-    // And not cut short either: visitors' names are read in full.
-    const cut = await screen.evaluate(() =>
-      [...document.querySelectorAll('.board__arrival .board__name')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent),
-    )
-    assert.deepEqual(cut, [], `visitors' names cut short at ${label}`)
+    assert.deepEqual(await boardLines(screen), { broken: [], cut: [] }, `the board's lines at ${label}`)
 
     const clock = screen.locator('[data-test=board-clock]')
     assert.ok(!overlap(await controls.boundingBox(), await clock.boundingBox()), `the controls cover the clock at ${label}`)
     assert.ok(!overlap(await controls.boundingBox(), await screen.locator('[data-test=live-board]').boundingBox()), `the controls cover the board at ${label}`)
     clockSize[label] = await clock.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
+    await arrived()
     await keepScreenshot(screen, `board-${label}`)
   }
   // Across a hall a 4K screen needs type as large as a 1080p one shows it, not half of it.
@@ -110,6 +126,15 @@ scenario('the big screen reads on hall screens from 1366×768 to 4K: no name bre
   // Each consultant says whom they are receiving, or who waits for them.
   await screen.locator(`[data-test=engagement-${receiving}]`, { hasText: '接待中 · 12号 王先生' }).waitFor()
   await screen.locator(`[data-test=engagement-${waiting}]`, { hasText: '待接待 · 13号 东方女士' }).waitFor()
+
+  // English words are longer: the smallest screen still fits them.
+  await screen.evaluate(() => localStorage.setItem('anchang.lang', 'en'))
+  await screen.setViewportSize(DESKTOP)
+  await screen.reload()
+  await screen.locator(`[data-test=engagement-${receiving}]`, { hasText: 'Receiving · No. 12 王先生' }).waitFor()
+  assert.deepEqual(await boardLines(screen), { broken: [], cut: [] }, `the board's lines in English at ${sizeName(DESKTOP)}`)
+  await arrived()
+  await keepScreenshot(screen, `board-en-${sizeName(DESKTOP)}`)
 }, { viewport: DESKTOP })
 
 scenario('a phone’s menu does not offer the big screen, a desktop’s does', async (phone, another) => {

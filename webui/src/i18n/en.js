@@ -130,7 +130,7 @@ export default {
       averageWait: 'Average wait',
       alerts: 'Open alerts',
       myWaiting: 'Waiting for me',
-      myToday: 'I received today',
+      myToday: 'Received today',
       myCustomers: 'My customers',
     },
     licenceSoon: 'The licence expires in {days} days ({date}); after that, data can be read but not changed.',
