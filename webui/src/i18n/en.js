@@ -376,6 +376,7 @@ export default {
     acknowledge: 'Acknowledge',
     acknowledged: 'Acknowledged',
     ackedAt: 'Acknowledged {time}',
+    resolvedAt: 'Resolved {time}',
     openScript: 'Open the script',
     kinds: {
       script: { switched_off: 'Script switched off', failed: 'Script failed' },

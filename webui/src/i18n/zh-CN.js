@@ -376,6 +376,7 @@ export default {
     acknowledge: '确认',
     acknowledged: '已确认',
     ackedAt: '{time} 已确认',
+    resolvedAt: '{time} 已处理',
     openScript: '查看脚本',
     kinds: {
       script: { switched_off: '脚本已停用', failed: '脚本运行失败' },

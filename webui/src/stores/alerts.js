@@ -1,5 +1,5 @@
-// Open alerts (a script switched off, …) for the header's bell and the alerts page. Admins see
-// every project's; a manager sees the current project's.
+// Open alerts (a script switched off, a visitor nobody is on duty to receive, …) for the header's
+// bell and the alerts page. Admins see every project's; a manager sees the current project's.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api } from '@/lib/api.js'
@@ -29,5 +29,14 @@ export const useAlerts = defineStore('anchang.alerts', () => {
     open.value = open.value.filter((a) => a.id !== alert.id)
   }
 
-  return { open, available: computed(() => path.value !== null), list, acknowledge }
+  // What the kernel pushes (`kernel.alerts`): a new alert rings at once; one resolved or
+  // acknowledged anywhere leaves every bell.
+  function raised(alert) {
+    if (!open.value.some((a) => a.id === alert.id)) open.value = [{ ...alert, project_id: session.projectId }, ...open.value]
+  }
+  function closed(ids) {
+    open.value = open.value.filter((a) => !ids.includes(a.id))
+  }
+
+  return { open, available: computed(() => path.value !== null), list, acknowledge, raised, closed }
 })
