@@ -205,12 +205,14 @@ std::pair<nlohmann::json, bool> CustomerBook::visitVoided(std::int64_t project, 
     nlohmann::json before, after;
     host_.db().transaction([&] {
         before = get(project, customer);
-        host_.db().exec("UPDATE core_customers SET visits = CASE WHEN visits > 0 THEN visits - 1 ELSE 0 END, last_visit_at = ?, updated_at = ? "
-                        "WHERE id = ?",
-                        {lastVisit, host_.now(), customer});
-        // The first visit moves only if it was this one: a first visit a manager set stays.
+        host_.db().exec("UPDATE core_customers SET visits = CASE WHEN visits > 0 THEN visits - 1 ELSE 0 END, updated_at = ? WHERE id = ?",
+                        {host_.now(), customer});
+        // The first and last visit times move only where they were this visit's: a first visit
+        // a manager set, or a visit recorded elsewhere (an import), stays.
         if (!voidedAt.is_null() && before["first_visit_at"] == voidedAt)
             host_.db().exec("UPDATE core_customers SET first_visit_at = ? WHERE id = ?", {firstVisit, customer});
+        if (!voidedAt.is_null() && before["last_visit_at"] == voidedAt)
+            host_.db().exec("UPDATE core_customers SET last_visit_at = ? WHERE id = ?", {lastVisit, customer});
         if (release.is_object() && before["owner_id"] == release["owner_id"]) {
             const auto ownerBefore = release.value("owner_before", nlohmann::json(nullptr));
             const auto protectionBefore = release.value("protection_before", nlohmann::json(nullptr));

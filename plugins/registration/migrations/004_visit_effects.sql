@@ -13,6 +13,8 @@ ALTER TABLE registration_visits ADD COLUMN owner_before BIGINT;
 ALTER TABLE registration_visits ADD COLUMN protection_before BIGINT;
 ALTER TABLE registration_visits ADD COLUMN finished_at BIGINT;
 ALTER TABLE registration_visits ADD COLUMN covered_seen_at BIGINT;
--- Visits registered before this migration: those whose method gives an owner did give it.
-UPDATE registration_visits SET gave_owner = 1 WHERE assignment IN ('rotation', 'hook', 'designated');
+-- Visits registered before this migration: a new customer's first visit by rotation, rule or
+-- designation gave it its owner, and there was none before. (For a returning customer whose
+-- protection had lapsed the owner before is unknown: such a visit is not undone.)
+UPDATE registration_visits SET gave_owner = 1 WHERE assignment IN ('rotation', 'hook', 'designated') AND returning_customer = 0;
 CREATE INDEX registration_visits_covered ON registration_visits (project_id, on_behalf_of, covered_seen_at);

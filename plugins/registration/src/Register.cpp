@@ -125,22 +125,17 @@ nlohmann::json Register::queued(std::int64_t project) const {
     return out;
 }
 
-nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor,
-                                   const nlohmann::json& undone) const {
-    host_.db().transaction([&] {
-        const auto visit = get(project, id);
-        if (visit["status"] == "void") throw alreadyVoid(visit);
-        host_.db().exec("UPDATE registration_visits SET status = 'void', void_reason = ?, voided_by = ?, voided_by_name = ?, voided_at = ? "
-                        "WHERE id = ?",
-                        {reason, actor.id, actor.displayName.empty() ? actor.name : actor.displayName, day_.now(), id});
-        // A voided visit holds no window: the customer may be registered again at once.
-        host_.db().exec("UPDATE registration_visit_windows SET open_until = 0 WHERE project_id = ? AND customer_id = ? AND visit_id = ?",
-                        {project, visit["customer_id"], id});
-        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "visit.void"},
-                     {"target", "visit:" + std::to_string(id)},
-                     {"detail", {{"number", visit["number"]}, {"phone", visit["phone"]}, {"reason", reason}, {"undone", undone}}}});
-    });
-    return get(project, id);
+nlohmann::json Register::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor) const {
+    const auto visit = get(project, id);
+    // Conditional: two voids at once, or a void racing a receive, change the visit once.
+    if (host_.db().exec("UPDATE registration_visits SET status = 'void', void_reason = ?, voided_by = ?, voided_by_name = ?, voided_at = ? "
+                        "WHERE id = ? AND project_id = ? AND status <> 'void'",
+                        {reason, actor.id, actor.displayName.empty() ? actor.name : actor.displayName, day_.now(), id, project}) == 0)
+        throw alreadyVoid(get(project, id));
+    // A voided visit holds no window: the customer may be registered again at once.
+    host_.db().exec("UPDATE registration_visit_windows SET open_until = 0 WHERE project_id = ? AND customer_id = ? AND visit_id = ?",
+                    {project, visit["customer_id"], id});
+    return visit;
 }
 
 sdk::Error Register::alreadyVoid(const nlohmann::json& visit) {
@@ -168,7 +163,8 @@ std::map<std::int64_t, nlohmann::json> Register::receiving(std::int64_t project,
     // Oldest first, so each consultant ends up with the visitor they are with now (the latest).
     for (auto& row : host_.db().query(std::string("SELECT ") + kColumns +
                                           " FROM registration_visits WHERE project_id = ? AND status IN ('waiting', 'received') "
-                                          "AND finished_at IS NULL AND receiver_id IS NOT NULL AND registered_at > ? ORDER BY registered_at",
+                                          "AND finished_at IS NULL AND receiver_id IS NOT NULL AND COALESCE(received_at, registered_at) > ? "
+                                          "ORDER BY registered_at",
                                       {project, since})) {
         const auto receiver = row["receiver_id"].get<std::int64_t>();
         out[receiver] = shape(std::move(row));
@@ -184,8 +180,10 @@ nlohmann::json Register::finish(std::int64_t project, std::int64_t id, std::int6
         if (visit["status"] != "received" && visit["status"] != "waiting")
             throw sdk::Error::conflict("visit.not_receiving", "only a visitor being received can be seen off; this one is " + str(visit["status"]));
         if (!visit["finished_at"].is_null()) return; // seen off already: the same answer again
-        // Seeing off a visitor nobody marked as received means they were received.
-        host_.db().exec("UPDATE registration_visits SET status = 'received', received_at = COALESCE(received_at, ?), finished_at = ? WHERE id = ?",
+        // Seeing off a visitor nobody marked as received means they were received. Conditional:
+        // a void at the same moment stays a void.
+        host_.db().exec("UPDATE registration_visits SET status = 'received', received_at = COALESCE(received_at, ?), finished_at = ? "
+                        "WHERE id = ? AND status IN ('waiting', 'received') AND finished_at IS NULL",
                         {day_.now(), day_.now(), id});
     });
     return get(project, id);

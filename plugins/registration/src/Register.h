@@ -48,17 +48,18 @@ public:
     /// Oldest first.
     nlohmann::json queued(std::int64_t project) const;
 
-    /// Voids a visit, keeping its number, with `reason` (required by the route), who did it and
-    /// what the void undid in core (kept in the audit); 409 if already void.
-    nlohmann::json voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor,
-                             const nlohmann::json& undone) const;
+    /// Voids a visit, keeping its number, with `reason` (required by the route) and who did it;
+    /// 409 if already void. Returns the visit as it was; call inside the transaction that undoes
+    /// what it gave (VisitDesk::voidVisit).
+    nlohmann::json voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Actor& actor) const;
     static sdk::Error alreadyVoid(const nlohmann::json& visit);
     /// The customer's visits other than `except` that are not void, oldest first.
     nlohmann::json otherValidVisits(std::int64_t project, std::int64_t customer, std::int64_t except) const;
     /// Records that visit `id` gave the customer its owner, and what the customer had before.
     void ownerGiven(std::int64_t project, std::int64_t id, const nlohmann::json& ownerBefore, const nlohmann::json& protectionBefore) const;
     /// Per consultant, the visitor they are with: waiting for them or received, not yet seen
-    /// off, registered after `since` (a reception nobody closed stops counting at some point).
+    /// off, received (or, still waiting, registered) after `since`: a reception nobody closed
+    /// stops counting at some point.
     std::map<std::int64_t, nlohmann::json> receiving(std::int64_t project, std::int64_t since) const;
     /// The receiver sees the visitor off (接待结束); `onBehalf` for a manager doing it for them.
     nlohmann::json finish(std::int64_t project, std::int64_t id, std::int64_t userId, bool onBehalf) const;

@@ -129,7 +129,10 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
 
     // 5. Who receives them: decided and committed under the project's turn lock, so that
     // concurrent desks each see the turns the others took.
-    const auto turns = assignment_.turnLock(project);
+    auto turns = assignment_.turnLock(project);
+    // Read again under the lock: the checks may have taken a while, and a ruling may have moved
+    // the customer meanwhile; what the decision and a later void rely on is the customer now.
+    if (customer.is_object()) customer = host_.request("core.customer.find", {{"phone", phone}}, project)["customer"];
     const Assignment::Visitor visitor{name, sdk::Phone::masked(phone), questionnaire, designated, optionalText(body, "designation_reason", 200)};
     Assignment::Decision decision = assignment_.decide(project, customer, visitor);
     const std::int64_t now = host_.now();
@@ -167,7 +170,7 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
             ownerBefore = customer["owner_id"];
             protectionBefore = customer["protection_until"];
         }
-        if (!claimed && decision.newOwner && decision.owner)
+        if (!claimed && givesOwner)
             customer = host_.request("core.customer.assign_owner",
                                      {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"reason", decision.reason}}, project)["customer"];
         if (!claimed) customer = host_.request("core.customer.visited", {{"customer_id", customer["id"]}, {"at", now}}, project)["customer"];
@@ -191,13 +194,14 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
                                            {"receiver_id", record["receiver_id"]}, {"owner_id", record["owner_id"]},
                                            {"assignment", record["assignment"]}, {"returning", record["returning"]}, {"source", record["source"]}},
                       project);
-        if (decision.newOwner && decision.owner)
+        if (givesOwner)
             host_.publish("customer.assigned", {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"method", decision.method},
                                                 {"reason", decision.reason}, {"visit_id", id}},
                           project);
         if (!decision.receiver) host_.publish("visit.queued", {{"visit_id", id}, {"number", visit["number"]}}, project);
         host_.crashPoint("registration.visit.before_commit");
     });
+    turns.unlock(); // the turn is taken; the messages below need not hold up the other desks
     if (replayed) return *replay();
     if (!duplicate.is_null()) return {200, answer(duplicate, customer, true, false)};
     host_.crashPoint("registration.visit.committed");
@@ -209,45 +213,63 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
 }
 
 nlohmann::json VisitDesk::voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Register::Actor& actor) const {
-    nlohmann::json visit, before;
-    nlohmann::json undone = {{"visit_uncounted", false}, {"owner_released", false}, {"held_by", nullptr}};
+    nlohmann::json before, undone;
     host_.db().transaction([&] {
-        before = register_.get(project, id);
-        if (before["status"] == "void") throw Register::alreadyVoid(before);
-        if (before["customer_id"].is_number_integer()) {
-            // The valid visits left say what the customer still has: the first and last visit
-            // times, and whether a later visit was for the same owner (then the customer did come
-            // for them, and the ownership stands).
-            nlohmann::json first = nullptr, last = nullptr, holder = nullptr;
-            const bool gaveOwner = before["gave_owner"].get<bool>() && before["owner_id"].is_number_integer();
-            const auto others = register_.otherValidVisits(project, before["customer_id"], id);
-            for (const auto& other : others) {
-                if (first.is_null()) first = other["registered_at"];
-                last = other["registered_at"];
-                if (gaveOwner && holder.is_null() && other["owner_id"] == before["owner_id"] && other["registered_at"] >= before["registered_at"])
-                    holder = other["number"];
-            }
-            nlohmann::json request = {{"customer_id", before["customer_id"]}, {"last_visit_at", last}, {"first_visit_at", first},
-                                      {"voided_visit_at", before["registered_at"]},
-                                      {"reason", "作废第 " + before["number"].dump() + " 号来访登记：" + reason}};
-            if (gaveOwner && holder.is_null())
-                request["release"] = {{"owner_id", before["owner_id"]}, {"owner_before", before["owner_before"]},
-                                      {"protection_before", before["protection_before"]}};
-            const auto answer = host_.request("core.customer.visit_voided", request, project);
-            const auto& customer = answer["customer"];
-            undone = {{"visit_uncounted", true}, {"visits", customer["visits"]}, {"owner_released", answer["owner_released"]},
-                      // The visit gave the owner and nothing holds it, yet the owner stayed: a ruling changed it since.
-                      {"owner_changed_since", request.contains("release") && !answer["owner_released"].get<bool>()},
-                      {"held_by", holder}, {"owner_id", customer["owner_id"]}, {"protection_until", customer["protection_until"]}};
-        }
-        visit = register_.voidVisit(project, id, reason, actor, undone);
-        host_.publish("visit.voided", {{"visit_id", visit["id"]}, {"number", visit["number"]}, {"owner_released", undone["owner_released"]}},
-                      project);
+        // The void's own conditional update decides first: of two managers voiding at once, one
+        // voids and undoes, the other is told it was void already, and core hears of it once.
+        before = register_.voidVisit(project, id, reason, actor);
+        undone = undo(project, before, reason);
+        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "visit.void"},
+                     {"target", "visit:" + std::to_string(id)},
+                     {"detail", {{"number", before["number"]}, {"phone", before["phone"]}, {"reason", reason}, {"undone", undone}}}});
+        host_.publish("visit.voided", {{"visit_id", id}, {"number", before["number"]}, {"owner_released", undone["owner_released"]}}, project);
     });
     if (before["status"] == "queued") closeQueueAlert(project, before);
+    auto visit = register_.get(project, id);
     announce(project, "voided", visit);
     visit["undone"] = undone;
     return visit;
+}
+
+nlohmann::json VisitDesk::undo(std::int64_t project, const nlohmann::json& voided, const std::string& reason) const {
+    Register::Filter filter;
+    filter.customer = voided["customer_id"].get<std::int64_t>();
+    filter.limit = 5000;
+    const auto history = register_.list(project, filter); // newest first, this one void already
+    // The valid visits left say what the customer still has: the first and last visit times,
+    // and whether a later visit was for the same owner (then the customer did come for them,
+    // and the ownership stands).
+    nlohmann::json first = nullptr, last = nullptr, holder = nullptr;
+    const bool gaveOwner = voided["gave_owner"].get<bool>() && voided["owner_id"].is_number_integer();
+    for (const auto& v : history) {
+        if (v["status"] == "void") continue;
+        if (last.is_null()) last = v["registered_at"];
+        first = v["registered_at"];
+        if (gaveOwner && v["owner_id"] == voided["owner_id"] && v["registered_at"] >= voided["registered_at"]) holder = v["number"];
+    }
+    // The owner to go back to is the one the customer had before, unless a visit voided since gave
+    // that one too: then what that visit found, and so on back.
+    nlohmann::json ownerBefore = voided["owner_before"], protectionBefore = voided["protection_before"];
+    for (const auto& v : history) {
+        if (ownerBefore.is_null()) break;
+        if (v["registered_at"] >= voided["registered_at"] || !v["gave_owner"].get<bool>() || v["owner_id"] != ownerBefore) continue;
+        if (v["status"] != "void") break; // a valid visit gave it: it stands
+        ownerBefore = v["owner_before"];
+        protectionBefore = v["protection_before"];
+    }
+    nlohmann::json request = {{"customer_id", voided["customer_id"]}, {"last_visit_at", last}, {"first_visit_at", first},
+                              {"voided_visit_at", voided["registered_at"]},
+                              {"reason", "作废第 " + voided["number"].dump() + " 号来访登记：" + reason}};
+    const bool release = gaveOwner && holder.is_null();
+    if (release) request["release"] = {{"owner_id", voided["owner_id"]}, {"owner_before", ownerBefore}, {"protection_before", protectionBefore}};
+    const auto answer = host_.request("core.customer.visit_voided", request, project);
+    const auto& customer = answer["customer"];
+    const bool released = answer["owner_released"].get<bool>();
+    return {{"visits", customer["visits"]}, {"owner_released", released},
+            // The visit gave the owner and no visit holds it, yet the owner is another now: a
+            // ruling or a later visit moved the customer since, and that stands.
+            {"owner_moved_since", release && !released}, {"held_by", holder}, {"owner_id", customer["owner_id"]},
+            {"protection_until", customer["protection_until"]}};
 }
 
 void VisitDesk::announce(std::int64_t project, const std::string& what, const nlohmann::json& visit) const {
@@ -286,6 +308,9 @@ void VisitDesk::notify(std::int64_t project, const nlohmann::json& visit) const 
                                  {"en", "No consultant is on duty: visitor number " + visit["number"].dump() + " is waiting to be received"}}},
                     {"detail", {{"visit_id", visit["id"]}, {"number", visit["number"]}}}},
                    project);
+        // Someone may have taken or voided the visitor while the alert was on its way: then it
+        // closes now, as it would have then.
+        if (register_.get(project, visit["id"])["status"] != "queued") closeQueueAlert(project, visit);
     }
 }
 
@@ -327,7 +352,7 @@ void VisitDesk::drainQueue(std::int64_t project) const {
     const auto queued = register_.queued(project);
     if (queued.empty() || assignment_.rotation(project).empty()) return;
     for (const auto& visit : queued) {
-        const auto turns = assignment_.turnLock(project);
+        auto held = assignment_.turnLock(project);
         const auto customer = host_.request("core.customer.find", {{"phone", visit["phone"]}}, project)["customer"];
         const Assignment::Visitor visitor{visit["name"], sdk::Phone::masked(visit["phone"].get<std::string>()), visit["questionnaire"], std::nullopt, ""};
         const auto decision = assignment_.decide(project, customer, visitor);
@@ -346,6 +371,7 @@ void VisitDesk::drainQueue(std::int64_t project) const {
                               project);
             }
         });
+        held.unlock();
         if (!assigned.is_null()) {
             closeQueueAlert(project, visit);
             notify(project, assigned);

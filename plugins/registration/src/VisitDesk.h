@@ -49,8 +49,8 @@ public:
                                   std::int64_t actorId, const std::string& actorName) const;
     /// Voids a registration and undoes what the visit gave in core — one visit fewer and, when
     /// it gave the customer its owner and no later valid visit for that owner holds it, the
-    /// owner and protection the customer had before — all in one commit, with what was undone
-    /// in the answer ("undone") and the audit.
+    /// owner and protection the customer had before (not one a voided visit gave) — all in one
+    /// commit, with what was undone in the answer ("undone") and the audit.
     nlohmann::json voidVisit(std::int64_t project, std::int64_t id, const std::string& reason, const Register::Actor& actor) const;
     /// Tells the live board that something about a visit changed.
     void announce(std::int64_t project, const std::string& what, const nlohmann::json& visit) const;
@@ -64,6 +64,9 @@ private:
     Checks check(std::int64_t project, const nlohmann::json& input) const;
     nlohmann::json answer(const nlohmann::json& visit, const nlohmann::json& customer, bool duplicate, bool replayed) const;
     void notify(std::int64_t project, const nlohmann::json& visit) const;
+    /// What voiding `voided` gives back in core (the visit uncounted, its ownership released
+    /// unless a valid visit holds it); the summary kept in the answer and the audit.
+    nlohmann::json undo(std::int64_t project, const nlohmann::json& voided, const std::string& reason) const;
     /// The managers' alert that this visitor queued closes: someone takes them now, or the visit was voided.
     void closeQueueAlert(std::int64_t project, const nlohmann::json& visit) const;
     /// A message to one user through the kernel's notifier, with one of this plugin's templates.

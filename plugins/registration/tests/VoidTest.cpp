@@ -83,7 +83,7 @@ TEST_F(Void, AnExpiredCustomerGoesBackToTheOwnerItHadAndARulingSinceStands) {
     ownerStillTheVisits = false; // a supervisor ruled the customer to someone else meanwhile
     const auto voided = voidIt(again);
     EXPECT_FALSE(voided["undone"]["owner_released"]);
-    EXPECT_TRUE(voided["undone"]["owner_changed_since"]);
+    EXPECT_TRUE(voided["undone"]["owner_moved_since"]);
 }
 
 TEST_F(Void, AVisitThatGaveNoOwnerOnlyUncountsAndASecondVoidIsRefused) {
@@ -92,4 +92,14 @@ TEST_F(Void, AVisitThatGaveNoOwnerOnlyUncountsAndASecondVoidIsRefused) {
     EXPECT_FALSE(asked[0].contains("release"));
     EXPECT_THROW(voidIt(id), anchang::sdk::Error);
     EXPECT_EQ(asked.size(), 1u);
+}
+
+TEST_F(Void, AnOwnerAVoidedVisitGaveIsNotRestored) {
+    const auto first = store(9, 4, true);     // a fake visit gave 张伟 (4) the new customer
+    const auto second = store(9, 5, true, 4); // protection lapsed; the next visit gave 李娜 (5)
+    voidIt(first);
+    voidIt(second);
+    ASSERT_EQ(asked.size(), 2u);
+    // Back to before the first visit, not to 张伟, whom only the voided visit had made owner.
+    EXPECT_TRUE(asked[1]["release"]["owner_before"].is_null());
 }
