@@ -125,6 +125,8 @@ export const api = {
   patch: (path, body, options) => request('PATCH', path, { ...options, body: body ?? {} }),
   delete: (path, options) => request('DELETE', path, options),
   download,
+  /** A text answer as it is (an SVG picture, say), with the token and language as every call has. */
+  text: async (path, options) => (await send('GET', path, { ...options, accept: '*/*' })).text(),
   /** Stores a file in the kernel's media store as `plugin`'s `kind`; resolves to its record. */
   upload: (plugin, kind, file, options) =>
     request('POST', `/api/v1/projects/{project}/media/${plugin}/${kind}`, { ...options, body: file, query: { name: file.name } }),

@@ -1,0 +1,124 @@
+// channel: brokers' reports (渠道报备) and their confirmation at the desk (确客). Routes and bus
+// wiring; the rules live in Companies (who may report, under which rules), Protection (how long
+// a report holds its customer), HiddenPhone, ReportCode and Reports.
+
+#include "Companies.h"
+#include "QrImage.h"
+#include "ReportCode.h"
+#include "Reports.h"
+
+#include <anchang/sdk/Plugin.hpp>
+
+#include <fstream>
+#include <memory>
+
+using namespace anchang::sdk;
+
+namespace anchang::channel {
+
+class ChannelPlugin : public Plugin {
+public:
+    void start(Host& host) override {
+        host_ = &host;
+        companies_ = std::make_unique<Companies>(host);
+        codes_ = std::make_unique<ReportCode>(secret());
+        reports_ = std::make_unique<Reports>(host, *companies_, *codes_);
+        if (const std::string seed = host.config().value("demo_seed", std::string{}); !seed.empty()) loadDemo(seed);
+        routes(host);
+        host.serve("channel.visit.check", [this](const BusMessage& m) { return reports_->check(m.project(), m.body()); });
+        host.subscribe("visit.registered", [this](const BusMessage& event) { reports_->visitRegistered(event.project(), event.body()); });
+        host.subscribe("deal.subscribed", [this](const BusMessage& event) { reports_->subscribed(event.project(), event.body()); });
+        host.job("reports_expire", [this](const Host::JobRun& run) { return reports_->expire(run.project); });
+    }
+
+private:
+    /// The key report codes are signed with, made on first start and kept with the data.
+    std::string secret() {
+        if (auto row = host_->db().one("SELECT value FROM channel_secrets WHERE name = 'report_code'")) return (*row)["value"];
+        host_->db().exec("INSERT INTO channel_secrets (name, value) VALUES ('report_code', ?) ON CONFLICT (name) DO NOTHING", {ReportCode::newSecret()});
+        return (*host_->db().one("SELECT value FROM channel_secrets WHERE name = 'report_code'"))["value"];
+    }
+
+    /// The demo's companies and agents (config/demo/channel.json), once, into an empty project.
+    void loadDemo(const std::string& file) {
+        std::ifstream in(file);
+        const auto seed = nlohmann::json::parse(in, nullptr, false);
+        if (!seed.is_object()) {
+            host_->warning("channel demo seed unreadable: " + file);
+            return;
+        }
+        std::int64_t project = 0;
+        const auto projects = host_->request("kernel.projects.list", nlohmann::json::object());
+        for (const auto& p : projects["projects"])
+            if (p["code"] == seed.value("project", "")) project = p["id"];
+        if (!project || host_->db().one("SELECT id FROM channel_companies WHERE project_id = ?", {project})) return;
+        nlohmann::json usernames = nlohmann::json::array();
+        for (const auto& agent : seed["agents"]) usernames.push_back(agent["username"]);
+        std::map<std::string, nlohmann::json> users;
+        const auto found = host_->request("kernel.users.get", {{"usernames", usernames}}, project);
+        for (const auto& u : found["users"]) users[u["username"]] = u;
+        host_->db().transaction([&] {
+            std::map<std::string, std::int64_t> ids;
+            for (const auto& company : seed["companies"]) {
+                const auto created = companies_->create(project, company);
+                ids[company["name"]] = created["id"];
+            }
+            for (const auto& agent : seed["agents"]) {
+                const auto& user = users.at(agent["username"].get<std::string>());
+                companies_->addAgent(project, {{"company_id", ids.at(agent["company"])}, {"user_id", user["id"]}, {"name", agent["name"]},
+                                               {"phone", user["phone"]}, {"store", agent.value("store", nlohmann::json(nullptr))}});
+            }
+        });
+    }
+
+    void routes(Host& host) {
+        host.route("companies.list", [this](const Request& r) { return Response::json({{"companies", companies_->list(r.idParam("project"))}}); });
+        host.route("companies.create", [this](const Request& r) {
+            nlohmann::json company;
+            host_->db().transaction([&] {
+                company = companies_->create(r.idParam("project"), r.json());
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.company.create"}, {"target", "channel_company:" + company["id"].dump()}, {"detail", company}});
+            });
+            return Response::created(company);
+        });
+        host.route("companies.update", [this](const Request& r) {
+            nlohmann::json company;
+            host_->db().transaction([&] {
+                const auto id = r.idParam("id", "channel.company_not_found");
+                const auto before = companies_->get(r.idParam("project"), id);
+                company = companies_->update(r.idParam("project"), id, r.json());
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.company.update"}, {"target", "channel_company:" + std::to_string(id)},
+                              {"detail", {{"before", before}, {"after", company}}}});
+            });
+            return Response::json(company);
+        });
+        host.route("agents.list", [this](const Request& r) {
+            return Response::json({{"agents", companies_->agents(r.idParam("project"), r.numberQuery("company"))}});
+        });
+        host.route("agents.add", [this](const Request& r) { return Response::created({{"agents", companies_->addAgent(r.idParam("project"), r.json())}}); });
+        host.route("reports.submit", [this](const Request& r) {
+            auto [status, body] = reports_->submit(r.idParam("project"), r.userId(), r.json(), r.english());
+            return Response::json(body, status);
+        });
+        host.route("reports.mine", [this](const Request& r) { return Response::json(reports_->mine(r.idParam("project"), r.userId())); });
+        host.route("reports.qr", [this](const Request& r) {
+            // Only the report's own agent gets its code, as a picture too.
+            const auto code = reports_->codeOf(r.idParam("project"), r.idParam("id", "channel.report_not_found"), r.userId());
+            return Response::text(QrImage::svg(code), "image/svg+xml");
+        });
+        host.route("reports.list", [this](const Request& r) {
+            return Response::json({{"reports", reports_->list(r.idParam("project"), r.query("status"), static_cast<int>(r.numberQuery("limit").value_or(200)))}});
+        });
+    }
+
+    Host* host_ = nullptr;
+    std::unique_ptr<Companies> companies_;
+    std::unique_ptr<ReportCode> codes_;
+    std::unique_ptr<Reports> reports_;
+};
+
+} // namespace anchang::channel
+
+ANCHANG_PLUGIN(anchang::channel::ChannelPlugin)

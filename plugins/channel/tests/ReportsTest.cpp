@@ -1,0 +1,153 @@
+// Reports on the SDK's test host: channel's own tables in memory, core and registration as fakes,
+// the clock moved by the test — the refusals, the race for one phone, the desk's check and the
+// confirmation a registered visit brings.
+#include "Companies.h"
+#include "ReportCode.h"
+#include "Reports.h"
+
+#include <anchang/sdk/testing/TestHost.hpp>
+#include <gtest/gtest.h>
+
+using namespace anchang::channel;
+using anchang::sdk::testing::TestHost;
+
+namespace {
+
+constexpr std::int64_t kHour = 3600 * 1000;
+constexpr std::int64_t kDay = 24 * kHour;
+
+struct ReportsTest : ::testing::Test {
+    TestHost test{{.manifest = ANCHANG_CHANNEL_DIR "/plugin.json"}};
+    Companies companies{test.host()};
+    ReportCode codes{std::string(64, 's')};
+    Reports reports{test.host(), companies, codes};
+    nlohmann::json known = nlohmann::json::object(); // phone -> core's customer
+    nlohmann::json visits = nlohmann::json::array(); // what registration.visits.of_customer answers
+    std::int64_t lianjia = 0, everyone = 0;
+
+    void SetUp() override {
+        test.migrate(ANCHANG_CHANNEL_DIR "/migrations");
+        test.fake("core.customer.find", [this](const nlohmann::json& body, std::int64_t) {
+            return nlohmann::json{{"customer", known.value(body["phone"].get<std::string>(), nlohmann::json(nullptr))}};
+        });
+        test.fake("registration.visits.of_customer", [this](const nlohmann::json&, std::int64_t) { return nlohmann::json{{"visits", visits}}; });
+        lianjia = companies.create(1, {{"name", "链家"}, {"kind", "agency"}, {"hidden_formats", {"3-4"}}})["id"];
+        everyone = companies.create(1, {{"name", "全民"}, {"kind", "everyone"}, {"protection_mode", "visit_deal"}, {"hidden_formats", nlohmann::json::array()}})["id"];
+        companies.addAgent(1, {{"company_id", lianjia}, {"user_id", 101}, {"name", "何军"}, {"phone", "13900000001"}});
+        companies.addAgent(1, {{"company_id", lianjia}, {"user_id", 102}, {"name", "赵强"}, {"phone", "13900000003"}});
+        companies.addAgent(1, {{"company_id", everyone}, {"user_id", 103}, {"name", "马芳"}, {"phone", "13900000002"}});
+    }
+    std::pair<int, nlohmann::json> report(std::int64_t user, const std::string& phone, std::int64_t inMs = 2 * kHour) {
+        return reports.submit(1, user, {{"customer_name", "王先生"}, {"phone", phone}, {"expected_visit_at", test.now() + inMs}}, false);
+    }
+    std::string refusal(const std::pair<int, nlohmann::json>& answer) {
+        EXPECT_EQ(answer.first, 422) << answer.second.dump();
+        return answer.second["error"].value("reason", std::string{});
+    }
+    nlohmann::json desk(const std::string& phone, const std::string& code) {
+        return reports.check(1, {{"phone", phone}, {"name", "王先生"}, {"extension", {{"code", code}}}});
+    }
+};
+
+} // namespace
+
+TEST_F(ReportsTest, AnAcceptedReportHoldsItsCustomerForItsWindowWithACode) {
+    const auto [status, accepted] = report(101, "13812345678");
+    ASSERT_EQ(status, 201) << accepted.dump();
+    EXPECT_EQ(accepted["status"], "reported");
+    EXPECT_EQ(accepted["protected_until"], test.now() + 7 * kDay); // 带看保护: a week to bring them
+    EXPECT_TRUE(accepted["code"].is_string());
+    EXPECT_EQ(test.published().back().topic, "channel.report.created");
+    test.advance(7 * kDay);
+    EXPECT_EQ(reports.mine(1, 101)["reports"][0]["status"], "expired"); // on read, before the nightly job
+    EXPECT_EQ(reports.expire(1), 1);
+}
+
+TEST_F(ReportsTest, EachRefusalSaysWhyAndIsKept) {
+    EXPECT_EQ(refusal(report(101, "13812345678", 30 * 60 * 1000)), "too_soon"); // 60 minutes ahead at least
+    const auto kept = reports.mine(1, 101)["reports"][0];
+    EXPECT_EQ(kept["status"], "rejected");
+    EXPECT_EQ(kept["reason"], "预计到访时间太近：需在报备后至少 60 分钟");
+}
+
+TEST_F(ReportsTest, BadInputIsA400NotARefusal) {
+    EXPECT_THROW(report(101, "1381***5678"), anchang::sdk::Error);
+    EXPECT_THROW(reports.submit(1, 101, {{"phone", "13812345678"}}, false), anchang::sdk::Error);
+    EXPECT_THROW(reports.submit(1, 999, {{"customer_name", "x"}, {"phone", "13812345678"}, {"expected_visit_at", test.now() + kDay}}, false),
+                 anchang::sdk::Error); // not an agent
+}
+
+TEST_F(ReportsTest, TheRulesOfTheAgentsCompany) {
+    EXPECT_EQ(refusal(report(103, "138****5678")), "hidden_format"); // 全民经纪人 may not hide numbers
+    EXPECT_EQ(report(101, "138****5678").first, 201);                // 链家 may, 前三后四
+    EXPECT_EQ(refusal(report(101, "1381****678")), "hidden_format"); // but not 前四后三
+    known["13800000009"] = {{"id", 5}, {"visits", 2}, {"owner_id", 4}, {"first_visit_at", 0}};
+    EXPECT_EQ(refusal(report(101, "13800000009")), "site_customer"); // 开发商保护
+    companies.update(1, lianjia, {{"active", false}});
+    EXPECT_EQ(refusal(report(101, "13812340000")), "company_inactive");
+    const auto mine = reports.mine(1, 101)["reports"];
+    EXPECT_EQ(mine[0]["status"], "rejected");
+    EXPECT_EQ(mine[0]["reason_code"], "company_inactive");
+    EXPECT_FALSE(mine[0].contains("code")); // a refused report has no code to show
+}
+
+TEST_F(ReportsTest, TwoChannelsOnOnePhoneTheFirstHoldsAndTheSecondIsToldWhy) {
+    EXPECT_EQ(report(101, "13812345678").first, 201);
+    EXPECT_EQ(refusal(report(101, "13812345678")), "duplicate");
+    EXPECT_EQ(refusal(report(102, "13812345678")), "protected_other");
+    test.advance(7 * kDay); // the first report's window passed: the customer is free again
+    EXPECT_EQ(report(102, "13812345678").first, 201);
+}
+
+TEST_F(ReportsTest, TheDeskTakesAGenuineCodeForTheReportedPhoneOnly) {
+    const auto accepted = report(101, "138****5678").second;
+    const std::string code = accepted["code"];
+    const auto passed = desk("13812345678", code);
+    EXPECT_EQ(passed["status"], "passed") << passed.dump();
+    EXPECT_EQ(passed["origin"]["source"], "channel");
+    EXPECT_EQ(passed["detail"]["report_id"], accepted["id"]);
+    EXPECT_EQ(desk("13912345678", code)["detail"]["reason"], "phone_mismatch");
+    std::string forged = code;
+    forged[0] = forged[0] == '1' ? '2' : '1';
+    EXPECT_EQ(desk("13812345678", forged)["detail"]["reason"], "code_invalid");
+    EXPECT_EQ(desk("13812345678", "not a code")["detail"]["reason"], "code_invalid");
+    // Shown by an agent who is not its own.
+    EXPECT_EQ(reports.check(1, {{"phone", "13812345678"}, {"name", "王先生"}, {"extension", {{"code", code}, {"agent_phone", "13900000003"}}}})["detail"]["reason"],
+              "code_other_agent");
+    // Without a code, the desk is told a channel's report protects this visitor.
+    EXPECT_EQ(reports.check(1, {{"phone", "13812345678"}, {"name", "王先生"}})["detail"]["reason"], "reported_without_code");
+    EXPECT_EQ(reports.check(1, {{"phone", "13700000000"}, {"name", "李女士"}})["status"], "skipped");
+    test.advance(7 * kDay);
+    EXPECT_EQ(desk("13812345678", code)["detail"]["reason"], "code_expired");
+}
+
+TEST_F(ReportsTest, ACustomerWhoCameBeforeTheReportIsTheSites) {
+    const auto code = report(101, "13812345678").second["code"].get<std::string>();
+    known["13812345678"] = {{"id", 5}, {"visits", 1}, {"owner_id", nullptr}, {"first_visit_at", test.now() - kDay}};
+    EXPECT_EQ(desk("13812345678", code)["detail"]["reason"], "site_customer");
+}
+
+TEST_F(ReportsTest, TheRegisteredVisitConfirmsTheReportOnceAndStartsTheDealWindow) {
+    const auto accepted = report(101, "13812345678").second;
+    const auto check = desk("13812345678", accepted["code"]);
+    test.advance(kHour);
+    visits = {{{"id", 77}, {"status", "waiting"}, {"phone", "13812345678"}, {"registered_at", test.now()}, {"checks", {{"channel", check}}}}};
+    reports.visitRegistered(1, {{"visit_id", 77}, {"customer_id", 5}});
+    reports.visitRegistered(1, {{"visit_id", 77}, {"customer_id", 5}}); // delivered twice
+    const auto confirmed = reports.mine(1, 101)["reports"][0];
+    EXPECT_EQ(confirmed["status"], "visited");
+    EXPECT_EQ(confirmed["customer_id"], 5);
+    EXPECT_EQ(confirmed["protected_until"], test.now() + 30 * kDay);
+    int visited = 0;
+    for (const auto& e : test.published()) visited += e.topic == "channel.report.visited";
+    EXPECT_EQ(visited, 1);
+    // A subscription inside the window confirms the channel (确客).
+    reports.subscribed(1, {{"deal_id", 9}, {"customer_id", 5}, {"unit_id", 3}});
+    EXPECT_EQ(reports.mine(1, 101)["reports"][0]["status"], "subscribed");
+}
+
+TEST_F(ReportsTest, VisitFirstMeansAReportHoldsNobodyUntilTheVisit) {
+    companies.update(1, lianjia, {{"protection_mode", "visit_deal"}});
+    EXPECT_EQ(report(101, "13812345678").first, 201);
+    EXPECT_EQ(report(102, "13812345678").first, 201); // 到访为王: both may report; the first to bring them wins
+}

@@ -1,0 +1,88 @@
+// Channel reporting in the browser, against the demo kernel (core, registration, channel and the
+// demo's channel companies): a broker reports a customer on a phone and gets the code; the front
+// desk registers the visitor with that code on the tablet; the broker's page shows the desk's
+// confirmation without a reload; the site's console lists the report. Screenshots at the sizes
+// the people use land in tests/e2e/artifacts/.
+import assert from 'node:assert/strict'
+import { before } from 'node:test'
+import { DEMO, api, keepScreenshot, login, scenario, tokenFor } from '../lib/harness.mjs'
+
+const TABLET = { width: 1024, height: 768 }
+const PHONE = { width: 390, height: 844 }
+const DESKTOP = { width: 1366, height: 768 }
+
+let serial = Date.now() % 10000
+const freshPhone = () => `135${String(serial++ % 10000).padStart(4, '0')}${String(Math.floor(Math.random() * 10000)).padStart(4, '0')}`
+
+before(async () => {
+  assert.ok(DEMO, 'ANCHANG_E2E_DEMO_URL is not set: run the tests with tests/e2e/run')
+  const modules = (await api('GET', '/api/v1/modules', { token: await tokenFor('admin', DEMO), base: DEMO })).body
+  const channel = (modules.modules ?? modules).find((m) => m.id === 'channel')
+  assert.equal(channel?.state, 'running', 'the demo kernel runs the channel module')
+})
+
+scenario(
+  'a broker reports on the phone, the desk registers with the code, and the broker sees the confirmation at once',
+  async (broker, another) => {
+    const phone = freshPhone()
+    await login(broker, 'agent1', undefined, DEMO)
+    await broker.goto(`${DEMO}/channel/portal`)
+    await broker.locator('[data-test=portal-new]').click()
+    await broker.locator('[data-test=portal-name]').fill('欧阳女士')
+    await broker.locator('[data-test=portal-phone]').fill(phone)
+    await broker.locator('[data-test=portal-submit]').click()
+    const code = (await broker.locator('[data-test=portal-code-text]').textContent()).trim()
+    await broker.waitForTimeout(400) // the form's drawer has slid away
+    assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
+    await broker.locator('[data-test=portal-code] svg').waitFor()
+    await keepScreenshot(broker, 'channel - the code to show, phone 390x844')
+    await broker.keyboard.press('Escape')
+
+    // The front desk, on its tablet: the phone, the name, the layout and the code.
+    const desk = await another(TABLET)
+    await login(desk, 'receptionist', undefined, DEMO)
+    await desk.goto(`${DEMO}/registration/front-desk`)
+    await desk.locator('[data-test=keypad]').waitFor()
+    await desk.locator('[data-test=key-clear]').click()
+    for (const digit of phone) await desk.locator(`[data-test=key-${digit}]`).click()
+    await desk.locator('[data-test=desk-name]').fill('欧阳女士')
+    await desk.locator('[data-test^=layout-]').first().click()
+    await desk.locator('[data-test=channel-code]').fill(code)
+    await keepScreenshot(desk, 'channel - the desk with the code, tablet 1024x768')
+    await desk.locator('[data-test=desk-submit]').click()
+    await desk.locator('[data-test=desk-outcome]').getByText('报备有效').waitFor()
+    await keepScreenshot(desk, 'channel - the desk confirms the report, tablet 1024x768')
+
+    // The broker's page hears of it without a reload.
+    const report = (await api('GET', '/api/v1/projects/1/channel/reports/mine', { token: await tokenFor('agent1', DEMO), base: DEMO })).body.reports.find(
+      (r) => r.code === code,
+    )
+    await broker.locator(`[data-test=report-status-${report.id}]`, { hasText: '已到访' }).waitFor({ timeout: 5000 })
+    await keepScreenshot(broker, 'channel - confirmed on the broker’s phone, 390x844')
+
+    // The site's console lists it.
+    const manager = await another(DESKTOP)
+    await login(manager, 'manager', undefined, DEMO)
+    await manager.goto(`${DEMO}/channel/reports`)
+    await manager.locator('[data-test=channel-reports]').getByText('欧阳女士').first().waitFor()
+    await manager.locator('[data-test=channel-reports] .el-tag', { hasText: '已到访' }).first().waitFor()
+    await manager.waitForTimeout(400) // the tags' zoom-in
+    await keepScreenshot(manager, 'channel - the site’s reports, 1366x768')
+  },
+  { viewport: PHONE },
+)
+
+scenario(
+  'a refused report says why on the broker’s phone and stays in the list with its reason',
+  async (broker) => {
+    await login(broker, 'agent2', undefined, DEMO) // 全民经纪人: no hidden numbers
+    await broker.goto(`${DEMO}/channel/portal`)
+    await broker.locator('[data-test=portal-new]').click()
+    await broker.locator('[data-test=portal-name]').fill('司马先生')
+    await broker.locator('[data-test=portal-phone]').fill('135****1234')
+    await broker.locator('[data-test=portal-submit]').click()
+    await broker.locator('[data-test=portal-refusal]').getByText('不允许以这种隐号格式报备').waitFor()
+    await keepScreenshot(broker, 'channel - a refused report, phone 390x844')
+  },
+  { viewport: PHONE },
+)
