@@ -70,6 +70,13 @@ nlohmann::json selectedHeaders(Poco::Net::HTTPServerRequest& request) {
             headers[lower] = request.get(name);
         }
     }
+    // X-Anchang-*: what a plugin's own clients send it, such as the signature of a request made
+    // without a session (the channel's agency API).
+    for (const auto& [name, value] : request) {
+        std::string lower(name);
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower.rfind("x-anchang-", 0) == 0 && lower.size() <= 64 && value.size() <= 1024) headers[lower] = value;
+    }
     headers["x-client-address"] = request.clientAddress().host().toString();
     return headers;
 }

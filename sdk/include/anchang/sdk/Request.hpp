@@ -64,6 +64,9 @@ public:
         throw Error::invalid("request.invalid", name + " must be a number");
     }
 
+    /// A request header, by its lower-case name. The kernel passes idempotency-key, user-agent,
+    /// content-type, if-match, x-client-address and every x-anchang-* header; never cookies or
+    /// authorization.
     std::optional<std::string> header(const std::string& lowerName) const {
         auto it = headers_.find(lowerName);
         if (it == headers_.end()) return std::nullopt;
