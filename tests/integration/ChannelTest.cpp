@@ -6,6 +6,8 @@
 #include "support/Eventually.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 using namespace anchang::test;
 
@@ -22,6 +24,37 @@ protected:
         EXPECT_EQ(r.status, status) << r.body;
         return r.json();
     }
+    /// The agency API's signature, as docs/channel-agency-api.yaml tells a client to make it.
+    static std::string sign(const std::string& secret, const std::string& path, const std::string& timestamp, const std::string& nonce,
+                            const std::string& body) {
+        auto hex = [](const unsigned char* d, unsigned n) {
+            std::string out;
+            char b[3];
+            for (unsigned i = 0; i < n; ++i) {
+                std::snprintf(b, sizeof b, "%02x", d[i]);
+                out += b;
+            }
+            return out;
+        };
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned n = 0;
+        EVP_Digest(body.data(), body.size(), digest, &n, EVP_sha256(), nullptr);
+        const std::string message = "POST\n" + path + "\n" + timestamp + "\n" + nonce + "\n" + hex(digest, n);
+        HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &n);
+        return hex(digest, n);
+    }
+    HttpResult agency(const nlohmann::json& key, const nlohmann::json& body, const std::string& nonce, std::int64_t at = nowMs(),
+                      const std::string& secret = "") {
+        const std::string path = "/api/v1/projects/1/channel/agency/reports";
+        const std::string text = body.dump();
+        const std::string timestamp = std::to_string(at);
+        return http(kernel->port(), "POST", path, text, "",
+                    {{"X-Anchang-Key", key["key_id"].get<std::string>()},
+                     {"X-Anchang-Timestamp", timestamp},
+                     {"X-Anchang-Nonce", nonce},
+                     {"X-Anchang-Signature", sign(secret.empty() ? key["secret"].get<std::string>() : secret, path, timestamp, nonce, text)}});
+    }
+    std::string agentToken() { return login(kernel->port(), "agent1"); }
     static std::int64_t nowMs() {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     }
@@ -86,4 +119,41 @@ TEST_F(Channel, RefusalsAndTheDesksWarnings) {
                                           {"extensions", {{"channel", {{"code", "7K2Q-9XQ4-ABCD-EFGH"}}}}}});
     EXPECT_EQ(forged.json()["checks"]["channel"]["detail"]["reason"], "code_invalid");
     EXPECT_EQ(forged.json()["customer"]["source"], "natural");
+}
+
+TEST_F(Channel, AnAgencysSystemReportsWithSignedRequestsAndReplaysAreRefused) {
+    const auto companies = api("GET", "/channel/companies", nullptr, manager).json()["companies"];
+    const auto lianjia = companies[0]["id"].dump();
+    auto created = api("POST", "/channel/companies/" + lianjia + "/api-keys", nlohmann::json::object(), manager);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const auto key = created.json();
+    EXPECT_FALSE(api("GET", "/channel/companies/" + lianjia + "/api-keys", nullptr, manager).json()["keys"][0].contains("secret"));
+    const nlohmann::json body = {{"agent", {{"phone", "13900000001"}}}, {"customer_name", "机构客户"}, {"phone", "13812346611"},
+                                 {"expected_visit_at", nowMs() + 3 * 3600 * 1000}};
+
+    auto accepted = agency(key, body, "nonce-0000000000000001");
+    ASSERT_EQ(accepted.status, 201) << accepted.body;
+    EXPECT_EQ(accepted.json()["agent_name"], "何军");
+    EXPECT_TRUE(accepted.json().contains("code"));
+    // The same request again (a replay): refused before anything is looked at.
+    EXPECT_EQ(agency(key, body, "nonce-0000000000000001").errorCode(), "channel.api_replayed");
+    // Same rules as the portal: the customer is protected now.
+    EXPECT_EQ(agency(key, body, "nonce-0000000000000002").json()["error"]["reason"], "duplicate");
+    // A stale or future timestamp, a wrong secret, no signature, an agent of another company.
+    EXPECT_EQ(agency(key, body, "nonce-0000000000000003", nowMs() - 6 * 60 * 1000).errorCode(), "channel.api_stale");
+    EXPECT_EQ(agency(key, body, "nonce-0000000000000004", nowMs() + 6 * 60 * 1000).errorCode(), "channel.api_stale");
+    EXPECT_EQ(agency(key, body, "nonce-0000000000000005", nowMs(), std::string(64, 'f')).errorCode(), "channel.api_bad_signature");
+    EXPECT_EQ(agency(key, body, "short").errorCode(), "channel.api_bad_nonce");
+    EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/channel/agency/reports", body.dump(), "").errorCode(), "channel.api_unsigned");
+    auto stranger = body;
+    stranger["agent"]["phone"] = "13900000002"; // 全民经纪人's agent, not 链家's
+    stranger["phone"] = "13812346612";
+    EXPECT_EQ(agency(key, stranger, "nonce-0000000000000006").errorCode(), "channel.agent_unknown");
+    // A revoked key signs nothing.
+    ASSERT_EQ(api("POST", "/channel/companies/" + lianjia + "/api-keys/" + key["key_id"].get<std::string>() + "/revoke", nlohmann::json::object(), manager).status,
+              204);
+    auto again = body;
+    again["phone"] = "13812346613";
+    EXPECT_EQ(agency(key, again, "nonce-0000000000000007").errorCode(), "channel.api_revoked");
+    EXPECT_EQ(api("POST", "/channel/companies/" + lianjia + "/api-keys", nlohmann::json::object(), agentToken()).status, 403);
 }

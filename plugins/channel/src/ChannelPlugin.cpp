@@ -2,11 +2,14 @@
 // wiring; the rules live in Companies (who may report, under which rules), Protection (how long
 // a report holds its customer), HiddenPhone, ReportCode and Reports.
 
+#include "AgencyApi.h"
+#include "Collisions.h"
 #include "Companies.h"
 #include "QrImage.h"
 #include "ReportCode.h"
 #include "Reports.h"
 
+#include <anchang/sdk/Fields.hpp>
 #include <anchang/sdk/Plugin.hpp>
 
 #include <fstream>
@@ -22,13 +25,18 @@ public:
         host_ = &host;
         companies_ = std::make_unique<Companies>(host);
         codes_ = std::make_unique<ReportCode>(secret());
-        reports_ = std::make_unique<Reports>(host, *companies_, *codes_);
+        const std::string rule = host.config().value("collision_rule", std::string("first_report"));
+        if (rule != "first_report" && rule != "first_visit") throw std::runtime_error("collision_rule must be first_report or first_visit");
+        collisions_ = std::make_unique<Collisions>(host, rule);
+        reports_ = std::make_unique<Reports>(host, *companies_, *codes_, *collisions_);
+        agency_ = std::make_unique<AgencyApi>(host, *companies_, *reports_);
         if (const std::string seed = host.config().value("demo_seed", std::string{}); !seed.empty()) loadDemo(seed);
         routes(host);
         host.serve("channel.visit.check", [this](const BusMessage& m) { return reports_->check(m.project(), m.body()); });
         host.subscribe("visit.registered", [this](const BusMessage& event) { reports_->visitRegistered(event.project(), event.body()); });
         host.subscribe("deal.subscribed", [this](const BusMessage& event) { reports_->subscribed(event.project(), event.body()); });
         host.job("reports_expire", [this](const Host::JobRun& run) { return reports_->expire(run.project); });
+        host.job("api_nonces_prune", [this](const Host::JobRun&) { return agency_->forgetNonces(); });
     }
 
 private:
@@ -108,6 +116,50 @@ private:
             const auto code = reports_->codeOf(r.idParam("project"), r.idParam("id", "channel.report_not_found"), r.userId());
             return Response::text(QrImage::svg(code), "image/svg+xml");
         });
+        host.route("agency.reports", [this](const Request& r) {
+            auto [status, body] = agency_->submit(r.idParam("project"), r);
+            return Response::json(body, status);
+        });
+        host.route("keys.list", [this](const Request& r) {
+            return Response::json({{"keys", agency_->keys(r.idParam("project"), r.idParam("id", "channel.company_not_found"))}});
+        });
+        host.route("keys.create", [this](const Request& r) {
+            nlohmann::json key;
+            host_->db().transaction([&] {
+                key = agency_->createKey(r.idParam("project"), r.idParam("id", "channel.company_not_found"));
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.api_key.create"}, {"target", "channel_company:" + key["company_id"].dump()},
+                              {"detail", {{"key_id", key["key_id"]}}}});
+            });
+            return Response::created(key);
+        });
+        host.route("keys.revoke", [this](const Request& r) {
+            host_->db().transaction([&] {
+                agency_->revokeKey(r.idParam("project"), r.idParam("id", "channel.company_not_found"), r.param("key"));
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.api_key.revoke"}, {"target", "channel_company:" + std::to_string(r.idParam("id"))},
+                              {"detail", {{"key_id", r.param("key")}}}});
+            });
+            return Response::noContent();
+        });
+        host.route("collisions.list", [this](const Request& r) {
+            return Response::json({{"collisions", collisions_->list(r.idParam("project"), r.query("status"))}});
+        });
+        host.route("collisions.appeal", [this](const Request& r) {
+            const auto project = r.idParam("project");
+            const auto agent = companies_->agentOf(project, r.userId());
+            if (!agent) throw Error::forbidden("channel.not_agent", "you are not an agent of a channel company in this project");
+            const std::string reason = Fields::text(r.json(), "reason", 500, true, "channel.invalid");
+            return Response::json(collisions_->appeal(project, r.idParam("id", "channel.collision_not_found"), agent->id, reason));
+        });
+        host.route("collisions.decide", [this](const Request& r) {
+            const auto body = r.json();
+            if (!body.is_object() || !body.contains("winner_report_id") || (!body["winner_report_id"].is_null() && !body["winner_report_id"].is_number_integer()))
+                throw Error::invalid("channel.invalid", "winner_report_id must be one of the collision's reports, or null for the site");
+            const std::string note = Fields::text(body, "note", 500, true, "channel.invalid");
+            return Response::json(collisions_->decide(r.idParam("project"), r.idParam("id", "channel.collision_not_found"), body["winner_report_id"], note,
+                                                      r.userId(), r.displayName().empty() ? r.username() : r.displayName()));
+        });
         host.route("reports.list", [this](const Request& r) {
             return Response::json({{"reports", reports_->list(r.idParam("project"), r.query("status"), static_cast<int>(r.numberQuery("limit").value_or(200)))}});
         });
@@ -116,7 +168,9 @@ private:
     Host* host_ = nullptr;
     std::unique_ptr<Companies> companies_;
     std::unique_ptr<ReportCode> codes_;
+    std::unique_ptr<Collisions> collisions_;
     std::unique_ptr<Reports> reports_;
+    std::unique_ptr<AgencyApi> agency_;
 };
 
 } // namespace anchang::channel

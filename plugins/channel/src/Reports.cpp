@@ -14,7 +14,8 @@ namespace {
 constexpr const char* kColumns =
     "r.id, r.company_id, c.name AS company_name, r.agent_id, a.name AS agent_name, a.phone AS agent_phone, a.user_id AS agent_user_id, "
     "r.customer_name, r.phone, r.phone_key, r.hidden_format, r.expected_visit_at, r.notes, r.status, r.reason_code, r.reason, "
-    "r.protection_mode, r.protected_until, r.code_valid_until, r.reported_at, r.visited_at, r.visit_id, r.customer_id, r.subscribed_at, r.deal_id";
+    "r.protection_mode, r.protected_until, r.code_valid_until, r.reported_at, r.visited_at, r.visit_id, r.customer_id, r.subscribed_at, r.deal_id, "
+    "r.collision_id";
 constexpr const char* kFrom = " FROM channel_reports r JOIN channel_companies c ON c.id = r.company_id JOIN channel_agents a ON a.id = r.agent_id ";
 
 /// Why a report is refused, in the words the agent reads.
@@ -181,6 +182,20 @@ nlohmann::json Reports::protecting(std::int64_t project, const std::string& phon
     return out;
 }
 
+nlohmann::json Reports::rivals(std::int64_t project, const std::string& phone, std::int64_t report, std::int64_t agent) const {
+    nlohmann::json out = nlohmann::json::array();
+    const std::int64_t now = host_.now();
+    for (auto& row : host_.db().query(std::string("SELECT r.project_id, ") + kColumns + kFrom +
+                                          "WHERE r.project_id = ? AND r.id <> ? AND r.agent_id <> ? AND r.status IN ('reported', 'visited') "
+                                          "AND (r.protected_until > ? OR (r.protected_until IS NULL AND r.code_valid_until > ?)) "
+                                          "AND (r.phone_key = ? OR (r.hidden_format IS NOT NULL AND substr(r.phone_key, 1, 3) = ?)) ORDER BY r.id",
+                                      {project, report, agent, now, now, phone, phone.substr(0, 3)})) {
+        const auto hidden = HiddenPhone::parse(row["phone_key"].get<std::string>());
+        if (hidden && hidden->matches(phone)) out.push_back(shape(std::move(row)));
+    }
+    return out;
+}
+
 nlohmann::json Reports::check(std::int64_t project, const nlohmann::json& input) const {
     const nlohmann::json title = text("渠道报备", "Channel report");
     const std::string phone = sdk::Phone::normalize(input.value("phone", std::string{}));
@@ -238,7 +253,15 @@ void Reports::visitRegistered(std::int64_t project, const nlohmann::json& event)
     for (const auto& visit : visits) {
         if (visit["id"] != event["visit_id"] || visit["status"] == "void") continue;
         const auto checks = visit.value("checks", nlohmann::json::object());
-        if (!checks.contains("channel") || checks["channel"].value("status", "") != "passed") return;
+        if (!checks.contains("channel")) return;
+        const auto& check = checks["channel"];
+        // A code for a customer the site had before the report: 撞单 with the site, ruled for it.
+        if (check.value("status", "") == "warning" && check.value("detail", nlohmann::json::object()).value("reason", "") == "site_customer") {
+            const auto report = get(project, check["detail"]["report_id"]);
+            if (report["status"] == "reported") collisions_.rule(project, "site", event["customer_id"], visit["phone"], nlohmann::json::array({report}));
+            return;
+        }
+        if (check.value("status", "") != "passed") return;
         const std::int64_t reportId = checks["channel"]["detail"].value("report_id", std::int64_t{0});
         const auto report = get(project, reportId);
         const auto company = companies_.get(project, report["company_id"]);
@@ -257,13 +280,26 @@ void Reports::visitRegistered(std::int64_t project, const nlohmann::json& event)
                                                      {"company_id", report["company_id"]}, {"agent_id", report["agent_id"]}, {"protected_until", until}},
                           project);
         });
-        if (confirmed) tellAgent(project, get(project, reportId), "visited");
+        if (!confirmed) return;
+        const auto now = get(project, reportId);
+        tellAgent(project, now, "visited");
+        // Another channel's report still open on this customer: 撞单, ruled now.
+        auto involved = rivals(project, visit["phone"], reportId, report["agent_id"]);
+        if (!involved.empty()) {
+            involved.insert(involved.begin(), now);
+            collisions_.rule(project, "channels", event["customer_id"], visit["phone"], involved);
+        }
         return;
     }
 }
 
 void Reports::subscribed(std::int64_t project, const nlohmann::json& event) const {
     if (!event.contains("customer_id") || !event["customer_id"].is_number_integer()) return;
+    // A deal after the channel's protection lapsed is the site's: 撞单 ruled for it, on the record.
+    for (const auto& row : host_.db().query("SELECT id, phone_key FROM channel_reports WHERE project_id = ? AND customer_id = ? AND status IN ('visited', 'expired') "
+                                            "AND protected_until IS NOT NULL AND protected_until <= ?",
+                                            {project, event["customer_id"], host_.now()}))
+        collisions_.rule(project, "lapsed", event["customer_id"], row["phone_key"], nlohmann::json::array({get(project, row["id"])}));
     host_.db().transaction([&] {
         for (const auto& row : host_.db().query("SELECT id FROM channel_reports WHERE project_id = ? AND customer_id = ? AND status = 'visited' "
                                                 "AND protected_until > ?",

@@ -12,11 +12,13 @@
 ///     is flagged so the desk asks for it. Nothing is written: the visit may still not be.
 ///  3. visitRegistered (visit.registered, durable): the visit whose check passed confirms the
 ///     report — customer, agent and company bound, the deal window started — and the agent is
-///     told at once.
+///     told at once. Another channel's open report on the same customer, or a code for a
+///     customer the site already had, is a collision, ruled at once (Collisions).
 ///  4. subscribed (deal.subscribed, durable): a subscription inside the window confirms the
-///     attribution for commissions.
+///     attribution for commissions; one after the window lapsed is a collision the site wins.
 ///  5. expire (nightly, and every read compares protected_until): lapsed reports release.
 
+#include "Collisions.h"
 #include "Companies.h"
 #include "ReportCode.h"
 
@@ -28,7 +30,8 @@ namespace anchang::channel {
 
 class Reports {
 public:
-    Reports(const sdk::Host& host, const Companies& companies, const ReportCode& codes) : host_(host), companies_(companies), codes_(codes) {}
+    Reports(const sdk::Host& host, const Companies& companies, const ReportCode& codes, const Collisions& collisions)
+        : host_(host), companies_(companies), codes_(codes), collisions_(collisions) {}
 
     /// {status, body}: 201 with the report and its code; 422 channel.report_refused with the
     /// reason's code and words (the refused report is kept, status rejected).
@@ -49,12 +52,16 @@ private:
     nlohmann::json shape(nlohmann::json row) const;
     /// Reports that protect the full number `phone` now (by its full form or a hidden one).
     nlohmann::json protecting(std::int64_t project, const std::string& phone) const;
+    /// Other reports still open on `phone` (protecting it, or 到访为王 reports whose code holds),
+    /// by agents other than `agent`: what a confirmed visit collides with.
+    nlohmann::json rivals(std::int64_t project, const std::string& phone, std::int64_t report, std::int64_t agent) const;
     /// Tells the report's agent, on their open portal page.
     void tellAgent(std::int64_t project, const nlohmann::json& report, const std::string& event) const;
 
     const sdk::Host& host_;
     const Companies& companies_;
     const ReportCode& codes_;
+    const Collisions& collisions_;
 };
 
 } // namespace anchang::channel

@@ -20,7 +20,8 @@ struct ReportsTest : ::testing::Test {
     TestHost test{{.manifest = ANCHANG_CHANNEL_DIR "/plugin.json"}};
     Companies companies{test.host()};
     ReportCode codes{std::string(64, 's')};
-    Reports reports{test.host(), companies, codes};
+    Collisions collisions{test.host(), "first_report"};
+    Reports reports{test.host(), companies, codes, collisions};
     nlohmann::json known = nlohmann::json::object(); // phone -> core's customer
     nlohmann::json visits = nlohmann::json::array(); // what registration.visits.of_customer answers
     std::int64_t lianjia = 0, everyone = 0;
@@ -31,6 +32,7 @@ struct ReportsTest : ::testing::Test {
             return nlohmann::json{{"customer", known.value(body["phone"].get<std::string>(), nlohmann::json(nullptr))}};
         });
         test.fake("registration.visits.of_customer", [this](const nlohmann::json&, std::int64_t) { return nlohmann::json{{"visits", visits}}; });
+        test.fake("kernel.notify", [](const nlohmann::json&, std::int64_t) { return nlohmann::json{{"id", 1}, {"deliveries", nlohmann::json::array()}}; });
         lianjia = companies.create(1, {{"name", "链家"}, {"kind", "agency"}, {"hidden_formats", {"3-4"}}})["id"];
         everyone = companies.create(1, {{"name", "全民"}, {"kind", "everyone"}, {"protection_mode", "visit_deal"}, {"hidden_formats", nlohmann::json::array()}})["id"];
         companies.addAgent(1, {{"company_id", lianjia}, {"user_id", 101}, {"name", "何军"}, {"phone", "13900000001"}});
@@ -150,4 +152,68 @@ TEST_F(ReportsTest, VisitFirstMeansAReportHoldsNobodyUntilTheVisit) {
     companies.update(1, lianjia, {{"protection_mode", "visit_deal"}});
     EXPECT_EQ(report(101, "13812345678").first, 201);
     EXPECT_EQ(report(102, "13812345678").first, 201); // 到访为王: both may report; the first to bring them wins
+}
+
+TEST_F(ReportsTest, TwoChannelsOnOneVisitorTheFirstReportWinsAndTheLoserMayAppealOnce) {
+    companies.update(1, lianjia, {{"protection_mode", "visit_deal"}});
+    const auto first = report(101, "13812345678").second; // 何军 reports first
+    test.advance(kHour);
+    const auto second = report(102, "13812345678").second; // 赵强 reports later, and brings the visitor
+    const auto check = desk("13812345678", second["code"]);
+    ASSERT_EQ(check["status"], "passed");
+    visits = {{{"id", 78}, {"number", 3}, {"status", "waiting"}, {"phone", "13812345678"}, {"registered_at", test.now()}, {"receiver_name", "张伟"},
+               {"checks", {{"channel", check}}}}};
+    reports.visitRegistered(1, {{"visit_id", 78}, {"customer_id", 6}});
+
+    const auto ruled = collisions.list(1, std::nullopt);
+    ASSERT_EQ(ruled.size(), 1u);
+    EXPECT_EQ(ruled[0]["kind"], "channels");
+    EXPECT_EQ(ruled[0]["rule"], "first_report");
+    EXPECT_EQ(ruled[0]["winner_report_id"], first["id"]);
+    EXPECT_EQ(ruled[0]["evidence"]["visits"][0]["number"], 3); // the evidence keeps the visit
+    EXPECT_EQ(ruled[0]["evidence"]["reports"].size(), 2u);
+    const auto winner = reports.mine(1, 101)["reports"][0];
+    EXPECT_EQ(winner["status"], "visited"); // the first report holds the visit now
+    EXPECT_EQ(winner["visit_id"], 78);
+    const auto loser = reports.mine(1, 102)["reports"][0];
+    EXPECT_EQ(loser["status"], "rejected");
+    EXPECT_EQ(loser["reason_code"], "collision_lost");
+
+    // The winner cannot appeal; the loser may, once; the manager's decision is final and audited.
+    const std::int64_t collision = ruled[0]["id"];
+    const std::int64_t loserAgent = loser["agent_id"];
+    EXPECT_THROW(collisions.appeal(1, collision, winner["agent_id"], "我也有理"), anchang::sdk::Error);
+    EXPECT_EQ(collisions.appeal(1, collision, loserAgent, "客户是我带来的")["status"], "appealed");
+    EXPECT_THROW(collisions.appeal(1, collision, loserAgent, "再申诉"), anchang::sdk::Error);
+    const auto decided = collisions.decide(1, collision, second["id"], "现场带看为准", 2, "王丽");
+    EXPECT_EQ(decided["status"], "final");
+    EXPECT_EQ(reports.mine(1, 102)["reports"][0]["status"], "visited");
+    EXPECT_EQ(reports.mine(1, 101)["reports"][0]["status"], "rejected");
+    EXPECT_EQ(test.audit().back()["action"], "channel.collision.decide");
+    EXPECT_THROW(collisions.decide(1, collision, first["id"], "改判", 2, "王丽"), anchang::sdk::Error);
+}
+
+TEST_F(ReportsTest, ACodeForTheSitesCustomerAndADealAfterTheWindowAreTheSites) {
+    const auto code = report(101, "13812345678").second["code"].get<std::string>();
+    known["13812345678"] = {{"id", 5}, {"visits", 1}, {"owner_id", nullptr}, {"first_visit_at", test.now() - kDay}};
+    const auto check = desk("13812345678", code);
+    visits = {{{"id", 79}, {"number", 4}, {"status", "waiting"}, {"phone", "13812345678"}, {"registered_at", test.now()}, {"checks", {{"channel", check}}}}};
+    reports.visitRegistered(1, {{"visit_id", 79}, {"customer_id", 5}});
+    auto ruled = collisions.list(1, std::nullopt);
+    ASSERT_EQ(ruled.size(), 1u);
+    EXPECT_EQ(ruled[0]["kind"], "site");
+    EXPECT_TRUE(ruled[0]["winner_report_id"].is_null());
+    EXPECT_EQ(reports.mine(1, 101)["reports"][0]["status"], "rejected");
+
+    // Another customer, confirmed, then subscribed after the 30 days.
+    known.erase("13812345678");
+    const auto other = report(101, "13812340000").second;
+    const auto passed = desk("13812340000", other["code"]);
+    visits = {{{"id", 80}, {"number", 5}, {"status", "waiting"}, {"phone", "13812340000"}, {"registered_at", test.now()}, {"checks", {{"channel", passed}}}}};
+    reports.visitRegistered(1, {{"visit_id", 80}, {"customer_id", 7}});
+    test.advance(31 * kDay);
+    reports.subscribed(1, {{"deal_id", 3}, {"customer_id", 7}, {"unit_id", 1}});
+    ruled = collisions.list(1, std::nullopt);
+    EXPECT_EQ(ruled[0]["kind"], "lapsed");
+    EXPECT_EQ(reports.mine(1, 101)["reports"][0]["status"], "rejected");
 }

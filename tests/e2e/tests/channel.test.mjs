@@ -86,3 +86,59 @@ scenario(
   },
   { viewport: PHONE },
 )
+
+scenario(
+  'two channels on one visitor: the collision is ruled with its evidence, the loser appeals on the phone, the manager decides',
+  async (manager, another) => {
+    const token = async (u) => tokenFor(u, DEMO)
+    const post = async (who, path, body) => api('POST', `/api/v1/projects/1${path}`, { token: await token(who), base: DEMO, body })
+    const digits = freshPhone()
+    const hidden = `${digits.slice(0, 3)}****${digits.slice(7)}`
+    // 何军 (链家, 带看保护) reports the hidden number first; 马芳 (全民经纪人, 到访为王) the full one later.
+    const first = await post('agent1', '/channel/reports', { customer_name: '慕容先生', phone: hidden, expected_visit_at: Date.now() + 3 * 3600 * 1000 })
+    assert.equal(first.status, 201, JSON.stringify(first.body))
+    const second = await post('agent2', '/channel/reports', { customer_name: '慕容先生', phone: digits, expected_visit_at: Date.now() + 3 * 3600 * 1000 })
+    assert.equal(second.status, 201, JSON.stringify(second.body))
+    // 马芳 brings him, with her code.
+    const visit = await post('receptionist', '/visits', {
+      phone: digits,
+      name: '慕容先生',
+      questionnaire: { layout: '三室' },
+      extensions: { channel: { code: second.body.code } },
+    })
+    assert.equal(visit.status, 201, JSON.stringify(visit.body))
+
+    // The first valid report wins; 马芳 sees why on her phone and appeals.
+    const phone = await another(PHONE)
+    await login(phone, 'agent2', undefined, DEMO)
+    await phone.goto(`${DEMO}/channel/portal`)
+    await phone.locator(`[data-test=report-status-${second.body.id}]`, { hasText: '未通过' }).waitFor({ timeout: 10000 })
+    await phone.locator(`[data-test=appeal-${second.body.id}]`).click()
+    await phone.locator('.el-message-box textarea').fill('客户由我现场带看，报备码核验通过')
+    await phone.locator('.el-message-box .el-button--primary').click()
+    await phone.locator('.el-message', { hasText: '已提交申诉' }).waitFor()
+    await phone.waitForTimeout(400) // the dialog has faded
+    await keepScreenshot(phone, 'channel - the losing broker appeals, phone 390x844')
+
+    // The manager sees the ruling and its evidence side by side, and decides.
+    await login(manager, 'manager', undefined, DEMO)
+    await manager.goto(`${DEMO}/channel/reports`)
+    await manager.getByRole('tab', { name: '撞单' }).click()
+    const collisions = (await api('GET', '/api/v1/projects/1/channel/collisions', { token: await token('manager'), base: DEMO })).body.collisions
+    const collision = collisions.find((c) => c.report_ids.includes(second.body.id))
+    assert.equal(collision.winner_report_id, first.body.id, 'the first valid report wins')
+    const card = manager.locator(`[data-test=collision-${collision.id}]`)
+    await card.getByText('链家·滨江 · 何军').first().waitFor()
+    await card.getByText('全民经纪人 · 马芳').first().waitFor()
+    await card.getByText('申诉：客户由我现场带看').waitFor()
+    await keepScreenshot(manager, 'channel - a collision with its evidence, 1366x768')
+    await manager.locator(`[data-test=decide-${collision.id}]`).click()
+    await manager.locator('.el-dialog .el-radio', { hasText: '全民经纪人 · 马芳' }).click()
+    await manager.locator('[data-test=decide-note]').fill('现场带看与核验为准')
+    await manager.locator('[data-test=decide-submit]').click()
+    await card.locator('.el-tag', { hasText: '终裁' }).waitFor()
+    assert.equal(await card.locator('[data-test=collision-winner]').textContent(), '全民经纪人 · 马芳')
+    await phone.locator(`[data-test=report-status-${second.body.id}]`, { hasText: '已到访' }).waitFor({ timeout: 10000 })
+  },
+  { viewport: DESKTOP },
+)
