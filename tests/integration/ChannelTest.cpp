@@ -4,10 +4,13 @@
 #include "support/DemoProject.h"
 #include "support/EventStream.h"
 #include "support/Eventually.h"
+#include "support/WebhookReceiver.h"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include <regex>
 
 using namespace anchang::test;
 
@@ -156,4 +159,57 @@ TEST_F(Channel, AnAgencysSystemReportsWithSignedRequestsAndReplaysAreRefused) {
     again["phone"] = "13812346613";
     EXPECT_EQ(agency(key, again, "nonce-0000000000000007").errorCode(), "channel.api_revoked");
     EXPECT_EQ(api("POST", "/channel/companies/" + lianjia + "/api-keys", nlohmann::json::object(), agentToken()).status, 403);
+}
+
+namespace {
+
+// With a webhook receiver as the SMS gateway, to read the one-time codes the kernel texts.
+class ChannelSignUp : public Channel {
+protected:
+    void configure(KernelProcess::Options& o) override {
+        Channel::configure(o);
+        o.settings.push_back("notify.channels=log,webhook");
+        o.settings.push_back("notify.webhook.url=http://127.0.0.1:" + std::to_string(hook.port()) + "/sms");
+        o.settings.push_back("notify.webhook.secret=a-shared-webhook-secret");
+    }
+    std::string codeSentTo(const std::string& phone) {
+        std::string code;
+        EXPECT_TRUE(eventually([&] {
+            for (const auto& hit : hook.hits()) {
+                const auto body = nlohmann::json::parse(hit.body);
+                const std::string text = body["text"];
+                std::smatch digits;
+                if (body["recipient"]["phone"] == phone && std::regex_search(text, digits, std::regex("[0-9]{6}"))) code = digits[0];
+            }
+            return !code.empty();
+        }));
+        return code;
+    }
+    WebhookReceiver hook;
+};
+
+} // namespace
+
+TEST_F(ChannelSignUp, AFriendAConsultantRecruitedSignsInWithTheirPhoneJoinsAndReports) {
+    const std::string consultant = login(kernel->port(), "consultant3");
+    const auto recruiter = api("GET", "/channel/recruit", nullptr, consultant).json();
+    EXPECT_EQ(recruiter["recruited"], 0);
+    const nlohmann::json asking = {{"phone", "13711112222"}, {"project_id", 1}, {"role", "everyone_broker"}};
+    ASSERT_EQ(http(kernel->port(), "POST", "/api/v1/auth/code", asking.dump()).status, 202);
+    auto verifying = asking;
+    verifying["code"] = codeSentTo("13711112222");
+    auto signedIn = http(kernel->port(), "POST", "/api/v1/auth/code/verify", verifying.dump());
+    ASSERT_EQ(signedIn.status, 200) << signedIn.body;
+    const std::string broker = signedIn.json()["token"];
+
+    EXPECT_EQ(api("GET", "/channel/reports/mine", nullptr, broker).errorCode(), "channel.not_agent");
+    auto joined = api("POST", "/channel/agents/enrol", {{"ref", recruiter["consultant_id"]}}, broker);
+    ASSERT_EQ(joined.status, 200) << joined.body;
+    EXPECT_EQ(api("POST", "/channel/agents/enrol", {{"ref", recruiter["consultant_id"]}}, broker).json()["agent"]["id"], joined.json()["agent"]["id"]);
+    EXPECT_EQ(report(broker, "13812346621")["company_name"], "全民经纪人");
+    EXPECT_EQ(api("GET", "/channel/recruit", nullptr, consultant).json()["recruited"], 1);
+    // A staff agent does not join by themselves, and the QR is a web address's only.
+    EXPECT_EQ(api("POST", "/channel/agents/enrol", nlohmann::json::object(), login(kernel->port(), "agent1")).errorCode(), "channel.not_everyone_broker");
+    EXPECT_EQ(api("GET", "/channel/recruit/qr.svg?text=javascript:alert(1)", nullptr, consultant).status, 400);
+    EXPECT_EQ(api("GET", "/channel/recruit/qr.svg?text=http%3A%2F%2Fsite%2Fsign-in", nullptr, consultant).status, 200);
 }

@@ -110,6 +110,25 @@ private:
             auto [status, body] = reports_->submit(r.idParam("project"), r.userId(), r.json(), r.english());
             return Response::json(body, status);
         });
+        host.route("agents.enrol", [this](const Request& r) {
+            if (!r.hasRole("everyone_broker"))
+                throw Error::forbidden("channel.not_everyone_broker", "only an everyone-broker who signed in with their phone joins by themselves");
+            const auto body = r.json();
+            // The consultant whose recruiting link brought them, if the link named one.
+            const auto ref = body.is_object() ? body.value("ref", nlohmann::json(nullptr)) : nlohmann::json(nullptr);
+            const auto agent = companies_->enrol(r.idParam("project"), r.userId(), r.username(), r.displayName(), ref.is_number_integer() ? ref : nlohmann::json(nullptr));
+            return Response::json({{"agent", {{"id", agent.id}, {"name", agent.name}, {"active", agent.active}}}});
+        });
+        host.route("recruit.get", [this](const Request& r) {
+            return Response::json({{"consultant_id", r.userId()}, {"recruited", companies_->recruitedBy(r.idParam("project"), r.userId())}});
+        });
+        host.route("recruit.qr", [](const Request& r) {
+            // The link the consultant's page made: only a web address, of a reasonable length.
+            const std::string text = r.query("text").value_or("");
+            if (text.size() > 500 || (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0))
+                throw Error::invalid("channel.invalid", "text must be a web address of at most 500 characters");
+            return Response::text(QrImage::svg(text), "image/svg+xml");
+        });
         host.route("reports.mine", [this](const Request& r) { return Response::json(reports_->mine(r.idParam("project"), r.userId())); });
         host.route("reports.qr", [this](const Request& r) {
             // Only the report's own agent gets its code, as a picture too.

@@ -159,6 +159,26 @@ nlohmann::json Companies::addAgent(std::int64_t project, const nlohmann::json& b
     return agents(project, body["company_id"].get<std::int64_t>());
 }
 
+Companies::Agent Companies::enrol(std::int64_t project, std::int64_t userId, const std::string& username, const std::string& displayName,
+                                  const nlohmann::json& recruitedBy) const {
+    if (auto agent = agentOf(project, userId)) return *agent;
+    const auto company = host_.db().one("SELECT id FROM channel_companies WHERE project_id = ? AND kind = 'everyone' AND active = 1 ORDER BY id LIMIT 1",
+                                        {project});
+    if (!company) throw sdk::Error::conflict("channel.no_everyone_company", "this project has no everyone-broker programme (全民经纪人) open");
+    // A phone sign-in's user is "phone:<number>": that number is the agent's.
+    const std::string phone = username.rfind("phone:", 0) == 0 ? sdk::Phone::normalize(username.substr(6)) : "";
+    const std::string name = !displayName.empty() ? displayName : phone.empty() ? username : sdk::Phone::masked(phone);
+    host_.db().exec("INSERT INTO channel_agents (project_id, company_id, user_id, name, phone, store, recruited_by, active, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, NULL, ?, 1, ?) ON CONFLICT (project_id, user_id) DO NOTHING",
+                    {project, (*company)["id"], userId, name, phone.empty() ? nlohmann::json(nullptr) : nlohmann::json(phone),
+                     recruitedBy.is_number_integer() ? recruitedBy : nlohmann::json(nullptr), host_.now()});
+    return *agentOf(project, userId);
+}
+
+std::int64_t Companies::recruitedBy(std::int64_t project, std::int64_t consultant) const {
+    return host_.db().query("SELECT COUNT(*) AS n FROM channel_agents WHERE project_id = ? AND recruited_by = ?", {project, consultant})[0]["n"];
+}
+
 std::optional<Companies::Agent> Companies::agentOf(std::int64_t project, std::int64_t userId) const {
     auto row = host_.db().one("SELECT id, company_id, name, active FROM channel_agents WHERE project_id = ? AND user_id = ?", {project, userId});
     if (!row) return std::nullopt;

@@ -36,6 +36,13 @@ public:
 
     nlohmann::json agents(std::int64_t project, std::optional<std::int64_t> company) const;
     nlohmann::json addAgent(std::int64_t project, const nlohmann::json& body) const;
+    /// An everyone-broker who signed in with their phone joins the project's everyone-broker
+    /// company (全民经纪人) as its agent, crediting the consultant whose link brought them
+    /// (`recruitedBy`, a consultant's user id, or null). Their agent record either way.
+    Agent enrol(std::int64_t project, std::int64_t userId, const std::string& username, const std::string& displayName,
+                const nlohmann::json& recruitedBy) const;
+    /// How many everyone-brokers `consultant` recruited in the project.
+    std::int64_t recruitedBy(std::int64_t project, std::int64_t consultant) const;
     /// The agent a signed-in user is in this project, if any.
     std::optional<Agent> agentOf(std::int64_t project, std::int64_t userId) const;
 

@@ -142,3 +142,25 @@ scenario(
   },
   { viewport: DESKTOP },
 )
+
+scenario(
+  'a consultant’s recruiting card opens the phone sign-in for everyone-brokers',
+  async (consultant, another) => {
+    await login(consultant, 'consultant3', undefined, DEMO)
+    await consultant.goto(`${DEMO}/channel/recruit`)
+    await consultant.locator('[data-test=recruit-qr] svg').waitFor()
+    const link = await consultant.locator('[data-test=recruit-link]').inputValue()
+    assert.match(link, /\/sign-in\?project=1&role=everyone_broker&next=%2Fchannel%2Fportal%3Fref%3D\d+$/)
+    await keepScreenshot(consultant, 'channel - a consultant’s recruiting card, phone 390x844')
+
+    // The friend opens it: phone first, then the texted code (verified in ChannelTest).
+    const friend = await another(PHONE)
+    await friend.goto(link)
+    await friend.locator('[data-test=code-phone]').fill('13722223333')
+    await friend.locator('[data-test=code-send]').click()
+    await friend.locator('[data-test=code-code]').waitFor()
+    assert.match(await friend.locator('[data-test=code-send]').textContent(), /秒后可重新获取/)
+    await keepScreenshot(friend, 'channel - phone sign-in from the recruiting link, 390x844')
+  },
+  { viewport: PHONE },
+)

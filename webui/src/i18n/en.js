@@ -94,6 +94,18 @@ export default {
     phone: 'Phone',
     screen: 'Big screen',
   },
+  codeSignIn: {
+    title: 'Sign in with your phone',
+    hint: 'We text you a code, valid for 5 minutes.',
+    badLink: 'The link is incomplete: open the link you were sent again',
+    phone: 'Mobile phone',
+    phonePlaceholder: '11 digits',
+    code: 'Code',
+    send: 'Text me a code',
+    resend: 'Send again',
+    resendIn: 'Send again in {s} s',
+    verify: 'Sign in',
+  },
   login: {
     title: 'Log in',
     tagline: 'Visitor registration, channel reports, risk control, follow-up, the public pool, commissions and online unit selection: one system for the whole sales office.',

@@ -94,6 +94,18 @@ export default {
     phone: '手机',
     screen: '大屏',
   },
+  codeSignIn: {
+    title: '手机验证码登录',
+    hint: '验证码将以短信发送到您的手机，5 分钟内有效。',
+    badLink: '链接不完整：请重新打开邀请您的链接',
+    phone: '手机号',
+    phonePlaceholder: '11 位手机号',
+    code: '验证码',
+    send: '获取验证码',
+    resend: '重新获取',
+    resendIn: '{s} 秒后可重新获取',
+    verify: '登录',
+  },
   login: {
     title: '登录',
     tagline: '来访登记、渠道报备、风控、跟进、公海、佣金到在线开盘，一套系统管好整个案场。',

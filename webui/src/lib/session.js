@@ -67,6 +67,19 @@ export const useSession = defineStore('anchang.session', () => {
     return start(await api.post('/api/v1/auth/login', { username, password, device_token }))
   }
 
+  /**
+   * Phone + one-time code (buyers, everyone-brokers): the kernel texts a code for `role` in the
+   * project, whose module offers that sign-in; verifying it starts a session as login does.
+   */
+  function requestCode(phone, project, role) {
+    return api.post('/api/v1/auth/code', { phone, project_id: project, role })
+  }
+  async function signInWithCode(phone, project, role, code) {
+    const user = start(await api.post('/api/v1/auth/code/verify', { phone, project_id: project, role, code }))
+    selectProject(project)
+    return user
+  }
+
   /** A new password ends every token issued before it, this browser's too; the answer has new ones. */
   async function changePassword(current, next) {
     return start(await api.put('/api/v1/auth/password', { current, next }))
@@ -95,7 +108,7 @@ export const useSession = defineStore('anchang.session', () => {
 
   return {
     token, user, projectId, globalRoles, isAdmin, projects, project,
-    rolesIn, can, selectProject, login, changePassword, refresh, logout, clear,
+    rolesIn, can, selectProject, login, requestCode, signInWithCode, changePassword, refresh, logout, clear,
   }
 })
 

@@ -7,6 +7,7 @@ import { pluginPageVisible, pluginRoutes } from './plugins.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('@/pages/LoginPage.vue'), meta: { public: true, layout: 'blank' } },
+  { path: '/sign-in', name: 'code-sign-in', component: () => import('@/pages/CodeSignInPage.vue'), meta: { public: true, layout: 'blank' } },
   ...kernelPages.map((page) => ({
     path: page.path,
     name: page.name,
