@@ -3,6 +3,7 @@
 // a report holds its customer), HiddenPhone, ReportCode and Reports.
 
 #include "AgencyApi.h"
+#include "Analytics.h"
 #include "Collisions.h"
 #include "Companies.h"
 #include "QrImage.h"
@@ -30,6 +31,7 @@ public:
         collisions_ = std::make_unique<Collisions>(host, rule);
         reports_ = std::make_unique<Reports>(host, *companies_, *codes_, *collisions_);
         agency_ = std::make_unique<AgencyApi>(host, *companies_, *reports_);
+        analytics_ = std::make_unique<Analytics>(host);
         if (const std::string seed = host.config().value("demo_seed", std::string{}); !seed.empty()) loadDemo(seed);
         routes(host);
         host.serve("channel.visit.check", [this](const BusMessage& m) { return reports_->check(m.project(), m.body()); });
@@ -105,7 +107,19 @@ private:
         host.route("agents.list", [this](const Request& r) {
             return Response::json({{"agents", companies_->agents(r.idParam("project"), r.numberQuery("company"))}});
         });
-        host.route("agents.add", [this](const Request& r) { return Response::created({{"agents", companies_->addAgent(r.idParam("project"), r.json())}}); });
+        host.route("agents.add", [this](const Request& r) {
+            auto body = r.json();
+            // The manager names the agent's login; the kernel knows who that is.
+            if (body.is_object() && body.contains("username") && body["username"].is_string()) {
+                const auto found = host_->request("kernel.users.get", {{"usernames", {body["username"]}}}, r.idParam("project"));
+                if (found["users"].empty()) throw Error::invalid("channel.invalid", "no user with this login");
+                const auto& user = found["users"][0];
+                body["user_id"] = user["id"];
+                if (!body.contains("name")) body["name"] = user["display_name"];
+                if (!body.contains("phone")) body["phone"] = user["phone"];
+            }
+            return Response::created({{"agents", companies_->addAgent(r.idParam("project"), body)}});
+        });
         host.route("reports.submit", [this](const Request& r) {
             auto [status, body] = reports_->submit(r.idParam("project"), r.userId(), r.json(), r.english());
             return Response::json(body, status);
@@ -179,6 +193,18 @@ private:
             return Response::json(collisions_->decide(r.idParam("project"), r.idParam("id", "channel.collision_not_found"), body["winner_report_id"], note,
                                                       r.userId(), r.displayName().empty() ? r.username() : r.displayName()));
         });
+        host.route("analytics.get", [this](const Request& r) {
+            const auto from = r.numberQuery("from"), to = r.numberQuery("to");
+            if (!from || !to) throw Error::invalid("channel.invalid", "give the period as from and to, in milliseconds");
+            const auto companies = analytics_->byCompany(r.idParam("project"), *from, *to);
+            if (r.query("format") == "csv") return Response::text(analytics_->csv(companies, r.english()), "text/csv; charset=utf-8");
+            return Response::json({{"from", *from}, {"to", *to}, {"companies", companies}});
+        });
+        host.route("expected.get", [this](const Request& r) {
+            const auto from = r.numberQuery("from"), to = r.numberQuery("to");
+            if (!from || !to) throw Error::invalid("channel.invalid", "give the period as from and to, in milliseconds");
+            return Response::json({{"reports", analytics_->expected(r.idParam("project"), *from, *to)}});
+        });
         host.route("reports.list", [this](const Request& r) {
             return Response::json({{"reports", reports_->list(r.idParam("project"), r.query("status"), static_cast<int>(r.numberQuery("limit").value_or(200)))}});
         });
@@ -190,6 +216,7 @@ private:
     std::unique_ptr<Collisions> collisions_;
     std::unique_ptr<Reports> reports_;
     std::unique_ptr<AgencyApi> agency_;
+    std::unique_ptr<Analytics> analytics_;
 };
 
 } // namespace anchang::channel

@@ -1,6 +1,7 @@
 // Reports on the SDK's test host: channel's own tables in memory, core and registration as fakes,
 // the clock moved by the test — the refusals, the race for one phone, the desk's check and the
 // confirmation a registered visit brings.
+#include "Analytics.h"
 #include "Companies.h"
 #include "ReportCode.h"
 #include "Reports.h"
@@ -216,4 +217,35 @@ TEST_F(ReportsTest, ACodeForTheSitesCustomerAndADealAfterTheWindowAreTheSites) {
     ruled = collisions.list(1, std::nullopt);
     EXPECT_EQ(ruled[0]["kind"], "lapsed");
     EXPECT_EQ(reports.mine(1, 101)["reports"][0]["status"], "rejected");
+}
+
+TEST_F(ReportsTest, AnalyticsCountWhatEachChannelAndAgentBroughtAndTheDeskSeesTodaysExpectedVisits) {
+    const std::int64_t start = test.now();
+    const auto visited = report(101, "13812345678").second;
+    report(101, "13812340001");                               // reported, not come yet
+    EXPECT_EQ(refusal(report(101, "13812340002", 60000)), "too_soon"); // refused
+    report(103, "13812340003");
+    const auto check = desk("13812345678", visited["code"]);
+    visits = {{{"id", 90}, {"status", "waiting"}, {"phone", "13812345678"}, {"registered_at", test.now()}, {"checks", {{"channel", check}}}}};
+    reports.visitRegistered(1, {{"visit_id", 90}, {"customer_id", 8}});
+    reports.subscribed(1, {{"deal_id", 4}, {"customer_id", 8}, {"unit_id", 2}});
+
+    const Analytics analytics(test.host());
+    const auto companies = analytics.byCompany(1, start, test.now() + 1);
+    ASSERT_EQ(companies.size(), 2u);
+    const auto& lianjia = companies[0];
+    EXPECT_EQ(lianjia["name"], "链家");
+    EXPECT_EQ(lianjia["reports"], 3);
+    EXPECT_EQ(lianjia["refused"], 1);
+    EXPECT_EQ(lianjia["visits"], 1);
+    EXPECT_EQ(lianjia["deals"], 1);
+    EXPECT_DOUBLE_EQ(lianjia["visit_rate"].get<double>(), 0.5); // of the two accepted reports
+    EXPECT_EQ(lianjia["agents"][0]["name"], "何军");
+    const auto csv = analytics.csv(companies, false);
+    EXPECT_EQ(csv.rfind("\xEF\xBB\xBF渠道,经纪人,报备", 0), 0u);
+    EXPECT_NE(csv.find("链家,何军,3,1,1,1,0,50.0%,50.0%"), std::string::npos) << csv;
+    // Today's expected visits: the reported ones still to come, not the one that came.
+    const auto expected = analytics.expected(1, start, start + 3 * kHour);
+    ASSERT_EQ(expected.size(), 2u);
+    EXPECT_EQ(expected[0]["phone"], "13812340001");
 }

@@ -164,3 +164,34 @@ scenario(
   },
   { viewport: PHONE },
 )
+
+scenario(
+  'the manager sets up a channel company with its rules and an agency key, and reads what each channel brought',
+  async (manager) => {
+    await login(manager, 'manager', undefined, DEMO)
+    await manager.goto(`${DEMO}/channel/reports`)
+    await manager.getByRole('tab', { name: '渠道公司' }).click()
+    await manager.locator('[data-test=company-create]').click()
+    const name = `中原·${Date.now() % 100000}`
+    await manager.locator('[data-test=company-name]').fill(name)
+    await manager.locator('.el-dialog .el-radio', { hasText: '报备保护' }).click()
+    await manager.locator('[data-test=company-save]').click()
+    const row = manager.locator('[data-test=channel-companies] tr', { hasText: name })
+    await row.getByText('报备保护').waitFor()
+    const companies = (await api('GET', '/api/v1/projects/1/channel/companies', { token: await tokenFor('manager', DEMO), base: DEMO })).body.companies
+    const created = companies.find((c) => c.name === name)
+    assert.equal(created.protection_mode, 'report_deal')
+    await manager.locator(`[data-test=keys-${created.id}]`).first().click()
+    await manager.locator('[data-test=key-create]').click()
+    await manager.locator('[data-test=key-secret] code').nth(1).waitFor()
+    assert.match(await manager.locator('[data-test=key-secret] code').nth(1).textContent(), /^[0-9a-f]{64}$/)
+    await keepScreenshot(manager, 'channel - a new agency key, shown once, 1366x768')
+    await manager.keyboard.press('Escape')
+
+    await manager.getByRole('tab', { name: '渠道分析' }).click()
+    await manager.locator('[data-test=channel-analytics]').getByText('链家·滨江').first().waitFor()
+    await manager.waitForTimeout(400)
+    await keepScreenshot(manager, 'channel - what each channel brought, 1366x768')
+  },
+  { viewport: DESKTOP },
+)
