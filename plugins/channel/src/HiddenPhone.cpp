@@ -28,6 +28,11 @@ std::optional<HiddenPhone> HiddenPhone::parse(std::string_view text) {
     return std::nullopt;
 }
 
+std::array<std::string, 3> HiddenPhone::keysOf(const std::string& phone) {
+    if (phone.size() != 11) return {phone, phone, phone};
+    return {phone, phone.substr(0, 3) + "****" + phone.substr(7), phone.substr(0, 4) + "****" + phone.substr(8)};
+}
+
 bool HiddenPhone::matches(std::string_view phone) const {
     if (phone.size() != 11) return false;
     if (!hidden()) return phone == text_;

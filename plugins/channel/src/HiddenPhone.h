@@ -4,6 +4,7 @@
 /// ("4-3"). Brokers hide the middle so the site cannot call their customer before the visit; at
 /// the visit the desk has the full number and checks it against the hidden form.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ public:
     const std::string& key() const { return text_; }
     /// Whether the full number `phone` (normalized) is this one.
     bool matches(std::string_view phone) const;
+    /// Every key a report of the full number `phone` can have: the number, 前三后四, 前四后三.
+    static std::array<std::string, 3> keysOf(const std::string& phone);
 
 private:
     HiddenPhone(std::string text, std::string format) : text_(std::move(text)), format_(std::move(format)) {}

@@ -171,11 +171,13 @@ nlohmann::json Reports::list(std::int64_t project, const std::optional<std::stri
 
 nlohmann::json Reports::protecting(std::int64_t project, const std::string& phone) const {
     nlohmann::json out = nlohmann::json::array();
-    // Full-number reports by key; hidden ones share the first three digits, then match exactly.
+    // A full number has exactly three keys a report of it can have: itself and its two hidden
+    // forms. Looked up by the (project, phone_key) index, never by a scan of every report.
+    const auto keys = HiddenPhone::keysOf(phone);
     for (auto& row : host_.db().query(std::string("SELECT r.project_id, ") + kColumns + kFrom +
-                                          "WHERE r.project_id = ? AND r.status IN ('reported', 'visited') AND r.protected_until > ? "
-                                          "AND (r.phone_key = ? OR (r.hidden_format IS NOT NULL AND substr(r.phone_key, 1, 3) = ?)) ORDER BY r.id",
-                                      {project, host_.now(), phone, phone.substr(0, 3)})) {
+                                          "WHERE r.project_id = ? AND r.phone_key IN (?, ?, ?) AND r.status IN ('reported', 'visited') "
+                                          "AND r.protected_until > ? ORDER BY r.id",
+                                      {project, keys[0], keys[1], keys[2], host_.now()})) {
         const auto hidden = HiddenPhone::parse(row["phone_key"].get<std::string>());
         if (hidden && hidden->matches(phone)) out.push_back(shape(std::move(row)));
     }
@@ -185,11 +187,12 @@ nlohmann::json Reports::protecting(std::int64_t project, const std::string& phon
 nlohmann::json Reports::rivals(std::int64_t project, const std::string& phone, std::int64_t report, std::int64_t agent) const {
     nlohmann::json out = nlohmann::json::array();
     const std::int64_t now = host_.now();
+    const auto keys = HiddenPhone::keysOf(phone);
     for (auto& row : host_.db().query(std::string("SELECT r.project_id, ") + kColumns + kFrom +
-                                          "WHERE r.project_id = ? AND r.id <> ? AND r.agent_id <> ? AND r.status IN ('reported', 'visited') "
-                                          "AND (r.protected_until > ? OR (r.protected_until IS NULL AND r.code_valid_until > ?)) "
-                                          "AND (r.phone_key = ? OR (r.hidden_format IS NOT NULL AND substr(r.phone_key, 1, 3) = ?)) ORDER BY r.id",
-                                      {project, report, agent, now, now, phone, phone.substr(0, 3)})) {
+                                          "WHERE r.project_id = ? AND r.phone_key IN (?, ?, ?) AND r.id <> ? AND r.agent_id <> ? "
+                                          "AND r.status IN ('reported', 'visited') "
+                                          "AND (r.protected_until > ? OR (r.protected_until IS NULL AND r.code_valid_until > ?)) ORDER BY r.id",
+                                      {project, keys[0], keys[1], keys[2], report, agent, now, now})) {
         const auto hidden = HiddenPhone::parse(row["phone_key"].get<std::string>());
         if (hidden && hidden->matches(phone)) out.push_back(shape(std::move(row)));
     }

@@ -28,6 +28,12 @@ TEST(HiddenPhone, FullAndHiddenFormsAndWhatTheyMatch) {
     EXPECT_TRUE(fourThree->matches("13800131234"));
     EXPECT_FALSE(fourThree->matches("13810131234"));
 
+    // The keys a report of a full number can have, each of which matches it.
+    const auto keys = HiddenPhone::keysOf("13800131234");
+    EXPECT_EQ(keys[1], "138****1234");
+    EXPECT_EQ(keys[2], "1380****234");
+    for (const auto& key : keys) EXPECT_TRUE(HiddenPhone::parse(key)->matches("13800131234")) << key;
+
     for (const char* bad : {"", "138***1234", "138*****234", "12800001234", "138****12a4", "1380000123", "abc", "138****1234 5"})
         EXPECT_FALSE(HiddenPhone::parse(bad)) << bad;
 }

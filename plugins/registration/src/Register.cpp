@@ -160,14 +160,18 @@ void Register::ownerGiven(std::int64_t project, std::int64_t id, const nlohmann:
 
 std::map<std::int64_t, nlohmann::json> Register::receiving(std::int64_t project, std::int64_t since) const {
     std::map<std::int64_t, nlohmann::json> out;
-    // Oldest first, so each consultant ends up with the visitor they are with now (the latest).
-    for (auto& row : host_.db().query(std::string("SELECT ") + kColumns +
-                                          " FROM registration_visits WHERE project_id = ? AND status IN ('waiting', 'received') "
-                                          "AND finished_at IS NULL AND receiver_id IS NOT NULL AND COALESCE(received_at, registered_at) > ? "
-                                          "ORDER BY registered_at",
+    // Asked at every registration: the few columns the rotation and the board need, not whole
+    // visits (parsing every open visit's questionnaire made each registration cost more as the
+    // day went on).
+    // The store picks each receiver's latest open visit: one row per consultant comes back.
+    for (auto& row : host_.db().query("SELECT v.id, v.number, v.name, v.status, v.receiver_id, v.registered_at, v.received_at "
+                                      "FROM registration_visits v JOIN (SELECT receiver_id, MAX(id) AS id FROM registration_visits "
+                                      "WHERE project_id = ? AND status IN ('waiting', 'received') AND finished_at IS NULL "
+                                      "AND receiver_id IS NOT NULL AND COALESCE(received_at, registered_at) > ? GROUP BY receiver_id) latest "
+                                      "ON latest.id = v.id ORDER BY v.registered_at",
                                       {project, since})) {
         const auto receiver = row["receiver_id"].get<std::int64_t>();
-        out[receiver] = shape(std::move(row));
+        out[receiver] = std::move(row);
     }
     return out;
 }

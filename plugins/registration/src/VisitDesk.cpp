@@ -201,7 +201,9 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
         if (!decision.receiver) host_.publish("visit.queued", {{"visit_id", id}, {"number", visit["number"]}}, project);
         host_.crashPoint("registration.visit.before_commit");
     });
-    turns.unlock(); // the turn is taken; the messages below need not hold up the other desks
+    // The turn is committed: the next desk reads it. Held until here because decisions are read
+    // outside the writer's transaction, so they see committed turns only.
+    turns.unlock();
     if (replayed) return *replay();
     if (!duplicate.is_null()) return {200, answer(duplicate, customer, true, false)};
     host_.crashPoint("registration.visit.committed");
