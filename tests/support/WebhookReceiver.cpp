@@ -7,12 +7,20 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
+#include <chrono>
+#include <thread>
+
 namespace anchang::test {
 
 class WebhookHandler : public Poco::Net::HTTPRequestHandler {
 public:
     explicit WebhookHandler(WebhookReceiver& receiver) : receiver_(receiver) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+        ++receiver_.inFlight_;
+        const struct Done {
+            std::atomic<int>& count;
+            ~Done() { --count; }
+        } done{receiver_.inFlight_};
         WebhookReceiver::Hit hit;
         for (const auto& [name, value] : request) hit.headers[name] = value;
         Poco::StreamCopier::copyToString(request.stream(), hit.body);
@@ -46,7 +54,10 @@ WebhookReceiver::WebhookReceiver() {
     server_->start();
 }
 
-WebhookReceiver::~WebhookReceiver() { server_->stopAll(true); }
+WebhookReceiver::~WebhookReceiver() {
+    server_->stopAll(true);
+    while (inFlight_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
 
 int WebhookReceiver::port() const { return server_->port(); }
 

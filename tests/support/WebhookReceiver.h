@@ -5,6 +5,7 @@
 
 #include <Poco/Net/HTTPServer.h>
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -36,6 +37,9 @@ private:
     void record(Hit hit);
 
     std::mutex mutex_;
+    /// Handlers still running: the destructor waits for them, since stopping the server does not,
+    /// and a kernel still delivering a notification must not reach a receiver already gone.
+    std::atomic<int> inFlight_{0};
     std::deque<int> answers_;
     std::vector<Hit> hits_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
