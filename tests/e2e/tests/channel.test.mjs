@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { before } from 'node:test'
 import { DEMO, api, keepScreenshot, login, scenario, tokenFor } from '../lib/harness.mjs'
+import { openDesk, typePhone } from '../lib/desk.mjs'
 
 const TABLET = { width: 1024, height: 768 }
 const PHONE = { width: 390, height: 844 }
@@ -40,11 +41,8 @@ scenario(
 
     // The front desk, on its tablet: the phone, the name, the layout and the code.
     const desk = await another(TABLET)
-    await login(desk, 'receptionist', undefined, DEMO)
-    await desk.goto(`${DEMO}/registration/front-desk`)
-    await desk.locator('[data-test=keypad]').waitFor()
-    await desk.locator('[data-test=key-clear]').click()
-    for (const digit of phone) await desk.locator(`[data-test=key-${digit}]`).click()
+    await openDesk(desk)
+    await typePhone(desk, phone)
     await desk.locator('[data-test=desk-name]').fill('欧阳女士')
     await desk.locator('[data-test^=layout-]').first().click()
     await desk.locator('[data-test=channel-code]').fill(code)

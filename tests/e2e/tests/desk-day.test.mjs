@@ -7,71 +7,34 @@
 // came padded, and questionnaire options that stayed Chinese in English. Screenshots at the sizes
 // the people use land in tests/e2e/artifacts/.
 import assert from 'node:assert/strict'
-import { after, before } from 'node:test'
+import { before } from 'node:test'
 import { DEMO, api, keepScreenshot, login, scenario, tokenFor } from '../lib/harness.mjs'
+import { demoRoster, openDesk, path, phones, typePhone } from '../lib/desk.mjs'
 
 const TABLET = { width: 1024, height: 768 }
 const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1366, height: 768 }
-const path = (p) => `/api/v1/projects/1${p}`
-
-let manager
+const demo = demoRoster()
+const onDutyOnly = demo.onDutyOnly
 let receptionist
-let consultants // display name -> user id
-let onDutyAtStart
-
 before(async () => {
-  assert.ok(DEMO, 'ANCHANG_E2E_DEMO_URL is not set: run the tests with tests/e2e/run')
-  manager = await tokenFor('manager', DEMO)
   receptionist = await tokenFor('receptionist', DEMO)
-  const roster = (await api('GET', path('/roster'), { token: manager, base: DEMO })).body
-  consultants = Object.fromEntries(roster.consultants.map((c) => [c.name, c.user_id]))
-  onDutyAtStart = roster.consultants.filter((c) => c.status === 'on_duty').map((c) => c.user_id)
 })
-
-async function restoreRoster() {
-  for (const id of Object.values(consultants)) {
-    const status = onDutyAtStart.includes(id) ? 'on_duty' : 'off_duty'
-    await api('PUT', path(`/roster/${id}`), { token: manager, base: DEMO, body: { status } })
-  }
-}
-after(restoreRoster)
-
-async function onDutyOnly(...names) {
-  for (const [name, id] of Object.entries(consultants)) {
-    const status = names.includes(name) ? 'on_duty' : 'off_duty'
-    const answer = await api('PUT', path(`/roster/${id}`), { token: manager, base: DEMO, body: { status } })
-    assert.equal(answer.status, 200, JSON.stringify(answer.body))
-  }
-}
 
 /** Everyone still with a visitor sees them off, so the next test's rotation starts free. */
 async function seeEveryoneOff() {
-  const board = (await api('GET', path('/registration/board'), { token: manager, base: DEMO })).body
-  const visits = (await api('GET', path('/visits?limit=500'), { token: manager, base: DEMO })).body.visits
+  const board = (await api('GET', path('/registration/board'), { token: demo.manager, base: DEMO })).body
+  const visits = (await api('GET', path('/visits?limit=500'), { token: demo.manager, base: DEMO })).body.visits
   for (const v of visits)
     if ((v.status === 'waiting' || v.status === 'received') && !v.finished_at)
-      await api('POST', path(`/visits/${v.id}/finish`), { token: manager, base: DEMO })
+      await api('POST', path(`/visits/${v.id}/finish`), { token: demo.manager, base: DEMO })
   return board
 }
 
-let serial = Date.now() % 100000
-const freshPhone = () => `136${String(serial++ % 100000).padStart(5, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`
+const freshPhone = phones('136')
 
 function register(phone, name, lang = 'zh-CN') {
   return api('POST', path('/visits'), { token: receptionist, base: DEMO, lang, body: { phone, name, questionnaire: { layout: '三室两厅两卫' } } })
-}
-
-async function typePhone(page, phone) {
-  await page.locator('[data-test=key-clear]').click()
-  for (const digit of phone) await page.locator(`[data-test=key-${digit}]`).click()
-}
-
-async function openDesk(page) {
-  await login(page, 'receptionist', undefined, DEMO)
-  await page.goto(`${DEMO}/registration/front-desk`)
-  await page.locator('[data-test=keypad]').waitFor()
-  await page.locator('[data-test^=layout-]').first().waitFor()
 }
 
 /** Whether the element is wholly inside the window, as it stands (nothing scrolled). */
@@ -100,7 +63,7 @@ scenario(
     await box.locator('.el-button--danger').click()
     await page.locator('.el-message', { hasText: '客户归属与保护期已撤销' }).first().waitFor()
 
-    const customer = (await api('GET', path(`/customers/${fake.body.customer.id}`), { token: manager, base: DEMO })).body
+    const customer = (await api('GET', path(`/customers/${fake.body.customer.id}`), { token: demo.manager, base: DEMO })).body
     assert.equal(customer.owner_id, null, 'the void gave the customer back: nobody owns them')
     assert.equal(customer.protected, false)
     assert.equal(customer.visits, 0)
@@ -117,7 +80,6 @@ scenario(
 )
 
 scenario('nine desks registering nine new visitors at the same moment split them evenly among three consultants', async (page) => {
-  await seeEveryoneOff()
   await onDutyOnly('张伟', '李娜', '刘洋')
   const before = Object.fromEntries((await seeEveryoneOff()).consultants.map((c) => [c.name, c.received_today]))
   // Nine desks: nine requests from the receptionist's browser, all sent before any answer.
@@ -144,7 +106,7 @@ scenario('nine desks registering nine new visitors at the same moment split them
   await login(page, 'manager', undefined, DEMO)
   await page.setViewportSize(DESKTOP)
   await page.goto(`${DEMO}/registration/board`)
-  const board = (await api('GET', path('/registration/board'), { token: manager, base: DEMO })).body
+  const board = (await api('GET', path('/registration/board'), { token: demo.manager, base: DEMO })).body
   for (const name of ['张伟', '李娜', '刘洋']) {
     const c = board.consultants.find((x) => x.name === name)
     assert.equal(c.received_today - (before[name] ?? 0), 3, name)
@@ -193,7 +155,7 @@ scenario(
     const covered = await register('13911110002', '钱女士')
     assert.equal(covered.status === 201 || covered.status === 200, true, JSON.stringify(covered.body))
     const number = covered.body.visit.number
-    assert.equal(covered.body.visit.on_behalf_of, consultants['周婷'])
+    assert.equal(covered.body.visit.on_behalf_of, demo.consultants['周婷'])
 
     // The notifier has the message for her too (SMS, WeChat Work or e-mail, as the kernel is set up).
     const admin = await tokenFor('admin', DEMO)
@@ -218,7 +180,7 @@ scenario(
     assert.equal(await page.locator(`[data-test=covered-read-${number}]`).count(), 0, 'read: it leaves the list')
     // 钱女士 is the demo's covered customer for other tests too: void this visit, which opens her
     // duplicate window again.
-    await api('POST', path(`/visits/${covered.body.visit.id}/void`), { token: manager, base: DEMO, body: { reason: '测试结束' } })
+    await api('POST', path(`/visits/${covered.body.visit.id}/void`), { token: demo.manager, base: DEMO, body: { reason: '测试结束' } })
   },
   { viewport: PHONE },
 )
@@ -247,9 +209,9 @@ scenario(
     await page.locator('[data-test=alerts-table]').getByText('来访客户排队').first().waitFor()
 
     // 张伟 comes on duty: the visitor is his, and the alert closes on the manager's page by itself.
-    await api('PUT', path(`/roster/${consultants['张伟']}`), { token: manager, base: DEMO, body: { status: 'on_duty' } })
+    await api('PUT', path(`/roster/${demo.consultants['张伟']}`), { token: demo.manager, base: DEMO, body: { status: 'on_duty' } })
     await page.locator('[data-test=alerts-table]').getByText('来访客户排队').first().waitFor({ state: 'detached', timeout: 5000 })
-    const open = (await api('GET', path('/alerts'), { token: manager, base: DEMO })).body.alerts
+    const open = (await api('GET', path('/alerts'), { token: demo.manager, base: DEMO })).body.alerts
     assert.equal(open.filter((a) => a.kind === 'registration.queued' && a.detail.visit_id === queued.body.visit.id).length, 0)
     await keepScreenshot(page, 'issue11 queue - alert closed, 1366x768')
   },

@@ -6,59 +6,14 @@
 // second tap that must not register twice, a retry after a lost answer that must not either, and
 // the refusals the register's rules call for.
 import assert from 'node:assert/strict'
-import { after, before } from 'node:test'
 import { DEMO, api, login, scenario, tokenFor } from '../lib/harness.mjs'
+import { demoRoster, openDesk, path, phones, typePhone } from '../lib/desk.mjs'
 
 const TABLET = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
-const path = (p) => `/api/v1/projects/1${p}`
-
-let manager
-let consultants // display name -> user id, from the demo roster
-let onDutyAtStart
-
-before(async () => {
-  assert.ok(DEMO, 'ANCHANG_E2E_DEMO_URL is not set: run the tests with tests/e2e/run')
-  manager = await tokenFor('manager', DEMO)
-  const roster = (await api('GET', path('/roster'), { token: manager, base: DEMO })).body
-  consultants = Object.fromEntries(roster.consultants.map((c) => [c.name, c.user_id]))
-  onDutyAtStart = roster.consultants.filter((c) => c.status === 'on_duty').map((c) => c.user_id)
-})
-
-// Whatever a test did to the roster, the next one starts from the demo's.
-async function restoreRoster() {
-  for (const id of Object.values(consultants)) {
-    const status = onDutyAtStart.includes(id) ? 'on_duty' : 'off_duty'
-    await api('PUT', path(`/roster/${id}`), { token: manager, base: DEMO, body: { status } })
-  }
-}
-after(restoreRoster)
-
-/** Only these consultants on duty, so the rotation's choice is known. */
-async function onDutyOnly(...names) {
-  for (const [name, id] of Object.entries(consultants)) {
-    const status = names.includes(name) ? 'on_duty' : 'off_duty'
-    const answer = await api('PUT', path(`/roster/${id}`), { token: manager, base: DEMO, body: { status } })
-    assert.equal(answer.status, 200, JSON.stringify(answer.body))
-  }
-}
-
-// A phone no other test (or earlier run of this one against the same kernel) used.
-let serial = Date.now() % 100000
-const freshPhone = () => `137${String(serial++ % 100000).padStart(5, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`
-
-async function typePhone(page, phone) {
-  await page.locator('[data-test=key-clear]').click()
-  for (const digit of phone) await page.locator(`[data-test=key-${digit}]`).click()
-}
-
-async function openDesk(page) {
-  await login(page, 'receptionist', undefined, DEMO)
-  await page.goto(`${DEMO}/registration/front-desk`)
-  await page.locator('[data-test=keypad]').waitFor()
-  // The questionnaire's options have arrived when the layouts the project sells are shown.
-  await page.locator('[data-test^=layout-]').first().waitFor()
-}
+const demo = demoRoster()
+const onDutyOnly = demo.onDutyOnly
+const freshPhone = phones('137')
 
 scenario(
   'a visitor registered on the tablet rings the consultant’s phone at once, and receiving them clears the wait',
@@ -99,7 +54,7 @@ scenario(
     await card.waitFor({ state: 'detached' })
     await phone.locator('.mine__row', { hasText: '欧阳先生' }).waitFor()
 
-    const visit = (await api('GET', path(`/visits?limit=1`), { token: manager, base: DEMO })).body.visits[0]
+    const visit = (await api('GET', path(`/visits?limit=1`), { token: demo.manager, base: DEMO })).body.visits[0]
     assert.equal(visit.number, visitNumber)
     assert.equal(visit.status, 'received')
     assert.equal(visit.questionnaire.budget, '300-500万')
@@ -138,7 +93,7 @@ scenario(
     // Without a title of its own the row is named by the module.
     await check.getByText('前台核验示例').waitFor()
     const number = Number((await desk.locator('[data-test=outcome-number]').textContent()).match(/\d+/)[0])
-    const visit = (await api('GET', path('/visits?limit=1'), { token: manager, base: DEMO })).body.visits[0]
+    const visit = (await api('GET', path('/visits?limit=1'), { token: demo.manager, base: DEMO })).body.visits[0]
     assert.equal(visit.number, number)
     assert.equal(visit.checks.deskcheck.status, 'error')
   },
@@ -223,7 +178,7 @@ scenario(
     assert.equal(sent[1].body, sent[0].body, 'and the same body')
     const shown = Number((await desk.locator('[data-test=outcome-number]').textContent()).match(/\d+/)[0])
     assert.equal(shown, first.visit.number)
-    const latest = (await api('GET', path('/visits?limit=1'), { token: manager, base: DEMO })).body.visits[0]
+    const latest = (await api('GET', path('/visits?limit=1'), { token: demo.manager, base: DEMO })).body.visits[0]
     assert.equal(latest.number, first.visit.number, 'the retry registered nothing new')
   },
   { viewport: TABLET },
@@ -241,11 +196,11 @@ scenario(
       required: true,
       order: 30,
     }
-    const put = await api('PUT', path('/forms/registration.visit/fields'), { token: manager, base: DEMO, body: { fields: [purpose] } })
+    const put = await api('PUT', path('/forms/registration.visit/fields'), { token: demo.manager, base: DEMO, body: { fields: [purpose] } })
     assert.equal(put.status, 200, JSON.stringify(put.body))
     try {
       await openDesk(desk)
-      const before = (await api('GET', path('/visits?limit=1'), { token: manager, base: DEMO })).body.visits[0]?.number ?? 0
+      const before = (await api('GET', path('/visits?limit=1'), { token: demo.manager, base: DEMO })).body.visits[0]?.number ?? 0
 
       // Too short a phone, no name, no layout: marked before anything is sent.
       await typePhone(desk, '13912')
@@ -261,18 +216,18 @@ scenario(
       await desk.locator('[data-test=desk-submit]').click()
       await desk.locator('[data-test=desk-refusal]').waitFor()
       await desk.locator('.el-form-item.is-error[data-field=visit_purpose]').waitFor()
-      const after = (await api('GET', path('/visits?limit=1'), { token: manager, base: DEMO })).body.visits[0]?.number ?? 0
+      const after = (await api('GET', path('/visits?limit=1'), { token: demo.manager, base: DEMO })).body.visits[0]?.number ?? 0
       assert.equal(after, before, 'a refused registration takes no number')
 
       await desk.locator('[data-field=visit_purpose] .el-select').click()
       await desk.locator('.el-select-dropdown__item', { hasText: '首次看房' }).click()
       await desk.locator('[data-test=desk-submit]').click()
       await desk.locator('[data-test=desk-outcome]').waitFor()
-      const visit = (await api('GET', path('/visits?limit=1'), { token: manager, base: DEMO })).body.visits[0]
+      const visit = (await api('GET', path('/visits?limit=1'), { token: demo.manager, base: DEMO })).body.visits[0]
       assert.equal(visit.number, before + 1, 'numbers have no gaps')
       assert.equal(visit.custom.visit_purpose, '首次看房')
     } finally {
-      await api('PUT', path('/forms/registration.visit/fields'), { token: manager, base: DEMO, body: { fields: [] } })
+      await api('PUT', path('/forms/registration.visit/fields'), { token: demo.manager, base: DEMO, body: { fields: [] } })
     }
   },
   { viewport: TABLET },
