@@ -5,28 +5,8 @@
 # REGISTER_ONLY=1 skips the look-up part; BATCH_AGE_MS=0 turns group commit off (each transaction
 # commits alone) for a same-binary comparison.
 set -euo pipefail
-build="$1"
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-work="$(mktemp -d)"
-pid=""
-stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
-trap 'stop; rm -rf "$work"' EXIT
-echo "# bench" > "$work/bench.properties"
-"$build/bin/anchang-licence" keygen "$work/vendor" > /dev/null
-"$build/bin/anchang-licence" issue --key "$work/vendor/vendor.key" --customer bench --modules registration --projects 3 \
-  --expires 2099-12-31 --out "$work/vendor/licence.json"
-
-start() {
-  rm -f "$work/data/run/anchangd.json"
-  "$build/bin/anchangd" --config "$work/bench.properties" --data-dir "$work/data" --plugins-dir "$build/plugins" --port 0 \
-    --set bus.external=false --set licence.file="$work/vendor/licence.json" --set licence.publicKey="$work/vendor/vendor.pub" \
-    --set demo.seed="$root/config/demo/kernel.json" --set plugins.core.demo_seed="$root/config/demo/core.json" \
-    --set store.synchronous="${SYNCHRONOUS:-FULL}" --set store.batchAgeMs="${BATCH_AGE_MS:-10}" \
-    > "$work/anchangd.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 200); do [ -f "$work/data/run/anchangd.json" ] && break; sleep 0.1; done
-  port=$(python3 -c "import json;print(json.load(open('$work/data/run/anchangd.json'))['http_port'])")
-}
+source "$(dirname "$0")/demo_kernel.sh" "$1" registration \
+  --set store.synchronous="${SYNCHRONOUS:-FULL}" --set store.batchAgeMs="${BATCH_AGE_MS:-10}"
 
 # Customers straight into the store, the way a migration from the old system would load them.
 add_customers() { # FROM TO ID_BASE (ids far above those registrations create)
@@ -41,14 +21,6 @@ SELECT 1, $3 + i, printf('185%08d', i), '老客户' || i, 'self', 1700000000000 
 SQL
 }
 
-token() {
-  curl -s -X POST "localhost:$port/api/v1/auth/login" -d '{"username":"receptionist","password":"demo1234"}' |
-    python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])'
-}
-
-summary() { awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +90%/ {p90=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
-                 END {printf "%s requests/s, latency p50 %s p90 %s p99 %s%s\n", rps, p50, p90, p99, bad ? ", non-2xx " bad : ""}'; }
-
 echo "store.synchronous=${SYNCHRONOUS:-FULL}"
 start; stop                      # schema and demo project
 add_customers 0 99999 10000000
@@ -56,7 +28,7 @@ start
 echo "customers: $(sqlite3 "$work/data/anchang.db" 'SELECT COUNT(*) FROM core_customers')"
 for connections in 1 8; do
   echo -n "register, -c$connections: "
-  ANCHANG_TOKEN=$(token) PHONE_OFFSET=$((connections * 1000000)) wrk -t1 -c$connections -d15s --latency \
+  ANCHANG_TOKEN=$(token receptionist) PHONE_OFFSET=$((connections * 1000000)) wrk -t1 -c$connections -d15s --latency \
     -s "$(dirname "$0")/register.lua" "http://127.0.0.1:$port" | summary
 done
 # One query, so visits the last requests of wrk committed after it stopped are counted once.
@@ -72,7 +44,7 @@ start
 echo "customers: $(sqlite3 "$work/data/anchang.db" 'SELECT COUNT(*) FROM core_customers')"
 for connections in 1 8; do
   echo -n "lookup, -c$connections: "
-  ANCHANG_TOKEN=$(token) CUSTOMERS=1000000 wrk -t1 -c$connections -d15s --latency -s "$(dirname "$0")/lookup.lua" "http://127.0.0.1:$port" | summary
+  ANCHANG_TOKEN=$(token receptionist) CUSTOMERS=1000000 wrk -t1 -c$connections -d15s --latency -s "$(dirname "$0")/lookup.lua" "http://127.0.0.1:$port" | summary
 done
 echo -n "SQLite alone, the same indexed look-up: "
 python3 - "$work/data/anchang.db" <<'PY'
