@@ -188,7 +188,7 @@ void Kernel::start() {
     codes_ = std::make_unique<SignInCodes>(
         *store_, *clock_, SecretFile::loadOrCreate((settings_.dataDir / "code.key").string(), 32, [] { return SecretFile::randomBytes(32); }));
     media_ = std::make_unique<MediaLibrary>(*store_, *clock_, MediaLibrary::Options{settings_.dataDir / "media", settings_.mediaMaxPixels});
-    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *notifications_, *media_, *contracts_);
+    kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *notifications_, *media_, *codes_, *contracts_);
     kernelServices_->start();
     push_ = std::make_unique<PushHub>(*bus_, [this](const Principal& principal, const std::string& permission, std::int64_t project) {
         return policy_->allows(principal, permission, project);

@@ -4,8 +4,10 @@
 #include "app/KernelContracts.h"
 #include "anchang/abi.h"
 #include "anchang/sdk/Json.hpp"
+#include "auth/SignInCodes.h"
 #include "auth/UserDirectory.h"
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/Phone.hpp"
 #include "media/MediaLibrary.h"
 #include "media/MediaType.h"
 #include "notify/NotificationCenter.h"
@@ -39,8 +41,9 @@ int refuse(anchang_sink_fn sink, void* user, const std::string& code, const std:
 } // namespace
 
 KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts,
-                                     NotificationCenter& notifications, MediaLibrary& media, BusContracts& contracts)
-    : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts), notifications_(notifications), media_(media) {
+                                     NotificationCenter& notifications, MediaLibrary& media, SignInCodes& codes, BusContracts& contracts)
+    : agent_(bus.agent("kernel", 2)), users_(users), projects_(projects), alerts_(alerts), notifications_(notifications), media_(media),
+      codes_(codes) {
     // The shapes are written once, in kernel/contracts.json (also the source of docs/contracts.md).
     for (const auto& service : PluginManifest::parseServices(kernelContracts())) contracts.addService("kernel", service);
     agent_->serve("kernel.users.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
@@ -130,6 +133,22 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
             return reply(sink, user, ANCHANG_E_INVALID, {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
         }
     }, this);
+    agent_->serve("kernel.phone_check.send", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        try {
+            return reply(sink, user, ANCHANG_OK, me.sendPhoneCheck(sdk::Json::parse(message->header_json), sdk::Json::parse(message->body_json)));
+        } catch (const sdk::Error& e) {
+            return reply(sink, user, ANCHANG_E_INVALID, {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
+        }
+    }, this);
+    agent_->serve("kernel.phone_check.verify", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
+        auto& me = *static_cast<KernelBusServices*>(self);
+        try {
+            return reply(sink, user, ANCHANG_OK, me.verifyPhoneCheck(sdk::Json::parse(message->header_json), sdk::Json::parse(message->body_json)));
+        } catch (const sdk::Error& e) {
+            return reply(sink, user, ANCHANG_E_INVALID, {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
+        }
+    }, this);
     agent_->serve("kernel.media.get", [](void* self, const anchang_bus_message* message, anchang_sink_fn sink, void* user) {
         auto& me = *static_cast<KernelBusServices*>(self);
         const auto body = sdk::Json::parse(message->body_json);
@@ -162,6 +181,60 @@ KernelBusServices::KernelBusServices(Bus& bus, UserDirectory& users, ProjectDire
                          {{"code", e.code()}, {"message", e.what()}, {"status", e.status()}});
         }
     }, this);
+}
+
+namespace {
+
+/// The sign-in codes' store keeps a code per phone, project and role; a phone check is kept under
+/// a name no sign-in role can have, bound to the module and its template, so a code texted for
+/// one purpose opens neither a session nor another module's check.
+std::string checkPurpose(const std::string& source, const std::string& templateName) { return "check:" + source + ":" + templateName; }
+
+std::string checkedPhone(const nlohmann::json& body) {
+    const std::string phone = body.contains("phone") && body["phone"].is_string() ? sdk::Phone::normalize(body["phone"].get<std::string>()) : "";
+    if (phone.empty()) throw sdk::Error::invalid("kernel.invalid", "phone must be a mobile number");
+    return phone;
+}
+
+} // namespace
+
+nlohmann::json KernelBusServices::sendPhoneCheck(const nlohmann::json& header, const nlohmann::json& body) {
+    if (!body.is_object() || !body.contains("template") || !body["template"].is_string())
+        throw sdk::Error::invalid("kernel.invalid", "phone_check.send needs phone and template");
+    const std::string phone = checkedPhone(body);
+    const std::string source = header.value("source", std::string{});
+    const std::string name = body["template"];
+    // The code must be a secret parameter of the caller's own template: masked in the stored
+    // record and the log, as the sign-in code is.
+    const auto texts = notifications_.texts(source, name);
+    const auto secret = texts.value("secret", nlohmann::json::array());
+    if (std::find(secret.begin(), secret.end(), "code") == secret.end())
+        throw sdk::Error::invalid("kernel.invalid", "template " + name + " must name {code} among its secret parameters");
+    const std::int64_t project = header.value("project", std::int64_t{0});
+    const auto issued = codes_.issue(phone, project, checkPurpose(source, name), body.value("address", std::string{}));
+    if (issued.code.empty())
+        throw sdk::Error(429, "kernel.phone_check_throttled", "too many codes for this phone; try again in " + std::to_string(issued.retryAfterS) + " s");
+    nlohmann::json params = body.contains("params") && body["params"].is_object() ? body["params"] : nlohmann::json::object();
+    params["code"] = issued.code;
+    params["minutes"] = codes_.limits().lifetimeMs / 60000;
+    nlohmann::json request = {{"recipient", {{"phone", phone}}}, {"template", name}, {"params", params}};
+    if (body.contains("lang")) request["lang"] = body["lang"];
+    notifications_.send(source, project, request);
+    return {{"expires_in", codes_.limits().lifetimeMs / 1000}, {"resend_after", codes_.limits().resendAfterMs / 1000}};
+}
+
+nlohmann::json KernelBusServices::verifyPhoneCheck(const nlohmann::json& header, const nlohmann::json& body) {
+    if (!body.is_object() || !body.contains("template") || !body["template"].is_string() || !body.contains("code") || !body["code"].is_string())
+        throw sdk::Error::invalid("kernel.invalid", "phone_check.verify needs phone, template and code");
+    const std::string phone = checkedPhone(body);
+    const std::string purpose = checkPurpose(header.value("source", std::string{}), body["template"]);
+    switch (codes_.verify(phone, header.value("project", std::int64_t{0}), purpose, body["code"])) {
+    case SignInCodes::Check::Accepted: return {{"result", "accepted"}};
+    case SignInCodes::Check::Wrong: return {{"result", "wrong"}};
+    case SignInCodes::Check::Exhausted: return {{"result", "exhausted"}};
+    case SignInCodes::Check::Invalid: break;
+    }
+    return {{"result", "invalid"}};
 }
 
 nlohmann::json KernelBusServices::readTable(const nlohmann::json& header, const nlohmann::json& body) {

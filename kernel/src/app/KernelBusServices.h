@@ -13,6 +13,13 @@
 ///   kernel.notify       {"recipient","template","params","lang"} -> {"id","deliveries"}: tell a
 ///                       user, a phone or an address, with one of the caller's templates
 ///                       (NotificationCenter)
+///   kernel.phone_check.send   {"phone","template","params"?,"lang"?,"address"?} -> {"expires_in",
+///                       "resend_after"}: texts a one-time code ({code} in the caller's template,
+///                       which must mark it secret) so the phone's holder can show they agree —
+///                       a customer a broker reports, a buyer's number. The code never reaches
+///                       the caller; the sign-in codes' limits apply (SignInCodes), refused 429.
+///   kernel.phone_check.verify {"phone","template","code"} -> {"result"}: accepted (and spent),
+///                       wrong, exhausted or invalid
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +33,7 @@ class BusContracts;
 class MediaLibrary;
 class NotificationCenter;
 class PluginBusAgent;
+class SignInCodes;
 class ProjectDirectory;
 class UserDirectory;
 
@@ -33,7 +41,7 @@ class KernelBusServices {
 public:
     /// Declares its services' contracts in `contracts`, as a plugin's manifest would.
     KernelBusServices(Bus& bus, UserDirectory& users, ProjectDirectory& projects, AlertCenter& alerts, NotificationCenter& notifications,
-                      MediaLibrary& media, BusContracts& contracts);
+                      MediaLibrary& media, SignInCodes& codes, BusContracts& contracts);
     ~KernelBusServices();
 
     void start();
@@ -49,8 +57,13 @@ private:
     /// kernel.table.write: rows to an .xlsx file in the module's media kind; its record.
     nlohmann::json writeTable(const nlohmann::json& header, const nlohmann::json& body);
 
+    /// kernel.phone_check.send / verify.
+    nlohmann::json sendPhoneCheck(const nlohmann::json& header, const nlohmann::json& body);
+    nlohmann::json verifyPhoneCheck(const nlohmann::json& header, const nlohmann::json& body);
+
     NotificationCenter& notifications_;
     MediaLibrary& media_;
+    SignInCodes& codes_;
 };
 
 } // namespace anchang

@@ -58,6 +58,8 @@ public:
     /// {"recipient","template","params","lang"} from `plugin` -> {"id","deliveries":[{"channel","status"}]}.
     /// Throws sdk::Error 400 for an unknown template, a missing parameter or a bad recipient.
     nlohmann::json send(const std::string& plugin, std::int64_t project, const nlohmann::json& request);
+    /// The template's texts; throws sdk::Error 400 when `plugin` has no template `name`.
+    nlohmann::json texts(const std::string& plugin, const std::string& name);
     /// The newest notifications with their deliveries, of one project or all (0).
     nlohmann::json recent(std::int64_t project, int limit);
 
@@ -65,8 +67,6 @@ public:
     void stop();
 
 private:
-    /// The template's texts; throws sdk::Error 400 when `plugin` has no template `name`.
-    nlohmann::json texts(const std::string& plugin, const std::string& name);
     std::string render(const std::string& name, const nlohmann::json& texts, const std::string& lang, const nlohmann::json& params);
     nlohmann::json resolve(const nlohmann::json& recipient);
     void run();
