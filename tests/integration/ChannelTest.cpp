@@ -210,6 +210,106 @@ TEST_F(ChannelSignUp, AFriendAConsultantRecruitedSignsInWithTheirPhoneJoinsAndRe
     EXPECT_EQ(api("GET", "/channel/recruit", nullptr, consultant).json()["recruited"], 1);
     // A staff agent does not join by themselves, and the QR is a web address's only.
     EXPECT_EQ(api("POST", "/channel/agents/enrol", nlohmann::json::object(), login(kernel->port(), "agent1")).errorCode(), "channel.not_everyone_broker");
-    EXPECT_EQ(api("GET", "/channel/recruit/qr.svg?text=javascript:alert(1)", nullptr, consultant).status, 400);
-    EXPECT_EQ(api("GET", "/channel/recruit/qr.svg?text=http%3A%2F%2Fsite%2Fsign-in", nullptr, consultant).status, 200);
+    EXPECT_EQ(api("GET", "/channel/qr.svg?text=javascript:alert(1)", nullptr, consultant).status, 400);
+    EXPECT_EQ(api("GET", "/channel/qr.svg?text=http%3A%2F%2Fsite%2Fsign-in", nullptr, consultant).status, 200);
+}
+
+TEST_F(ChannelSignUp, ACompanyThatChecksByTextReportsOnlyWithTheCodeTheCustomerReceived) {
+    const auto lianjia = api("GET", "/channel/companies", nullptr, manager).json()["companies"][0]["id"].dump();
+    ASSERT_EQ(api("PATCH", "/channel/companies/" + lianjia, {{"sms_check", true}}, manager).status, 200);
+    const std::string agent1 = login(kernel->port(), "agent1");
+    const nlohmann::json body = {{"customer_name", "短信客户"}, {"phone", "13812346631"}, {"expected_visit_at", nowMs() + 3 * 3600 * 1000}};
+
+    EXPECT_EQ(api("POST", "/channel/reports", body, agent1).errorCode(), "channel.sms_code_required");
+    const auto sent = api("POST", "/channel/reports/sms-code", {{"phone", "13812346631"}}, agent1);
+    ASSERT_EQ(sent.status, 202) << sent.body;
+    EXPECT_EQ(sent.json()["expires_in"], 300);
+    // One text a minute per phone, as for sign-in codes.
+    EXPECT_EQ(api("POST", "/channel/reports/sms-code", {{"phone", "13812346631"}}, agent1).status, 429);
+    const std::string code = codeSentTo("13812346631");
+    auto wrong = body;
+    wrong["sms_code"] = code == "000000" ? "111111" : "000000";
+    EXPECT_EQ(api("POST", "/channel/reports", wrong, agent1).errorCode(), "channel.sms_code_wrong");
+    auto right = body;
+    right["sms_code"] = code;
+    const auto accepted = api("POST", "/channel/reports", right, agent1);
+    ASSERT_EQ(accepted.status, 201) << accepted.body;
+    // Spent: the same code does not report again (and would be a duplicate anyway).
+    EXPECT_EQ(api("POST", "/channel/reports", right, agent1).errorCode(), "channel.sms_code_wrong");
+    // The record the site keeps masks the code.
+    const auto notes = http(kernel->port(), "GET", "/api/v1/notifications", "", login(kernel->port(), "admin"));
+    ASSERT_EQ(notes.status, 200);
+    EXPECT_NE(notes.body.find("channel.report_sms_check"), std::string::npos);
+    EXPECT_EQ(notes.body.find(code), std::string::npos);
+    // A company without the check does not text.
+    EXPECT_EQ(api("POST", "/channel/reports/sms-code", {{"phone", "13812346632"}}, login(kernel->port(), "agent2")).errorCode(),
+              "channel.sms_not_required");
+}
+
+TEST_F(ChannelSignUp, ACompanysAdminNamesItsBrokersWhoJoinThroughItsLinkAndReadsItsStatement) {
+    const auto agents = api("GET", "/channel/agents", nullptr, manager).json()["agents"];
+    const auto admin = std::find_if(agents.begin(), agents.end(), [](const auto& a) { return a["company_name"] == "链家·滨江"; });
+    ASSERT_NE(admin, agents.end());
+    const std::string agent1 = login(kernel->port(), "agent1");
+    EXPECT_EQ(api("GET", "/channel/my-company", nullptr, agent1).errorCode(), "channel.not_company_admin");
+    const auto made = api("PATCH", "/channel/agents/" + (*admin)["id"].dump(), {{"company_admin", true}}, manager);
+    ASSERT_EQ(made.status, 200) << made.body;
+    EXPECT_EQ(made.json()["company_admin"], true);
+
+    auto side = api("GET", "/channel/my-company", nullptr, agent1).json();
+    ASSERT_EQ(side["companies"].size(), 1u);
+    const std::string link = side["companies"][0]["link"];
+    EXPECT_EQ(api("GET", "/channel/companies/" + side["companies"][0]["id"].dump() + "/link", nullptr, manager).json()["link"], link);
+    ASSERT_EQ(api("POST", "/channel/my-company/roster", {{"phone", "137 1111 3333"}, {"name", "李经纪"}, {"store", "滨江二店"}}, agent1).status, 201);
+    EXPECT_EQ(api("POST", "/channel/my-company/roster", {{"phone", "13711113333"}, {"name", "重复"}}, agent1).errorCode(), "channel.phone_taken");
+    EXPECT_EQ(api("POST", "/channel/my-company/roster", {{"phone", "13900000002"}, {"name", "别家的"}}, agent1).errorCode(), "channel.phone_taken");
+
+    // The named broker signs in with their phone and joins through the link; a stranger does not.
+    auto signIn = [&](const std::string& phone) {
+        const nlohmann::json asking = {{"phone", phone}, {"project_id", 1}, {"role", "agency_broker"}};
+        EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/auth/code", asking.dump()).status, 202);
+        auto verifying = asking;
+        verifying["code"] = codeSentTo(phone);
+        return http(kernel->port(), "POST", "/api/v1/auth/code/verify", verifying.dump()).json()["token"].get<std::string>();
+    };
+    const std::string li = signIn("13711113333");
+    EXPECT_EQ(api("POST", "/channel/agents/enrol", {{"join", "AAAA-BBBB-CCCC-DDDD"}}, li).errorCode(), "channel.link_invalid");
+    const auto joined = api("POST", "/channel/agents/enrol", {{"join", link}}, li);
+    ASSERT_EQ(joined.status, 200) << joined.body;
+    EXPECT_EQ(joined.json()["agent"]["name"], "李经纪");
+    const auto liReport = report(li, "13812346641");
+    EXPECT_EQ(liReport["company_name"], "链家·滨江");
+    const std::string stranger = signIn("13711114444");
+    EXPECT_EQ(api("POST", "/channel/agents/enrol", {{"join", link}}, stranger).errorCode(), "channel.not_on_roster");
+    EXPECT_EQ(api("GET", "/channel/my-company", nullptr, li).errorCode(), "channel.not_company_admin");
+
+    // The admin suspends their broker; another company's agent is not theirs to touch.
+    side = api("GET", "/channel/my-company", nullptr, agent1).json();
+    EXPECT_EQ(side["roster"][0]["joined"], true);
+    const auto liAgent = std::find_if(side["agents"].begin(), side["agents"].end(), [](const auto& a) { return a["name"] == "李经纪"; });
+    ASSERT_NE(liAgent, side["agents"].end());
+    EXPECT_EQ(api("PATCH", "/channel/my-company/agents/" + (*liAgent)["id"].dump(), {{"active", false}}, agent1).json()["active"], false);
+    EXPECT_EQ(report(li, "13812346642", 422)["error"]["reason"], "agent_inactive");
+    const auto other = std::find_if(agents.begin(), agents.end(), [](const auto& a) { return a["company_name"] != "链家·滨江"; });
+    EXPECT_EQ(api("PATCH", "/channel/my-company/agents/" + (*other)["id"].dump(), {{"active", false}}, agent1).errorCode(), "channel.agent_not_found");
+
+    // The statement: Li's customer came and subscribed inside the window.
+    auto came = api("POST", "/visits", {{"phone", "13812346641"}, {"name", "渠道客户"}, {"questionnaire", {{"layout", "三室"}}}, {"extensions", {{"channel", {{"code", liReport["code"]}}}}}});
+    ASSERT_EQ(came.status, 201) << came.body;
+    const auto units = api("GET", "/units?status=available", nullptr, manager).json()["units"];
+    ASSERT_FALSE(units.empty());
+    const auto deal = api("POST", "/deals", {{"customer_id", came.json()["customer"]["id"]}, {"unit_id", units[0]["id"]}, {"amount", 50000}}, manager);
+    ASSERT_EQ(deal.status, 201) << deal.body;
+    const std::string period = "from=" + std::to_string(nowMs() - 3600 * 1000) + "&to=" + std::to_string(nowMs() + 3600 * 1000);
+    nlohmann::json statement;
+    ASSERT_TRUE(eventually([&] {
+        statement = api("GET", "/channel/my-company/statement?" + period, nullptr, agent1).json();
+        return statement["confirmed"].size() == 1;
+    })) << statement;
+    EXPECT_EQ(statement["confirmed"][0]["agent_name"], "李经纪");
+    EXPECT_EQ(statement["confirmed"][0]["store"], "滨江二店");
+    EXPECT_EQ(statement["companies"][0]["deals"], 1);
+    const auto csv = api("GET", "/channel/my-company/statement?format=csv&" + period, nullptr, agent1);
+    EXPECT_NE(csv.body.find("李经纪,滨江二店,渠道客户"), std::string::npos) << csv.body;
+    EXPECT_EQ(api("GET", "/channel/my-company/statement?" + period, nullptr, login(kernel->port(), "agent2")).errorCode(), "channel.not_company_admin");
 }

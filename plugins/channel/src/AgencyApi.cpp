@@ -101,16 +101,26 @@ std::int64_t AgencyApi::authenticate(std::int64_t project, const sdk::Request& r
     return (*key)["company_id"];
 }
 
-std::pair<int, nlohmann::json> AgencyApi::submit(std::int64_t project, const sdk::Request& request) const {
-    const std::int64_t company = authenticate(project, request);
-    const auto body = request.json();
+std::int64_t AgencyApi::agentUser(std::int64_t project, std::int64_t company, const nlohmann::json& body) const {
     if (!body.is_object() || !body.contains("agent") || !body["agent"].is_object())
         throw sdk::Error::invalid("channel.invalid", "agent must be {\"phone\"}: the agency's agent who reports");
     const std::string phone = sdk::Phone::normalize(body["agent"].value("phone", std::string{}));
     const auto agent = host_.db().one("SELECT user_id FROM channel_agents WHERE project_id = ? AND company_id = ? AND phone = ?", {project, company, phone});
     if (phone.empty() || !agent)
         throw sdk::Error::invalid("channel.agent_unknown", "the agent must be one of this company's agents, named by their phone");
-    return reports_.submit(project, (*agent)["user_id"], body, request.english());
+    return (*agent)["user_id"];
+}
+
+std::pair<int, nlohmann::json> AgencyApi::submit(std::int64_t project, const sdk::Request& request) const {
+    const std::int64_t company = authenticate(project, request);
+    const auto body = request.json();
+    return reports_.submit(project, agentUser(project, company, body), body, request.english());
+}
+
+nlohmann::json AgencyApi::sendSmsCheck(std::int64_t project, const sdk::Request& request) const {
+    const std::int64_t company = authenticate(project, request);
+    const auto body = request.json();
+    return reports_.sendSmsCheck(project, agentUser(project, company, body), body, request.header("x-client-address").value_or(""), request.english());
 }
 
 std::int64_t AgencyApi::forgetNonces() const {

@@ -39,6 +39,9 @@ public:
 
     /// POST …/channel/agency/reports: {status, body} as the portal answers, or 401.
     std::pair<int, nlohmann::json> submit(std::int64_t project, const sdk::Request& request) const;
+    /// POST …/channel/agency/sms-code: texts the customer the code of a company with the SMS
+    /// check, as the portal does ({"agent":{"phone"},"phone"}).
+    nlohmann::json sendSmsCheck(std::int64_t project, const sdk::Request& request) const;
     /// Nonces older than the window; returns how many were removed.
     std::int64_t forgetNonces() const;
 
@@ -49,6 +52,8 @@ public:
 private:
     /// The company a signed request speaks for; throws 401 channel.api_* with the reason.
     std::int64_t authenticate(std::int64_t project, const sdk::Request& request) const;
+    /// The user id of the agent a signed request's body names ({"agent":{"phone"}}), one of `company`'s.
+    std::int64_t agentUser(std::int64_t project, std::int64_t company, const nlohmann::json& body) const;
 
     const sdk::Host& host_;
     const Companies& companies_;

@@ -1,6 +1,7 @@
 #include "Analytics.h"
 
 #include <cstdio>
+#include <ctime>
 #include <map>
 
 namespace anchang::channel {
@@ -72,6 +73,43 @@ std::string Analytics::csv(const nlohmann::json& companies, bool english) const 
         line(company["name"], english ? "(all)" : "（合计）", company);
         for (const auto& agent : company["agents"]) line(company["name"], agent["name"], agent);
     }
+    return out;
+}
+
+nlohmann::json Analytics::statement(std::int64_t project, const std::vector<std::int64_t>& companies, std::int64_t from, std::int64_t to) const {
+    if (from >= to) throw sdk::Error::invalid("channel.invalid", "from must be before to");
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto company : companies)
+        for (auto& row : host_.db().query("SELECT r.id, c.name AS company_name, a.name AS agent_name, a.store, r.customer_name, r.phone, r.reported_at, "
+                                          "r.visited_at, r.subscribed_at, r.deal_id FROM channel_reports r "
+                                          "JOIN channel_companies c ON c.id = r.company_id JOIN channel_agents a ON a.id = r.agent_id "
+                                          "WHERE r.project_id = ? AND r.company_id = ? AND r.status = 'subscribed' AND r.subscribed_at >= ? "
+                                          "AND r.subscribed_at < ? ORDER BY r.subscribed_at",
+                                          {project, company, from, to}))
+            out.push_back(std::move(row));
+    return out;
+}
+
+std::string Analytics::statementCsv(std::int64_t project, const nlohmann::json& rows, bool english) const {
+    std::string out = "\xEF\xBB\xBF";
+    out += english ? "report,company,agent,store,customer,phone,reported_at,visited_at,subscribed_at,deal\r\n"
+                   : "报备编号,渠道,经纪人,门店,客户,手机号,报备时间,到访时间,认购时间,成交编号\r\n";
+    // On the office's clock (the project's UTC offset, +8 by default), as the site's papers are.
+    const std::int64_t offsetS = host_.project(project).value("utc_offset_minutes", 480) * std::int64_t{60};
+    auto when = [offsetS](const nlohmann::json& ms) {
+        if (!ms.is_number()) return std::string();
+        const std::time_t seconds = ms.get<std::int64_t>() / 1000 + offsetS;
+        std::tm tm{};
+        gmtime_r(&seconds, &tm);
+        char text[20];
+        std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &tm);
+        return std::string(text);
+    };
+    for (const auto& r : rows)
+        out += r["id"].dump() + "," + csvField(r["company_name"]) + "," + csvField(r["agent_name"]) + "," +
+               csvField(r["store"].is_string() ? r["store"].get<std::string>() : "") + "," + csvField(r["customer_name"]) + "," +
+               csvField(r["phone"]) + "," + when(r["reported_at"]) + "," + when(r["visited_at"]) + "," + when(r["subscribed_at"]) + "," +
+               (r["deal_id"].is_number() ? r["deal_id"].dump() : "") + "\r\n";
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include "QrImage.h"
 #include "ReportCode.h"
 #include "Reports.h"
+#include "Roster.h"
 
 #include <anchang/sdk/Fields.hpp>
 #include <anchang/sdk/Plugin.hpp>
@@ -32,6 +33,7 @@ public:
         reports_ = std::make_unique<Reports>(host, *companies_, *codes_, *collisions_);
         agency_ = std::make_unique<AgencyApi>(host, *companies_, *reports_);
         analytics_ = std::make_unique<Analytics>(host);
+        roster_ = std::make_unique<Roster>(host, *companies_, *codes_);
         if (const std::string seed = host.config().value("demo_seed", std::string{}); !seed.empty()) loadDemo(seed);
         routes(host);
         host.serve("channel.visit.check", [this](const BusMessage& m) { return reports_->check(m.project(), m.body()); });
@@ -124,10 +126,22 @@ private:
             auto [status, body] = reports_->submit(r.idParam("project"), r.userId(), r.json(), r.english());
             return Response::json(body, status);
         });
+        host.route("reports.sms_code", [this](const Request& r) {
+            return Response::json(reports_->sendSmsCheck(r.idParam("project"), r.userId(), r.json(), r.header("x-client-address").value_or(""), r.english()),
+                                  202);
+        });
+        host.route("agency.sms_code", [this](const Request& r) { return Response::json(agency_->sendSmsCheck(r.idParam("project"), r), 202); });
         host.route("agents.enrol", [this](const Request& r) {
+            const auto body = r.json();
+            // Through a company's link: a broker it named, or anyone for an everyone-broker company.
+            if (body.is_object() && body.contains("join") && body["join"].is_string()) {
+                if (!r.hasRole("everyone_broker") && !r.hasRole("agency_broker"))
+                    throw Error::forbidden("channel.not_phone_broker", "a company's link is for brokers who signed in with their phone");
+                const auto agent = roster_->join(r.idParam("project"), r.userId(), r.username(), r.displayName(), body["join"]);
+                return Response::json({{"agent", {{"id", agent.id}, {"name", agent.name}, {"active", agent.active}}}});
+            }
             if (!r.hasRole("everyone_broker"))
                 throw Error::forbidden("channel.not_everyone_broker", "only an everyone-broker who signed in with their phone joins by themselves");
-            const auto body = r.json();
             // The consultant whose recruiting link brought them, if the link named one.
             const auto ref = body.is_object() ? body.value("ref", nlohmann::json(nullptr)) : nlohmann::json(nullptr);
             const auto agent = companies_->enrol(r.idParam("project"), r.userId(), r.username(), r.displayName(), ref.is_number_integer() ? ref : nlohmann::json(nullptr));
@@ -136,12 +150,67 @@ private:
         host.route("recruit.get", [this](const Request& r) {
             return Response::json({{"consultant_id", r.userId()}, {"recruited", companies_->recruitedBy(r.idParam("project"), r.userId())}});
         });
-        host.route("recruit.qr", [](const Request& r) {
-            // The link the consultant's page made: only a web address, of a reasonable length.
+        host.route("qr.draw", [](const Request& r) {
+            // A link a page made (a recruiting link, a company's link): only a web address, of a reasonable length.
             const std::string text = r.query("text").value_or("");
             if (text.size() > 500 || (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0))
                 throw Error::invalid("channel.invalid", "text must be a web address of at most 500 characters");
             return Response::text(QrImage::svg(text), "image/svg+xml");
+        });
+        host.route("agents.update", [this](const Request& r) {
+            nlohmann::json agent;
+            host_->db().transaction([&] {
+                agent = companies_->updateAgent(r.idParam("project"), r.idParam("id", "channel.agent_not_found"), r.json());
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.agent.update"}, {"target", "channel_agent:" + agent["id"].dump()}, {"detail", r.json()}});
+            });
+            return Response::json(agent);
+        });
+        host.route("companies.link", [this](const Request& r) {
+            const auto company = companies_->get(r.idParam("project"), r.idParam("id", "channel.company_not_found"));
+            return Response::json({{"company_id", company["id"]}, {"link", roster_->link(r.idParam("project"), company["id"])},
+                                   {"role", company["kind"] == "everyone" ? "everyone_broker" : "agency_broker"}});
+        });
+        host.route("company.view", [this](const Request& r) { return Response::json(roster_->view(r.idParam("project"), r.userId())); });
+        host.route("company.roster_add", [this](const Request& r) {
+            nlohmann::json named;
+            host_->db().transaction([&] {
+                named = roster_->add(r.idParam("project"), r.userId(), r.json());
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.roster.add"}, {"target", "channel_company:" + named["company_id"].dump()}, {"detail", named}});
+            });
+            return Response::created(named);
+        });
+        host.route("company.roster_remove", [this](const Request& r) {
+            host_->db().transaction([&] {
+                roster_->remove(r.idParam("project"), r.userId(), r.param("phone"));
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.roster.remove"}, {"target", "channel_roster:" + r.param("phone")}, {"detail", nlohmann::json::object()}});
+            });
+            return Response::noContent();
+        });
+        host.route("company.agent_update", [this](const Request& r) {
+            nlohmann::json agent;
+            host_->db().transaction([&] {
+                agent = roster_->setActive(r.idParam("project"), r.userId(), r.idParam("id", "channel.agent_not_found"), r.json());
+                host_->audit({{"actor_id", r.userId()}, {"actor_name", r.username()}, {"project_id", r.idParam("project")},
+                              {"action", "channel.agent.update"}, {"target", "channel_agent:" + agent["id"].dump()}, {"detail", r.json()}});
+            });
+            return Response::json(agent);
+        });
+        host.route("company.statement", [this](const Request& r) {
+            const auto from = r.numberQuery("from"), to = r.numberQuery("to");
+            if (!from || !to) throw Error::invalid("channel.invalid", "give the period as from and to, in milliseconds");
+            const auto project = r.idParam("project");
+            const auto companies = roster_->administered(project, r.userId());
+            const auto rows = analytics_->statement(project, companies, *from, *to);
+            if (r.query("format") == "csv") return Response::text(analytics_->statementCsv(project, rows, r.english()), "text/csv; charset=utf-8");
+            // Beside the confirmed rows, what each of the admin's companies and agents brought in the period.
+            nlohmann::json totals = nlohmann::json::array();
+            for (auto& company : analytics_->byCompany(project, *from, *to))
+                if (std::find(companies.begin(), companies.end(), company["company_id"].get<std::int64_t>()) != companies.end())
+                    totals.push_back(std::move(company));
+            return Response::json({{"from", *from}, {"to", *to}, {"confirmed", rows}, {"companies", totals}});
         });
         host.route("reports.mine", [this](const Request& r) { return Response::json(reports_->mine(r.idParam("project"), r.userId())); });
         host.route("reports.qr", [this](const Request& r) {
@@ -217,6 +286,7 @@ private:
     std::unique_ptr<Reports> reports_;
     std::unique_ptr<AgencyApi> agency_;
     std::unique_ptr<Analytics> analytics_;
+    std::unique_ptr<Roster> roster_;
 };
 
 } // namespace anchang::channel

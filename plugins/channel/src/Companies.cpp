@@ -126,7 +126,7 @@ std::string Companies::closedReason(const nlohmann::json& company, std::int64_t 
 }
 
 nlohmann::json Companies::agents(std::int64_t project, std::optional<std::int64_t> company) const {
-    std::string sql = "SELECT a.id, a.company_id, c.name AS company_name, a.user_id, a.name, a.phone, a.store, a.active, a.created_at "
+    std::string sql = "SELECT a.id, a.company_id, c.name AS company_name, a.user_id, a.name, a.phone, a.store, a.active, a.company_admin, a.created_at "
                       "FROM channel_agents a JOIN channel_companies c ON c.id = a.company_id WHERE a.project_id = ?";
     nlohmann::json params = {project};
     if (company) {
@@ -134,8 +134,31 @@ nlohmann::json Companies::agents(std::int64_t project, std::optional<std::int64_
         params.push_back(*company);
     }
     auto rows = host_.db().query(sql + " ORDER BY a.id", params);
-    for (auto& row : rows) row["active"] = row["active"] == 1;
+    for (auto& row : rows) {
+        row["active"] = row["active"] == 1;
+        row["company_admin"] = row["company_admin"] == 1;
+    }
     return rows;
+}
+
+nlohmann::json Companies::updateAgent(std::int64_t project, std::int64_t id, const nlohmann::json& body) const {
+    if (!body.is_object()) throw sdk::Error::invalid("channel.invalid", "the body must be an object");
+    const auto row = host_.db().one("SELECT company_id FROM channel_agents WHERE project_id = ? AND id = ?", {project, id});
+    if (!row) throw sdk::Error::notFound("channel.agent_not_found", "no such agent: " + std::to_string(id));
+    for (const char* flag : {"active", "company_admin"}) {
+        if (!body.contains(flag)) continue;
+        if (!body[flag].is_boolean()) throw sdk::Error::invalid("channel.invalid", std::string(flag) + " must be true or false");
+        // `flag` is one of the two names above, never input.
+        host_.db().exec(std::string("UPDATE channel_agents SET ") + flag + " = ? WHERE id = ?", {body[flag].get<bool>() ? 1 : 0, id});
+    }
+    if (body.contains("store")) {
+        const std::string store = sdk::Fields::text(body, "store", 60, false, "channel.invalid");
+        host_.db().exec("UPDATE channel_agents SET store = ? WHERE id = ?", {store.empty() ? nlohmann::json(nullptr) : nlohmann::json(store), id});
+    }
+    const std::int64_t company = (*row)["company_id"];
+    for (auto& agent : agents(project, company))
+        if (agent["id"] == id) return agent;
+    throw sdk::Error::notFound("channel.agent_not_found", "no such agent: " + std::to_string(id));
 }
 
 nlohmann::json Companies::addAgent(std::int64_t project, const nlohmann::json& body) const {
@@ -180,9 +203,10 @@ std::int64_t Companies::recruitedBy(std::int64_t project, std::int64_t consultan
 }
 
 std::optional<Companies::Agent> Companies::agentOf(std::int64_t project, std::int64_t userId) const {
-    auto row = host_.db().one("SELECT id, company_id, name, active FROM channel_agents WHERE project_id = ? AND user_id = ?", {project, userId});
+    auto row = host_.db().one("SELECT id, company_id, name, active, company_admin FROM channel_agents WHERE project_id = ? AND user_id = ?",
+                              {project, userId});
     if (!row) return std::nullopt;
-    return Agent{(*row)["id"], (*row)["company_id"], (*row)["name"], (*row)["active"] == 1};
+    return Agent{(*row)["id"], (*row)["company_id"], (*row)["name"], (*row)["active"] == 1, (*row)["company_admin"] == 1};
 }
 
 } // namespace anchang::channel

@@ -20,6 +20,7 @@ public:
         std::int64_t companyId = 0;
         std::string name;
         bool active = false;
+        bool companyAdmin = false; ///< runs the company's side (Roster)
     };
 
     explicit Companies(const sdk::Host& host) : host_(host) {}
@@ -36,6 +37,9 @@ public:
 
     nlohmann::json agents(std::int64_t project, std::optional<std::int64_t> company) const;
     nlohmann::json addAgent(std::int64_t project, const nlohmann::json& body) const;
+    /// Suspends or reactivates an agent, makes them their company's admin or not, moves them to a
+    /// store ({"active"?, "company_admin"?, "store"?}); the agent as listed.
+    nlohmann::json updateAgent(std::int64_t project, std::int64_t id, const nlohmann::json& body) const;
     /// An everyone-broker who signed in with their phone joins the project's everyone-broker
     /// company (全民经纪人) as its agent, crediting the consultant whose link brought them
     /// (`recruitedBy`, a consultant's user id, or null). Their agent record either way.

@@ -26,8 +26,8 @@ int valueOf(char c) {
 
 } // namespace
 
-std::string ReportCode::mac(std::int64_t project, std::int64_t report, std::int64_t agent) const {
-    const std::string message = "channel.report|" + std::to_string(project) + "|" + std::to_string(report) + "|" + std::to_string(agent);
+std::string ReportCode::mac(const char* purpose, std::int64_t project, std::int64_t id, std::int64_t agent) const {
+    const std::string message = std::string(purpose) + "|" + std::to_string(project) + "|" + std::to_string(id) + "|" + std::to_string(agent);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()), reinterpret_cast<const unsigned char*>(message.data()), message.size(),
@@ -35,11 +35,11 @@ std::string ReportCode::mac(std::int64_t project, std::int64_t report, std::int6
     return std::string(reinterpret_cast<const char*>(digest), kMacBytes);
 }
 
-std::string ReportCode::issue(std::int64_t project, std::int64_t report, std::int64_t agent) const {
-    if (report <= 0 || report >= (std::int64_t{1} << (8 * kIdBytes))) throw std::out_of_range("report id out of the code's range");
+std::string ReportCode::encode(std::int64_t id, const std::string& mac) {
+    if (id <= 0 || id >= (std::int64_t{1} << (8 * kIdBytes))) throw std::out_of_range("id out of the code's range");
     std::string bytes;
-    for (int i = kIdBytes - 1; i >= 0; --i) bytes += static_cast<char>((report >> (8 * i)) & 0xFF);
-    bytes += mac(project, report, agent);
+    for (int i = kIdBytes - 1; i >= 0; --i) bytes += static_cast<char>((id >> (8 * i)) & 0xFF);
+    bytes += mac;
     // 80 bits -> 16 characters of 5 bits.
     std::string code;
     unsigned buffer = 0;
@@ -53,6 +53,22 @@ std::string ReportCode::issue(std::int64_t project, std::int64_t report, std::in
         }
     }
     return code.substr(0, 4) + "-" + code.substr(4, 4) + "-" + code.substr(8, 4) + "-" + code.substr(12, 4);
+}
+
+std::string ReportCode::issue(std::int64_t project, std::int64_t report, std::int64_t agent) const {
+    return encode(report, mac("channel.report", project, report, agent));
+}
+
+std::string ReportCode::companyLink(std::int64_t project, std::int64_t company) const {
+    return encode(company, mac("channel.company_link", project, company, 0));
+}
+
+std::optional<std::int64_t> ReportCode::linkedCompany(std::int64_t project, const std::string& token) const {
+    const auto decoded = decode(token);
+    if (!decoded) return std::nullopt;
+    const std::string expected = mac("channel.company_link", project, decoded->report, 0);
+    if (CRYPTO_memcmp(expected.data(), decoded->mac.data(), expected.size()) != 0) return std::nullopt;
+    return decoded->report;
 }
 
 std::optional<ReportCode::Decoded> ReportCode::decode(const std::string& code) {
@@ -79,7 +95,7 @@ std::optional<ReportCode::Decoded> ReportCode::decode(const std::string& code) {
 }
 
 bool ReportCode::genuine(std::int64_t project, std::int64_t agent, const Decoded& decoded) const {
-    const std::string expected = mac(project, decoded.report, agent);
+    const std::string expected = mac("channel.report", project, decoded.report, agent);
     return decoded.mac.size() == expected.size() && CRYPTO_memcmp(expected.data(), decoded.mac.data(), expected.size()) == 0;
 }
 

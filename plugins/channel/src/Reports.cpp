@@ -28,6 +28,7 @@ const std::map<std::string, std::pair<std::string, std::string>>& refusals() {
         {"site_customer", {"该客户已是案场客户（开发商保护），不能报备", "the site already knows this customer (developer's protection)"}},
         {"protected_other", {"该客户已在其他渠道的报备保护期内", "another channel's report protects this customer"}},
         {"duplicate", {"您已报备过该客户，报备码见“我的报备”", "you reported this customer already: the code is in My reports"}},
+        {"sms_full_phone", {"您所在的渠道报备需短信验证客户手机，请填写完整号码", "your company verifies the customer's phone by SMS: give the full number"}},
     };
     return words;
 }
@@ -82,11 +83,14 @@ std::pair<int, nlohmann::json> Reports::submit(std::int64_t project, std::int64_
     else if (!companies_.closedReason(company, now).empty()) refusal = "company_inactive";
     else if (phone->hidden() && !policy.hiddenFormats.count(phone->format())) refusal = "hidden_format";
     else if (expected < now + policy.minAdvanceMinutes * 60000LL) refusal = "too_soon";
+    else if (company["sms_check"] == true && phone->hidden()) refusal = "sms_full_phone";
     else if (!phone->hidden()) {
         // 开发商保护: a customer who came to the site (or whom a consultant owns) is the site's.
         const auto customer = host_.request("core.customer.find", {{"phone", phone->key()}}, project)["customer"];
         if (customer.is_object() && (customer["visits"].get<std::int64_t>() > 0 || customer["owner_id"].is_number_integer())) refusal = "site_customer";
     }
+    // The customer's code last: a report the rules refuse anyway does not spend it.
+    if (refusal.empty() && company["sms_check"] == true) verifySmsCode(project, phone->key(), body, english);
 
     const auto protectedUntil = Protection::fromReport(policy, now);
     const std::int64_t codeValidUntil = protectedUntil.value_or(now + policy.visitDays * Protection::kDayMs);
@@ -133,6 +137,41 @@ std::pair<int, nlohmann::json> Reports::submit(std::int64_t project, std::int64_
     return {201, report};
 }
 
+nlohmann::json Reports::sendSmsCheck(std::int64_t project, std::int64_t userId, const nlohmann::json& body, const std::string& address,
+                                     bool english) const {
+    if (!body.is_object()) throw sdk::Error::invalid("channel.invalid", "the body must be an object");
+    const auto agent = companies_.agentOf(project, userId);
+    if (!agent) throw sdk::Error::forbidden("channel.not_agent", "you are not an agent of a channel company in this project");
+    const auto company = companies_.get(project, agent->companyId);
+    if (!agent->active || !companies_.closedReason(company, host_.now()).empty())
+        throw sdk::Error::forbidden("channel.agent_inactive", english ? "your agent account or company may not report now" : "您的账号或所在渠道当前不能报备");
+    if (company["sms_check"] != true) throw sdk::Error::conflict("channel.sms_not_required", "your company's reports need no SMS check");
+    const auto phone = body.contains("phone") && body["phone"].is_string() ? HiddenPhone::parse(body["phone"].get<std::string>()) : std::nullopt;
+    if (!phone || phone->hidden())
+        throw sdk::Error::invalid("channel.phone_invalid", english ? "the customer's full 11-digit number receives the code" : "验证码发送到客户的完整 11 位手机号");
+    return host_.request("kernel.phone_check.send",
+                         {{"phone", phone->key()},
+                          {"template", "channel.report_sms_check"},
+                          {"params", {{"agent", agent->name}, {"company", company["name"]}}},
+                          {"lang", english ? "en" : "zh-CN"},
+                          {"address", address}},
+                         project);
+}
+
+void Reports::verifySmsCode(std::int64_t project, const std::string& phone, const nlohmann::json& body, bool english) const {
+    if (!body.contains("sms_code") || !body["sms_code"].is_string() || body["sms_code"].get<std::string>().empty())
+        throw sdk::Error::invalid("channel.sms_code_required",
+                                  english ? "your company verifies the customer's phone: send the code and enter what the customer received"
+                                          : "所在渠道报备需验证客户手机：请先发送验证码，并填写客户收到的验证码");
+    const auto checked = host_.request("kernel.phone_check.verify", {{"phone", phone}, {"template", "channel.report_sms_check"}, {"code", body["sms_code"]}},
+                                       project);
+    const std::string result = checked["result"];
+    if (result == "accepted") return;
+    if (result == "exhausted")
+        throw sdk::Error::invalid("channel.sms_code_exhausted", english ? "too many wrong tries: send a new code" : "验证码错误次数过多，请重新发送");
+    throw sdk::Error::invalid("channel.sms_code_wrong", english ? "wrong or expired code" : "验证码错误或已过期");
+}
+
 nlohmann::json Reports::mine(std::int64_t project, std::int64_t userId) const {
     const auto agent = companies_.agentOf(project, userId);
     if (!agent) throw sdk::Error::forbidden("channel.not_agent", "you are not an agent of a channel company in this project");
@@ -141,7 +180,13 @@ nlohmann::json Reports::mine(std::int64_t project, std::int64_t userId) const {
                                           "ORDER BY r.id DESC LIMIT 200",
                                       {project, agent->id}))
         out.push_back(shape(std::move(row)));
-    return {{"agent", {{"id", agent->id}, {"name", agent->name}, {"active", agent->active}}}, {"reports", out}};
+    // What the portal's form needs of the company's rules: the hidden formats, the SMS check.
+    const auto company = companies_.get(project, agent->companyId);
+    return {{"agent", {{"id", agent->id}, {"name", agent->name}, {"active", agent->active}, {"company_admin", agent->companyAdmin}}},
+            {"company",
+             {{"id", company["id"]}, {"name", company["name"]}, {"kind", company["kind"]}, {"hidden_formats", company["hidden_formats"]},
+              {"sms_check", company["sms_check"]}, {"min_advance_minutes", company["min_advance_minutes"]}}},
+            {"reports", out}};
 }
 
 std::string Reports::codeOf(std::int64_t project, std::int64_t report, std::int64_t userId) const {

@@ -35,7 +35,14 @@ public:
 
     /// {status, body}: 201 with the report and its code; 422 channel.report_refused with the
     /// reason's code and words (the refused report is kept, status rejected).
+    /// A company with the SMS check (报备需短信验证) asks for the code the customer was texted
+    /// (`sms_code`, sent by sendSmsCheck to the full number): the customer agreed to be reported
+    /// by this agent. A missing or wrong code is a 400 and nothing is kept: a typo is no fraud.
     std::pair<int, nlohmann::json> submit(std::int64_t project, std::int64_t userId, const nlohmann::json& body, bool english) const;
+    /// Texts the customer of a report about to be made ({"phone"}, in full) the code that shows they
+    /// agree, through the kernel's phone check; only for an active agent of a company that asks
+    /// for it. `address` is the client's, for the kernel's per-address limit.
+    nlohmann::json sendSmsCheck(std::int64_t project, std::int64_t userId, const nlohmann::json& body, const std::string& address, bool english) const;
     nlohmann::json mine(std::int64_t project, std::int64_t userId) const;
     /// The code of one of the user's own reports while it holds; 404 otherwise (another agent's
     /// report is not found, not forbidden: its existence is not theirs to learn).
@@ -49,6 +56,8 @@ public:
 
 private:
     nlohmann::json get(std::int64_t project, std::int64_t id) const;
+    /// Throws 400 unless `body.sms_code` is the code texted to `phone` for this report.
+    void verifySmsCode(std::int64_t project, const std::string& phone, const nlohmann::json& body, bool english) const;
     nlohmann::json shape(nlohmann::json row) const;
     /// Reports that protect the full number `phone` now (by its full form or a hidden one).
     nlohmann::json protecting(std::int64_t project, const std::string& phone) const;

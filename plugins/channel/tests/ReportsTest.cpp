@@ -94,6 +94,57 @@ TEST_F(ReportsTest, TheRulesOfTheAgentsCompany) {
     EXPECT_FALSE(mine[0].contains("code")); // a refused report has no code to show
 }
 
+TEST_F(ReportsTest, ACompanyWithTheSmsCheckNeedsTheCodeTheCustomerReceived) {
+    companies.update(1, lianjia, {{"sms_check", true}});
+    nlohmann::json sent, checked = nlohmann::json::array();
+    std::string result = "wrong";
+    test.fake("kernel.phone_check.send", [&](const nlohmann::json& body, std::int64_t) {
+        sent = body;
+        return nlohmann::json{{"expires_in", 300}, {"resend_after", 60}};
+    });
+    test.fake("kernel.phone_check.verify", [&](const nlohmann::json& body, std::int64_t) {
+        checked.push_back(body);
+        return nlohmann::json{{"result", result}};
+    });
+    auto withCode = [&](const std::string& phone, const nlohmann::json& code) {
+        nlohmann::json body = {{"customer_name", "王先生"}, {"phone", phone}, {"expected_visit_at", test.now() + 2 * kHour}};
+        if (!code.is_null()) body["sms_code"] = code;
+        return reports.submit(1, 101, body, false);
+    };
+    auto errorOf = [&](const std::function<void()>& f) {
+        try {
+            f();
+        } catch (const anchang::sdk::Error& e) {
+            return e.code();
+        }
+        return std::string("none");
+    };
+
+    // The code goes to the customer's full number, with who reports them.
+    reports.sendSmsCheck(1, 101, {{"phone", "13812345678"}}, "10.0.0.9", false);
+    EXPECT_EQ(sent["phone"], "13812345678");
+    EXPECT_EQ(sent["template"], "channel.report_sms_check");
+    EXPECT_EQ(sent["params"]["agent"], "何军");
+    EXPECT_EQ(errorOf([&] { reports.sendSmsCheck(1, 101, {{"phone", "138****5678"}}, "", false); }), "channel.phone_invalid");
+    EXPECT_EQ(errorOf([&] { reports.sendSmsCheck(1, 103, {{"phone", "13812345678"}}, "", false); }), "channel.sms_not_required");
+
+    EXPECT_EQ(refusal(withCode("138****5678", nullptr)), "sms_full_phone"); // a hidden number cannot be texted
+    EXPECT_EQ(errorOf([&] { withCode("13812345678", nullptr); }), "channel.sms_code_required");
+    EXPECT_EQ(errorOf([&] { withCode("13812345678", "000000"); }), "channel.sms_code_wrong");
+    result = "exhausted";
+    EXPECT_EQ(errorOf([&] { withCode("13812345678", "000000"); }), "channel.sms_code_exhausted");
+    EXPECT_TRUE(reports.mine(1, 101)["reports"].size() == 1u); // only the refusal by rule is kept
+    // A customer the site has is refused by the rule, without spending the customer's code.
+    known["13800000009"] = {{"id", 5}, {"visits", 1}, {"owner_id", nullptr}, {"first_visit_at", 0}};
+    const auto tries = checked.size();
+    EXPECT_EQ(refusal(withCode("13800000009", "123456")), "site_customer");
+    EXPECT_EQ(checked.size(), tries);
+    result = "accepted";
+    const auto [status, accepted] = withCode("13812345678", "123456");
+    EXPECT_EQ(status, 201) << accepted.dump();
+    EXPECT_EQ(checked.back()["phone"], "13812345678");
+}
+
 TEST_F(ReportsTest, TwoChannelsOnOnePhoneTheFirstHoldsAndTheSecondIsToldWhy) {
     EXPECT_EQ(report(101, "13812345678").first, 201);
     EXPECT_EQ(refusal(report(101, "13812345678")), "duplicate");
