@@ -313,3 +313,28 @@ TEST_F(ChannelSignUp, ACompanysAdminNamesItsBrokersWhoJoinThroughItsLinkAndReads
     EXPECT_NE(csv.body.find("李经纪,滨江二店,渠道客户"), std::string::npos) << csv.body;
     EXPECT_EQ(api("GET", "/channel/my-company/statement?" + period, nullptr, login(kernel->port(), "agent2")).errorCode(), "channel.not_company_admin");
 }
+
+TEST_F(Channel, ACollisionRulingMovesTheCustomersChannelInCore) {
+    const auto first = report(login(kernel->port(), "agent1"), "138****6651"); // 链家·滨江, first
+    const std::string agent2 = login(kernel->port(), "agent2");
+    const auto second = report(agent2, "13812346651"); // 全民经纪人, later, and brings the visitor
+    auto came = api("POST", "/visits", {{"phone", "13812346651"}, {"name", "渠道客户"}, {"questionnaire", {{"layout", "三室"}}},
+                                        {"extensions", {{"channel", {{"code", second["code"]}}}}}});
+    ASSERT_EQ(came.status, 201) << came.body;
+    const auto customer = came.json()["customer"]["id"].dump();
+    nlohmann::json ruled;
+    ASSERT_TRUE(eventually([&] {
+        ruled = api("GET", "/channel/collisions", nullptr, manager).json()["collisions"];
+        return ruled.size() == 1;
+    }));
+    EXPECT_EQ(ruled[0]["winner_report_id"], first["id"]);
+    nlohmann::json inCore;
+    EXPECT_TRUE(eventually([&] {
+        inCore = api("GET", "/customers/" + customer, nullptr, manager).json();
+        return inCore.value("channel", nlohmann::json(nullptr)) == "链家·滨江";
+    })) << inCore;
+    // The manager gives it to the channel that brought the visitor: core follows, audited.
+    ASSERT_EQ(api("POST", "/channel/collisions/" + ruled[0]["id"].dump() + "/decide", {{"winner_report_id", second["id"]}, {"note", "现场带看为准"}}, manager).status,
+              200);
+    EXPECT_EQ(api("GET", "/customers/" + customer, nullptr, manager).json()["channel"], "全民经纪人");
+}

@@ -98,6 +98,11 @@ nlohmann::json Collisions::rule(std::int64_t project, const std::string& kind, c
         apply(project, collision, ruling["winner_report_id"], ruling["reason"]);
         host_.publish("channel.collision.ruled", {{"collision_id", id}, {"kind", kind}, {"winner_report_id", ruling["winner_report_id"]}}, project);
     });
+    // The visit gave the customer the confirmed report's channel; another winner changes it.
+    nlohmann::json confirmed = nullptr;
+    for (const auto& r : collision["evidence"]["reports"])
+        if (r["visit_id"].is_number_integer()) confirmed = r["id"];
+    attribute(project, collision, ruling["winner_report_id"], confirmed);
     tell(project, collision);
     return collision;
 }
@@ -146,7 +151,7 @@ nlohmann::json Collisions::appeal(std::int64_t project, std::int64_t id, std::in
 
 nlohmann::json Collisions::decide(std::int64_t project, std::int64_t id, const nlohmann::json& winner, const std::string& note, std::int64_t actorId,
                                   const std::string& actorName) const {
-    nlohmann::json collision;
+    nlohmann::json collision, previous;
     host_.db().transaction([&] {
         collision = get(project, id);
         if (!winner.is_null() && std::find(collision["report_ids"].begin(), collision["report_ids"].end(), winner) == collision["report_ids"].end())
@@ -156,13 +161,42 @@ nlohmann::json Collisions::decide(std::int64_t project, std::int64_t id, const n
                             {winner, actorId, actorName, note, host_.now(), id, project}) == 0)
             throw sdk::Error::conflict("channel.collision_final", "the manager has decided this collision already");
         apply(project, collision, winner, "经理裁定：" + note);
+        previous = collision["winner_report_id"];
         host_.audit({{"actor_id", actorId}, {"actor_name", actorName}, {"project_id", project}, {"action", "channel.collision.decide"},
                      {"target", "channel_collision:" + std::to_string(id)},
                      {"detail", {{"from", collision["winner_report_id"]}, {"to", winner}, {"note", note}, {"appeal", collision["appeal_reason"]}}}});
         collision = get(project, id);
     });
+    attribute(project, collision, winner, previous);
     tell(project, collision);
     return collision;
+}
+
+void Collisions::attribute(std::int64_t project, const nlohmann::json& collision, const nlohmann::json& winner, const nlohmann::json& holder) const {
+    if (!collision["customer_id"].is_number_integer() || winner == holder) return;
+    nlohmann::json change;
+    for (const auto& r : collision["evidence"]["reports"])
+        if (r["id"] == winner) change = {{"source", "channel"}, {"channel", r["company_name"]}};
+    // The site's ruling on two channels leaves the customer no channel's; on a customer the site
+    // had before, or a deal after the window, the customer's first origin stands.
+    if (change.is_null()) {
+        if (collision["kind"] != "channels") return;
+        change = {{"source", "natural"}, {"channel", nullptr}};
+    }
+    change["customer_id"] = collision["customer_id"];
+    change["reason"] = "撞单判定（第 " + collision["id"].dump() + " 号）";
+    // After the ruling's commit: core keeps its own books. A failure leaves the ruling standing
+    // and tells the managers, who correct the customer's origin by hand.
+    if (const auto changed = host_.call("core.customer.set_origin", change, project); !changed.ok()) {
+        host_.warning("collision " + collision["id"].dump() + ": core did not take the customer's new origin: " + changed.body.dump());
+        host_.call("kernel.alert.raise",
+                   {{"kind", "channel.origin_not_updated"},
+                    {"title", {{"zh-CN", "撞单判定后客户来源未更新"}, {"en", "A customer's origin was not updated after a collision ruling"}}},
+                    {"message", {{"zh-CN", "第 " + collision["id"].dump() + " 号撞单已判定，请在客户页面手工更正来源渠道"},
+                                 {"en", "Collision " + collision["id"].dump() + " was ruled: correct the customer's origin on their page"}}},
+                    {"subject", "customer:" + collision["customer_id"].dump()}},
+                   project);
+    }
 }
 
 void Collisions::tell(std::int64_t project, const nlohmann::json& collision) const {

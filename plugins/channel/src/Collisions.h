@@ -37,6 +37,9 @@ private:
     nlohmann::json shape(nlohmann::json row) const;
     /// Makes `winner` (or the site) hold the customer among the collision's reports.
     void apply(std::int64_t project, const nlohmann::json& collision, const nlohmann::json& winner, const std::string& why) const;
+    /// Tells core the customer's channel when the ruling gives them to another winner than
+    /// `holder` (the report that held them before): the winner's company, or no channel.
+    void attribute(std::int64_t project, const nlohmann::json& collision, const nlohmann::json& winner, const nlohmann::json& holder) const;
     void tell(std::int64_t project, const nlohmann::json& collision) const;
 
     const sdk::Host& host_;

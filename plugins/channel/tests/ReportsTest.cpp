@@ -208,9 +208,14 @@ TEST_F(ReportsTest, VisitFirstMeansAReportHoldsNobodyUntilTheVisit) {
 
 TEST_F(ReportsTest, TwoChannelsOnOneVisitorTheFirstReportWinsAndTheLoserMayAppealOnce) {
     companies.update(1, lianjia, {{"protection_mode", "visit_deal"}});
+    nlohmann::json origins = nlohmann::json::array(); // what core is told of the customer's channel
+    test.fake("core.customer.set_origin", [&](const nlohmann::json& body, std::int64_t) {
+        origins.push_back(body);
+        return nlohmann::json{{"customer", nlohmann::json::object()}};
+    });
     const auto first = report(101, "13812345678").second; // 何军 reports first
     test.advance(kHour);
-    const auto second = report(102, "13812345678").second; // 赵强 reports later, and brings the visitor
+    const auto second = report(103, "13812345678").second; // 马芳 (全民) reports later, and brings the visitor
     const auto check = desk("13812345678", second["code"]);
     ASSERT_EQ(check["status"], "passed");
     visits = {{{"id", 78}, {"number", 3}, {"status", "waiting"}, {"phone", "13812345678"}, {"registered_at", test.now()}, {"receiver_name", "张伟"},
@@ -227,9 +232,13 @@ TEST_F(ReportsTest, TwoChannelsOnOneVisitorTheFirstReportWinsAndTheLoserMayAppea
     const auto winner = reports.mine(1, 101)["reports"][0];
     EXPECT_EQ(winner["status"], "visited"); // the first report holds the visit now
     EXPECT_EQ(winner["visit_id"], 78);
-    const auto loser = reports.mine(1, 102)["reports"][0];
+    const auto loser = reports.mine(1, 103)["reports"][0];
     EXPECT_EQ(loser["status"], "rejected");
     EXPECT_EQ(loser["reason_code"], "collision_lost");
+    // The visit came with 全民's code; the ruling gives the customer to 链家 in core too.
+    ASSERT_EQ(origins.size(), 1u);
+    EXPECT_EQ(origins[0]["customer_id"], 6);
+    EXPECT_EQ(origins[0]["channel"], "链家");
 
     // The winner cannot appeal; the loser may, once; the manager's decision is final and audited.
     const std::int64_t collision = ruled[0]["id"];
@@ -239,8 +248,10 @@ TEST_F(ReportsTest, TwoChannelsOnOneVisitorTheFirstReportWinsAndTheLoserMayAppea
     EXPECT_THROW(collisions.appeal(1, collision, loserAgent, "再申诉"), anchang::sdk::Error);
     const auto decided = collisions.decide(1, collision, second["id"], "现场带看为准", 2, "王丽");
     EXPECT_EQ(decided["status"], "final");
-    EXPECT_EQ(reports.mine(1, 102)["reports"][0]["status"], "visited");
+    EXPECT_EQ(reports.mine(1, 103)["reports"][0]["status"], "visited");
     EXPECT_EQ(reports.mine(1, 101)["reports"][0]["status"], "rejected");
+    ASSERT_EQ(origins.size(), 2u);
+    EXPECT_EQ(origins[1]["channel"], "全民");
     EXPECT_EQ(test.audit().back()["action"], "channel.collision.decide");
     EXPECT_THROW(collisions.decide(1, collision, first["id"], "改判", 2, "王丽"), anchang::sdk::Error);
 }

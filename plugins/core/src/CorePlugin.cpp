@@ -163,6 +163,14 @@ private:
             return nlohmann::json{{"customer", customers_->assignOwner(m.project(), b["customer_id"], b["owner_id"], reasonOf(b),
                                                                        {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
         });
+        host.serve("core.customer.set_origin", [this](const BusMessage& m) {
+            const auto& b = m.body();
+            if (!b.contains("customer_id") || !b["customer_id"].is_number_integer()) throw Error::invalid("customer.invalid", "customer_id must be an id");
+            nlohmann::json change = {{"source", b.value("source", nlohmann::json(nullptr))}, {"channel", b.value("channel", nlohmann::json(nullptr))},
+                                     {"reason", reasonOf(b)}};
+            return nlohmann::json{{"customer", customers_->changeOrigin(m.project(), b["customer_id"], change,
+                                                                        {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
+        });
         host.serve("core.customer.visit_voided", [this](const BusMessage& m) {
             if (!m.body().is_object()) throw Error::invalid("customer.invalid", "the body must be an object");
             auto [customer, released] = customers_->visitVoided(m.project(), m.body(), {m.actorId(), m.actorId() ? m.actorName() : m.source()});
