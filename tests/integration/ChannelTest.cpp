@@ -47,8 +47,8 @@ protected:
         return hex(digest, n);
     }
     HttpResult agency(const nlohmann::json& key, const nlohmann::json& body, const std::string& nonce, std::int64_t at = nowMs(),
-                      const std::string& secret = "") {
-        const std::string path = "/api/v1/projects/1/channel/agency/reports";
+                      const std::string& secret = "", const std::string& what = "reports") {
+        const std::string path = "/api/v1/projects/1/channel/agency/" + what;
         const std::string text = body.dump();
         const std::string timestamp = std::to_string(at);
         return http(kernel->port(), "POST", path, text, "",
@@ -241,6 +241,11 @@ TEST_F(ChannelSignUp, ACompanyThatChecksByTextReportsOnlyWithTheCodeTheCustomerR
     ASSERT_EQ(notes.status, 200);
     EXPECT_NE(notes.body.find("channel.report_sms_check"), std::string::npos);
     EXPECT_EQ(notes.body.find(code), std::string::npos);
+    // An agency's system asks for the text the same way, signed.
+    const auto key = api("POST", "/channel/companies/" + lianjia + "/api-keys", nlohmann::json::object(), manager).json();
+    const auto texted = agency(key, {{"agent", {{"phone", "13900000001"}}}, {"phone", "13812346633"}}, "nonce-sms-000000000001", nowMs(), "", "sms-code");
+    EXPECT_EQ(texted.status, 202) << texted.body;
+    EXPECT_FALSE(codeSentTo("13812346633").empty());
     // A company without the check does not text.
     EXPECT_EQ(api("POST", "/channel/reports/sms-code", {{"phone", "13812346632"}}, login(kernel->port(), "agent2")).errorCode(),
               "channel.sms_not_required");
