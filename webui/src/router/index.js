@@ -44,8 +44,9 @@ router.beforeEach(async (to) => {
     await modules.load()
     // Modules change only when anchangd restarts; reloading the page picks that up.
     for (const route of pluginRoutes(modules.modules)) router.addRoute(route)
-    // The first navigation matched before plugin routes existed: match it again.
-    if (to.name === 'not-found') return { path: to.fullPath, replace: true }
+    // The first navigation matched before plugin routes existed: match it again, with its query
+    // (a location's `path` drops a query written into it: a join link's ?join= was lost so).
+    if (to.name === 'not-found') return { path: to.path, query: to.query, hash: to.hash, replace: true }
   }
   if (!routeVisible(to, session)) return { name: 'forbidden', query: { from: to.fullPath } }
   return true
