@@ -1,6 +1,6 @@
 // What every browser test shares: the kernels under test (started by ./run), a fresh Chromium per
 // test, logging in through the UI or the API, and the evidence kept when a test fails.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -12,6 +12,8 @@ export const PASSWORD = 'demo1234'
 // (config/demo), for the front desk's pages.
 export const DEMO = process.env.ANCHANG_E2E_DEMO_URL
 const ARTIFACTS = process.env.ANCHANG_E2E_ARTIFACTS ?? join(import.meta.dirname, '..', 'artifacts')
+// Where the demo kernel logs what it texts, codes included (notify.logSecrets).
+const DEMO_LOG = process.env.ANCHANG_E2E_DEMO_LOG
 
 if (!BASE) throw new Error('ANCHANG_E2E_URL is not set: run the tests with tests/e2e/run')
 
@@ -123,3 +125,23 @@ export async function tokenFor(username, base = BASE) {
 
 /** The side menu's entry for a path (kernel page or plugin page). */
 export const menuItem = (page, path) => page.locator(`.side-menu [data-menu="${path}"]`)
+
+/**
+ * The code the demo kernel last texted to `phone` — a sign-in code, a customer's SMS check —, read
+ * from its log as a developer reads scripts/run's: the tests' SMS gateway. Waits for it, since the
+ * text is sent after the answer; give each test a phone of its own, so "last" is the one asked for.
+ */
+export async function textedCode(phone, { timeout = 10_000 } = {}) {
+  if (!DEMO_LOG) throw new Error('ANCHANG_E2E_DEMO_LOG is not set: run the tests with tests/e2e/run')
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const texts = readFileSync(DEMO_LOG, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(' notification ') && line.includes(`"phone":"${phone}"`))
+    // "notification <id> to <recipient> (<template>): <text>"; the code is the text's six digits.
+    const code = texts.at(-1)?.match(/\): .*?\b(\d{6})\b/)?.[1]
+    if (code) return code
+    if (Date.now() > deadline) throw new Error(`the demo kernel texted no code to ${phone} within ${timeout} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
