@@ -296,6 +296,15 @@ nlohmann::json Reports::check(std::int64_t project, const nlohmann::json& input)
 
 void Reports::visitRegistered(std::int64_t project, const nlohmann::json& event) const {
     if (!event.contains("customer_id") || !event["customer_id"].is_number_integer()) return;
+    // Most visitors come without a report: the event carries the desk's checks, so a visit this
+    // module had nothing to say about costs no question back to registration (whose workers
+    // serve the desk). Events stored before it carried them are asked about as before.
+    if (event.contains("checks") && event["checks"].is_object()) {
+        const auto mine = event["checks"].value("channel", nlohmann::json::object());
+        const bool passed = mine.value("status", "") == "passed";
+        const bool siteCustomer = mine.value("status", "") == "warning" && mine.value("detail", nlohmann::json::object()).value("reason", "") == "site_customer";
+        if (!passed && !siteCustomer) return;
+    }
     // The visit's own record says what this module's check passed (its report), as the desk kept it.
     const auto visits = host_.request("registration.visits.of_customer", {{"customer_id", event["customer_id"]}}, project)["visits"];
     for (const auto& visit : visits) {

@@ -192,7 +192,8 @@ std::pair<int, nlohmann::json> VisitDesk::registerVisit(const sdk::Request& requ
         // Durable events are stored with this commit and delivered after it.
         host_.publish("visit.registered", {{"visit_id", id}, {"number", visit["number"]}, {"customer_id", customer["id"]},
                                            {"receiver_id", record["receiver_id"]}, {"owner_id", record["owner_id"]},
-                                           {"assignment", record["assignment"]}, {"returning", record["returning"]}, {"source", record["source"]}},
+                                           {"assignment", record["assignment"]}, {"returning", record["returning"]}, {"source", record["source"]},
+                                           {"checks", checks.answers}},
                       project);
         if (givesOwner)
             host_.publish("customer.assigned", {{"customer_id", customer["id"]}, {"owner_id", *decision.owner}, {"method", decision.method},
