@@ -11,6 +11,7 @@
 #include <openssl/hmac.h>
 
 #include <regex>
+#include <set>
 
 using namespace anchang::test;
 
@@ -342,4 +343,15 @@ TEST_F(Channel, ACollisionRulingMovesTheCustomersChannelInCore) {
     ASSERT_EQ(api("POST", "/channel/collisions/" + ruled[0]["id"].dump() + "/decide", {{"winner_report_id", second["id"]}, {"note", "现场带看为准"}}, manager).status,
               200);
     EXPECT_EQ(api("GET", "/customers/" + customer, nullptr, manager).json()["channel"], "全民经纪人");
+
+    // The customer's timeline: registration's visit and each module's word, newest first.
+    const auto timeline = api("GET", "/customers/" + customer + "/timeline", nullptr, manager).json();
+    std::set<std::string> kinds;
+    for (const auto& e : timeline["entries"]) kinds.insert(e["module"].get<std::string>() + ":" + e["kind"].get<std::string>());
+    EXPECT_TRUE(kinds.count("registration:visit")) << timeline;
+    EXPECT_TRUE(kinds.count("channel:report.visited")) << timeline; // the winner's, after the decision
+    EXPECT_TRUE(kinds.count("channel:report.rejected")) << timeline; // the loser's
+    EXPECT_TRUE(timeline["missing"].empty());
+    // A consultant who does not own the customer does not see it.
+    EXPECT_EQ(api("GET", "/customers/" + customer + "/timeline", nullptr, login(kernel->port(), "consultant3")).status, 404);
 }

@@ -36,6 +36,7 @@ public:
         roster_ = std::make_unique<Roster>(host, *companies_, *codes_);
         if (const std::string seed = host.config().value("demo_seed", std::string{}); !seed.empty()) loadDemo(seed);
         routes(host);
+        host.serve("channel.customer.timeline", [this](const BusMessage& m) { return reports_->timeline(m.project(), m.body()); });
         host.serve("channel.visit.check", [this](const BusMessage& m) { return reports_->check(m.project(), m.body()); });
         host.subscribe("visit.registered", [this](const BusMessage& event) { reports_->visitRegistered(event.project(), event.body()); });
         host.subscribe("deal.subscribed", [this](const BusMessage& event) { reports_->subscribed(event.project(), event.body()); });

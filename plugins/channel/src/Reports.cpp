@@ -214,6 +214,37 @@ nlohmann::json Reports::list(std::int64_t project, const std::optional<std::stri
     return out;
 }
 
+nlohmann::json Reports::timeline(std::int64_t project, const nlohmann::json& input) const {
+    // Reports bound to the customer at a visit, and reports of their numbers in full; a hidden
+    // number alone might be anyone's, so it shows only once a visit bound it.
+    std::map<std::int64_t, nlohmann::json> found;
+    for (auto& row : host_.db().query(std::string("SELECT ") + kColumns + kFrom + "WHERE r.project_id = ? AND r.customer_id = ?",
+                                      {project, input.value("customer_id", std::int64_t{0})})) {
+        const std::int64_t id = row["id"]; // before the move: json's assignment takes its value first
+        found[id] = std::move(row);
+    }
+    for (const auto& phone : input.value("phones", nlohmann::json::array()))
+        for (auto& row : host_.db().query(std::string("SELECT ") + kColumns + kFrom + "WHERE r.project_id = ? AND r.phone_key = ? LIMIT 50", {project, phone})) {
+            const std::int64_t id = row["id"];
+            found[id] = std::move(row);
+        }
+    nlohmann::json entries = nlohmann::json::array();
+    for (const auto& [id, r] : found) {
+        const std::string who = r["company_name"].get<std::string>() + " · " + r["agent_name"].get<std::string>();
+        const bool refused = r["status"] == "rejected";
+        entries.push_back({{"at", r["reported_at"]}, {"kind", refused ? "report.rejected" : "report"},
+                           {"title", {{"zh-CN", (refused ? "报备未通过：" : "渠道报备：") + who}, {"en", (refused ? "Report refused: " : "Channel report: ") + who}}},
+                           {"detail", {{"report_id", id}, {"status", r["status"]}, {"reason", r["reason"]}, {"protected_until", r["protected_until"]}}}});
+        if (r["visited_at"].is_number())
+            entries.push_back({{"at", r["visited_at"]}, {"kind", "report.visited"},
+                               {"title", {{"zh-CN", "确认到访（" + who + "）"}, {"en", "Visit confirmed (" + who + ")"}}}, {"detail", {{"report_id", id}}}});
+        if (r["subscribed_at"].is_number())
+            entries.push_back({{"at", r["subscribed_at"]}, {"kind", "report.confirmed"},
+                               {"title", {{"zh-CN", "确客：业绩归属 " + who}, {"en", "Confirmed for " + who}}}, {"detail", {{"report_id", id}}}});
+    }
+    return {{"entries", entries}};
+}
+
 nlohmann::json Reports::protecting(std::int64_t project, const std::string& phone) const {
     nlohmann::json out = nlohmann::json::array();
     // A full number has exactly three keys a report of it can have: itself and its two hidden

@@ -51,6 +51,8 @@ public:
     nlohmann::json check(std::int64_t project, const nlohmann::json& input) const;
     void visitRegistered(std::int64_t project, const nlohmann::json& event) const;
     void subscribed(std::int64_t project, const nlohmann::json& event) const;
+    /// The customer's reports as entries of their timeline (core.customer.timeline).
+    nlohmann::json timeline(std::int64_t project, const nlohmann::json& input) const;
     /// Marks lapsed reports expired and frees their claims; returns how many.
     std::int64_t expire(std::int64_t project) const;
 

@@ -3,6 +3,7 @@
 // here; the rules live in the classes they call.
 
 #include "CustomerBook.h"
+#include "CustomerTimeline.h"
 #include "DealBook.h"
 #include "DemoLoader.h"
 #include "Inventory.h"
@@ -43,6 +44,7 @@ public:
         roster_ = std::make_unique<Roster>(host);
         inventory_ = std::make_unique<Inventory>(host);
         deals_ = std::make_unique<DealBook>(host, *inventory_);
+        timeline_ = std::make_unique<CustomerTimeline>(host, *deals_);
         workbooks_ = std::make_unique<Workbooks>(host, *customers_, *profile_);
         routes(host);
         services(host);
@@ -72,6 +74,7 @@ private:
         });
         host.route("customers.get",
                    [this](const Request& r) { return Response::json(visible(r)); });
+        host.route("customers.timeline", [this](const Request& r) { return Response::json(timeline_->of(r.idParam("project"), visible(r))); });
         host.route("customers.persons.add", [this](const Request& r) {
             const auto customer = visible(r);
             return Response::created(customers_->addPerson(r.idParam("project"), customer["id"], r.json()));
@@ -171,6 +174,21 @@ private:
             return nlohmann::json{{"customer", customers_->changeOrigin(m.project(), b["customer_id"], change,
                                                                         {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
         });
+        host.serve("core.customer.protect", [this](const BusMessage& m) {
+            const auto& b = m.body();
+            if (!b.contains("customer_id") || !b["customer_id"].is_number_integer() || !b.contains("owner_id") || !b["owner_id"].is_number_integer() ||
+                !b.contains("until") || !b["until"].is_number_integer())
+                throw Error::invalid("customer.invalid", "customer_id and owner_id must be ids, until a time");
+            return nlohmann::json{{"customer", customers_->protect(m.project(), b["customer_id"], b["owner_id"], b["until"], reasonOf(b),
+                                                                   {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
+        });
+        host.serve("core.customer.release", [this](const BusMessage& m) {
+            const auto& b = m.body();
+            if (!b.contains("customer_id") || !b["customer_id"].is_number_integer()) throw Error::invalid("customer.invalid", "customer_id must be an id");
+            return nlohmann::json{{"customer", customers_->release(m.project(), b["customer_id"], b.value("owner_id", nlohmann::json(nullptr)), reasonOf(b),
+                                                                   {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
+        });
+        host.serve("core.customers.select", [this](const BusMessage& m) { return nlohmann::json{{"customers", customers_->select(m.project(), m.body())}}; });
         host.serve("core.customer.visit_voided", [this](const BusMessage& m) {
             if (!m.body().is_object()) throw Error::invalid("customer.invalid", "the body must be an object");
             auto [customer, released] = customers_->visitVoided(m.project(), m.body(), {m.actorId(), m.actorId() ? m.actorName() : m.source()});
@@ -208,6 +226,7 @@ private:
     std::unique_ptr<Roster> roster_;
     std::unique_ptr<Inventory> inventory_;
     std::unique_ptr<DealBook> deals_;
+    std::unique_ptr<CustomerTimeline> timeline_;
     std::unique_ptr<Workbooks> workbooks_;
 };
 

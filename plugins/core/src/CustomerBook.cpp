@@ -178,10 +178,16 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
 }
 
 nlohmann::json CustomerBook::visited(std::int64_t project, std::int64_t customer, std::int64_t at) const {
-    if (host_.db().exec("UPDATE core_customers SET last_visit_at = ?, visits = visits + 1, updated_at = ? WHERE id = ? AND project_id = ?",
-                        {at, host_.now(), customer, project}) == 0)
-        throw sdk::Error::notFound("customer.not_found", "no such customer: " + std::to_string(customer));
-    return get(project, customer);
+    nlohmann::json after;
+    host_.db().transaction([&] {
+        if (host_.db().exec("UPDATE core_customers SET last_visit_at = ?, visits = visits + 1, updated_at = ? WHERE id = ? AND project_id = ?",
+                            {at, host_.now(), customer, project}) == 0)
+            throw sdk::Error::notFound("customer.not_found", "no such customer: " + std::to_string(customer));
+        after = get(project, customer);
+        // In the caller's commit (the desk's registration): follow-up rules count contacts on it.
+        host_.publish("customer.visited", {{"customer_id", customer}, {"owner_id", after["owner_id"]}, {"at", at}}, project);
+    });
+    return after;
 }
 
 std::pair<nlohmann::json, bool> CustomerBook::visitVoided(std::int64_t project, const nlohmann::json& request, const Actor& actor) const {
@@ -245,10 +251,81 @@ nlohmann::json CustomerBook::assignOwner(std::int64_t project, std::int64_t cust
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.owner.change"},
                      {"target", "customer:" + std::to_string(customer)},
                      {"detail", {{"from", before["owner_id"]}, {"to", owner}, {"reason", reason}}}});
+        // With the change's commit: a crash between the two would lose the event.
+        host_.publish("customer.owner_changed", {{"customer_id", customer}, {"from", before["owner_id"]}, {"to", owner}, {"reason", reason}}, project);
     });
-    host_.publish("customer.owner_changed",
-                  {{"customer_id", customer}, {"from", before["owner_id"]}, {"to", owner}, {"reason", reason}}, project);
     return after;
+}
+
+nlohmann::json CustomerBook::protect(std::int64_t project, std::int64_t customer, std::int64_t owner, std::int64_t until, const std::string& reason,
+                                     const Actor& actor) const {
+    if (reason.empty()) throw sdk::Error::invalid("customer.reason_required", "a change of protection needs a reason");
+    nlohmann::json before, after;
+    host_.db().transaction([&] {
+        before = get(project, customer);
+        if (host_.db().exec("UPDATE core_customers SET protection_until = ?, updated_at = ? WHERE id = ? AND project_id = ? AND owner_id = ?",
+                            {until, host_.now(), customer, project, owner}) == 0)
+            throw sdk::Error::conflict("customer.owner_changed", "the customer is not this consultant's any more");
+        after = get(project, customer);
+        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.protection.change"},
+                     {"target", "customer:" + std::to_string(customer)},
+                     {"detail", {{"from", before["protection_until"]}, {"to", until}, {"owner", owner}, {"reason", reason}}}});
+    });
+    return after;
+}
+
+nlohmann::json CustomerBook::release(std::int64_t project, std::int64_t customer, const nlohmann::json& owner, const std::string& reason,
+                                     const Actor& actor) const {
+    if (reason.empty()) throw sdk::Error::invalid("customer.reason_required", "a release needs a reason");
+    nlohmann::json before, after;
+    host_.db().transaction([&] {
+        before = get(project, customer);
+        if (before["owner_id"].is_null()) throw sdk::Error::conflict("customer.not_owned", "nobody owns this customer");
+        if (owner.is_number_integer() && before["owner_id"] != owner)
+            throw sdk::Error::conflict("customer.owner_changed", "the customer is not this consultant's any more");
+        host_.db().exec("UPDATE core_customers SET owner_id = NULL, protection_until = NULL, updated_at = ? WHERE id = ? AND project_id = ?",
+                        {host_.now(), customer, project});
+        after = get(project, customer);
+        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "customer.owner.release"},
+                     {"target", "customer:" + std::to_string(customer)},
+                     {"detail", {{"from", before["owner_id"]}, {"protection_until", before["protection_until"]}, {"reason", reason}}}});
+        host_.publish("customer.owner_changed", {{"customer_id", customer}, {"from", before["owner_id"]}, {"to", nullptr}, {"reason", reason}}, project);
+    });
+    return after;
+}
+
+nlohmann::json CustomerBook::select(std::int64_t project, const nlohmann::json& request) const {
+    if (!request.is_object()) throw sdk::Error::invalid("customer.invalid", "the request must be an object");
+    std::string sql = "SELECT c.id, c.name, c.owner_id, c.protection_until, c.first_visit_at, c.last_visit_at, c.visits, c.source "
+                      "FROM core_customers c WHERE c.project_id = ? AND c.owner_id IS NOT NULL AND c.id > ?";
+    nlohmann::json params = {project, request.value("after_id", std::int64_t{0})};
+    if (request.contains("lapsed_before")) {
+        if (!request["lapsed_before"].is_number_integer()) throw sdk::Error::invalid("customer.invalid", "lapsed_before must be a time");
+        sql += " AND c.protection_until IS NOT NULL AND c.protection_until <= ?";
+        params.push_back(request["lapsed_before"]);
+    }
+    if (request.contains("owners")) {
+        if (!request["owners"].is_array() || request["owners"].empty() || request["owners"].size() > 500)
+            throw sdk::Error::invalid("customer.invalid", "owners must list 1 to 500 user ids");
+        std::string marks;
+        for (const auto& id : request["owners"]) {
+            if (!id.is_number_integer()) throw sdk::Error::invalid("customer.invalid", "owners must list user ids");
+            marks += marks.empty() ? "?" : ", ?";
+            params.push_back(id);
+        }
+        sql += " AND c.owner_id IN (" + marks + ")";
+    }
+    if (request.contains("first_visit_before")) {
+        if (!request["first_visit_before"].is_number_integer()) throw sdk::Error::invalid("customer.invalid", "first_visit_before must be a time");
+        sql += " AND c.first_visit_at IS NOT NULL AND c.first_visit_at <= ?";
+        params.push_back(request["first_visit_before"]);
+    }
+    // A customer with a live deal is a buyer: never recycled for want of one.
+    if (request.value("without_deal", false))
+        sql += " AND NOT EXISTS (SELECT 1 FROM core_deals d WHERE d.project_id = c.project_id AND d.customer_id = c.id AND d.status <> 'refunded')";
+    sql += " ORDER BY c.id LIMIT ?";
+    params.push_back(std::clamp(request.value("limit", 500), 1, 1000));
+    return host_.db().query(sql, params);
 }
 
 nlohmann::json CustomerBook::changeOrigin(std::int64_t project, std::int64_t customer, const nlohmann::json& body,

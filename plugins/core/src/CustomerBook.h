@@ -53,6 +53,19 @@ public:
     std::pair<nlohmann::json, bool> visitVoided(std::int64_t project, const nlohmann::json& request, const Actor& actor) const;
     nlohmann::json assignOwner(std::int64_t project, std::int64_t customer, std::int64_t owner, const std::string& reason,
                                const Actor& actor) const;
+    /// Sets the owner's protection to `until` (core.customer.protect: a follow-up extends it),
+    /// only while `owner` still owns the customer — a late follow-up of a former owner moves
+    /// nothing (409 customer.owner_changed). Audited.
+    nlohmann::json protect(std::int64_t project, std::int64_t customer, std::int64_t owner, std::int64_t until, const std::string& reason,
+                           const Actor& actor) const;
+    /// The customer owned by nobody from now (core.customer.release: defeat, recycling into the
+    /// pool), only while `owner` still owns them when given. Audited; customer.owner_changed.
+    nlohmann::json release(std::int64_t project, std::int64_t customer, const nlohmann::json& owner, const std::string& reason,
+                           const Actor& actor) const;
+    /// Owned customers by a condition (core.customers.select), for nightly jobs: `lapsed_before`
+    /// (protection ended before), `owners` (owned by these users), `first_visit_before` with
+    /// `without_deal` (no subscription since); ids after `after_id`, at most `limit` (≤ 1000).
+    nlohmann::json select(std::int64_t project, const nlohmann::json& request) const;
     /// Source, channel and first-visit time, which consultants may not change.
     nlohmann::json changeOrigin(std::int64_t project, std::int64_t customer, const nlohmann::json& body, const Actor& actor) const;
     nlohmann::json addPerson(std::int64_t project, std::int64_t customer, const nlohmann::json& body) const;

@@ -63,6 +63,30 @@ public:
             return desk_->forgetRequestKeys(run.project, host_->now() - kWeekMs);
         });
         host.subscribe("roster.changed", [this](const BusMessage& event) { desk_->drainQueue(event.project()); });
+        // The customer's page (core.customer.timeline): their visits, and the enquiries from their phones.
+        host.serve("registration.customer.timeline", [this](const BusMessage& m) {
+            const auto& b = m.body();
+            Register::Filter filter;
+            filter.customer = b.value("customer_id", std::int64_t{0});
+            nlohmann::json entries = nlohmann::json::array();
+            for (const auto& v : register_->list(m.project(), filter)) {
+                const bool voided = v["status"] == "void";
+                const std::string number = v["number"].dump();
+                const std::string by = v.value("receiver_name", nlohmann::json(nullptr)).is_string() ? v["receiver_name"].get<std::string>() : "";
+                entries.push_back({{"at", v["registered_at"]}, {"kind", voided ? "visit.void" : "visit"},
+                                   {"title", {{"zh-CN", "第 " + number + " 号来访" + (by.empty() ? "" : "，" + by + " 接待") + (voided ? "（已作废）" : "")},
+                                              {"en", "Visit no. " + number + (by.empty() ? "" : ", received by " + by) + (voided ? " (void)" : "")}}},
+                                   {"detail", {{"visit_id", v["id"]}, {"source", v["source"]}}}});
+            }
+            for (const auto& phone : b.value("phones", nlohmann::json::array())) {
+                for (const auto& c : host_->db().query("SELECT id, notes, recorded_at FROM registration_calls WHERE project_id = ? AND phone = ? "
+                                                       "ORDER BY recorded_at DESC LIMIT 100",
+                                                       {m.project(), phone}))
+                    entries.push_back({{"at", c["recorded_at"]}, {"kind", "call"}, {"title", {{"zh-CN", "来电咨询"}, {"en", "Phone enquiry"}}},
+                                       {"detail", {{"call_id", c["id"]}, {"notes", c["notes"]}}}});
+            }
+            return nlohmann::json{{"entries", entries}};
+        });
         host.serve("registration.visits.of_customer", [this](const BusMessage& m) {
             if (!m.body().contains("customer_id") || !m.body()["customer_id"].is_number_integer())
                 throw Error::invalid("visit.invalid", "customer_id must be an id");
