@@ -2,8 +2,9 @@
 // 何军 (链家·滨江) the company's admin in the console; on his phone he names a broker's phone and
 // hands out the company's link; the broker opens it in a browser of their own, signs in with
 // that phone and the texted code, and reports a customer; once the company checks reports by
-// text, the broker's form asks for the code the customer received. The statement (对账单) shows
-// the customer the site confirmed. Screenshots at the sizes the people use land in
+// text — the manager turns it on in the company's form in the console —, the broker's form asks
+// for the code the customer received. The statement (对账单) shows the customer the site
+// confirmed; at last the manager suspends the company in the same form. Screenshots at the sizes the people use land in
 // tests/e2e/artifacts/.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -17,7 +18,8 @@ const brokerPhone = phones('137')
 const customerPhone = phones('138')
 
 // 链家·滨江 and its agent 何军 (agent1), as the demo seeds them; put back as they were after the
-// file, since channel.test.mjs reports as 何军 without a texted code.
+// file (checking by text off, the company active), since channel.test.mjs reports as 何军
+// without a texted code.
 const demo = { manager: null, lianjia: null, heJun: null }
 before(async () => {
   assert.ok(DEMO, 'ANCHANG_E2E_DEMO_URL is not set: run the tests with tests/e2e/run')
@@ -29,7 +31,7 @@ before(async () => {
   assert.ok(demo.heJun, 'the demo seeds 何军 as 链家·滨江’s agent')
 })
 after(async () => {
-  await api('PATCH', path(`/channel/companies/${demo.lianjia.id}`), { token: demo.manager, base: DEMO, body: { sms_check: false } })
+  await api('PATCH', path(`/channel/companies/${demo.lianjia.id}`), { token: demo.manager, base: DEMO, body: { sms_check: false, active: true } })
   await api('PATCH', path(`/channel/agents/${demo.heJun.id}`), { token: demo.manager, base: DEMO, body: { company_admin: false } })
 })
 
@@ -115,10 +117,42 @@ scenario(
     assert.equal(reported.agent_name, '韦经纪')
     await phone.keyboard.press('Escape')
 
-    // (d) The company checks reports by text now: the form asks for the code the customer was
-    // texted, and a wrong one is refused in the form.
-    const on = await api('PATCH', path(`/channel/companies/${demo.lianjia.id}`), { token: demo.manager, base: DEMO, body: { sms_check: true } })
-    assert.equal(on.status, 200, JSON.stringify(on.body))
+    // (d) The manager has the company check reports by text, in its form in the console: the form
+    // opens with the company's rules; a refusal is shown in the form, which stays open; saving
+    // sends only what changed, and the list tags the company.
+    await manager.keyboard.press('Escape') // the link's dialog
+    await manager.locator(`[data-test=edit-${demo.lianjia.id}]`).first().click()
+    const form = manager.locator('[data-test=company-form]')
+    await form.waitFor()
+    assert.equal(await form.locator('[data-test=company-name]').inputValue(), '链家·滨江')
+    assert.ok(await form.locator('[data-test=company-name]').isDisabled(), 'the name does not change once the company exists')
+    await form.locator('.el-radio.is-checked', { hasText: '带看保护' }).waitFor()
+    await form.locator('.el-radio.is-checked', { hasText: '合作中' }).waitFor()
+    assert.ok(await form.locator('[data-test=company-save]').isDisabled(), 'nothing to save before a change')
+    await form.locator('[data-test=company-sms]').click()
+    await form.locator('[data-test=company-sms].is-checked').waitFor()
+    const companyUrl = (url) => new URL(url).pathname === path(`/channel/companies/${demo.lianjia.id}`)
+    await manager.route(companyUrl, (route) =>
+      route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'channel.invalid', message: '服务器拒绝：测试' } }) }),
+      { times: 1 },
+    )
+    await form.locator('[data-test=company-save]').click()
+    await form.locator('[data-test=company-problem]').getByText('服务器拒绝：测试').waitFor()
+    await manager.waitForTimeout(300)
+    await keepScreenshot(manager, 'channel-company - a company’s form refused, in the console, 1366x768')
+    const [patch] = await Promise.all([
+      manager.waitForRequest((request) => request.method() === 'PATCH' && companyUrl(request.url())),
+      form.locator('[data-test=company-save]').click(),
+    ])
+    assert.deepEqual(patch.postDataJSON(), { sms_check: true }, 'only the field changed is sent')
+    await form.waitFor({ state: 'hidden' })
+    await manager.locator(`[data-test=company-sms-${demo.lianjia.id}]`).first().waitFor()
+    const checked = (await api('GET', path('/channel/companies'), { token: demo.manager, base: DEMO })).body.companies.find((c) => c.id === demo.lianjia.id)
+    assert.deepEqual({ ...checked, sms_check: false }, demo.lianjia, 'the other rules are as they were')
+    assert.equal(checked.sms_check, true)
+
+    // The broker's form asks for the code the customer was texted, and a wrong one is refused in
+    // the form.
     await phone.reload()
     await phone.locator('[data-test=portal-new]').click()
     await phone.locator('[data-test=portal-sms-code]').waitFor()
@@ -169,6 +203,30 @@ scenario(
     await admin.locator(`[data-test=company-agent-active-${joined.id}].is-checked`).waitFor()
     await admin.waitForTimeout(400)
     await keepScreenshot(admin, 'channel-company - 本公司, the broker joined, phone 390x844')
+
+    // (e) The manager suspends the company in its form: asked to confirm first; the list says so.
+    await manager.locator(`[data-test=edit-${demo.lianjia.id}]`).first().click()
+    await form.waitFor()
+    await form.locator('[data-test=company-sms].is-checked').waitFor()
+    await form.locator('.el-radio', { hasText: '暂停合作' }).click()
+    await manager.waitForTimeout(400)
+    await keepScreenshot(manager, 'channel-company - a company’s form, suspending it, 1366x768')
+    await form.locator('[data-test=company-save]').click()
+    const box = manager.locator('.el-message-box', { hasText: '暂停后该渠道的经纪人不能再报备' })
+    await box.waitFor()
+    const [suspend] = await Promise.all([
+      manager.waitForRequest((request) => request.method() === 'PATCH' && companyUrl(request.url())),
+      box.locator('.el-button--primary').click(),
+    ])
+    assert.deepEqual(suspend.postDataJSON(), { active: false })
+    await form.waitFor({ state: 'hidden' })
+    await manager.locator(`[data-test=company-state-${demo.lianjia.id}]`).first().getByText('已暂停').waitFor()
+    assert.equal((await api('GET', path('/channel/companies'), { token: demo.manager, base: DEMO })).body.companies.find((c) => c.id === demo.lianjia.id).active, false)
+    await manager.locator('.el-message').waitFor({ state: 'hidden' })
+    await keepScreenshot(manager, 'channel-company - the companies, checking by text and suspended, 1366x768')
+    // Resumed from the list, without a question: the company's link works again (the next test).
+    await manager.locator(`[data-test=company-toggle-${demo.lianjia.id}]`).first().click()
+    await manager.locator(`[data-test=company-state-${demo.lianjia.id}]`).first().getByText('合作中').waitFor()
   },
   { viewport: DESKTOP, timeout: 150_000 },
 )
