@@ -188,6 +188,16 @@ private:
             return nlohmann::json{{"customer", customers_->release(m.project(), b["customer_id"], b.value("owner_id", nlohmann::json(nullptr)), reasonOf(b),
                                                                    {m.actorId(), m.actorId() ? m.actorName() : m.source()})}};
         });
+        host.serve("core.customer.get", [this](const BusMessage& m) {
+            if (!m.body().contains("customer_id") || !m.body()["customer_id"].is_number_integer())
+                throw Error::invalid("customer.invalid", "customer_id must be an id");
+            return nlohmann::json{{"customer", customers_->get(m.project(), m.body()["customer_id"])}};
+        });
+        host.serve("core.customer.timeline", [this](const BusMessage& m) {
+            if (!m.body().contains("customer_id") || !m.body()["customer_id"].is_number_integer())
+                throw Error::invalid("customer.invalid", "customer_id must be an id");
+            return timeline_->of(m.project(), customers_->get(m.project(), m.body()["customer_id"]));
+        });
         host.serve("core.customers.select", [this](const BusMessage& m) { return nlohmann::json{{"customers", customers_->select(m.project(), m.body())}}; });
         host.serve("core.customer.visit_voided", [this](const BusMessage& m) {
             if (!m.body().is_object()) throw Error::invalid("customer.invalid", "the body must be an object");
