@@ -98,3 +98,29 @@ TEST_F(Followup, TheSupervisorRulesWithTheEvidenceAndHandsALeaversCustomersOver)
     EXPECT_FALSE(board.json()["consultants"].empty());
     EXPECT_EQ(api("GET", "/followup/board", nullptr, ownerToken).status, 403);
 }
+
+namespace {
+
+class FollowupDemo : public Followup {
+protected:
+    void configure(KernelProcess::Options& o) override {
+        Followup::configure(o);
+        o.settings.push_back("plugins.followup.demo_seed=" + (KernelProcess::sourceDir() / "config/demo/followup.json").string());
+    }
+};
+
+} // namespace
+
+TEST_F(FollowupDemo, TheDemoHasProfilesPastFollowUpsAndTheTasksTheyLeftOpen) {
+    const std::string liNa = login(kernel->port(), "consultant2"); // 赵先生's consultant in the demo
+    const auto customer = api("GET", "/customers?phone=13911110001", nullptr, manager).json()["customers"][0]["id"].dump();
+    const auto view = api("GET", "/followup/customers/" + customer, nullptr, liNa).json();
+    EXPECT_EQ(view["profile"]["grade"], "A");
+    EXPECT_EQ(view["records"].size(), 2u);
+    EXPECT_EQ(view["profile"]["motive"], "改善：学区");
+    std::set<std::string> kinds;
+    const auto tasks = api("GET", "/followup/tasks", nullptr, liNa).json();
+    for (const auto& t : tasks["tasks"]) kinds.insert(t["kind"]);
+    EXPECT_TRUE(kinds.count("next_contact") && kinds.count("revisit")) << view;
+    EXPECT_FALSE(kinds.count("weekly")); // graded B first, then A: the week's list ended with the B
+}

@@ -62,3 +62,26 @@ TEST_F(Pool, ADefeatPutsTheCustomerInThePoolAndOfTwoClaimsAtOnceOneWins) {
     EXPECT_EQ(api("GET", "/customers/" + std::to_string(customer), nullptr, manager).json()["owner_id"], won.json()["consultant_id"]);
     EXPECT_TRUE(api("GET", "/pool/entries", nullptr, ownerToken).json()["entries"].empty());
 }
+
+namespace {
+
+class PoolDemo : public Pool {
+protected:
+    void configure(KernelProcess::Options& o) override {
+        Pool::configure(o);
+        o.settings.push_back("plugins.pool.demo_seed=" + (KernelProcess::sourceDir() / "config/demo/pool.json").string());
+    }
+};
+
+} // namespace
+
+TEST_F(PoolDemo, TheDemoPoolHasALapsedCustomerAndADefeatWaitingForTheSupervisor) {
+    const std::string supervisor = login(kernel->port(), "supervisor");
+    const auto pool = api("GET", "/pool/entries", nullptr, supervisor).json()["entries"];
+    ASSERT_EQ(pool.size(), 1u) << pool;
+    EXPECT_EQ(pool[0]["customer_name"], "孙先生"); // 45 days since the visit, 30 days' protection
+    EXPECT_EQ(pool[0]["reason"], "lapsed");
+    const auto waiting = api("GET", "/pool/defeats?status=pending", nullptr, supervisor).json()["defeats"];
+    ASSERT_EQ(waiting.size(), 1u);
+    EXPECT_EQ(waiting[0]["reason_id"], "price");
+}

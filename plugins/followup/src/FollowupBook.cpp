@@ -153,8 +153,10 @@ nlohmann::json FollowupBook::record(std::int64_t project, std::int64_t id, const
         host_.db().exec("INSERT INTO followup_profiles (project_id, customer_id, updated_by, updated_at) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT (project_id, customer_id) DO NOTHING",
                         {project, id, actor.id, now});
-        if (grade != before["grade"])
+        if (grade != before["grade"]) {
             host_.db().exec("UPDATE followup_profiles SET grade = ?, graded_at = ? WHERE project_id = ? AND customer_id = ?", {grade, now, project, id});
+            tasks_.regraded(project, id);
+        }
         if (owner && valid) tasks_.answer(project, id, actor.id, recordId, method == "visit");
         if (found["owner_id"].is_number_integer()) {
             const std::int64_t ownerId = found["owner_id"];
@@ -252,6 +254,55 @@ std::int64_t FollowupBook::remind(std::int64_t project) const {
         else host_.warning("could not remind consultant " + std::to_string(consultant) + " of their tasks");
     }
     return told;
+}
+
+void FollowupBook::loadDemo(const nlohmann::json& seed) const {
+    std::int64_t project = 0;
+    const auto projects = host_.request("kernel.projects.list", nlohmann::json::object());
+    for (const auto& p : projects["projects"])
+        if (p["code"] == seed.value("project", "")) project = p["id"];
+    if (!project || host_.db().one("SELECT id FROM followup_records WHERE project_id = ? LIMIT 1", {project})) return;
+    nlohmann::json usernames = nlohmann::json::array();
+    for (const auto& r : seed.value("records", nlohmann::json::array())) usernames.push_back(r["by"]);
+    std::map<std::string, nlohmann::json> users;
+    const auto found = host_.request("kernel.users.get", {{"usernames", usernames}}, project);
+    for (const auto& u : found["users"]) users[u["username"]] = u;
+    auto customerOf = [&](const nlohmann::json& phone) { return host_.request("core.customer.find", {{"phone", phone}}, project)["customer"]; };
+    const std::int64_t now = host_.now();
+    host_.db().transaction([&] {
+        for (const auto& p : seed.value("profiles", nlohmann::json::array())) {
+            const auto customer = customerOf(p["phone"]);
+            if (!customer.is_object()) continue;
+            host_.db().exec("INSERT INTO followup_profiles (project_id, customer_id, household, motive, finances, focus, resistance, updated_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, customer_id) DO NOTHING",
+                            {project, customer["id"], p.value("household", ""), p.value("motive", ""), p.value("finances", ""), p.value("focus", ""),
+                             p.value("resistance", ""), now});
+        }
+        for (const auto& r : seed.value("records", nlohmann::json::array())) {
+            const auto customer = customerOf(r["phone"]);
+            if (!customer.is_object() || !users.count(r["by"])) continue;
+            const auto& user = users.at(r["by"]);
+            const std::int64_t at = now - r.value("days_ago", 0) * ProtectionClock::kDayMs;
+            const nlohmann::json next = r.contains("next_contact_days") ? nlohmann::json(at + r["next_contact_days"].get<std::int64_t>() * ProtectionClock::kDayMs)
+                                                                        : nlohmann::json(nullptr);
+            const auto before = profile(project, customer["id"]);
+            const auto id = host_.db()
+                                .run("INSERT INTO followup_records (project_id, customer_id, consultant_id, consultant_name, method, content, grade_before, "
+                                     "grade_after, next_contact_at, valid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+                                     {project, customer["id"], user["id"], user["display_name"], r["method"], r["content"], before["grade"], r["grade"], next, at})
+                                .rows.at(0)
+                                .at("id");
+            host_.db().exec("INSERT INTO followup_profiles (project_id, customer_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (project_id, customer_id) DO NOTHING",
+                            {project, customer["id"], now});
+            host_.db().exec("UPDATE followup_profiles SET grade = ?, graded_at = ? WHERE project_id = ? AND customer_id = ?", {r["grade"], at, project, customer["id"]});
+            if (r["grade"] != before["grade"]) tasks_.regraded(project, customer["id"]);
+            // What the record left open, as if it had been written then: the next contact, the grade's task.
+            if (customer["owner_id"] == user["id"]) {
+                if (next.is_number()) tasks_.add(project, customer["id"], user["id"], "next_contact", "record-" + id.dump(), next);
+                if (const auto task = plan(project).taskFor(r["grade"], at)) tasks_.add(project, customer["id"], user["id"], task->kind, task->period, task->dueAt);
+            }
+        }
+    });
 }
 
 nlohmann::json FollowupBook::timeline(std::int64_t project, const nlohmann::json& input) const {

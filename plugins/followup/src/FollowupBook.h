@@ -48,6 +48,9 @@ public:
     std::int64_t lists(std::int64_t project, const std::string& grade) const;
     /// Tells each consultant what is due today, overdue, and whose protection ends within 3 days.
     std::int64_t remind(std::int64_t project) const;
+    /// The demo's profiles and past follow-ups (config/demo/followup.json), once, into a project
+    /// without follow-ups: written as they were then, with the tasks they left open.
+    void loadDemo(const nlohmann::json& seed) const;
     /// The customer's follow-ups as timeline entries (core.customer.timeline).
     nlohmann::json timeline(std::int64_t project, const nlohmann::json& input) const;
 

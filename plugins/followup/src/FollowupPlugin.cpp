@@ -9,6 +9,7 @@
 
 #include <anchang/sdk/Plugin.hpp>
 
+#include <fstream>
 #include <memory>
 
 using namespace anchang::sdk;
@@ -34,6 +35,12 @@ public:
         book_ = std::make_unique<FollowupBook>(host, *tasks_, settings);
         rulings_ = std::make_unique<Rulings>(host);
         board_ = std::make_unique<TeamBoard>(host);
+        if (const std::string seed = config.value("demo_seed", std::string{}); !seed.empty()) {
+            std::ifstream in(seed);
+            const auto demo = nlohmann::json::parse(in, nullptr, false);
+            if (demo.is_object()) book_->loadDemo(demo);
+            else host.warning("followup demo seed unreadable: " + seed);
+        }
         routes(host);
         host.serve("followup.customer.timeline", [this](const BusMessage& m) { return book_->timeline(m.project(), m.body()); });
         host.subscribe("customer.created", [this](const BusMessage& e) { book_->customerCreated(e.project(), e.body()); });

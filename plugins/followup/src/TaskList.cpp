@@ -18,6 +18,12 @@ std::int64_t TaskList::answer(std::int64_t project, std::int64_t customer, std::
                            {host_.now(), record, project, customer, consultant});
 }
 
+void TaskList::regraded(std::int64_t project, std::int64_t customer) const {
+    host_.db().exec("UPDATE followup_tasks SET status = 'cancelled', done_at = ? WHERE project_id = ? AND customer_id = ? AND status = 'open' "
+                    "AND kind IN ('revisit', 'weekly', 'monthly')",
+                    {host_.now(), project, customer});
+}
+
 void TaskList::ownerChanged(std::int64_t project, std::int64_t customer, std::optional<std::int64_t> owner) const {
     if (owner)
         host_.db().exec("UPDATE followup_tasks SET consultant_id = ? WHERE project_id = ? AND customer_id = ? AND status = 'open'",

@@ -26,6 +26,8 @@ public:
     /// Closes the owner's open tasks a follow-up answers (all but a revisit, which a visit or a
     /// follow-up made at a visit answers). Returns how many.
     std::int64_t answer(std::int64_t project, std::int64_t customer, std::int64_t consultant, std::int64_t record, bool visit) const;
+    /// The customer's grade changed: the old grade's open tasks (revisit, weekly, monthly) end.
+    void regraded(std::int64_t project, std::int64_t customer) const;
     /// The customer changed hands: open tasks follow the new owner, or are cancelled.
     void ownerChanged(std::int64_t project, std::int64_t customer, std::optional<std::int64_t> owner) const;
     /// Open tasks, soonest first: one consultant's, or everyone's (nullopt), due before `before`.

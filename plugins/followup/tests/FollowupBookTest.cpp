@@ -149,6 +149,10 @@ TEST_F(FollowupTest, ANewCustomersFirstCallBackThenTheGradesTasks) {
     book->visited(1, {{"customer_id", 1}, {"owner_id", kZhang}, {"at", test.now()}});
     EXPECT_TRUE(openKinds(kZhang).empty());
     EXPECT_EQ(book->view(1, 1, as(kZhang))["profile"]["grade"], "A");
+    // Down to B: no revisit owed any more, the week's list instead.
+    follow(1, kZhang, {{"grade", "A"}});
+    follow(1, kZhang, {{"grade", "B"}});
+    EXPECT_EQ(openKinds(kZhang), (std::vector<std::string>{"weekly"}));
 }
 
 TEST_F(FollowupTest, MondaysListGivesEachBCustomerOneTaskForTheWeek) {

@@ -349,4 +349,20 @@ nlohmann::json PoolBook::timeline(std::int64_t project, const nlohmann::json& in
     return {{"entries", entries}};
 }
 
+void PoolBook::loadDemo(const nlohmann::json& seed) const {
+    std::int64_t project = 0;
+    const auto projects = host_.request("kernel.projects.list", nlohmann::json::object());
+    for (const auto& p : projects["projects"])
+        if (p["code"] == seed.value("project", "")) project = p["id"];
+    if (!project || host_.db().one("SELECT id FROM pool_entries WHERE project_id = ? UNION SELECT id FROM pool_defeats WHERE project_id = ? LIMIT 1",
+                                   {project, project}))
+        return;
+    for (const auto& d : seed.value("defeats", nlohmann::json::array())) {
+        const auto customer = host_.request("core.customer.find", {{"phone", d["phone"]}}, project)["customer"];
+        if (!customer.is_object() || !customer["owner_id"].is_number_integer()) continue;
+        applyDefeat(project, {customer["owner_id"], "demo", false}, {{"customer_id", customer["id"]}, {"reason_id", d["reason_id"]}, {"note", d.value("note", "")}});
+    }
+    if (seed.value("recycle", false)) recycle(project);
+}
+
 } // namespace anchang::pool

@@ -67,6 +67,9 @@ public:
     /// Defeat reasons TOP, entries and claims per reason, activation rate, deals from the pool, in [from, to).
     nlohmann::json analysis(std::int64_t project, std::int64_t from, std::int64_t to) const;
     nlohmann::json timeline(std::int64_t project, const nlohmann::json& input) const;
+    /// The demo (config/demo/pool.json), once, into a project whose pool is empty: pending
+    /// defeat requests by the customers' owners, and a first recycling run.
+    void loadDemo(const nlohmann::json& seed) const;
 
 private:
     /// Puts the customer in the pool: released in core (only while `owner` still owns them),

@@ -5,6 +5,7 @@
 
 #include <anchang/sdk/Plugin.hpp>
 
+#include <fstream>
 #include <memory>
 
 using namespace anchang::sdk;
@@ -29,6 +30,12 @@ public:
             if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("zh-CN") || !r["zh-CN"].is_string())
                 throw std::runtime_error("each defeat reason needs an id and a zh-CN text");
         book_ = std::make_unique<PoolBook>(host, settings);
+        if (const std::string seed = config.value("demo_seed", std::string{}); !seed.empty()) {
+            std::ifstream in(seed);
+            const auto demo = nlohmann::json::parse(in, nullptr, false);
+            if (demo.is_object()) book_->loadDemo(demo);
+            else host.warning("pool demo seed unreadable: " + seed);
+        }
         routes(host);
         host.serve("pool.customer.timeline", [this](const BusMessage& m) { return book_->timeline(m.project(), m.body()); });
         host.subscribe("deal.subscribed", [this](const BusMessage& e) { book_->subscribed(e.project(), e.body()); });
