@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <set>
 
 using namespace anchang::test;
@@ -71,6 +72,18 @@ TEST_F(Followup, ANewCustomersReceiverCallsBackFollowsUpAndKeepsTheCustomerLonge
               "followup.invalid");
     EXPECT_EQ(api("POST", "/followup/customers/" + std::to_string(customer) + "/records", "[[[[[[", token).status, 400);
     EXPECT_EQ(api("GET", "/followup/customers/" + std::to_string(customer), nullptr, token).json()["records"].size(), 1u);
+
+    // The three roles' dashboards: the consultant's own, the site's for the manager (and as CSV).
+    const auto mine = api("GET", "/followup/dashboard/mine", nullptr, token).json();
+    EXPECT_EQ(mine["week"]["followups"], 1);
+    EXPECT_EQ(mine["funnel"]["grades"]["A"], 1);
+    const std::string period = "from=0&to=" + std::to_string(std::numeric_limits<std::int64_t>::max() / 2);
+    const auto site = api("GET", "/followup/dashboard/site?" + period, nullptr, manager).json();
+    EXPECT_GE(site["funnel"]["leads"].get<int>(), 1) << site;
+    EXPECT_FALSE(site["forecast"]["method"]["zh-CN"].get<std::string>().empty());
+    EXPECT_EQ(api("GET", "/followup/dashboard/site?format=csv&" + period, nullptr, manager).body.rfind("\xEF\xBB\xBF", 0), 0u);
+    EXPECT_EQ(api("GET", "/followup/dashboard/site?" + period, nullptr, token).status, 403);
+    EXPECT_EQ(api("GET", "/followup/dashboard/team?" + period, nullptr, login(kernel->port(), "supervisor")).status, 200);
 }
 
 TEST_F(Followup, TheSupervisorRulesWithTheEvidenceAndHandsALeaversCustomersOver) {

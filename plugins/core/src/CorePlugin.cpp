@@ -198,6 +198,12 @@ private:
                 throw Error::invalid("customer.invalid", "customer_id must be an id");
             return timeline_->of(m.project(), customers_->get(m.project(), m.body()["customer_id"]));
         });
+        host.serve("core.customers.stats", [this](const BusMessage& m) {
+            const auto& b = m.body();
+            if (!b.contains("from") || !b["from"].is_number_integer() || !b.contains("to") || !b["to"].is_number_integer())
+                throw Error::invalid("customer.invalid", "from and to must be times");
+            return nlohmann::json{{"sources", customers_->stats(m.project(), b["from"], b["to"])}};
+        });
         host.serve("core.customers.select", [this](const BusMessage& m) { return nlohmann::json{{"customers", customers_->select(m.project(), m.body())}}; });
         host.serve("core.customer.visit_voided", [this](const BusMessage& m) {
             if (!m.body().is_object()) throw Error::invalid("customer.invalid", "the body must be an object");

@@ -294,6 +294,20 @@ nlohmann::json CustomerBook::release(std::int64_t project, std::int64_t customer
     return after;
 }
 
+nlohmann::json CustomerBook::stats(std::int64_t project, std::int64_t from, std::int64_t to) const {
+    if (from >= to) throw sdk::Error::invalid("customer.invalid", "from must be before to");
+    auto rows = host_.db().query("SELECT c.source, COUNT(*) AS customers, SUM(CASE WHEN c.visits > 0 THEN 1 ELSE 0 END) AS visited, "
+                                 "SUM(CASE WHEN EXISTS (SELECT 1 FROM core_deals d WHERE d.project_id = c.project_id AND d.customer_id = c.id "
+                                 "AND d.status <> 'refunded') THEN 1 ELSE 0 END) AS deals FROM core_customers c "
+                                 "WHERE c.project_id = ? AND c.created_at >= ? AND c.created_at < ? GROUP BY c.source ORDER BY customers DESC",
+                                 {project, from, to});
+    const auto names = sources();
+    for (auto& row : rows)
+        for (const auto& s : names)
+            if (s["code"] == row["source"]) row["name"] = s["name"];
+    return rows;
+}
+
 nlohmann::json CustomerBook::select(std::int64_t project, const nlohmann::json& request) const {
     if (!request.is_object()) throw sdk::Error::invalid("customer.invalid", "the request must be an object");
     std::string sql = "SELECT c.id, c.name, c.owner_id, c.protection_until, c.first_visit_at, c.last_visit_at, c.visits, c.source "

@@ -66,6 +66,9 @@ public:
     /// (protection ended before), `owners` (owned by these users), `first_visit_before` with
     /// `without_deal` (no subscription since); ids after `after_id`, at most `limit` (≤ 1000).
     nlohmann::json select(std::int64_t project, const nlohmann::json& request) const;
+    /// Customers who came in [from, to) by source (core.customers.stats): how many, how many
+    /// visited, how many have a live deal — the manager's funnel and the quality of each source.
+    nlohmann::json stats(std::int64_t project, std::int64_t from, std::int64_t to) const;
     /// Source, channel and first-visit time, which consultants may not change.
     nlohmann::json changeOrigin(std::int64_t project, std::int64_t customer, const nlohmann::json& body, const Actor& actor) const;
     nlohmann::json addPerson(std::int64_t project, std::int64_t customer, const nlohmann::json& body) const;

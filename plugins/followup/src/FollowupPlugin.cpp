@@ -2,6 +2,7 @@
 // grades and their tasks, and the supervisor's rulings (判客) and team board. Routes and bus
 // wiring; the rules live in ProtectionClock, GradePlan, TaskList, FollowupBook, Rulings, TeamBoard.
 
+#include "Dashboards.h"
 #include "FollowupBook.h"
 #include "Rulings.h"
 #include "TaskList.h"
@@ -35,6 +36,7 @@ public:
         book_ = std::make_unique<FollowupBook>(host, *tasks_, settings);
         rulings_ = std::make_unique<Rulings>(host);
         board_ = std::make_unique<TeamBoard>(host);
+        dashboards_ = std::make_unique<Dashboards>(host);
         if (const std::string seed = config.value("demo_seed", std::string{}); !seed.empty()) {
             std::ifstream in(seed);
             const auto demo = nlohmann::json::parse(in, nullptr, false);
@@ -45,13 +47,22 @@ public:
         host.serve("followup.customer.timeline", [this](const BusMessage& m) { return book_->timeline(m.project(), m.body()); });
         host.subscribe("customer.created", [this](const BusMessage& e) { book_->customerCreated(e.project(), e.body()); });
         host.subscribe("customer.owner_changed", [this](const BusMessage& e) { book_->ownerChanged(e.project(), e.body()); });
-        host.subscribe("customer.visited", [this](const BusMessage& e) { book_->visited(e.project(), e.body()); });
+        host.subscribe("customer.visited", [this](const BusMessage& e) {
+            book_->visited(e.project(), e.body());
+            dashboards_->visited(e.project(), e.body());
+        });
+        host.subscribe("deal.subscribed", [this](const BusMessage& e) { dashboards_->subscribed(e.project(), e.body()); });
         host.job("weekly_lists", [this](const Host::JobRun& run) { return book_->lists(run.project, "B"); });
         host.job("monthly_lists", [this](const Host::JobRun& run) { return book_->lists(run.project, "C"); });
         host.job("reminders", [this](const Host::JobRun& run) { return book_->remind(run.project); });
     }
 
 private:
+    static std::pair<std::int64_t, std::int64_t> period(const Request& r) {
+        const auto from = r.numberQuery("from"), to = r.numberQuery("to");
+        if (!from || !to || *from >= *to) throw Error::invalid("followup.invalid", "give the period as from < to, in milliseconds");
+        return {*from, *to};
+    }
     static FollowupBook::Actor actor(const Request& r) {
         return {r.userId(), r.displayName().empty() ? r.username() : r.displayName(), r.can("followup.team")};
     }
@@ -75,6 +86,19 @@ private:
             return Response::created(book_->record(r.idParam("project"), r.idParam("id", "customer.not_found"), actor(r), r.json()));
         });
         host.route("templates.list", [this](const Request&) { return Response::json({{"templates", templates_}}); });
+        host.route("dashboard.mine", [this](const Request& r) { return Response::json(dashboards_->consultant(r.idParam("project"), r.userId())); });
+        host.route("dashboard.team", [this](const Request& r) {
+            const auto [from, to] = period(r);
+            auto figures = dashboards_->supervisor(r.idParam("project"), from, to);
+            figures["board"] = board_->get(r.idParam("project"));
+            return Response::json(figures);
+        });
+        host.route("dashboard.site", [this](const Request& r) {
+            const auto [from, to] = period(r);
+            const auto figures = dashboards_->manager(r.idParam("project"), from, to);
+            if (r.query("format") == "csv") return Response::text(dashboards_->managerCsv(figures, r.english()), "text/csv; charset=utf-8");
+            return Response::json(figures);
+        });
         host.route("board.get", [this](const Request& r) { return Response::json(board_->get(r.idParam("project"))); });
         host.route("rulings.list", [this](const Request& r) { return Response::json({{"rulings", rulings_->list(r.idParam("project"), r.query("status"))}}); });
         host.route("rulings.open", [this](const Request& r) { return Response::created(rulings_->open(r.idParam("project"), r.json(), r.userId())); });
@@ -90,6 +114,7 @@ private:
     std::unique_ptr<FollowupBook> book_;
     std::unique_ptr<Rulings> rulings_;
     std::unique_ptr<TeamBoard> board_;
+    std::unique_ptr<Dashboards> dashboards_;
 };
 
 } // namespace anchang::followup

@@ -30,6 +30,12 @@ std::optional<GradePlan::Task> GradePlan::taskFor(const std::string& grade, std:
     return std::nullopt;
 }
 
+std::int64_t GradePlan::monthStart(std::int64_t now) const {
+    using namespace std::chrono;
+    const year_month_day today{dayOf(now + offsetMs_)};
+    return msOf(sys_days(today.year() / today.month() / day(1))) - offsetMs_;
+}
+
 std::int64_t GradePlan::dayEnd(std::int64_t now) const { return msOf(dayOf(now + offsetMs_) + std::chrono::days(1)) - offsetMs_ - 1; }
 
 GradePlan::Task GradePlan::weekly(std::int64_t now) const {

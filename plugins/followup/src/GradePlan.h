@@ -28,6 +28,9 @@ public:
     /// This month's activation task (C), due at the end of the office's last day of the month.
     Task monthly(std::int64_t now) const;
 
+    /// The first millisecond of the office's week (Monday) and month that hold `now`.
+    std::int64_t weekStart(std::int64_t now) const { return weekly(now).dueAt + 1 - 7 * 24LL * 3600 * 1000; }
+    std::int64_t monthStart(std::int64_t now) const;
     /// The last millisecond of the office's day that holds `now`.
     std::int64_t dayEnd(std::int64_t now) const;
 

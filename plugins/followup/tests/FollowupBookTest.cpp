@@ -1,5 +1,6 @@
 // Follow-ups, tasks, the protection clock and rulings on the SDK's test host: followup's own
 // tables in memory, core as fakes that keep a small customer book, the clock moved by the test.
+#include "Dashboards.h"
 #include "FollowupBook.h"
 #include "Rulings.h"
 #include "TaskList.h"
@@ -232,4 +233,37 @@ TEST_F(FollowupTest, TheTeamBoardShowsWhoFallsBehind) {
     EXPECT_EQ(zhang["held"], 2);
     EXPECT_EQ(zhao["overdue_tasks"], 1);
     EXPECT_EQ(zhao["behind"][0], "overdue_tasks");
+}
+
+TEST_F(FollowupTest, TheForecastIsEachGradesPastRateTimesTheCustomersHoldingItNow) {
+    test.fake("core.customers.stats", [](const nlohmann::json&, std::int64_t) {
+        return nlohmann::json{{"sources", {{{"source", "natural"}, {"customers", 10}, {"visited", 8}, {"deals", 2}},
+                                           {{"source", "channel"}, {"customers", 5}, {"visited", 5}, {"deals", 3}}}}};
+    });
+    Dashboards dashboards(test.host());
+    // 30 days ago two customers were graded A; one subscribed 5 days later, the other did not.
+    newCustomer(3, kZhang);
+    follow(1, kZhang, {{"grade", "A"}});
+    follow(3, kZhang, {{"grade", "A"}});
+    test.advance(5 * kDay);
+    dashboards.subscribed(1, {{"customer_id", 1}, {"deal_id", 1}});
+    test.advance(25 * kDay);
+    // Now two more are A, without a deal: 0.5 × 3 (customers 2, 3 and 4 hold A; 1 bought) = 1.5.
+    newCustomer(4, kZhang);
+    follow(2, kZhao, {{"grade", "A"}});
+    follow(4, kZhang, {{"grade", "A"}});
+    const auto site = dashboards.manager(1, test.now() - 60 * kDay, test.now());
+    EXPECT_EQ(site["funnel"]["leads"], 15);
+    EXPECT_EQ(site["funnel"]["deals"], 5);
+    const auto& a = site["forecast"]["by_grade"][0];
+    EXPECT_EQ(a["graded_90d"], 2);
+    EXPECT_EQ(a["converted_14d"], 1);
+    EXPECT_EQ(a["holding"], 3);
+    EXPECT_DOUBLE_EQ(site["forecast"]["expected_deals"].get<double>(), 1.5);
+    EXPECT_NE(dashboards.managerCsv(site, false).find("A,3,50.0%,1.50"), std::string::npos);
+
+    const auto mine = dashboards.consultant(1, kZhang);
+    EXPECT_EQ(mine["protected"], 2);
+    EXPECT_GE(mine["month"]["followups"].get<int>(), 1);
+    EXPECT_EQ(mine["funnel"]["held"], 3);
 }

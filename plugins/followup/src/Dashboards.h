@@ -1,0 +1,41 @@
+#pragma once
+/// Dashboards — the three roles' figures (seed 001, part three), each with the rows behind it:
+///  - consultant: protected customers, tasks due today and overdue, this week's and month's
+///    follow-ups, visits and deals, and their own funnel (held → graded → A → deals);
+///  - supervisor: the team board (TeamBoard) and the process — phone follow-ups, invitations and
+///    how many brought a visit within 7 days, visits that became deals within 30 days;
+///  - manager: the site's funnel from lead to deal and each source's quality (core), grades, and a
+///    forecast of deals in the next 14 days, with its method stated: each grade's historical rate
+///    of a deal within 14 days of being graded (the last 90 days), times the customers holding
+///    that grade now.
+/// Weeks and months are the office's (GradePlan).
+
+#include "GradePlan.h"
+
+#include <anchang/sdk/Host.hpp>
+
+#include <cstdint>
+
+namespace anchang::followup {
+
+class Dashboards {
+public:
+    explicit Dashboards(const sdk::Host& host) : host_(host) {}
+
+    nlohmann::json consultant(std::int64_t project, std::int64_t user) const;
+    nlohmann::json supervisor(std::int64_t project, std::int64_t from, std::int64_t to) const;
+    nlohmann::json manager(std::int64_t project, std::int64_t from, std::int64_t to) const;
+    /// The manager's figures for Excel (UTF-8 with a BOM): funnel, sources, forecast.
+    std::string managerCsv(const nlohmann::json& figures, bool english) const;
+
+    void visited(std::int64_t project, const nlohmann::json& event) const;
+    void subscribed(std::int64_t project, const nlohmann::json& event) const;
+
+private:
+    GradePlan plan(std::int64_t project) const;
+    std::int64_t count(const std::string& sql, const nlohmann::json& params) const;
+
+    const sdk::Host& host_;
+};
+
+} // namespace anchang::followup
