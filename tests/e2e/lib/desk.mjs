@@ -8,9 +8,9 @@ export const path = (p) => `/api/v1/projects/1${p}`
 
 /**
  * In a test file: reads the demo roster before its tests and restores who is on duty after them.
- * Returns `demo` — `demo.manager` (a token), `demo.consultants` (display name → user id) and
+ * Returns `demo` — `demo.manager` (a token), `demo.consultants` (display name → user id),
  * `demo.onDutyOnly(...names)`, which leaves only these consultants on duty so the rotation's
- * choice is known.
+ * choice is known, and `demo.seeEveryoneOff()`, which frees every consultant still with a visitor.
  */
 export function demoRoster() {
   const demo = { manager: null, consultants: null, onDutyAtStart: [] }
@@ -33,6 +33,16 @@ export function demoRoster() {
       const answer = await api('PUT', path(`/roster/${id}`), { token: demo.manager, base: DEMO, body: { status } })
       assert.equal(answer.status, 200, JSON.stringify(answer.body))
     }
+  }
+  // Everyone still with a visitor sees them off, so the next test's rotation starts free (a
+  // consultant with a visitor waits their turn). Answers the hall's board as it was before.
+  demo.seeEveryoneOff = async () => {
+    const board = (await api('GET', path('/registration/board'), { token: demo.manager, base: DEMO })).body
+    const visits = (await api('GET', path('/visits?limit=500'), { token: demo.manager, base: DEMO })).body.visits
+    for (const v of visits)
+      if ((v.status === 'waiting' || v.status === 'received') && !v.finished_at)
+        await api('POST', path(`/visits/${v.id}/finish`), { token: demo.manager, base: DEMO })
+    return board
   }
   return demo
 }

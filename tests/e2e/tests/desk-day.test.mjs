@@ -16,20 +16,11 @@ const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1366, height: 768 }
 const demo = demoRoster()
 const onDutyOnly = demo.onDutyOnly
+const seeEveryoneOff = demo.seeEveryoneOff
 let receptionist
 before(async () => {
   receptionist = await tokenFor('receptionist', DEMO)
 })
-
-/** Everyone still with a visitor sees them off, so the next test's rotation starts free. */
-async function seeEveryoneOff() {
-  const board = (await api('GET', path('/registration/board'), { token: demo.manager, base: DEMO })).body
-  const visits = (await api('GET', path('/visits?limit=500'), { token: demo.manager, base: DEMO })).body.visits
-  for (const v of visits)
-    if ((v.status === 'waiting' || v.status === 'received') && !v.finished_at)
-      await api('POST', path(`/visits/${v.id}/finish`), { token: demo.manager, base: DEMO })
-  return board
-}
 
 const freshPhone = phones('136')
 
