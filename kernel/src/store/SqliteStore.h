@@ -118,6 +118,8 @@ public:
 private:
     Options options_;
     std::mutex poolMutex_;
+    /// When each connection last ran PRAGMA optimize (release() runs it hourly).
+    std::map<sqlite3*, std::chrono::steady_clock::time_point> optimizedAt_;
     std::vector<sqlite3*> idle_;
     std::vector<sqlite3*> all_;
     std::mutex loansMutex_;

@@ -77,9 +77,11 @@ nlohmann::json Dashboards::consultant(std::int64_t project, std::int64_t user) c
 nlohmann::json Dashboards::supervisor(std::int64_t project, std::int64_t from, std::int64_t to) const {
     if (from >= to) throw sdk::Error::invalid("followup.invalid", "from must be before to");
     // Per consultant: phone follow-ups ("calls"), invitations and the visits they brought within
-    // 7 days, visits and the deals that followed within 30 days.
+    // 7 days, visits and the deals that followed within 30 days. Only columns of the covering
+    // index followup_records_time: a quarter of a million rows read no table row (names come
+    // from the roster).
     const auto rows = host_.db().query(
-        "SELECT r.consultant_id, MAX(r.consultant_name) AS name, "
+        "SELECT r.consultant_id, "
         "SUM(CASE WHEN r.method = 'phone' THEN 1 ELSE 0 END) AS calls, "
         "SUM(CASE WHEN r.template = 'invite' THEN 1 ELSE 0 END) AS invites, "
         "SUM(CASE WHEN r.template = 'invite' AND EXISTS (SELECT 1 FROM followup_contacts v WHERE v.project_id = r.project_id AND v.customer_id = r.customer_id "
@@ -109,6 +111,27 @@ nlohmann::json Dashboards::supervisor(std::int64_t project, std::int64_t from, s
     return {{"from", from}, {"to", to}, {"process", process}};
 }
 
+nlohmann::json Dashboards::gradeHistory(std::int64_t project, std::int64_t now) const {
+    {
+        std::lock_guard lock(ratesMutex_);
+        const auto it = rates_.find(project);
+        if (it != rates_.end() && now - it->second.at < 3600 * 1000 && now >= it->second.at) return it->second.history;
+    }
+    nlohmann::json history = nlohmann::json::object();
+    for (const std::string grade : {"A", "B", "C"}) {
+        // Graded so between 90 and 14 days ago: did a deal follow within 14 days?
+        const auto row = host_.db().query(
+            "SELECT COUNT(*) AS graded, SUM(CASE WHEN EXISTS (SELECT 1 FROM followup_contacts d WHERE d.project_id = r.project_id AND d.customer_id = r.customer_id "
+            "AND d.kind = 'deal' AND d.at >= r.created_at AND d.at <= r.created_at + ?) THEN 1 ELSE 0 END) AS converted FROM followup_records r "
+            "WHERE r.project_id = ? AND r.grade_after = ? AND (r.grade_before IS NULL OR r.grade_before <> ?) AND r.created_at >= ? AND r.created_at < ?",
+            {14 * kDayMs, project, grade, grade, now - 90 * kDayMs, now - 14 * kDayMs})[0];
+        history[grade] = {{"graded", row["graded"]}, {"converted", row["converted"].is_number() ? row["converted"] : nlohmann::json(0)}};
+    }
+    std::lock_guard lock(ratesMutex_);
+    rates_[project] = {now, history};
+    return history;
+}
+
 nlohmann::json Dashboards::manager(std::int64_t project, std::int64_t from, std::int64_t to) const {
     const auto sources = host_.request("core.customers.stats", {{"from", from}, {"to", to}}, project)["sources"];
     std::int64_t leads = 0, visited = 0, deals = 0;
@@ -120,19 +143,15 @@ nlohmann::json Dashboards::manager(std::int64_t project, std::int64_t from, std:
     const std::int64_t now = host_.now();
     nlohmann::json grades = nlohmann::json::object(), forecast = nlohmann::json::array();
     double expected = 0;
+    const auto history = gradeHistory(project, now);
     for (const std::string grade : {"A", "B", "C"}) {
-        // Graded so between 90 and 14 days ago: did a deal follow within 14 days?
-        const auto history = host_.db().query(
-            "SELECT COUNT(*) AS graded, SUM(CASE WHEN EXISTS (SELECT 1 FROM followup_contacts d WHERE d.project_id = r.project_id AND d.customer_id = r.customer_id "
-            "AND d.kind = 'deal' AND d.at >= r.created_at AND d.at <= r.created_at + ?) THEN 1 ELSE 0 END) AS converted FROM followup_records r "
-            "WHERE r.project_id = ? AND r.grade_after = ? AND (r.grade_before IS NULL OR r.grade_before <> ?) AND r.created_at >= ? AND r.created_at < ?",
-            {14 * kDayMs, project, grade, grade, now - 90 * kDayMs, now - 14 * kDayMs})[0];
         const std::int64_t holding = count("SELECT COUNT(*) AS n FROM followup_profiles p JOIN followup_owners o ON o.project_id = p.project_id "
                                            "AND o.customer_id = p.customer_id WHERE p.project_id = ? AND p.grade = ? AND NOT EXISTS (SELECT 1 FROM followup_contacts d "
                                            "WHERE d.project_id = p.project_id AND d.customer_id = p.customer_id AND d.kind = 'deal')",
                                            {project, grade});
         grades[grade] = holding;
-        const double graded = history["graded"].get<double>(), converted = history["converted"].is_number() ? history["converted"].get<double>() : 0.0;
+        const auto& past = history[grade];
+        const double graded = past["graded"].get<double>(), converted = past["converted"].get<double>();
         const double rate = graded > 0 ? converted / graded : 0.0;
         expected += rate * static_cast<double>(holding);
         forecast.push_back({{"grade", grade}, {"holding", holding}, {"graded_90d", graded}, {"converted_14d", converted}, {"rate", rate},

@@ -7,7 +7,8 @@
 ///  - manager: the site's funnel from lead to deal and each source's quality (core), grades, and a
 ///    forecast of deals in the next 14 days, with its method stated: each grade's historical rate
 ///    of a deal within 14 days of being graded (the last 90 days), times the customers holding
-///    that grade now.
+///    that grade now. The rates move slowly and cost a scan of a quarter's follow-ups, so they
+///    are computed at most once an hour per project; the holdings are counted on every load.
 /// Weeks and months are the office's (GradePlan).
 
 #include "GradePlan.h"
@@ -15,6 +16,8 @@
 #include <anchang/sdk/Host.hpp>
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 
 namespace anchang::followup {
 
@@ -34,8 +37,16 @@ public:
 private:
     GradePlan plan(std::int64_t project) const;
     std::int64_t count(const std::string& sql, const nlohmann::json& params) const;
+    /// Per grade: {graded, converted} over the last 90 days, from the cache when under an hour old.
+    nlohmann::json gradeHistory(std::int64_t project, std::int64_t now) const;
 
     const sdk::Host& host_;
+    struct Rates {
+        std::int64_t at = 0;
+        nlohmann::json history;
+    };
+    mutable std::mutex ratesMutex_;
+    mutable std::map<std::int64_t, Rates> rates_;
 };
 
 } // namespace anchang::followup
