@@ -167,13 +167,16 @@ CustomerBook::Claim CustomerBook::claim(std::int64_t project, const nlohmann::js
                                 {project, id, phone, name, host_.now()});
                 claim.customer = get(project, id);
                 claim.created = true;
+                // With the customer's commit; the first visit is a visit like the others to
+                // whoever counts them (follow-up's dashboards).
+                host_.publish("customer.created", {{"customer_id", id}, {"owner_id", owner}, {"source", source}}, project);
+                host_.publish("customer.visited", {{"customer_id", id}, {"owner_id", owner}, {"at", at}}, project);
+                forgetOwned(project);
             });
         } catch (const sdk::Error& e) {
             if (e.code() != "store.conflict" || !existing()) throw;
         }
     });
-    if (claim.created)
-        host_.publish("customer.created", {{"customer_id", claim.customer["id"]}, {"owner_id", owner}, {"source", source}}, project);
     return claim;
 }
 
@@ -253,6 +256,7 @@ nlohmann::json CustomerBook::assignOwner(std::int64_t project, std::int64_t cust
                      {"detail", {{"from", before["owner_id"]}, {"to", owner}, {"reason", reason}}}});
         // With the change's commit: a crash between the two would lose the event.
         host_.publish("customer.owner_changed", {{"customer_id", customer}, {"from", before["owner_id"]}, {"to", owner}, {"reason", reason}}, project);
+        forgetOwned(project);
     });
     return after;
 }
@@ -290,6 +294,7 @@ nlohmann::json CustomerBook::release(std::int64_t project, std::int64_t customer
                      {"target", "customer:" + std::to_string(customer)},
                      {"detail", {{"from", before["owner_id"]}, {"protection_until", before["protection_until"]}, {"reason", reason}}}});
         host_.publish("customer.owner_changed", {{"customer_id", customer}, {"from", before["owner_id"]}, {"to", nullptr}, {"reason", reason}}, project);
+        forgetOwned(project);
     });
     return after;
 }
@@ -402,6 +407,13 @@ std::int64_t CustomerBook::visitCount(std::int64_t project, const nlohmann::json
     }
     const nlohmann::json customer = find(project, request.value("phone", std::string{}));
     return customer.is_null() ? 0 : customer["visits"].get<std::int64_t>();
+}
+
+void CustomerBook::forgetOwned(std::int64_t project) const {
+    // The next count reads the rows again. (A count taken by another thread before this change
+    // commits may still be cached for its 30 s: a hint for assignment, not a ledger.)
+    std::lock_guard lock(ownedMutex_);
+    owned_.erase(project);
 }
 
 nlohmann::json CustomerBook::owned(std::int64_t project) const {

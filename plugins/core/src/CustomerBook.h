@@ -86,6 +86,9 @@ private:
     /// The derived fields (protected, project_id) of a row that has its persons.
     nlohmann::json finish(std::int64_t project, nlohmann::json row) const;
 
+    /// Drops the project's cached counts of owned customers: an owner changed.
+    void forgetOwned(std::int64_t project) const;
+
     const sdk::Host& host_;
     const ProjectProfile& profile_;
     struct Counted {

@@ -49,9 +49,10 @@ TEST_F(CoreRules, AProtectionPeriodEndsOnTheKernelsClock) {
     EXPECT_EQ(claim.customer["protection_until"], test.now() + 30 * anchang::core::kDayMs);
     test.advance(30 * anchang::core::kDayMs + 1);
     EXPECT_FALSE(customers.get(1, claim.customer["id"])["protected"]);
-    // The event left once the claim committed.
-    ASSERT_EQ(test.published().size(), 1u);
+    // The events left once the claim committed: a new customer, and their first visit.
+    ASSERT_EQ(test.published().size(), 2u);
     EXPECT_EQ(test.published()[0].topic, "customer.created");
+    EXPECT_EQ(test.published()[1].topic, "customer.visited");
 }
 
 TEST_F(CoreRules, AnImportWithOneBadRowWritesNothingAndAGoodOneWritesEverything) {

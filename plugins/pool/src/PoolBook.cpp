@@ -66,9 +66,9 @@ nlohmann::json PoolBook::applyDefeat(std::int64_t project, const Actor& actor, c
         throw sdk::Error::notFound("customer.not_found", "no such customer among yours");
     try {
         const auto id = host_.db()
-                            .run("INSERT INTO pool_defeats (project_id, customer_id, consultant_id, reason_id, note, status, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
-                                 {project, body["customer_id"], actor.id, reason["id"], note, host_.now()})
+                            .run("INSERT INTO pool_defeats (project_id, customer_id, customer_name, consultant_id, reason_id, note, status, created_at) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
+                                 {project, body["customer_id"], customer.body["customer"]["name"], actor.id, reason["id"], note, host_.now()})
                             .rows.at(0)
                             .at("id");
         return *host_.db().one("SELECT * FROM pool_defeats WHERE id = ?", {id});
