@@ -179,11 +179,35 @@ nlohmann::json FollowupBook::record(std::int64_t project, std::int64_t id, const
 void FollowupBook::customerCreated(std::int64_t project, const nlohmann::json& event) const {
     if (!event.value("owner_id", nlohmann::json(nullptr)).is_number_integer()) return;
     const std::int64_t customer = event["customer_id"], owner = event["owner_id"];
+    bool welcome = false;
     host_.db().transaction([&] {
         host_.db().exec("INSERT INTO followup_owners (project_id, customer_id, owner_id, since) VALUES (?, ?, ?, ?) ON CONFLICT (project_id, customer_id) DO NOTHING",
                         {project, customer, owner, host_.now()});
         tasks_.add(project, customer, owner, "first_callback", "owner-" + std::to_string(owner), host_.now() + settings_.firstCallbackHours * kHourMs);
+        // Once per customer, whatever redelivery of the event.
+        welcome = settings_.welcome && host_.db().exec("INSERT INTO followup_welcomes (project_id, customer_id, sent_at) VALUES (?, ?, ?) "
+                                                       "ON CONFLICT (project_id, customer_id) DO NOTHING",
+                                                       {project, customer, host_.now()}) > 0;
     });
+    if (welcome) sendWelcome(project, customer, owner);
+}
+
+void FollowupBook::sendWelcome(std::int64_t project, std::int64_t customer, std::int64_t owner) const {
+    // The customer's own number, and who will look after them: their consultant's name and phone.
+    const auto found = host_.call("core.customer.get", {{"customer_id", customer}}, project);
+    const auto users = host_.call("kernel.users.get", {{"ids", {owner}}}, project);
+    if (!found.ok() || !users.ok() || users.body["users"].empty() || found.body["customer"].value("persons", nlohmann::json::array()).empty()) {
+        host_.warning("no welcome for customer " + std::to_string(customer) + ": customer or consultant not found");
+        return;
+    }
+    const auto& c = found.body["customer"];
+    const auto& consultant = users.body["users"][0];
+    const auto sent = host_.call("kernel.notify", {{"recipient", {{"phone", c["persons"][0]["phone"]}}},
+                                                   {"template", "followup.welcome"},
+                                                   {"params", {{"name", c["name"]}, {"consultant", consultant["display_name"]},
+                                                               {"phone", consultant.value("phone", nlohmann::json("")).is_string() ? consultant.value("phone", std::string{}) : ""}}}},
+                                 project);
+    if (!sent.ok()) host_.warning("could not welcome customer " + std::to_string(customer));
 }
 
 void FollowupBook::ownerChanged(std::int64_t project, const nlohmann::json& event) const {

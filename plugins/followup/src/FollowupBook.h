@@ -4,6 +4,8 @@
 /// next contact), and what a record moves: the grade (hook followup.grade), the tasks it answers
 /// and the ones it sets (TaskList, GradePlan), and — for the owner's valid follow-up — the
 /// protection, extended in core (ProtectionClock, core.customer.protect) in the record's commit.
+/// A new customer gets their first call-back task and, through the notifier, a welcome text
+/// naming the consultant who will look after them.
 /// Consultants reach their own customers only; another's is "not found", not "forbidden".
 
 #include "ProtectionClock.h"
@@ -22,6 +24,7 @@ public:
         int firstCallbackHours = 24;
         int revisitDays = 3;
         bool requireAfterContact = false;
+        bool welcome = true; ///< text a new customer who will look after them
     };
     /// Who acts: a consultant sees their own customers; `all` (followup.team) sees every one.
     struct Actor {
@@ -59,6 +62,7 @@ private:
     /// Since when `owner` has had the customer (followup_owners; now, recorded, if unknown).
     std::int64_t ownerSince(std::int64_t project, std::int64_t customer, std::int64_t owner) const;
     nlohmann::json profile(std::int64_t project, std::int64_t customer) const;
+    void sendWelcome(std::int64_t project, std::int64_t customer, std::int64_t owner) const;
 
     const sdk::Host& host_;
     const TaskList& tasks_;

@@ -29,6 +29,7 @@ public:
         settings.firstCallbackHours = config.value("first_callback_hours", 24);
         settings.revisitDays = config.value("revisit_days", 3);
         settings.requireAfterContact = config.value("require_followup_after_contact", false);
+        settings.welcome = config.value("welcome_message", true);
         if (settings.protection.extendDays < 1 || settings.protection.maxDays < settings.protection.extendDays)
             throw std::runtime_error("extend_days must be at least 1 and max_protection_days at least extend_days");
         templates_ = config.value("templates", nlohmann::json::array());

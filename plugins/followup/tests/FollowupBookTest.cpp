@@ -26,6 +26,7 @@ struct FollowupTest : ::testing::Test {
     Rulings rulings{test.host()};
     std::map<std::int64_t, nlohmann::json> customers; // core's book, as the fakes keep it
     std::vector<nlohmann::json> assigned;
+    std::vector<nlohmann::json> notes; // what went to the notifier
 
     void SetUp() override {
         test.migrate(ANCHANG_FOLLOWUP_DIR "/migrations");
@@ -70,14 +71,23 @@ struct FollowupTest : ::testing::Test {
                                     {{"user_id", 13}, {"name", "周婷"}, {"status", "left"}}}}};
         });
         test.fake("core.customers.owned", [](const nlohmann::json&, std::int64_t) { return nlohmann::json{{"owned", {{"11", 2}, {"12", 1}}}}; });
-        test.fake("kernel.notify", [](const nlohmann::json&, std::int64_t) { return nlohmann::json{{"id", 1}, {"deliveries", nlohmann::json::array()}}; });
+        test.fake("kernel.notify", [this](const nlohmann::json& body, std::int64_t) {
+            notes.push_back(body);
+            return nlohmann::json{{"id", 1}, {"deliveries", nlohmann::json::array()}};
+        });
+        test.fake("kernel.users.get", [](const nlohmann::json& body, std::int64_t) {
+            nlohmann::json users = nlohmann::json::array();
+            for (const auto& id : body["ids"]) users.push_back({{"id", id}, {"display_name", id == kZhang ? "张伟" : "赵敏"}, {"phone", "13800000001"}});
+            return nlohmann::json{{"users", users}};
+        });
         makeBook();
         newCustomer(1, kZhang);
         newCustomer(2, kZhao);
     }
     void makeBook() { book = std::make_unique<FollowupBook>(test.host(), tasks, settings); }
     void newCustomer(std::int64_t id, std::int64_t owner) {
-        customers[id] = {{"id", id}, {"name", "客户" + std::to_string(id)}, {"owner_id", owner}, {"protection_until", test.now() + 30 * kDay}};
+        customers[id] = {{"id", id}, {"name", "客户" + std::to_string(id)}, {"owner_id", owner}, {"protection_until", test.now() + 30 * kDay},
+                         {"persons", {{{"phone", "1391234000" + std::to_string(id)}}}}};
         book->customerCreated(1, {{"customer_id", id}, {"owner_id", owner}, {"source", "natural"}});
     }
     FollowupBook::Actor as(std::int64_t id, bool all = false) { return {id, id == kZhang ? "张伟" : "赵敏", all}; }
@@ -266,4 +276,26 @@ TEST_F(FollowupTest, TheForecastIsEachGradesPastRateTimesTheCustomersHoldingItNo
     EXPECT_EQ(mine["protected"], 2);
     EXPECT_GE(mine["month"]["followups"].get<int>(), 1);
     EXPECT_EQ(mine["funnel"]["held"], 3);
+}
+
+TEST_F(FollowupTest, ANewCustomerIsWelcomedOnceAndTheMorningReminderCountsWhatIsDue) {
+    // SetUp made customers 1 and 2: each welcomed, naming their consultant.
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_EQ(notes[0]["template"], "followup.welcome");
+    EXPECT_EQ(notes[0]["recipient"]["phone"], "13912340001");
+    EXPECT_EQ(notes[0]["params"]["consultant"], "张伟");
+    book->customerCreated(1, {{"customer_id", 1}, {"owner_id", kZhang}, {"source", "natural"}}); // delivered again
+    EXPECT_EQ(notes.size(), 2u);
+
+    // Two days on, both first call-backs are overdue; 张伟's customer 1 ends its protection in 2 days.
+    test.advance(2 * kDay);
+    customers[1]["protection_until"] = test.now() + 2 * kDay;
+    notes.clear();
+    EXPECT_EQ(book->remind(1), 2);
+    ASSERT_EQ(notes.size(), 2u);
+    const auto& zhang = notes[0]["recipient"]["user_id"] == kZhang ? notes[0] : notes[1];
+    EXPECT_EQ(zhang["template"], "followup.tasks_due");
+    EXPECT_EQ(zhang["params"]["overdue"], 1);
+    EXPECT_EQ(zhang["params"]["due"], 0);
+    EXPECT_EQ(zhang["params"]["lapsing"], 1);
 }

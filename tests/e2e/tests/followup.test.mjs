@@ -139,6 +139,12 @@ scenario(
     await supervisor.locator('[data-test=board-chart] canvas').waitFor()
     await supervisor.waitForTimeout(600) // the table's loading mask and the tags' zoom-in
     await keepScreenshot(supervisor, 'followup - the team board, 1366x768')
+    // The process over 30 days: the consultant's phone follow-up counts as a call.
+    await supervisor.locator('#tab-process').click()
+    const process = supervisor.locator('[data-test=process-table]')
+    await process.getByText(receiver).first().waitFor()
+    await supervisor.waitForTimeout(400)
+    await keepScreenshot(supervisor, 'followup - the team process, 1366x768')
 
     const claimant = demo.consultants[colleague]
     await supervisor.locator('#tab-rulings').click()
