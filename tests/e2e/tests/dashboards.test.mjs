@@ -126,6 +126,14 @@ scenario(
     await manager.waitForTimeout(700)
     await keepScreenshot(manager, 'dashboards - the site dashboard, its forecast, 1366x768')
 
+    // With the pool running, the followup_pool bridge adds the pool's figures for the same period.
+    const pool = await api('GET', path(`/pool/analysis?from=${site.from}&to=${site.to}`), { token: demo.manager, base: DEMO })
+    const poolCard = manager.locator('[data-test=site-pool]')
+    await poolCard.scrollIntoViewIfNeeded()
+    assert.equal((await manager.locator('[data-test=site-pool-activation]').textContent()).trim(), `${(pool.body.activation_rate * 100).toFixed(1)}%`)
+    await manager.waitForTimeout(300)
+    await keepScreenshot(manager, 'dashboards - the site dashboard, the pool, 1366x768')
+
     // The CSV, for Excel: the sources with their total, then the forecast per grade.
     const [download] = await Promise.all([manager.waitForEvent('download'), manager.locator('[data-test=site-export]').click()])
     assert.match(download.suggestedFilename(), /^经营看板-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
