@@ -1,5 +1,7 @@
 #include "Analytics.h"
 
+#include <anchang/sdk/Csv.hpp>
+
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -8,12 +10,6 @@ namespace anchang::channel {
 
 namespace {
 
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 /// Counts of one company or agent, with the rates derived from them.
 nlohmann::json counted(nlohmann::json row) {
@@ -56,7 +52,7 @@ nlohmann::json Analytics::byCompany(std::int64_t project, std::int64_t from, std
 }
 
 std::string Analytics::csv(const nlohmann::json& companies, bool english) const {
-    std::string out = "\xEF\xBB\xBF"; // Excel reads UTF-8 only with a BOM
+    std::string out(sdk::Csv::kExcelBom);
     out += english ? "company,agent,reports,refused,visits,deals,collisions_lost,visit_rate,conversion\r\n"
                    : "渠道,经纪人,报备,未通过,到访,确客,撞单失利,到访率,转化率\r\n";
     auto percent = [](double rate) {
@@ -65,7 +61,7 @@ std::string Analytics::csv(const nlohmann::json& companies, bool english) const 
         return std::string(text);
     };
     auto line = [&](const std::string& company, const std::string& agent, const nlohmann::json& r) {
-        out += csvField(company) + "," + csvField(agent);
+        out += sdk::Csv::field(company) + "," + sdk::Csv::field(agent);
         for (const char* key : {"reports", "refused", "visits", "deals", "collisions_lost"}) out += "," + r[key].dump();
         out += "," + percent(r["visit_rate"]) + "," + percent(r["conversion"]) + "\r\n";
     };
@@ -91,7 +87,7 @@ nlohmann::json Analytics::statement(std::int64_t project, const std::vector<std:
 }
 
 std::string Analytics::statementCsv(std::int64_t project, const nlohmann::json& rows, bool english) const {
-    std::string out = "\xEF\xBB\xBF";
+    std::string out(sdk::Csv::kExcelBom);
     out += english ? "report,company,agent,store,customer,phone,reported_at,visited_at,subscribed_at,deal\r\n"
                    : "报备编号,渠道,经纪人,门店,客户,手机号,报备时间,到访时间,认购时间,成交编号\r\n";
     // On the office's clock (the project's UTC offset, +8 by default), as the site's papers are.
@@ -106,9 +102,9 @@ std::string Analytics::statementCsv(std::int64_t project, const nlohmann::json& 
         return std::string(text);
     };
     for (const auto& r : rows)
-        out += r["id"].dump() + "," + csvField(r["company_name"]) + "," + csvField(r["agent_name"]) + "," +
-               csvField(r["store"].is_string() ? r["store"].get<std::string>() : "") + "," + csvField(r["customer_name"]) + "," +
-               csvField(r["phone"]) + "," + when(r["reported_at"]) + "," + when(r["visited_at"]) + "," + when(r["subscribed_at"]) + "," +
+        out += r["id"].dump() + "," + sdk::Csv::field(r["company_name"].get<std::string>()) + "," + sdk::Csv::field(r["agent_name"].get<std::string>()) + "," +
+               sdk::Csv::field(r["store"].is_string() ? r["store"].get<std::string>() : "") + "," + sdk::Csv::field(r["customer_name"].get<std::string>()) + "," +
+               sdk::Csv::field(r["phone"].get<std::string>()) + "," + when(r["reported_at"]) + "," + when(r["visited_at"]) + "," + when(r["subscribed_at"]) + "," +
                (r["deal_id"].is_number() ? r["deal_id"].dump() : "") + "\r\n";
     return out;
 }

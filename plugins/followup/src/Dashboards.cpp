@@ -1,5 +1,7 @@
 #include "Dashboards.h"
 
+#include <anchang/sdk/Csv.hpp>
+
 #include <cstdio>
 #include <map>
 
@@ -8,13 +10,6 @@ namespace anchang::followup {
 namespace {
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 } // namespace
 
@@ -180,11 +175,11 @@ nlohmann::json Dashboards::manager(std::int64_t project, std::int64_t from, std:
 }
 
 std::string Dashboards::managerCsv(const nlohmann::json& figures, bool english) const {
-    std::string out = "\xEF\xBB\xBF";
+    std::string out(sdk::Csv::kExcelBom);
     out += english ? "source,customers,visited,deals\r\n" : "来源,新增客户,到访,成交\r\n";
     for (const auto& s : figures["sources"]) {
         const std::string name = s.contains("name") ? s["name"].value(english ? "en" : "zh-CN", s["source"].get<std::string>()) : s["source"].get<std::string>();
-        out += csvField(name) + "," + s["customers"].dump() + "," + s["visited"].dump() + "," + s["deals"].dump() + "\r\n";
+        out += sdk::Csv::field(name) + "," + s["customers"].dump() + "," + s["visited"].dump() + "," + s["deals"].dump() + "\r\n";
     }
     const auto& f = figures["funnel"];
     out += (english ? "total," : "合计,") + f["leads"].dump() + "," + f["visited"].dump() + "," + f["deals"].dump() + "\r\n\r\n";
