@@ -35,17 +35,17 @@ nlohmann::json Rulings::list(std::int64_t project, const std::optional<std::stri
     return out;
 }
 
-void Rulings::consultant(std::int64_t project, const nlohmann::json& user) const {
-    const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
-    for (const auto& c : roster["consultants"])
+nlohmann::json Rulings::roster(std::int64_t project) const { return host_.request("core.roster.get", nlohmann::json::object(), project)["consultants"]; }
+
+void Rulings::consultant(const nlohmann::json& consultants, const nlohmann::json& user) {
+    for (const auto& c : consultants)
         if (c["user_id"] == user && c["status"] != "left") return;
     throw sdk::Error::invalid("followup.not_consultant", "must be a consultant on this project's roster who has not left");
 }
 
-std::string Rulings::nameOf(std::int64_t project, const nlohmann::json& user) const {
+std::string Rulings::nameOf(const nlohmann::json& consultants, const nlohmann::json& user) {
     if (!user.is_number_integer()) return "";
-    const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
-    for (const auto& c : roster["consultants"])
+    for (const auto& c : consultants)
         if (c["user_id"] == user) return c["name"];
     return "#" + user.dump();
 }
@@ -57,7 +57,7 @@ nlohmann::json Rulings::open(std::int64_t project, const nlohmann::json& body, s
     const std::string reason = sdk::Fields::text(body, "reason", 500, true, "followup.invalid");
     const std::int64_t customerId = body["customer_id"];
     const auto customer = host_.request("core.customer.get", {{"customer_id", customerId}}, project)["customer"];
-    consultant(project, body["claimant_id"]);
+    consultant(roster(project), body["claimant_id"]);
     if (customer["owner_id"] == body["claimant_id"]) throw sdk::Error::conflict("followup.already_owner", "the claimant owns the customer already");
     // The evidence as it stands now, kept: the timeline may change later, the case does not.
     const auto timeline = host_.request("core.customer.timeline", {{"customer_id", customerId}}, project);
@@ -82,7 +82,6 @@ nlohmann::json Rulings::decide(std::int64_t project, std::int64_t id, const nloh
         throw sdk::Error::invalid("followup.invalid", "winner_id must be the owner's or the claimant's id");
     const std::string note = sdk::Fields::text(body, "note", 500, true, "followup.invalid");
     nlohmann::json ruling;
-    const std::string customerName = get(project, id)["evidence"]["customer"].value("name", std::string{});
     host_.db().transaction([&] {
         ruling = get(project, id);
         const auto winner = body["winner_id"];
@@ -103,7 +102,8 @@ nlohmann::json Rulings::decide(std::int64_t project, std::int64_t id, const nloh
         ruling = get(project, id);
     });
     // Both consultants hear of it.
-    const std::string winnerName = nameOf(project, ruling["winner_id"]);
+    const std::string customerName = ruling["evidence"]["customer"].value("name", std::string{});
+    const std::string winnerName = nameOf(roster(project), ruling["winner_id"]);
     for (const auto& side : {ruling["owner_id"], ruling["claimant_id"]}) {
         if (!side.is_number_integer()) continue;
         const bool won = side == ruling["winner_id"];
@@ -121,9 +121,10 @@ nlohmann::json Rulings::handover(std::int64_t project, const nlohmann::json& bod
         throw sdk::Error::invalid("followup.invalid", "from_id must be an id, to_ids a list of 1 to 50 consultants");
     const std::string reason = sdk::Fields::text(body, "reason", 200, true, "followup.invalid");
     const auto to = body["to_ids"];
+    const auto consultants = roster(project);
     for (const auto& user : to) {
         if (user == body["from_id"]) throw sdk::Error::invalid("followup.invalid", "a consultant does not hand over to themselves");
-        consultant(project, user);
+        consultant(consultants, user);
     }
     std::map<std::string, std::int64_t> counts;
     std::int64_t moved = 0, after = 0;
@@ -143,7 +144,7 @@ nlohmann::json Rulings::handover(std::int64_t project, const nlohmann::json& bod
     }
     host_.audit({{"actor_id", actor}, {"actor_name", actorName}, {"project_id", project}, {"action", "followup.handover"},
                  {"target", "user:" + body["from_id"].dump()}, {"detail", {{"to", to}, {"moved", moved}, {"reason", reason}}}});
-    const std::string fromName = nameOf(project, body["from_id"]);
+    const std::string fromName = nameOf(consultants, body["from_id"]);
     for (const auto& [receiver, count] : counts) {
         const auto sent = host_.call("kernel.notify", {{"recipient", {{"user_id", std::stoll(receiver)}}}, {"template", "followup.handed_over"},
                                                        {"params", {{"from", fromName}, {"count", count}}}},

@@ -28,10 +28,12 @@ public:
 
 private:
     nlohmann::json get(std::int64_t project, std::int64_t id) const;
-    /// The consultant's display name, for the texts.
-    std::string nameOf(std::int64_t project, const nlohmann::json& user) const;
-    /// Throws 400 unless `user` is a consultant on the project's roster who has not left.
-    void consultant(std::int64_t project, const nlohmann::json& user) const;
+    /// The project's consultants (core's roster), asked once per action.
+    nlohmann::json roster(std::int64_t project) const;
+    /// A consultant's display name among `consultants`, for the texts.
+    static std::string nameOf(const nlohmann::json& consultants, const nlohmann::json& user);
+    /// Throws 400 unless `user` is among `consultants` and has not left.
+    static void consultant(const nlohmann::json& consultants, const nlohmann::json& user);
 
     const sdk::Host& host_;
 };
