@@ -4,9 +4,12 @@
 // reach the customer, and the supervisor rules and hands over.
 #include "support/DemoProject.h"
 #include "support/Eventually.h"
+#include "support/TempDir.h"
+#include "table/XlsxReader.h"
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <limits>
 #include <set>
 
@@ -82,6 +85,28 @@ TEST_F(Followup, ANewCustomersReceiverCallsBackFollowsUpAndKeepsTheCustomerLonge
     EXPECT_GE(site["funnel"]["leads"].get<int>(), 1) << site;
     EXPECT_FALSE(site["forecast"]["method"]["zh-CN"].get<std::string>().empty());
     EXPECT_EQ(api("GET", "/followup/dashboard/site?format=csv&" + period, nullptr, manager).body.rfind("\xEF\xBB\xBF", 0), 0u);
+    // Each funnel figure opens exactly its rows in core's list: same period, source, stage.
+    for (const auto& source : site["sources"]) {
+        const std::string of = "/customers?limit=200&" + period + "&source=" + source["source"].get<std::string>();
+        EXPECT_EQ(api("GET", of, nullptr, manager).json()["customers"].size(), source["customers"].get<std::size_t>()) << of;
+        EXPECT_EQ(api("GET", of + "&stage=visited", nullptr, manager).json()["customers"].size(), source["visited"].get<std::size_t>()) << of;
+        EXPECT_EQ(api("GET", of + "&stage=deal", nullptr, manager).json()["customers"].size(), source["deals"].get<std::size_t>()) << of;
+    }
+    EXPECT_EQ(api("GET", "/customers?stage=bought", nullptr, manager).errorCode(), "customer.invalid");
+    EXPECT_EQ(api("GET", "/customers?from=5&to=5", nullptr, manager).errorCode(), "customer.invalid");
+    // The Excel workbook: three sheets, the first the sources with their total.
+    const auto exported = api("POST", "/followup/dashboard/site/export?" + period, nlohmann::json::object(), manager);
+    ASSERT_EQ(exported.status, 201) << exported.body;
+    const auto bytes = http(kernel->port(), "GET", "/api/v1/projects/1/media/" + exported.json()["id"].get<std::string>(), "", manager);
+    ASSERT_EQ(bytes.status, 200);
+    TempDir dir;
+    std::ofstream(dir.file("site.xlsx"), std::ios::binary) << bytes.body;
+    const auto table = anchang::XlsxReader::read(dir.file("site.xlsx"), {});
+    EXPECT_EQ(table.sheet, "漏斗与来源");
+    ASSERT_EQ(table.rows.size(), site["sources"].size() + 2);
+    EXPECT_EQ(table.rows[0][1], "新增客户");
+    EXPECT_EQ(table.rows.back()[0], "合计");
+    EXPECT_EQ(api("POST", "/followup/dashboard/site/export?" + period, nlohmann::json::object(), token).status, 403);
     EXPECT_EQ(api("GET", "/followup/dashboard/site?" + period, nullptr, token).status, 403);
     EXPECT_EQ(api("GET", "/followup/dashboard/team?" + period, nullptr, login(kernel->port(), "supervisor")).status, 200);
 }

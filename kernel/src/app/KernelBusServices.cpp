@@ -257,7 +257,7 @@ nlohmann::json KernelBusServices::readTable(const nlohmann::json& header, const 
 
 nlohmann::json KernelBusServices::writeTable(const nlohmann::json& header, const nlohmann::json& body) {
     if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !body.contains("name") || !body["name"].is_string())
-        throw sdk::Error::invalid("kernel.invalid", "table.write needs kind, name, columns and rows");
+        throw sdk::Error::invalid("kernel.invalid", "table.write needs kind, name, and columns and rows or sheets");
     const std::string plugin = header.value("source", std::string{});
     const auto* kind = media_.kind(plugin, body["kind"]);
     if (!kind || std::find(kind->types.begin(), kind->types.end(), MediaType::kXlsx) == kind->types.end())
@@ -270,7 +270,8 @@ nlohmann::json KernelBusServices::writeTable(const nlohmann::json& header, const
             std::filesystem::remove(path, ignored);
         }
     } cleanup{file};
-    XlsxWriter::write(file, body.value("sheet", std::string("Sheet1")), body.value("columns", nlohmann::json()), body.value("rows", nlohmann::json()));
+    if (body.contains("sheets")) XlsxWriter::write(file, body["sheets"]);
+    else XlsxWriter::write(file, body.value("sheet", std::string("Sheet1")), body.value("columns", nlohmann::json()), body.value("rows", nlohmann::json()));
     const auto acting = header.value("user", nlohmann::json::object());
     std::ifstream in(file, std::ios::binary);
     return media_.store({header.value("project", std::int64_t{0}), plugin, body["kind"], body["name"],

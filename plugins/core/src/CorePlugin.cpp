@@ -65,11 +65,12 @@ private:
         });
 
         host.route("customers.list", [this](const Request& r) {
-            std::optional<std::int64_t> owner = r.numberQuery("owner");
-            if (onlyOwnCustomers(r)) owner = r.userId();
-            return Response::json({{"customers", customers_->list(r.idParam("project"), r.query("phone"), r.query("q"), owner,
-                                                                  static_cast<int>(r.numberQuery("limit").value_or(50)),
-                                                                  static_cast<int>(r.numberQuery("offset").value_or(0)))},
+            CustomerBook::ListFilter filter{r.query("phone"), r.query("q"), r.numberQuery("owner"), r.numberQuery("from"), r.numberQuery("to"),
+                                            r.query("source"), r.query("stage")};
+            if (onlyOwnCustomers(r)) filter.owner = r.userId();
+            filter.limit = static_cast<int>(r.numberQuery("limit").value_or(50));
+            filter.offset = static_cast<int>(r.numberQuery("offset").value_or(0));
+            return Response::json({{"customers", customers_->list(r.idParam("project"), filter)},
                                    {"scope", onlyOwnCustomers(r) ? "own" : "all"}});
         });
         host.route("customers.get",

@@ -72,30 +72,48 @@ nlohmann::json CustomerBook::get(std::int64_t project, std::int64_t id) const {
     return shape(project, std::move(*row));
 }
 
-nlohmann::json CustomerBook::list(std::int64_t project, const std::optional<std::string>& phone, const std::optional<std::string>& q,
-                                  std::optional<std::int64_t> owner, int limit, int offset) const {
+nlohmann::json CustomerBook::list(std::int64_t project, const ListFilter& filter) const {
     std::string sql = std::string("SELECT ") + kColumns + " FROM core_customers c WHERE project_id = ?";
     nlohmann::json params = nlohmann::json::array({project});
-    if (phone) {
+    if (filter.phone) {
         sql += " AND id IN (SELECT customer_id FROM core_persons WHERE project_id = ? AND phone = ?)";
         params.push_back(project);
-        params.push_back(sdk::Phone::normalize(*phone));
+        params.push_back(sdk::Phone::normalize(*filter.phone));
     }
-    if (q && !q->empty()) {
+    if (filter.q && !filter.q->empty()) {
         // What the user typed is text: '%' and '_' match themselves, not everything.
-        const std::string pattern = "%" + sdk::Fields::likeEscaped(*q) + "%";
+        const std::string pattern = "%" + sdk::Fields::likeEscaped(*filter.q) + "%";
         sql += " AND (name LIKE ? ESCAPE '\\' OR id IN (SELECT customer_id FROM core_persons WHERE project_id = ? AND phone LIKE ? ESCAPE '\\'))";
         params.push_back(pattern);
         params.push_back(project);
         params.push_back(pattern);
     }
-    if (owner) {
+    if (filter.owner) {
         sql += " AND owner_id = ?";
-        params.push_back(*owner);
+        params.push_back(*filter.owner);
     }
+    if (filter.createdFrom && filter.createdTo && *filter.createdFrom >= *filter.createdTo)
+        throw sdk::Error::invalid("customer.invalid", "from must be before to");
+    if (filter.createdFrom) {
+        sql += " AND created_at >= ?";
+        params.push_back(*filter.createdFrom);
+    }
+    if (filter.createdTo) {
+        sql += " AND created_at < ?";
+        params.push_back(*filter.createdTo);
+    }
+    if (filter.source) {
+        sql += " AND source = ?";
+        params.push_back(*filter.source);
+    }
+    // The same definitions as stats(), so the rows add up to the figure that opened them.
+    if (filter.stage == "visited") sql += " AND visits > 0";
+    else if (filter.stage == "deal")
+        sql += " AND EXISTS (SELECT 1 FROM core_deals d WHERE d.project_id = c.project_id AND d.customer_id = c.id AND d.status <> 'refunded')";
+    else if (filter.stage) throw sdk::Error::invalid("customer.invalid", "stage must be visited or deal");
     sql += " ORDER BY id DESC LIMIT ? OFFSET ?";
-    params.push_back(std::clamp(limit, 1, 200));
-    params.push_back(std::max(offset, 0));
+    params.push_back(std::clamp(filter.limit, 1, 200));
+    params.push_back(std::max(filter.offset, 0));
     auto rows = host_.db().query(sql, params);
     // The page's households in one query, not one per customer.
     std::string ids;

@@ -37,9 +37,19 @@ public:
     /// The customer a phone belongs to, or null. 400 customer.phone_invalid for a bad number.
     nlohmann::json find(std::int64_t project, const std::string& phone) const;
     nlohmann::json get(std::int64_t project, std::int64_t id) const;
-    /// Filters: phone (exact), q (name or phone fragment), owner; newest first.
-    nlohmann::json list(std::int64_t project, const std::optional<std::string>& phone, const std::optional<std::string>& q,
-                        std::optional<std::int64_t> owner, int limit, int offset) const;
+    /// What a customer list asks for; every filter is optional. The period, source and stage are
+    /// the site dashboard's figures (core.customers.stats): a figure opens exactly its rows.
+    struct ListFilter {
+        std::optional<std::string> phone; ///< exact, any household member's
+        std::optional<std::string> q;     ///< a fragment of the name or a phone
+        std::optional<std::int64_t> owner;
+        std::optional<std::int64_t> createdFrom, createdTo; ///< registered in [from, to)
+        std::optional<std::string> source;
+        std::optional<std::string> stage; ///< "visited" (came at least once) or "deal" (a deal not refunded)
+        int limit = 50, offset = 0;
+    };
+    /// Newest first. 400 customer.invalid for an unknown stage or a period that ends before it starts.
+    nlohmann::json list(std::int64_t project, const ListFilter& filter) const;
 
     /// Creates the customer for `phone` owned by `ownerId`, with this first visit counted, unless
     /// one exists already: then that one comes back with created = false and nothing changes.

@@ -3,6 +3,7 @@
 #include <anchang/sdk/Csv.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <map>
 
 namespace anchang::followup {
@@ -10,6 +11,18 @@ namespace anchang::followup {
 namespace {
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+
+/// A time as the office's calendar day, YYYY-MM-DD.
+std::string officeDay(std::int64_t ms, int offsetMinutes) {
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000 + offsetMinutes * 60LL);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char out[16];
+    std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
+    return out;
+}
+
+double ratio(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
 
 } // namespace
 
@@ -190,6 +203,70 @@ std::string Dashboards::managerCsv(const nlohmann::json& figures, bool english) 
         out += g["grade"].get<std::string>() + "," + g["holding"].dump() + "," + number + "\r\n";
     }
     return out;
+}
+
+nlohmann::json Dashboards::managerWorkbook(std::int64_t project, const nlohmann::json& figures, bool english) const {
+    const char* lang = english ? "en" : "zh-CN";
+    const int offset = host_.project(project).value("utc_offset_minutes", 480);
+    nlohmann::json sources = nlohmann::json::array();
+    for (const auto& s : figures["sources"]) {
+        const double customers = s["customers"], visited = s["visited"], deals = s["deals"];
+        sources.push_back({{"source", s.contains("name") ? s["name"].value(lang, s["source"].get<std::string>()) : s["source"].get<std::string>()},
+                           {"customers", s["customers"]}, {"visited", s["visited"]}, {"visit_rate", ratio(visited, customers)},
+                           {"deals", s["deals"]}, {"deal_rate", ratio(deals, customers)}});
+    }
+    const auto& f = figures["funnel"];
+    sources.push_back({{"source", english ? "Total" : "合计"}, {"customers", f["leads"]}, {"visited", f["visited"]},
+                       {"visit_rate", ratio(f["visited"].get<double>(), f["leads"].get<double>())}, {"deals", f["deals"]},
+                       {"deal_rate", ratio(f["deals"].get<double>(), f["leads"].get<double>())}});
+
+    const auto& forecast = figures["forecast"];
+    nlohmann::json grades = forecast["by_grade"];
+    grades.push_back({{"grade", english ? "Expected deals in 14 days" : "14 天预计成交"}, {"expected", forecast["expected_deals"]}});
+    grades.push_back({{"grade", english ? "Method" : "方法"}, {"method", forecast["method"].value(lang, std::string{})}});
+
+    std::map<std::int64_t, std::string> owners;
+    for (const auto& c : host_.request("core.roster.get", nlohmann::json::object(), project)["consultants"]) owners[c["user_id"]] = c["name"];
+    nlohmann::json likely = nlohmann::json::array();
+    for (const auto& l : forecast["likely"]) {
+        // At most 50 rows: one look-up each is cheaper than teaching core a batch for an export.
+        const auto customer = host_.request("core.customer.get", {{"customer_id", l["customer_id"]}}, project);
+        const auto owner = l["owner_id"].is_number() ? owners.find(l["owner_id"].get<std::int64_t>()) : owners.end();
+        likely.push_back({{"customer", customer.value("name", std::string{})},
+                          {"owner", owner == owners.end() ? std::string{} : owner->second},
+                          {"last_followup", l["last_followup"].is_number() ? officeDay(l["last_followup"], offset) : std::string{}}});
+    }
+
+    const std::string period = officeDay(figures["from"], offset) + "~" + officeDay(figures["to"].get<std::int64_t>() - 1, offset);
+    const nlohmann::json sheets = nlohmann::json::array(
+        {{{"sheet", english ? "Funnel by source" : "漏斗与来源"},
+          {"columns",
+           {{{"key", "source"}, {"title", english ? "Source" : "来源"}, {"width", 18}},
+            {{"key", "customers"}, {"title", english ? "New customers" : "新增客户"}},
+            {{"key", "visited"}, {"title", english ? "Visited" : "到访"}},
+            {{"key", "visit_rate"}, {"title", english ? "Visit rate" : "到访率"}},
+            {{"key", "deals"}, {"title", english ? "Deals" : "成交"}},
+            {{"key", "deal_rate"}, {"title", english ? "Deal rate" : "成交率"}}}},
+          {"rows", std::move(sources)}},
+         {{"sheet", english ? "Forecast" : "成交预测"},
+          {"columns",
+           {{{"key", "grade"}, {"title", english ? "Grade" : "等级"}, {"width", 22}},
+            {{"key", "holding"}, {"title", english ? "Held now" : "当前客户"}},
+            {{"key", "graded_90d"}, {"title", english ? "Graded in 90 days" : "90天内评级"}},
+            {{"key", "converted_14d"}, {"title", english ? "Deal within 14 days" : "14天内成交"}},
+            {{"key", "rate"}, {"title", english ? "Rate" : "成交率"}},
+            {{"key", "expected"}, {"title", english ? "Expected deals" : "预计成交"}},
+            {{"key", "method"}, {"title", english ? "Method" : "方法"}, {"width", 60}}}},
+          {"rows", std::move(grades)}},
+         {{"sheet", english ? "A customers" : "A类客户"},
+          {"columns",
+           {{{"key", "customer"}, {"title", english ? "Customer" : "客户"}},
+            {{"key", "owner"}, {"title", english ? "Consultant" : "置业顾问"}},
+            {{"key", "last_followup"}, {"title", english ? "Last follow-up" : "最近跟进"}}}},
+          {"rows", std::move(likely)}}});
+    return host_.request("kernel.table.write",
+                         {{"kind", "export"}, {"name", (english ? "site-dashboard-" : "经营看板-") + period + ".xlsx"}, {"sheets", sheets}}, project,
+                         std::chrono::seconds(60));
 }
 
 } // namespace anchang::followup

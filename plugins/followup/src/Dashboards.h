@@ -30,6 +30,10 @@ public:
     nlohmann::json manager(std::int64_t project, std::int64_t from, std::int64_t to) const;
     /// The manager's figures for Excel (UTF-8 with a BOM): funnel, sources, forecast.
     std::string managerCsv(const nlohmann::json& figures, bool english) const;
+    /// The same figures as an Excel workbook in the media store (kernel.table.write): sources
+    /// with their rates, the forecast by grade with its method, and the A customers behind it by
+    /// name and owner. Returns the stored file ({id, name, ...}).
+    nlohmann::json managerWorkbook(std::int64_t project, const nlohmann::json& figures, bool english) const;
 
     void visited(std::int64_t project, const nlohmann::json& event) const;
     void subscribed(std::int64_t project, const nlohmann::json& event) const;

@@ -100,6 +100,10 @@ private:
             if (r.query("format") == "csv") return Response::text(dashboards_->managerCsv(figures, r.english()), "text/csv; charset=utf-8");
             return Response::json(figures);
         });
+        host.route("dashboard.site.export", [this](const Request& r) {
+            const auto [from, to] = period(r);
+            return Response::created(dashboards_->managerWorkbook(r.idParam("project"), dashboards_->manager(r.idParam("project"), from, to), r.english()));
+        });
         host.route("board.get", [this](const Request& r) { return Response::json(board_->get(r.idParam("project"))); });
         host.route("rulings.list", [this](const Request& r) { return Response::json({{"rulings", rulings_->list(r.idParam("project"), r.query("status"))}}); });
         host.route("rulings.open", [this](const Request& r) { return Response::created(rulings_->open(r.idParam("project"), r.json(), r.userId())); });

@@ -62,18 +62,12 @@ nlohmann::json Rulings::open(std::int64_t project, const nlohmann::json& body, s
     // The evidence as it stands now, kept: the timeline may change later, the case does not.
     const auto timeline = host_.request("core.customer.timeline", {{"customer_id", customerId}}, project);
     const nlohmann::json evidence = {{"customer", customer}, {"timeline", timeline["entries"]}, {"missing", timeline["missing"]}};
-    std::int64_t id = 0;
-    host_.db().transaction([&] {
-        if (host_.db().one("SELECT id FROM followup_rulings WHERE project_id = ? AND customer_id = ? AND status = 'open'", {project, customerId}))
-            throw sdk::Error::conflict("followup.ruling_open", "this customer has an open case already");
-        id = host_.db()
-                 .run("INSERT INTO followup_rulings (project_id, customer_id, owner_id, claimant_id, reason, evidence, status, opened_by, opened_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
-                      {project, customerId, customer["owner_id"], body["claimant_id"], reason, evidence.dump(), actor, host_.now()})
-                 .rows.at(0)
-                 .at("id")
-                 .get<std::int64_t>();
-    });
+    // The partial unique index followup_rulings_one_open keeps a second open case out.
+    const auto opened = host_.db().run("INSERT INTO followup_rulings (project_id, customer_id, owner_id, claimant_id, reason, evidence, status, opened_by, "
+                                       "opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                                       {project, customerId, customer["owner_id"], body["claimant_id"], reason, evidence.dump(), actor, host_.now()});
+    if (opened.rows.empty()) throw sdk::Error::conflict("followup.ruling_open", "this customer has an open case already");
+    const std::int64_t id = opened.rows[0]["id"];
     return get(project, id);
 }
 

@@ -134,8 +134,13 @@ scenario(
     await manager.waitForTimeout(300)
     await keepScreenshot(manager, 'dashboards - the site dashboard, the pool, 1366x768')
 
+    // The Excel workbook, written by the server: a real .xlsx (a zip) named for the period.
+    const [workbook] = await Promise.all([manager.waitForEvent('download'), manager.locator('[data-test=site-export] .el-button-group > .el-button').first().click()])
+    assert.match(workbook.suggestedFilename(), /^经营看板-\d{4}-\d{2}-\d{2}~\d{4}-\d{2}-\d{2}\.xlsx$/)
+    assert.equal(readFileSync(await workbook.path()).subarray(0, 2).toString(), 'PK')
     // The CSV, for Excel: the sources with their total, then the forecast per grade.
-    const [download] = await Promise.all([manager.waitForEvent('download'), manager.locator('[data-test=site-export]').click()])
+    await manager.locator('[data-test=site-export] .el-dropdown__caret-button').click()
+    const [download] = await Promise.all([manager.waitForEvent('download'), manager.locator('[data-test=site-export-csv]').click()])
     assert.match(download.suggestedFilename(), /^经营看板-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
     const csv = readFileSync(await download.path(), 'utf8')
     assert.match(csv, /^\uFEFF来源,新增客户,到访,成交\r\n/)
@@ -154,6 +159,18 @@ scenario(
     await eventually(async () => (await manager.locator('[data-test=site-range] input').first().inputValue()) === first, 'the range starts 29 days ago')
     const last30 = (await api('GET', path(`/followup/dashboard/site?from=${from}&to=${to}`), { token: demo.manager, base: DEMO })).body
     await manager.locator('[data-test=site-leads] .site__value', { hasText: new RegExp(`^${last30.funnel.leads}$`) }).waitFor()
+
+    // A figure opens the rows behind it: the period's visited customers of the visitor's source,
+    // as many as the figure says, under a tag that clears the filter.
+    await manager.locator(`[data-test=source-visited-${customer.source}]`).first().click()
+    await manager.waitForURL((url) => url.pathname === '/core/customers' && url.searchParams.get('stage') === 'visited')
+    await manager.locator('[data-test=customers-figure]').waitFor()
+    const behind = await api('GET', path(`/customers?from=${from}&to=${to}&source=${customer.source}&stage=visited&limit=200`), { token: demo.manager, base: DEMO })
+    const figureRow = last30.sources.find((s) => s.source === customer.source)
+    assert.equal(behind.body.customers.length, figureRow.visited, 'the rows add up to the figure')
+    await manager.waitForTimeout(400) // the tags' zoom-in
+    await keepScreenshot(manager, 'dashboards - the rows behind a figure, 1366x768')
+    await manager.goBack()
 
     // An A customer opens their 360.
     await likely.click()
