@@ -220,6 +220,24 @@ private:
         host.serve("core.roster.get", [this](const BusMessage& m) { return roster_->get(m.project()); });
         host.serve("core.profile.get", [this](const BusMessage& m) { return profile_->get(m.project()); });
         host.serve("core.inventory.layouts", [this](const BusMessage& m) { return nlohmann::json{{"layouts", inventory_->layouts(m.project())}}; });
+        host.serve("core.units.list", [this](const BusMessage& m) {
+            const auto status = m.body().value("status", nlohmann::json(nullptr));
+            return nlohmann::json{{"units", inventory_->units(m.project(), std::nullopt, status.is_string() ? std::optional<std::string>(status) : std::nullopt)}};
+        });
+        host.serve("core.units.reserve", [this](const BusMessage& m) { return inventory_->reserve(m.project(), m.body().value("unit_ids", nlohmann::json()), true); });
+        host.serve("core.units.unreserve", [this](const BusMessage& m) { return inventory_->reserve(m.project(), m.body().value("unit_ids", nlohmann::json()), false); });
+        host.serve("core.deal.subscribe", [this](const BusMessage& m) {
+            // The buyer is the project's customer by phone: found, or registered now with no
+            // owner (an opening's buyer may never have met a consultant); an owner stays.
+            const auto& body = m.body();
+            const auto claim = customers_->claim(m.project(), {{"phone", body.value("phone", nlohmann::json())}, {"name", body.value("name", nlohmann::json())},
+                                                              {"origin", {{"source", "online"}}}});
+            nlohmann::json deal = body;
+            deal.erase("phone");
+            deal.erase("name");
+            deal["customer_id"] = claim.customer["id"];
+            return deals_->subscribeFor(m.project(), deal);
+        });
     }
 
     /// The customer of the route, if the caller may see it (consultants: their own only).

@@ -8,7 +8,7 @@ namespace anchang::core {
 
 namespace {
 constexpr const char* kColumns = "d.id, d.customer_id, d.unit_id, d.consultant_id, d.stage, d.status, d.amount, d.subscribed_at, "
-                                 "d.signed_at, d.refunded_at, d.refund_reason, d.created_by";
+                                 "d.signed_at, d.refunded_at, d.refund_reason, d.created_by, d.reference, d.sign_by";
 
 /// The condition limiting deals to a scope's customers, with its parameters appended.
 std::string scoped(const DealBook::Scope& scope, nlohmann::json& params) {
@@ -58,6 +58,41 @@ nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& b
     host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", body["customer_id"]}, {"unit_id", body["unit_id"]}}, project);
     host_.publish("unit.status_changed", {{"unit_id", body["unit_id"]}, {"status", "subscribed"}}, project);
     return get(project, id);
+}
+
+nlohmann::json DealBook::subscribeFor(std::int64_t project, const nlohmann::json& body) const {
+    for (const char* key : {"customer_id", "unit_id", "amount"})
+        if (!body.contains(key) || !body[key].is_number_integer() || body[key].get<std::int64_t>() <= 0)
+            throw sdk::Error::invalid("deal.invalid", std::string(key) + " must be a positive integer");
+    if (!body.contains("reference") || !body["reference"].is_string() || body["reference"].get<std::string>().empty() ||
+        body["reference"].get<std::string>().size() > 100)
+        throw sdk::Error::invalid("deal.invalid", "reference must be 1 to 100 characters");
+    const nlohmann::json signBy = body.value("sign_by", nlohmann::json(nullptr));
+    if (!signBy.is_null() && !signBy.is_number_integer()) throw sdk::Error::invalid("deal.invalid", "sign_by must be a time");
+    std::int64_t id = 0;
+    bool created = false;
+    host_.db().transaction([&] {
+        if (const auto known = host_.db().one("SELECT id, unit_id FROM core_deals WHERE project_id = ? AND reference = ?", {project, body["reference"]})) {
+            if ((*known)["unit_id"] != body["unit_id"]) throw sdk::Error::conflict("deal.reference_taken", "this reference names another unit's deal");
+            id = (*known)["id"];
+            return;
+        }
+        const auto customer = host_.db().one("SELECT owner_id FROM core_customers WHERE id = ? AND project_id = ?", {body["customer_id"], project});
+        if (!customer) throw sdk::Error::notFound("customer.not_found", "no such customer");
+        inventory_.unit(project, body["unit_id"]);
+        if (!inventory_.move(project, body["unit_id"], {"available", "held", "selected"}, "subscribed"))
+            throw sdk::Error::conflict("unit.not_available", "this unit is already subscribed or signed");
+        id = host_.db().run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, created_by, "
+                            "reference, sign_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, 0, ?, ?) RETURNING id",
+                            {project, body["customer_id"], body["unit_id"], (*customer)["owner_id"], body["amount"], host_.now(), body["reference"], signBy})
+                 .rows.at(0).at("id").get<std::int64_t>();
+        created = true;
+    });
+    if (created) {
+        host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", body["customer_id"]}, {"unit_id", body["unit_id"]}}, project);
+        host_.publish("unit.status_changed", {{"unit_id", body["unit_id"]}, {"status", "subscribed"}}, project);
+    }
+    return {{"deal", get(project, id)}, {"created", created}};
 }
 
 nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id, Scope scope) const {

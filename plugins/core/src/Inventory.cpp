@@ -72,6 +72,24 @@ nlohmann::json Inventory::update(std::int64_t project, std::int64_t id, const nl
     return unit(project, id);
 }
 
+nlohmann::json Inventory::reserve(std::int64_t project, const nlohmann::json& unitIds, bool reserve) const {
+    if (!unitIds.is_array() || unitIds.empty() || unitIds.size() > 20000) throw sdk::Error::invalid("unit.invalid", "unit_ids must list 1 to 20,000 units");
+    for (const auto& id : unitIds)
+        if (!id.is_number_integer()) throw sdk::Error::invalid("unit.invalid", "unit_ids must list unit ids");
+    nlohmann::json moved = nlohmann::json::array(), refused = nlohmann::json::array();
+    host_.db().transaction([&] {
+        for (const auto& id : unitIds) {
+            if (move(project, id, {reserve ? "available" : "selected"}, reserve ? "selected" : "available")) moved.push_back(id);
+            else {
+                const auto row = host_.db().one("SELECT status FROM core_units WHERE id = ? AND project_id = ?", {id, project});
+                refused.push_back({{"unit_id", id}, {"status", row ? (*row)["status"] : nlohmann::json("not_found")}});
+            }
+        }
+    });
+    for (const auto& id : moved) host_.publish("unit.status_changed", {{"unit_id", id}, {"status", reserve ? "selected" : "available"}}, project);
+    return {{"moved", moved}, {"refused", refused}};
+}
+
 nlohmann::json Inventory::layouts(std::int64_t project) const {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& row : host_.db().query("SELECT layout, MIN(area) AS min_area, MAX(area) AS max_area, COUNT(*) AS units "

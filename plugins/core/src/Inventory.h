@@ -23,6 +23,10 @@ public:
     /// Moves a unit from one of `from` to `to`; false when its status is something else. The
     /// caller publishes unit.status_changed once its transaction committed.
     bool move(std::int64_t project, std::int64_t id, std::initializer_list<const char*> from, const std::string& to) const;
+    /// An opening takes its units out of the desk's hands (available → selected) and gives back
+    /// the ones it did not sell (selected → available). Each unit moves or is listed as refused
+    /// with its status; one transaction, so a half-reserved opening is never seen.
+    nlohmann::json reserve(std::int64_t project, const nlohmann::json& unitIds, bool reserve) const;
     /// Distinct layouts, for the visit questionnaire.
     nlohmann::json layouts(std::int64_t project) const;
 

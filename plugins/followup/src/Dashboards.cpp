@@ -226,7 +226,8 @@ nlohmann::json Dashboards::managerWorkbook(std::int64_t project, const nlohmann:
     grades.push_back({{"grade", english ? "Method" : "方法"}, {"method", forecast["method"].value(lang, std::string{})}});
 
     std::map<std::int64_t, std::string> owners;
-    for (const auto& c : host_.request("core.roster.get", nlohmann::json::object(), project)["consultants"]) owners[c["user_id"]] = c["name"];
+    const auto roster = host_.request("core.roster.get", nlohmann::json::object(), project);
+    for (const auto& c : roster["consultants"]) owners[c["user_id"]] = c["name"];
     nlohmann::json likely = nlohmann::json::array();
     for (const auto& l : forecast["likely"]) {
         // At most 50 rows: one look-up each is cheaper than teaching core a batch for an export.
