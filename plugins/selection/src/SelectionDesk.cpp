@@ -1,0 +1,238 @@
+#include "SelectionDesk.h"
+
+#include <anchang/sdk/Phone.hpp>
+
+namespace anchang::selection {
+
+namespace {
+
+constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+
+} // namespace
+
+void SelectionDesk::forget(std::int64_t round) {
+    std::lock_guard lock(roundsMutex_);
+    rounds_.erase(round);
+}
+
+std::shared_ptr<SelectionDesk::Round> SelectionDesk::load(std::int64_t project, std::int64_t id) {
+    {
+        std::lock_guard lock(roundsMutex_);
+        const auto it = rounds_.find(id);
+        if (it != rounds_.end()) {
+            if (it->second->project != project) throw sdk::Error::notFound("selection.round_not_found", "no such round");
+            return it->second;
+        }
+    }
+    const auto r = host_.db().one("SELECT * FROM selection_rounds WHERE id = ? AND project_id = ?", {id, project});
+    if (!r) throw sdk::Error::notFound("selection.round_not_found", "no such round");
+    auto round = std::make_shared<Round>(settings_.hallCapacity, settings_.idleMs,
+                                         Pacing::Settings{(*r)["starts_at"], (*r)["ends_at"], (*r)["batch_size"], (*r)["batch_gap_ms"]});
+    round->id = id;
+    round->project = project;
+    round->formal = (*r)["kind"] == "formal";
+    round->status = (*r)["status"];
+    round->householdLimit = (*r)["household_limit"];
+    round->signingDays = (*r)["signing_days"];
+    round->version = (*r)["version"];
+    for (auto& u : host_.db().query("SELECT unit_id, building, floor, number, layout, area, price, status, version FROM selection_units WHERE round_id = ?", {id})) {
+        Unit unit;
+        unit.price = u["price"];
+        unit.sold = u["status"] == "sold";
+        unit.version = u["version"];
+        const std::int64_t unitId = u["unit_id"];
+        if (unit.sold) {
+            round->changes[unit.version] = unitId;
+            ++round->sold;
+        }
+        u.erase("status");
+        u.erase("version");
+        unit.row = std::move(u);
+        round->units.emplace(unitId, std::move(unit));
+    }
+    for (const auto& b : host_.db().query("SELECT b.id, b.name, b.phone, b.unit_limit, b.household, e.seq, e.selected FROM selection_entries e "
+                                          "JOIN selection_buyers b ON b.id = e.buyer_id WHERE e.round_id = ?",
+                                          {id}))
+        round->buyers[b["phone"]] = {b["id"], b["name"], b["seq"].is_null() ? 0 : b["seq"].get<int>(), b["unit_limit"], b["selected"], b["household"]};
+    for (const auto& h : host_.db().query("SELECT household, selected FROM selection_households WHERE round_id = ?", {id}))
+        round->households[h["household"]] = h["selected"];
+    std::lock_guard lock(roundsMutex_);
+    // Another thread may have loaded it meanwhile: keep theirs, which may know newer sales.
+    return rounds_.emplace(id, std::move(round)).first->second;
+}
+
+std::optional<nlohmann::json> SelectionDesk::replayed(std::int64_t round, std::int64_t buyer, const std::string& requestId) const {
+    return host_.db().one("SELECT id, round_id, unit_id, price, selected_at, sign_by, deal_id FROM selection_selections "
+                          "WHERE round_id = ? AND buyer_id = ? AND request_id = ?",
+                          {round, buyer, requestId});
+}
+
+SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t id, const std::string& phone, const nlohmann::json& body) {
+    if (!body.is_object() || !body.contains("unit_id") || !body["unit_id"].is_number_integer() || !body.contains("price") ||
+        !body["price"].is_number_integer() || !body.contains("request_id") || !body["request_id"].is_string() ||
+        body["request_id"].get<std::string>().empty() || body["request_id"].get<std::string>().size() > 64)
+        throw sdk::Error::invalid("selection.invalid", "a selection is unit_id, the price shown, and a request_id of 1 to 64 characters");
+    const std::int64_t unitId = body["unit_id"], price = body["price"];
+    const std::string requestId = body["request_id"];
+    auto round = load(project, id);
+    Round& r = *round;
+    const std::int64_t now = host_.now();
+    Buyer buyer;
+    {
+        std::lock_guard lock(r.mutex);
+        const auto b = r.buyers.find(phone);
+        if (b == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
+        buyer = b->second;
+    }
+    if (r.status != "drawn") throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
+    switch (r.pacing.gate(buyer.seq, now)) {
+    case Pacing::Gate::NotYet:
+        throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)));
+    case Pacing::Gate::Closed: throw sdk::Error::conflict("selection.closed", "the round has ended");
+    case Pacing::Gate::Open: break;
+    }
+    if (const auto again = replayed(id, buyer.id, requestId)) return {200, {{"selection", *again}, {"replayed", true}}};
+    {
+        std::lock_guard lock(r.mutex);
+        const auto u = r.units.find(unitId);
+        if (u == r.units.end()) throw sdk::Error::notFound("selection.unit_not_found", "the round sells no such unit");
+        if (u->second.price != price)
+            throw sdk::Error::conflict("selection.price_mismatch", "the unit's price is " + std::to_string(u->second.price) + ", not " + std::to_string(price));
+        if (u->second.sold) throw sdk::Error::conflict("selection.sold", "this unit has just been sold");
+        if (buyer.selected >= buyer.limit) throw sdk::Error::conflict("selection.limit_reached", "you have chosen all the units you may");
+        if (r.households[buyer.household] >= r.householdLimit)
+            throw sdk::Error::conflict("selection.household_limit", "your household has chosen all the units it may");
+    }
+    const auto place = r.queue.enter(buyer.id, now);
+    if (!place.admitted) return {202, {{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}};
+
+    const std::int64_t signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
+    std::int64_t version = 0, selection = 0;
+    nlohmann::json deal = nullptr;
+    try {
+        host_.db().transaction([&] {
+            const auto v = host_.db().run("UPDATE selection_rounds SET version = version + 1 WHERE id = ? AND status = 'drawn' RETURNING version", {id}).rows;
+            if (v.empty()) throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
+            version = v[0]["version"];
+            if (host_.db().exec("UPDATE selection_units SET status = 'sold', version = ? WHERE round_id = ? AND unit_id = ? AND status = 'available'",
+                                {version, id, unitId}) == 0)
+                throw sdk::Error::conflict("selection.sold", "this unit has just been sold");
+            if (host_.db().exec("UPDATE selection_entries SET selected = selected + 1 WHERE round_id = ? AND buyer_id = ? AND selected < ?",
+                                {id, buyer.id, buyer.limit}) == 0)
+                throw sdk::Error::conflict("selection.limit_reached", "you have chosen all the units you may");
+            if (host_.db().exec("UPDATE selection_households SET selected = selected + 1 WHERE round_id = ? AND household = ? AND selected < ?",
+                                {id, buyer.household, r.householdLimit}) == 0)
+                throw sdk::Error::conflict("selection.household_limit", "your household has chosen all the units it may");
+            selection = host_.db()
+                            .run("INSERT INTO selection_selections (round_id, buyer_id, unit_id, price, request_id, selected_at, sign_by) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                 {id, buyer.id, unitId, price, requestId, now, signBy})
+                            .rows.at(0)
+                            .at("id")
+                            .get<std::int64_t>();
+            if (r.formal) {
+                // Joins this transaction: the subscription and the selection commit together.
+                deal = host_.request("core.deal.subscribe",
+                                     {{"phone", phone}, {"name", buyer.name}, {"unit_id", unitId}, {"amount", price},
+                                      {"reference", "selection:" + std::to_string(selection)}, {"sign_by", signBy}},
+                                     project)["deal"];
+                host_.db().exec("UPDATE selection_selections SET deal_id = ? WHERE id = ?", {deal["id"], selection});
+            }
+            host_.crashPoint("selection.before_commit");
+        });
+    } catch (const sdk::Error&) {
+        // Two tabs sent the same confirmation: the one that lost finds the one that won.
+        if (const auto again = replayed(id, buyer.id, requestId)) return {200, {{"selection", *again}, {"replayed", true}}};
+        throw;
+    }
+    host_.crashPoint("selection.committed");
+    sold(r, unitId, version, phone, now);
+    return {201,
+            {{"selection",
+              {{"id", selection}, {"round_id", id}, {"unit_id", unitId}, {"price", price}, {"selected_at", now}, {"sign_by", signBy},
+               {"deal_id", deal.is_object() ? deal["id"] : nlohmann::json(nullptr)}}},
+             {"replayed", false}}};
+}
+
+void SelectionDesk::sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now) {
+    bool done = false, soldOut = false;
+    std::int64_t buyerId = 0;
+    {
+        std::lock_guard lock(r.mutex);
+        auto& u = r.units.at(unit);
+        u.sold = true;
+        u.version = version;
+        r.changes[version] = unit;
+        // The board's version moves only over changes all known here, so a viewer asking for
+        // what came after it never skips a sale still on its way from another thread.
+        while (r.changes.count(r.version + 1)) ++r.version;
+        auto& b = r.buyers.at(phone);
+        ++b.selected;
+        ++r.households[b.household];
+        done = b.selected >= b.limit || r.households[b.household] >= r.householdLimit;
+        buyerId = b.id;
+        soldOut = ++r.sold == static_cast<int>(r.units.size());
+    }
+    if (done) r.queue.leave(buyerId, now);
+    if (soldOut) host_.db().exec("UPDATE selection_rounds SET sold_out_at = ? WHERE id = ? AND sold_out_at IS NULL", {now, r.id});
+    host_.publish("push.selection.sold", {{"audience", {{"permission", "selection.board"}}}, {"data", {{"round_id", r.id}, {"unit_id", unit}, {"version", version}}}},
+                  r.project);
+}
+
+nlohmann::json SelectionDesk::mine(std::int64_t project, std::int64_t id, const std::string& phone) {
+    auto round = load(project, id);
+    Round& r = *round;
+    Buyer buyer;
+    {
+        std::lock_guard lock(r.mutex);
+        const auto b = r.buyers.find(phone);
+        if (b == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
+        buyer = b->second;
+    }
+    const std::int64_t now = host_.now();
+    nlohmann::json out = {{"buyer_id", buyer.id},
+                          {"name", buyer.name},
+                          {"phone", sdk::Phone::masked(phone)},
+                          {"seq", buyer.seq ? nlohmann::json(buyer.seq) : nlohmann::json(nullptr)},
+                          {"batch", r.pacing.batchOf(buyer.seq)},
+                          {"opens_at", r.pacing.opensAt(buyer.seq)},
+                          {"limit", buyer.limit},
+                          {"selected", buyer.selected},
+                          {"selections", host_.db().query("SELECT id, unit_id, price, selected_at, sign_by, deal_id FROM selection_selections "
+                                                          "WHERE round_id = ? AND buyer_id = ? ORDER BY id",
+                                                          {id, buyer.id})}};
+    // The waiting room, when the buyer may choose now and has not chosen all they may.
+    if (r.status == "drawn" && buyer.seq && r.pacing.gate(buyer.seq, now) == Pacing::Gate::Open && buyer.selected < buyer.limit) {
+        const auto place = r.queue.enter(buyer.id, now);
+        out["queue"] = {{"admitted", place.admitted}, {"ahead", place.ahead}, {"waiting", place.waiting}};
+    }
+    return out;
+}
+
+std::string SelectionDesk::board(std::int64_t project, std::int64_t id, std::int64_t since) {
+    auto round = load(project, id);
+    Round& r = *round;
+    std::lock_guard lock(r.mutex);
+    // A viewer up to date, or close to it, gets the few units sold since; a new one (or one
+    // far behind) the whole board, built once per version for all of them.
+    if (since >= 0 && since <= r.version && r.version - since <= 500) {
+        nlohmann::json units = nlohmann::json::array();
+        for (auto it = r.changes.upper_bound(since); it != r.changes.end() && it->first <= r.version; ++it)
+            units.push_back({{"unit_id", it->second}, {"status", "sold"}, {"version", it->first}});
+        return nlohmann::json{{"version", r.version}, {"full", false}, {"units", units}}.dump();
+    }
+    if (r.fullBoardVersion != r.version) {
+        nlohmann::json units = nlohmann::json::array();
+        for (const auto& [unitId, u] : r.units) {
+            nlohmann::json row = u.row;
+            // A sale past the board's version shows with the version that includes it.
+            row["status"] = u.sold && u.version <= r.version ? "sold" : "available";
+            units.push_back(std::move(row));
+        }
+        r.fullBoard = nlohmann::json{{"version", r.version}, {"full", true}, {"units", units}}.dump();
+        r.fullBoardVersion = r.version;
+    }
+    return r.fullBoard;
+}
+
+} // namespace anchang::selection

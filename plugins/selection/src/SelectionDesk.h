@@ -1,0 +1,106 @@
+#pragma once
+/// SelectionDesk — the opening's storm: buyers choose units, the board shows it.
+///
+/// Each unit is sold once, each buyer and household stays within its limit, and a selection is
+/// acknowledged only after its commit (the kernel's group commit puts many on one fsync): every
+/// rule is a compare-and-set in that one transaction (unit available → sold; the buyer's and the
+/// household's count below the limit), so no interleaving and no second kernel on PostgreSQL can
+/// break it. A formal round's selection asks core for the subscription inside the same commit
+/// (core.deal.subscribe joins the transaction), so a crash leaves both or neither.
+///
+/// Everything a refusal needs is also held in memory per round (units, buyers by phone, counts,
+/// the board), updated after each commit: the thousands of requests for units already gone are
+/// answered without touching the store, and viewers read the board from memory — by version,
+/// only what changed. The memory only ever lags the store, never leads it; the store decides.
+
+#include "AdmissionQueue.h"
+#include "Pacing.h"
+
+#include <anchang/sdk/Host.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace anchang::selection {
+
+class SelectionDesk {
+public:
+    struct Settings {
+        int hallCapacity = 0;       ///< buyers choosing at once; 0: no waiting room
+        std::int64_t idleMs = 30000; ///< a place in the hall lapses after this long without a request
+    };
+    struct Answer {
+        int status = 200;
+        nlohmann::json body;
+    };
+
+    SelectionDesk(const sdk::Host& host, Settings settings) : host_(host), settings_(settings) {}
+
+    /// {"unit_id","price","request_id"} by the buyer signed in with `phone`. 201 with the
+    /// selection; 200 with the same selection for a replayed confirmation; 202 {"queued",
+    /// "ahead"} while the buyer waits for the hall. Refusals are sdk::Error: 403 not_eligible,
+    /// 404 unit_not_found, 409 not_open / not_yet / closed / sold / price_mismatch /
+    /// limit_reached / household_limit.
+    Answer select(std::int64_t project, std::int64_t round, const std::string& phone, const nlohmann::json& body);
+    /// The signed-in buyer's round: their place and batch, when they may choose, their
+    /// selections, their place in the waiting room.
+    nlohmann::json mine(std::int64_t project, std::int64_t round, const std::string& phone);
+    /// The board as JSON text: {"version","full","units"} — every unit when `since` is negative
+    /// (a new viewer) or far behind, else only the units sold after version `since`.
+    std::string board(std::int64_t project, std::int64_t round, std::int64_t since);
+    /// Drops the round's memory; the next request reloads it from the store.
+    void forget(std::int64_t round);
+
+private:
+    struct Unit {
+        nlohmann::json row; ///< building, floor, number, layout, area, price
+        std::int64_t price = 0;
+        bool sold = false;
+        std::int64_t version = 0;
+    };
+    struct Buyer {
+        std::int64_t id = 0;
+        std::string name;
+        int seq = 0;
+        int limit = 1;
+        int selected = 0;
+        std::string household;
+    };
+    struct Round {
+        Round(int capacity, std::int64_t idleMs, Pacing::Settings pacing) : pacing(pacing), queue(capacity, idleMs) {}
+        std::int64_t id = 0;
+        std::int64_t project = 0;
+        bool formal = false;
+        std::string status;
+        Pacing pacing;
+        int householdLimit = 1;
+        int signingDays = 7;
+        AdmissionQueue queue;
+        std::mutex mutex;
+        std::map<std::int64_t, Unit> units; ///< by unit id
+        std::unordered_map<std::string, Buyer> buyers; ///< by phone
+        std::unordered_map<std::string, int> households;
+        std::map<std::int64_t, std::int64_t> changes; ///< version → unit sold at it
+        std::int64_t version = 0; ///< every change up to it is in `changes`
+        int sold = 0;
+        std::string fullBoard;
+        std::int64_t fullBoardVersion = -1;
+    };
+
+    std::shared_ptr<Round> load(std::int64_t project, std::int64_t round);
+    /// The selection `request_id` made for the buyer, if there is one (a replay).
+    std::optional<nlohmann::json> replayed(std::int64_t round, std::int64_t buyer, const std::string& requestId) const;
+    /// After a commit: the memory learns the sale and the viewers are told.
+    void sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now);
+
+    const sdk::Host& host_;
+    const Settings settings_;
+    std::mutex roundsMutex_;
+    std::map<std::int64_t, std::shared_ptr<Round>> rounds_;
+};
+
+} // namespace anchang::selection
