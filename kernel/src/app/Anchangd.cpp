@@ -202,6 +202,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.bus.publishPort = c.getInt("bus.publishPort", 8083);
     s.bus.workerTimeoutMs = c.getInt("bus.workerTimeoutMs", 5000);
     s.strictContracts = c.getBool("bus.strictContracts", false);
+    s.codesPerAddressPerHour = c.getInt("auth.codes.perAddressPerHour", 20);
     s.crashAt = c.getString("test.crashAt", "");
     s.testClock = c.getBool("test.clock", false);
     s.cheapPasswords = c.getBool("test.cheapPasswords", false);

@@ -185,8 +185,11 @@ void Kernel::start() {
     forms_ = std::make_unique<FormService>(*store_, *hooks_);
     notifications_ = std::make_unique<NotificationCenter>(*store_, *clock_, bus_->client(), *users_, settings_.notify);
     CodeSignInApi::declareTemplate(*notifications_);
+    SignInCodes::Limits codeLimits;
+    codeLimits.perAddressPerHour = settings_.codesPerAddressPerHour;
     codes_ = std::make_unique<SignInCodes>(
-        *store_, *clock_, SecretFile::loadOrCreate((settings_.dataDir / "code.key").string(), 32, [] { return SecretFile::randomBytes(32); }));
+        *store_, *clock_, SecretFile::loadOrCreate((settings_.dataDir / "code.key").string(), 32, [] { return SecretFile::randomBytes(32); }),
+        codeLimits);
     media_ = std::make_unique<MediaLibrary>(*store_, *clock_, MediaLibrary::Options{settings_.dataDir / "media", settings_.mediaMaxPixels});
     kernelServices_ = std::make_unique<KernelBusServices>(*bus_, *users_, *projects_, *alerts_, *notifications_, *media_, *codes_, *contracts_);
     kernelServices_->start();

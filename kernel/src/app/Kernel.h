@@ -104,6 +104,9 @@ public:
         /// Test only: new password hashes at argon2's cheapest cost, so that the hundred kernels
         /// a test run starts do not spend a second each hashing the demo's passwords.
         bool cheapPasswords = false;
+        /// Sign-in codes sent per client address per hour (auth.codes.perAddressPerHour): an
+        /// opening hall's buyers reach the server through one Wi-Fi's address.
+        int codesPerAddressPerHour = 20;
         /// Channels and limits of kernel.notify (notify.*).
         NotificationCenter::Options notify;
         /// Images with more pixels are refused (media.maxPixels).
