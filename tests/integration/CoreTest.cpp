@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace anchang::test;
 
 namespace {
@@ -96,6 +98,10 @@ TEST_F(Core, InventoryControlHoldsAUnitOnce) {
     EXPECT_EQ(api("PATCH", path, {{"status", "available"}}, login(kernel->port(), "consultant1")).status, 403);
     EXPECT_EQ(api("PATCH", path, {{"status", "available"}}, manager).json()["status"], "available");
     EXPECT_EQ(api("PATCH", "/units/999999", {{"status", "held"}}, manager).errorCode(), "unit.not_found");
+    // Every hold and release is on record, a refused one is not.
+    const auto actions = auditActions();
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "unit.hold"), 1);
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "unit.release"), 1);
 }
 
 TEST_F(Core, ADealSubscribesSignsIsPaidAndOnlyManagersOrFinanceRefundIt) {

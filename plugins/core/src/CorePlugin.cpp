@@ -111,7 +111,7 @@ private:
             return Response::json({{"units", inventory_->units(r.idParam("project"), r.numberQuery("building"), r.query("status"))}});
         });
         host.route("units.update", [this](const Request& r) {
-            return Response::json(inventory_->update(r.idParam("project"), r.idParam("id", "unit.not_found"), r.json()));
+            return Response::json(inventory_->update(r.idParam("project"), r.idParam("id", "unit.not_found"), r.json(), r.userId(), r.username()));
         });
 
         host.route("units.import", [this](const Request& r) {
@@ -226,18 +226,7 @@ private:
         });
         host.serve("core.units.reserve", [this](const BusMessage& m) { return inventory_->reserve(m.project(), m.body().value("unit_ids", nlohmann::json()), true); });
         host.serve("core.units.unreserve", [this](const BusMessage& m) { return inventory_->reserve(m.project(), m.body().value("unit_ids", nlohmann::json()), false); });
-        host.serve("core.deal.subscribe", [this](const BusMessage& m) {
-            // The buyer is the project's customer by phone: found, or registered now with no
-            // owner (an opening's buyer may never have met a consultant); an owner stays.
-            const auto& body = m.body();
-            const auto claim = customers_->claim(m.project(), {{"phone", body.value("phone", nlohmann::json())}, {"name", body.value("name", nlohmann::json())},
-                                                              {"origin", {{"source", "online"}}}});
-            nlohmann::json deal = body;
-            deal.erase("phone");
-            deal.erase("name");
-            deal["customer_id"] = claim.customer["id"];
-            return deals_->subscribeFor(m.project(), deal);
-        });
+        host.serve("core.deal.subscribe", [this](const BusMessage& m) { return deals_->subscribeFor(m.project(), m.body()); });
     }
 
     /// The customer of the route, if the caller may see it (consultants: their own only).

@@ -49,26 +49,30 @@ bool Inventory::move(std::int64_t project, std::int64_t id, std::initializer_lis
                            params) == 1;
 }
 
-nlohmann::json Inventory::update(std::int64_t project, std::int64_t id, const nlohmann::json& body) const {
-    nlohmann::json current = unit(project, id);
-    if (body.contains("status")) {
-        const nlohmann::json& status = body["status"];
-        if (status == "held") {
-            if (!move(project, id, {"available"}, "held"))
-                throw sdk::Error::conflict("unit.not_available", "only an available unit can be held; it is " + current["status"].get<std::string>());
-        } else if (status == "available") {
-            if (!move(project, id, {"held"}, "available"))
-                throw sdk::Error::conflict("unit.not_held", "only a held unit can be released; it is " + current["status"].get<std::string>());
-        } else {
-            throw sdk::Error::invalid("unit.invalid", "inventory control sets held or available; deals set the rest");
+nlohmann::json Inventory::update(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t actorId, const std::string& actorName) const {
+    if (!body.is_object()) throw sdk::Error::invalid("unit.invalid", "the body must be an object");
+    const nlohmann::json current = unit(project, id);
+    if (body.contains("status") && body["status"] != "held" && body["status"] != "available")
+        throw sdk::Error::invalid("unit.invalid", "inventory control sets held or available; deals set the rest");
+    if (body.contains("list_price") && (!body["list_price"].is_number_integer() || body["list_price"] <= 0))
+        throw sdk::Error::invalid("unit.invalid", "list_price must be a positive amount in yuan");
+    // A hold, a release or a new price is 销控: who did it, and what the unit was, is on record
+    // in the same commit as the change.
+    host_.db().transaction([&] {
+        if (body.contains("status")) {
+            const bool hold = body["status"] == "held";
+            if (!move(project, id, {hold ? "available" : "held"}, body["status"]))
+                throw hold ? sdk::Error::conflict("unit.not_available", "only an available unit can be held; it is " + current["status"].get<std::string>())
+                           : sdk::Error::conflict("unit.not_held", "only a held unit can be released; it is " + current["status"].get<std::string>());
+            host_.publish("unit.status_changed", {{"unit_id", id}, {"status", body["status"]}}, project);
         }
-        host_.publish("unit.status_changed", {{"unit_id", id}, {"status", status}}, project);
-    }
-    if (body.contains("list_price")) {
-        if (!body["list_price"].is_number_integer() || body["list_price"] <= 0)
-            throw sdk::Error::invalid("unit.invalid", "list_price must be a positive amount in yuan");
-        host_.db().exec("UPDATE core_units SET list_price = ?, version = version + 1 WHERE id = ?", {body["list_price"], id});
-    }
+        if (body.contains("list_price")) host_.db().exec("UPDATE core_units SET list_price = ?, version = version + 1 WHERE id = ?", {body["list_price"], id});
+        host_.audit({{"actor_id", actorId}, {"actor_name", actorName}, {"project_id", project},
+                     {"action", body.contains("status") ? (body["status"] == "held" ? "unit.hold" : "unit.release") : "unit.reprice"},
+                     {"target", "unit:" + std::to_string(id)},
+                     {"detail", {{"building", current["building"]}, {"number", current["number"]}, {"from", {{"status", current["status"]}, {"list_price", current["list_price"]}}},
+                                 {"to", body}}}});
+    });
     return unit(project, id);
 }
 

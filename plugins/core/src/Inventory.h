@@ -18,8 +18,8 @@ public:
     nlohmann::json buildings(std::int64_t project) const;
     nlohmann::json units(std::int64_t project, std::optional<std::int64_t> building, const std::optional<std::string>& status) const;
     nlohmann::json unit(std::int64_t project, std::int64_t id) const;
-    /// Hold or release (status held/available) and reprice (list_price).
-    nlohmann::json update(std::int64_t project, std::int64_t id, const nlohmann::json& body) const;
+    /// Hold or release (status held/available) and reprice (list_price), audited.
+    nlohmann::json update(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t actorId, const std::string& actorName) const;
     /// Moves a unit from one of `from` to `to`; false when its status is something else. The
     /// caller publishes unit.status_changed once its transaction committed.
     bool move(std::int64_t project, std::int64_t id, std::initializer_list<const char*> from, const std::string& to) const;
