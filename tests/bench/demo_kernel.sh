@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$(mktemp -d)"
 pid=""
 stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
-trap 'stop; rm -rf "$work"' EXIT
+trap 'stop; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 echo "# bench" > "$work/bench.properties"
 "$build/bin/anchang-licence" keygen "$work/vendor" > /dev/null
 "$build/bin/anchang-licence" issue --key "$work/vendor/vendor.key" --customer bench --modules "$modules" --projects 3 \

@@ -54,6 +54,10 @@ nlohmann::json BuyerBook::create(std::int64_t project, const nlohmann::json& bod
              body.value("unit_limit", 1), body["deposit"], now, actor.id, now});
         if (made.rows.empty()) throw sdk::Error::conflict("selection.buyer_exists", "this 认筹 number or phone is qualified already");
         id = made.rows[0]["id"];
+        // The buyer paid the deposit at the office: core's customer by phone (found, or made now
+        // with this visit), in this commit.
+        const auto customer = host_.request("core.customer.claim", {{"phone", phone}, {"name", body["name"]}}, project)["customer"];
+        host_.db().exec("UPDATE selection_buyers SET customer_id = ? WHERE id = ?", {customer["id"], id});
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "selection.buyer.create"},
                      {"target", "selection_buyer:" + std::to_string(id)}, {"detail", {{"buyer_no", body["buyer_no"]}, {"deposit", body["deposit"]}}}});
     });
@@ -89,6 +93,14 @@ nlohmann::json BuyerBook::get(std::int64_t project, std::int64_t id) const {
     const auto row = host_.db().one("SELECT * FROM selection_buyers WHERE id = ? AND project_id = ?", {id, project});
     if (!row) throw sdk::Error::notFound("selection.buyer_not_found", "no such buyer");
     return *row;
+}
+
+void BuyerBook::linkCustomers(std::int64_t project) const {
+    for (const auto& b : host_.db().query("SELECT id, name, phone FROM selection_buyers WHERE project_id = ? AND customer_id IS NULL", {project}))
+        host_.db().transaction([&] {
+            const auto customer = host_.request("core.customer.claim", {{"phone", b["phone"]}, {"name", b["name"]}}, project)["customer"];
+            host_.db().exec("UPDATE selection_buyers SET customer_id = ? WHERE id = ?", {customer["id"], b["id"]});
+        });
 }
 
 std::optional<nlohmann::json> BuyerBook::signedIn(std::int64_t project, const std::string& phone) const {

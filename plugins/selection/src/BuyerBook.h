@@ -26,7 +26,7 @@ public:
     const nlohmann::json& groups() const { return groups_; }
 
     /// {"buyer_no","name","phone","household"?,"group","unit_limit"?,"deposit"}; 409 when the
-    /// number or the phone is taken.
+    /// number or the phone is taken. The buyer becomes core's customer by phone in the same commit.
     nlohmann::json create(std::int64_t project, const nlohmann::json& body, const Actor& actor) const;
     /// Changes name, household, group, unit_limit, deposit, or status (qualified / withdrawn).
     nlohmann::json update(std::int64_t project, std::int64_t id, const nlohmann::json& body, const Actor& actor) const;
@@ -34,6 +34,8 @@ public:
     nlohmann::json get(std::int64_t project, std::int64_t id) const;
     /// The buyer a signed-in phone is, or nullopt; the first time marks the phone verified.
     std::optional<nlohmann::json> signedIn(std::int64_t project, const std::string& phone) const;
+    /// Buyers recorded before they were linked to core's customers get linked (publishing a round).
+    void linkCustomers(std::int64_t project) const;
 
 private:
     void check(const nlohmann::json& body, bool creating) const;

@@ -98,6 +98,11 @@ nlohmann::json RoundBook::row(std::int64_t project, std::int64_t id) const {
     return *r;
 }
 
+nlohmann::json RoundBook::files(std::int64_t id) const {
+    const auto f = host_.db().one("SELECT eligible_csv, result_csv FROM selection_lottery_files WHERE round_id = ?", {id});
+    return f ? *f : nlohmann::json{{"eligible_csv", nullptr}, {"result_csv", nullptr}};
+}
+
 nlohmann::json RoundBook::get(std::int64_t project, std::int64_t id) const {
     const auto r = row(project, id);
     const std::string status = r["status"];
@@ -146,6 +151,7 @@ nlohmann::json RoundBook::publish(std::int64_t project, std::int64_t id, const A
     const auto round = get(project, id);
     if (round["status"] != "draft") throw sdk::Error::conflict("selection.round_fixed", "the round is published already");
     const bool formal = round["kind"] == "formal";
+    if (formal) buyers_.linkCustomers(project);
     std::map<std::string, int> priority;
     for (const auto& g : round["groups"]) priority[g["code"]] = g["priority"];
     std::vector<Lottery::Entry> entries;
@@ -183,10 +189,10 @@ nlohmann::json RoundBook::publish(std::int64_t project, std::int64_t id, const A
     const std::string list = Lottery::listCsv(entries);
     try {
         host_.db().transaction([&] {
-            if (host_.db().exec("UPDATE selection_rounds SET status = 'published', seed = ?, commitment = ?, eligible_csv = ?, published_at = ? "
-                                "WHERE id = ? AND status = 'draft'",
-                                {seed, Lottery::commitment(seed), list, host_.now(), id}) == 0)
+            if (host_.db().exec("UPDATE selection_rounds SET status = 'published', seed = ?, commitment = ?, published_at = ? WHERE id = ? AND status = 'draft'",
+                                {seed, Lottery::commitment(seed), host_.now(), id}) == 0)
                 throw sdk::Error::conflict("selection.round_fixed", "the round is published already");
+            host_.db().exec("INSERT INTO selection_lottery_files (round_id, eligible_csv) VALUES (?, ?)", {id, list});
             std::set<std::string> households;
             for (const auto& [no, b] : byNo) {
                 host_.db().exec("INSERT INTO selection_entries (round_id, buyer_id, priority) VALUES (?, ?, ?)", {id, b["id"], b["priority"]});
@@ -216,16 +222,17 @@ nlohmann::json RoundBook::draw(std::int64_t project, std::int64_t id, const nloh
         throw sdk::Error::invalid(kInvalid, "digits are what the representatives keyed in");
     const std::string digits = body["digits"];
     Lottery::checkDigits(digits);
-    const auto drawn = Lottery::draw(r["seed"], digits, r["eligible_csv"]);
+    const auto drawn = Lottery::draw(r["seed"], digits, files(id)["eligible_csv"]);
     std::map<std::string, std::int64_t> idOf;
     for (const auto& b : host_.db().query("SELECT b.id, b.buyer_no FROM selection_entries e JOIN selection_buyers b ON b.id = e.buyer_id WHERE e.round_id = ?",
                                           {id}))
         idOf[b["buyer_no"]] = b["id"];
     const Pacing pacing({r["starts_at"], r["ends_at"], r["batch_size"], r["batch_gap_ms"]});
     host_.db().transaction([&] {
-        if (host_.db().exec("UPDATE selection_rounds SET status = 'drawn', digits = ?, result_csv = ?, drawn_at = ? WHERE id = ? AND status = 'published'",
-                            {digits, Lottery::resultCsv(drawn), host_.now(), id}) == 0)
+        if (host_.db().exec("UPDATE selection_rounds SET status = 'drawn', digits = ?, drawn_at = ? WHERE id = ? AND status = 'published'",
+                            {digits, host_.now(), id}) == 0)
             throw sdk::Error::conflict("selection.not_drawable", "only a published round is drawn, once");
+        host_.db().exec("UPDATE selection_lottery_files SET result_csv = ? WHERE round_id = ?", {Lottery::resultCsv(drawn), id});
         for (const auto& d : drawn)
             host_.db().exec("UPDATE selection_entries SET seq = ?, batch = ? WHERE round_id = ? AND buyer_id = ?",
                             {d.order, pacing.batchOf(d.order), id, idOf.at(d.entry.buyerNo)});
@@ -265,7 +272,8 @@ std::int64_t RoundBook::closeEnded(std::int64_t project) const {
 }
 
 std::string RoundBook::lotteryFile(std::int64_t project, std::int64_t id, const std::string& name) const {
-    const auto r = row(project, id);
+    auto r = row(project, id);
+    r.update(files(id));
     const bool drawn = !r["drawn_at"].is_null();
     auto file = [&](const char* column, bool ready) -> std::string {
         if (!ready || r[column].is_null()) throw sdk::Error::notFound("selection.not_published_yet", name + " is published later");

@@ -55,6 +55,9 @@ public:
 
 private:
     nlohmann::json row(std::int64_t project, std::int64_t id) const;
+    /// The round's published list and result ({eligible_csv, result_csv}, null until made):
+    /// kept apart from the round's row, which every sale updates.
+    nlohmann::json files(std::int64_t id) const;
     nlohmann::json settings(const nlohmann::json& body, const nlohmann::json& base) const;
     void audit(std::int64_t project, std::int64_t id, const Actor& actor, const std::string& action, const nlohmann::json& detail) const;
 

@@ -15,15 +15,24 @@ void SelectionDesk::forget(std::int64_t round) {
     rounds_.erase(round);
 }
 
+void SelectionDesk::forgetAll() {
+    std::lock_guard lock(roundsMutex_);
+    rounds_.clear();
+}
+
 std::shared_ptr<SelectionDesk::Round> SelectionDesk::load(std::int64_t project, std::int64_t id) {
-    {
+    auto cached = [&]() -> std::shared_ptr<Round> {
         std::lock_guard lock(roundsMutex_);
         const auto it = rounds_.find(id);
-        if (it != rounds_.end()) {
-            if (it->second->project != project) throw sdk::Error::notFound("selection.round_not_found", "no such round");
-            return it->second;
-        }
-    }
+        if (it == rounds_.end()) return nullptr;
+        if (it->second->project != project) throw sdk::Error::notFound("selection.round_not_found", "no such round");
+        return it->second;
+    };
+    if (auto round = cached()) return round;
+    // One thread reads the round from the store; the storm's other first requests wait for it
+    // instead of each reading ten thousand buyers.
+    std::lock_guard loading(loadMutex_);
+    if (auto round = cached()) return round;
     const auto r = host_.db().one("SELECT * FROM selection_rounds WHERE id = ? AND project_id = ?", {id, project});
     if (!r) throw sdk::Error::notFound("selection.round_not_found", "no such round");
     auto round = std::make_shared<Round>(settings_.hallCapacity, settings_.idleMs,
@@ -50,14 +59,22 @@ std::shared_ptr<SelectionDesk::Round> SelectionDesk::load(std::int64_t project, 
         unit.row = std::move(u);
         round->units.emplace(unitId, std::move(unit));
     }
-    for (const auto& b : host_.db().query("SELECT b.id, b.name, b.phone, b.unit_limit, b.household, e.seq, e.selected FROM selection_entries e "
-                                          "JOIN selection_buyers b ON b.id = e.buyer_id WHERE e.round_id = ?",
+    for (const auto& b : host_.db().query("SELECT b.id, b.customer_id, b.phone, b.unit_limit, b.household, e.seq, e.selected FROM selection_entries e "
+                                          "JOIN selection_buyers b ON b.id = e.buyer_id WHERE e.round_id = ? AND b.status = 'qualified'",
                                           {id}))
-        round->buyers[b["phone"]] = {b["id"], b["name"], b["seq"].is_null() ? 0 : b["seq"].get<int>(), b["unit_limit"], b["selected"], b["household"]};
+        round->buyers[b["phone"]] = {b["id"], b["customer_id"].is_null() ? 0 : b["customer_id"].get<std::int64_t>(), b["seq"].is_null() ? 0 : b["seq"].get<int>(),
+                                     b["unit_limit"], b["selected"], b["household"]};
     for (const auto& h : host_.db().query("SELECT household, selected FROM selection_households WHERE round_id = ?", {id}))
         round->households[h["household"]] = h["selected"];
+    for (auto& a : host_.db().query("SELECT id, round_id, buyer_id, unit_id, price, request_id, selected_at, sign_by, deal_id FROM selection_selections "
+                                    "WHERE round_id = ?",
+                                    {id})) {
+        const std::string key = requestKey(a["buyer_id"], a["request_id"]);
+        a.erase("buyer_id");
+        a.erase("request_id");
+        round->answered[key] = std::move(a);
+    }
     std::lock_guard lock(roundsMutex_);
-    // Another thread may have loaded it meanwhile: keep theirs, which may know newer sales.
     return rounds_.emplace(id, std::move(round)).first->second;
 }
 
@@ -91,26 +108,49 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
     case Pacing::Gate::Closed: throw sdk::Error::conflict("selection.closed", "the round has ended");
     case Pacing::Gate::Open: break;
     }
-    if (const auto again = replayed(id, buyer.id, requestId)) return {200, {{"selection", *again}, {"replayed", true}}};
+    // Admitted to the hall first: a buyer who waits holds nothing.
+    const auto place = r.queue.enter(buyer.id, now);
+    if (!place.admitted) return {202, {{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}};
     {
         std::lock_guard lock(r.mutex);
+        if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end())
+            return {200, {{"selection", again->second}, {"replayed", true}}};
         const auto u = r.units.find(unitId);
         if (u == r.units.end()) throw sdk::Error::notFound("selection.unit_not_found", "the round sells no such unit");
         if (u->second.price != price)
             throw sdk::Error::conflict("selection.price_mismatch", "the unit's price is " + std::to_string(u->second.price) + ", not " + std::to_string(price));
         if (u->second.sold) throw sdk::Error::conflict("selection.sold", "this unit has just been sold");
-        if (buyer.selected >= buyer.limit) throw sdk::Error::conflict("selection.limit_reached", "you have chosen all the units you may");
-        if (r.households[buyer.household] >= r.householdLimit)
+        // One confirmation at a time per unit and per buyer: the others are told now, from
+        // memory, instead of each taking the store's write lock to learn they lost.
+        if (r.pendingUnits.count(unitId)) throw sdk::Error::conflict("selection.taken", "someone is confirming this unit right now");
+        if (r.pendingBuyers.count(buyer.id)) throw sdk::Error::conflict("selection.in_progress", "your other confirmation is on its way");
+        const auto& current = r.buyers.at(phone);
+        if (current.selected >= current.limit) throw sdk::Error::conflict("selection.limit_reached", "you have chosen all the units you may");
+        if (r.households[buyer.household] + r.pendingHouseholds[buyer.household] >= r.householdLimit)
             throw sdk::Error::conflict("selection.household_limit", "your household has chosen all the units it may");
+        r.pendingUnits.insert(unitId);
+        r.pendingBuyers.insert(buyer.id);
+        ++r.pendingHouseholds[buyer.household];
     }
-    const auto place = r.queue.enter(buyer.id, now);
-    if (!place.admitted) return {202, {{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}};
+    // Whatever happens next, the marks go: after the commit sold() has counted the sale.
+    struct Pending {
+        Round& r;
+        std::int64_t unit, buyer;
+        const std::string& household;
+        ~Pending() {
+            std::lock_guard lock(r.mutex);
+            r.pendingUnits.erase(unit);
+            r.pendingBuyers.erase(buyer);
+            --r.pendingHouseholds[household];
+        }
+    } pending{r, unitId, buyer.id, buyer.household};
 
     const std::int64_t signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
     std::int64_t version = 0, selection = 0;
     nlohmann::json deal = nullptr;
     try {
-        host_.db().transaction([&] {
+        // In the writer's next batch, in arrival order; returns once it is on disk.
+        writer_.run([&] {
             const auto v = host_.db().run("UPDATE selection_rounds SET version = version + 1 WHERE id = ? AND status = 'drawn' RETURNING version", {id}).rows;
             if (v.empty()) throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
             version = v[0]["version"];
@@ -133,7 +173,7 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
             if (r.formal) {
                 // Joins this transaction: the subscription and the selection commit together.
                 deal = host_.request("core.deal.subscribe",
-                                     {{"phone", phone}, {"name", buyer.name}, {"unit_id", unitId}, {"amount", price},
+                                     {{"customer_id", buyer.customerId}, {"unit_id", unitId}, {"amount", price},
                                       {"reference", "selection:" + std::to_string(selection)}, {"sign_by", signBy}},
                                      project)["deal"];
                 host_.db().exec("UPDATE selection_selections SET deal_id = ? WHERE id = ?", {deal["id"], selection});
@@ -146,19 +186,21 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
         throw;
     }
     host_.crashPoint("selection.committed");
-    sold(r, unitId, version, phone, now);
-    return {201,
-            {{"selection",
-              {{"id", selection}, {"round_id", id}, {"unit_id", unitId}, {"price", price}, {"selected_at", now}, {"sign_by", signBy},
-               {"deal_id", deal.is_object() ? deal["id"] : nlohmann::json(nullptr)}}},
-             {"replayed", false}}};
+    const nlohmann::json made = {{"id", selection}, {"round_id", id}, {"unit_id", unitId}, {"price", price}, {"selected_at", now}, {"sign_by", signBy},
+                                 {"deal_id", deal.is_object() ? deal["id"] : nlohmann::json(nullptr)}};
+    sold(r, unitId, version, phone, now, requestKey(buyer.id, requestId), made);
+    return {201, {{"selection", made}, {"replayed", false}}};
 }
 
-void SelectionDesk::sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now) {
+std::string SelectionDesk::requestKey(std::int64_t buyer, const std::string& requestId) { return std::to_string(buyer) + "\n" + requestId; }
+
+void SelectionDesk::sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now, const std::string& request,
+                         const nlohmann::json& selection) {
     bool done = false, soldOut = false;
     std::int64_t buyerId = 0;
     {
         std::lock_guard lock(r.mutex);
+        r.answered[request] = selection;
         auto& u = r.units.at(unit);
         u.sold = true;
         u.version = version;
@@ -191,7 +233,7 @@ nlohmann::json SelectionDesk::mine(std::int64_t project, std::int64_t id, const 
     }
     const std::int64_t now = host_.now();
     nlohmann::json out = {{"buyer_id", buyer.id},
-                          {"name", buyer.name},
+                          {"name", host_.db().query("SELECT name FROM selection_buyers WHERE id = ?", {buyer.id})[0]["name"]},
                           {"phone", sdk::Phone::masked(phone)},
                           {"seq", buyer.seq ? nlohmann::json(buyer.seq) : nlohmann::json(nullptr)},
                           {"batch", r.pacing.batchOf(buyer.seq)},

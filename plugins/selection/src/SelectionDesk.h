@@ -2,8 +2,9 @@
 /// SelectionDesk — the opening's storm: buyers choose units, the board shows it.
 ///
 /// Each unit is sold once, each buyer and household stays within its limit, and a selection is
-/// acknowledged only after its commit (the kernel's group commit puts many on one fsync): every
-/// rule is a compare-and-set in that one transaction (unit available → sold; the buyer's and the
+/// acknowledged only after its commit (BatchWriter writes many in one transaction, each in its
+/// own savepoint, and the kernel's group commit shares the fsync): every rule is a
+/// compare-and-set in that one savepoint (unit available → sold; the buyer's and the
 /// household's count below the limit), so no interleaving and no second kernel on PostgreSQL can
 /// break it. A formal round's selection asks core for the subscription inside the same commit
 /// (core.deal.subscribe joins the transaction), so a crash leaves both or neither.
@@ -14,6 +15,7 @@
 /// only what changed. The memory only ever lags the store, never leads it; the store decides.
 
 #include "AdmissionQueue.h"
+#include "BatchWriter.h"
 #include "Pacing.h"
 
 #include <anchang/sdk/Host.hpp>
@@ -24,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace anchang::selection {
 
@@ -38,12 +41,13 @@ public:
         nlohmann::json body;
     };
 
-    SelectionDesk(const sdk::Host& host, Settings settings) : host_(host), settings_(settings) {}
+    SelectionDesk(const sdk::Host& host, Settings settings) : host_(host), settings_(settings), writer_(host, 256) {}
 
     /// {"unit_id","price","request_id"} by the buyer signed in with `phone`. 201 with the
     /// selection; 200 with the same selection for a replayed confirmation; 202 {"queued",
     /// "ahead"} while the buyer waits for the hall. Refusals are sdk::Error: 403 not_eligible,
-    /// 404 unit_not_found, 409 not_open / not_yet / closed / sold / price_mismatch /
+    /// 404 unit_not_found, 409 not_open / not_yet / closed / sold / taken (another
+    /// confirmation of the unit is in flight) / in_progress (the buyer's own) / price_mismatch /
     /// limit_reached / household_limit.
     Answer select(std::int64_t project, std::int64_t round, const std::string& phone, const nlohmann::json& body);
     /// The signed-in buyer's round: their place and batch, when they may choose, their
@@ -54,6 +58,8 @@ public:
     std::string board(std::int64_t project, std::int64_t round, std::int64_t since);
     /// Drops the round's memory; the next request reloads it from the store.
     void forget(std::int64_t round);
+    /// Drops every round's memory (a buyer changed).
+    void forgetAll();
 
 private:
     struct Unit {
@@ -64,7 +70,7 @@ private:
     };
     struct Buyer {
         std::int64_t id = 0;
-        std::string name;
+        std::int64_t customerId = 0; ///< core's customer, linked at qualification
         int seq = 0;
         int limit = 1;
         int selected = 0;
@@ -85,6 +91,9 @@ private:
         std::unordered_map<std::string, Buyer> buyers; ///< by phone
         std::unordered_map<std::string, int> households;
         std::map<std::int64_t, std::int64_t> changes; ///< version → unit sold at it
+        std::unordered_map<std::string, nlohmann::json> answered; ///< requestKey → the selection it made
+        std::unordered_set<std::int64_t> pendingUnits, pendingBuyers; ///< confirmations in flight
+        std::unordered_map<std::string, int> pendingHouseholds;
         std::int64_t version = 0; ///< every change up to it is in `changes`
         int sold = 0;
         std::string fullBoard;
@@ -95,11 +104,15 @@ private:
     /// The selection `request_id` made for the buyer, if there is one (a replay).
     std::optional<nlohmann::json> replayed(std::int64_t round, std::int64_t buyer, const std::string& requestId) const;
     /// After a commit: the memory learns the sale and the viewers are told.
-    void sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now);
+    void sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now, const std::string& request,
+              const nlohmann::json& selection);
+    static std::string requestKey(std::int64_t buyer, const std::string& requestId);
 
     const sdk::Host& host_;
     const Settings settings_;
+    BatchWriter writer_;
     std::mutex roundsMutex_;
+    std::mutex loadMutex_;
     std::map<std::int64_t, std::shared_ptr<Round>> rounds_;
 };
 

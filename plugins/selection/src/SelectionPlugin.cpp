@@ -31,6 +31,9 @@ public:
         if (const std::string seed = config.value("demo_seed", std::string{}); !seed.empty()) loadDemo(host, seed);
     }
 
+    /// The desk's writer thread ends here, while the host it writes through is still there.
+    void stop() override { desk_.reset(); }
+
 private:
     static BuyerBook::Actor actor(const Request& r) { return {r.userId(), r.displayName().empty() ? r.username() : r.displayName()}; }
     /// The signed-in buyer's phone: the kernel names phone sign-in users "phone:<number>".
@@ -45,7 +48,9 @@ private:
         host.route("buyers.list", [this](const Request& r) { return Response::json({{"buyers", buyers_->list(r.idParam("project"), r.query("q"))}}); });
         host.route("buyers.create", [this](const Request& r) { return Response::created(buyers_->create(r.idParam("project"), r.json(), actor(r))); });
         host.route("buyers.update", [this](const Request& r) {
-            return Response::json(buyers_->update(r.idParam("project"), r.idParam("id", "selection.buyer_not_found"), r.json(), actor(r)));
+            auto buyer = buyers_->update(r.idParam("project"), r.idParam("id", "selection.buyer_not_found"), r.json(), actor(r));
+            desk_->forgetAll(); // a limit, household or withdrawal counts from the next request on
+            return Response::json(buyer);
         });
         host.route("rounds.list", [this](const Request& r) { return Response::json({{"rounds", rounds_->list(r.idParam("project"))}}); });
         host.route("rounds.create", [this](const Request& r) { return Response::created(rounds_->create(r.idParam("project"), r.json(), actor(r))); });
@@ -64,7 +69,11 @@ private:
         host.route("rounds.board", [this](const Request& r) {
             return Response::text(desk_->board(r.idParam("project"), round(r), r.numberQuery("since").value_or(-1)), "application/json; charset=utf-8");
         });
-        host.route("rounds.mine", [this](const Request& r) { return Response::json(desk_->mine(r.idParam("project"), round(r), phone(r))); });
+        host.route("rounds.mine", [this](const Request& r) {
+            // A buyer here signed in with a texted code: their phone is verified.
+            buyers_->signedIn(r.idParam("project"), phone(r));
+            return Response::json(desk_->mine(r.idParam("project"), round(r), phone(r)));
+        });
         host.route("selections.create", [this](const Request& r) {
             const auto answer = desk_->select(r.idParam("project"), round(r), phone(r), r.json());
             return Response::json(answer.body, answer.status);
