@@ -6,6 +6,7 @@
 // close giving unsold units back, a mock round that never reaches core, and kill -9 on both sides
 // of the commit.
 #include "support/DemoProject.h"
+#include "support/EventStream.h"
 #include "support/Eventually.h"
 #include "support/WebhookReceiver.h"
 
@@ -58,11 +59,11 @@ protected:
         ASSERT_EQ(made.status, 201) << made.body;
     }
     /// A round opened a minute ago for an hour, published and drawn.
-    nlohmann::json openRound(const std::string& kind) {
-        const auto made = api("POST", "/selection/rounds",
-                              {{"name", kind == "mock" ? "模拟选房" : "正式选房"}, {"kind", kind}, {"groups", {"no_home", "general"}},
-                               {"starts_at", nowMs() - 60000}, {"ends_at", nowMs() + 3600000}},
-                              manager);
+    nlohmann::json openRound(const std::string& kind, const nlohmann::json& pacing = nlohmann::json::object()) {
+        nlohmann::json body = {{"name", kind == "mock" ? "模拟选房" : "正式选房"}, {"kind", kind}, {"groups", {"no_home", "general"}},
+                               {"starts_at", nowMs() - 60000}, {"ends_at", nowMs() + 3600000}};
+        body.update(pacing);
+        const auto made = api("POST", "/selection/rounds", body, manager);
         EXPECT_EQ(made.status, 201) << made.body;
         const std::string path = "/selection/rounds/" + made.json()["id"].dump();
         const auto published = api("POST", path + "/publish", nlohmann::json::object(), manager);
@@ -93,6 +94,15 @@ protected:
                    {{"unit_id", unit["unit_id"]}, {"price", unit["price"]}, {"request_id", request}}, token);
     }
     WebhookReceiver hook;
+};
+
+/// The same, with a waiting room for one buyer at a time.
+class SelectionHall : public Selection {
+protected:
+    void configure(KernelProcess::Options& o) override {
+        Selection::configure(o);
+        o.settings.push_back("plugins.selection.hall_capacity=1");
+    }
 };
 
 } // namespace
@@ -288,4 +298,60 @@ TEST_F(Selection, KilledBeforeItsCommitASelectionLeavesNothingAndAfterItAllOfItO
     const auto retry = choose(id, a1, unit, "k2");
     EXPECT_EQ(retry.status, 200) << retry.body;
     EXPECT_EQ(choose(id, b1, unit, "k3").errorCode(), "selection.sold");
+}
+
+TEST_F(Selection, BatchesTwoTabsAndAViewerThatNeverReadsChangeNothingOfTheRules) {
+    qualify("A-001", "13600000001", "no_home");
+    qualify("A-002", "13600000002", "no_home");
+    // One buyer a batch, an hour apart: only the first drawn may choose now.
+    const std::int64_t id = openRound("formal", {{"batch_size", 1}, {"batch_gap_s", 3600}})["id"];
+    const auto order = api("GET", "/selection/rounds/" + std::to_string(id) + "/order", nullptr, manager).json()["order"];
+    ASSERT_EQ(order.size(), 2u);
+    const std::string first = buyer(order[0]["phone"]), second = buyer(order[1]["phone"]);
+    EXPECT_EQ(api("GET", "/selection/rounds/" + std::to_string(id) + "/me", nullptr, first).json()["batch"], 0);
+    const auto mine = api("GET", "/selection/rounds/" + std::to_string(id) + "/me", nullptr, second).json();
+    EXPECT_EQ(mine["batch"], 1);
+    EXPECT_GT(mine["opens_at"].get<std::int64_t>(), nowMs());
+    EXPECT_EQ(choose(id, second, availableUnit(id), "early").errorCode(), "selection.not_yet");
+    // The phone was proven by the texted code: the office sees it verified.
+    const auto buyers = api("GET", "/selection/buyers", nullptr, manager).json()["buyers"];
+    EXPECT_TRUE(buyers[0]["verified_at"].is_number() && buyers[1]["verified_at"].is_number()) << buyers;
+
+    // A viewer that never reads, and one that does: the sale goes through and reaches the reader.
+    EventStream stalled(kernel->port(), 1, "selection.sold", second);
+    EventStream watching(kernel->port(), 1, "selection.sold", manager);
+    // One buyer, two tabs, two units at once: one selection, the other tab told why not.
+    const auto a = availableUnit(id), b = availableUnit(id, 1);
+    HttpResult left, right;
+    std::thread one([&] { left = choose(id, first, a, "tab-1"); });
+    std::thread two([&] { right = choose(id, first, b, "tab-2"); });
+    one.join();
+    two.join();
+    EXPECT_EQ((left.status == 201) + (right.status == 201), 1) << left.body << right.body;
+    const auto& refused = left.status == 201 ? right : left;
+    EXPECT_TRUE(refused.errorCode() == "selection.in_progress" || refused.errorCode() == "selection.limit_reached") << refused.body;
+    const auto pushed = watching.next("selection.sold");
+    ASSERT_TRUE(pushed.has_value());
+    EXPECT_EQ((*pushed)["round_id"], id);
+    EXPECT_EQ(api("GET", "/deals", nullptr, manager).json()["deals"].size(), 1u);
+}
+
+TEST_F(SelectionHall, WhenTheHallIsFullABuyerWaitsInLineAndComesInWhenAPlaceFrees) {
+    qualify("A-001", "13600000001", "no_home");
+    qualify("A-002", "13600000002", "no_home");
+    const std::int64_t id = openRound("mock")["id"];
+    const std::string a = buyer("13600000001"), b = buyer("13600000002");
+    const std::string me = "/selection/rounds/" + std::to_string(id) + "/me";
+    EXPECT_EQ(api("GET", me, nullptr, a).json()["queue"]["admitted"], true);
+    const auto waiting = api("GET", me, nullptr, b).json()["queue"];
+    EXPECT_EQ(waiting["admitted"], false);
+    EXPECT_EQ(waiting["ahead"], 0);
+    const auto unit = availableUnit(id);
+    const auto queued = choose(id, b, unit, "b-1");
+    EXPECT_EQ(queued.status, 202) << queued.body;
+    EXPECT_EQ(queued.json()["queued"], true);
+    // The buyer in the hall chooses all they may and leaves it: the next in line comes in.
+    ASSERT_EQ(choose(id, a, unit, "a-1").status, 201);
+    EXPECT_EQ(api("GET", me, nullptr, b).json()["queue"]["admitted"], true);
+    EXPECT_EQ(choose(id, b, availableUnit(id), "b-2").status, 201);
 }

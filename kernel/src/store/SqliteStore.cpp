@@ -68,10 +68,22 @@ nlohmann::json column(sqlite3_stmt* stmt, int i) {
     }
 }
 
+/// A statement used once: finalized after the call; a cached one: reset for its next call.
 struct StatementGuard {
     sqlite3_stmt* stmt = nullptr;
-    ~StatementGuard() { sqlite3_finalize(stmt); }
+    bool cached = false;
+    ~StatementGuard() {
+        if (!cached) {
+            sqlite3_finalize(stmt);
+        } else if (stmt) {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+        }
+    }
 };
+
+/// At most this many statements are kept per connection; beyond, they are prepared per call.
+constexpr std::size_t kCachedStatements = 512;
 
 std::string randomToken() {
     static thread_local std::mt19937_64 random{std::random_device{}()};
@@ -185,9 +197,24 @@ SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
     release(first);
 }
 
+struct SqliteStore::Statements {
+    std::unordered_map<std::string, sqlite3_stmt*> bySql;
+    ~Statements() {
+        for (auto& [sql, stmt] : bySql) sqlite3_finalize(stmt);
+    }
+};
+
 SqliteStore::~SqliteStore() {
     std::lock_guard lock(poolMutex_);
+    statements_.clear(); // finalized before their connections close
     for (sqlite3* db : all_) sqlite3_close_v2(db);
+}
+
+SqliteStore::Statements& SqliteStore::statementsOf(sqlite3* db) {
+    std::lock_guard lock(poolMutex_);
+    auto& cache = statements_[db];
+    if (!cache) cache = std::make_unique<Statements>();
+    return *cache;
 }
 
 sqlite3* SqliteStore::open() {
@@ -321,16 +348,28 @@ QueryResult SqliteStore::query(std::string_view sql, const nlohmann::json& param
 
 QueryResult SqliteStore::run(sqlite3* db, std::string_view sql, const nlohmann::json& params, bool inWrite) {
     StatementGuard guard;
-    const char* tail = nullptr;
-    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &guard.stmt, &tail);
-    if (rc != SQLITE_OK) {
-        std::string message = std::string("prepare: ") + sqlite3_errmsg(db);
-        throw sdk::Error::invalid("store.invalid", message);
+    Statements& cache = statementsOf(db);
+    const std::string text(sql);
+    if (const auto known = cache.bySql.find(text); known != cache.bySql.end()) {
+        guard.stmt = known->second;
+        guard.cached = true;
+    } else {
+        const char* tail = nullptr;
+        const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &guard.stmt, &tail);
+        if (rc != SQLITE_OK) {
+            std::string message = std::string("prepare: ") + sqlite3_errmsg(db);
+            throw sdk::Error::invalid("store.invalid", message);
+        }
+        if (!guard.stmt) throw sdk::Error::invalid("store.invalid", "empty statement");
+        for (const char* p = tail; p && p < sql.data() + sql.size(); ++p)
+            if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';')
+                throw sdk::Error::invalid("store.invalid", "one statement per call");
+        if (cache.bySql.size() < kCachedStatements) {
+            cache.bySql.emplace(text, guard.stmt);
+            guard.cached = true;
+        }
     }
-    if (!guard.stmt) throw sdk::Error::invalid("store.invalid", "empty statement");
-    for (const char* p = tail; p && p < sql.data() + sql.size(); ++p)
-        if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';')
-            throw sdk::Error::invalid("store.invalid", "one statement per call");
+    int rc = SQLITE_OK;
     const int expected = sqlite3_bind_parameter_count(guard.stmt);
     if (expected != static_cast<int>(params.size()))
         throw sdk::Error::invalid("store.invalid", "statement takes " + std::to_string(expected) + " parameters, got " +

@@ -226,7 +226,7 @@ private:
         });
         host.serve("core.units.reserve", [this](const BusMessage& m) { return inventory_->reserve(m.project(), m.body().value("unit_ids", nlohmann::json()), true); });
         host.serve("core.units.unreserve", [this](const BusMessage& m) { return inventory_->reserve(m.project(), m.body().value("unit_ids", nlohmann::json()), false); });
-        host.serve("core.deal.subscribe", [this](const BusMessage& m) { return deals_->subscribeFor(m.project(), m.body()); });
+        host.serve("core.deals.subscribe", [this](const BusMessage& m) { return deals_->subscribeFor(m.project(), m.body()); });
     }
 
     /// The customer of the route, if the caller may see it (consultants: their own only).

@@ -48,8 +48,9 @@ nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& b
         auto customer = host_.db().one("SELECT owner_id FROM core_customers WHERE id = ? AND project_id = ?", {body["customer_id"], project});
         if (!customer || (scope && (*customer)["owner_id"] != *scope)) throw sdk::Error::notFound("customer.not_found", "no such customer");
         inventory_.unit(project, body["unit_id"]);
-        if (!inventory_.move(project, body["unit_id"], {"available", "held", "selected"}, "subscribed"))
-            throw sdk::Error::conflict("unit.not_available", "this unit is already subscribed or signed");
+        // A unit reserved for an opening (selected) is the opening's to sell, not the desk's.
+        if (!inventory_.move(project, body["unit_id"], {"available", "held"}, "subscribed"))
+            throw sdk::Error::conflict("unit.not_available", "this unit is reserved for an opening, subscribed or signed");
         id = host_.db().run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, "
                             "created_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, ?) RETURNING id",
                             {project, body["customer_id"], body["unit_id"], (*customer)["owner_id"], body["amount"], host_.now(), userId})
@@ -61,38 +62,48 @@ nlohmann::json DealBook::subscribe(std::int64_t project, const nlohmann::json& b
 }
 
 nlohmann::json DealBook::subscribeFor(std::int64_t project, const nlohmann::json& body) const {
-    for (const char* key : {"customer_id", "unit_id", "amount"})
-        if (!body.contains(key) || !body[key].is_number_integer() || body[key].get<std::int64_t>() <= 0)
-            throw sdk::Error::invalid("deal.invalid", std::string(key) + " must be a positive integer");
-    if (!body.contains("reference") || !body["reference"].is_string() || body["reference"].get<std::string>().empty() ||
-        body["reference"].get<std::string>().size() > 100)
-        throw sdk::Error::invalid("deal.invalid", "reference must be 1 to 100 characters");
-    const nlohmann::json signBy = body.value("sign_by", nlohmann::json(nullptr));
-    if (!signBy.is_null() && !signBy.is_number_integer()) throw sdk::Error::invalid("deal.invalid", "sign_by must be a time");
-    std::int64_t id = 0;
-    bool created = false;
-    host_.db().transaction([&] {
-        if (const auto known = host_.db().one("SELECT id, unit_id FROM core_deals WHERE project_id = ? AND reference = ?", {project, body["reference"]})) {
-            if ((*known)["unit_id"] != body["unit_id"]) throw sdk::Error::conflict("deal.reference_taken", "this reference names another unit's deal");
-            id = (*known)["id"];
-            return;
-        }
-        const auto customer = host_.db().one("SELECT owner_id FROM core_customers WHERE id = ? AND project_id = ?", {body["customer_id"], project});
-        if (!customer) throw sdk::Error::notFound("customer.not_found", "no such customer");
-        inventory_.unit(project, body["unit_id"]);
-        if (!inventory_.move(project, body["unit_id"], {"available", "held", "selected"}, "subscribed"))
-            throw sdk::Error::conflict("unit.not_available", "this unit is already subscribed or signed");
-        id = host_.db().run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, created_by, "
-                            "reference, sign_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, 0, ?, ?) RETURNING id",
-                            {project, body["customer_id"], body["unit_id"], (*customer)["owner_id"], body["amount"], host_.now(), body["reference"], signBy})
-                 .rows.at(0).at("id").get<std::int64_t>();
-        created = true;
-    });
-    if (created) {
-        host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", body["customer_id"]}, {"unit_id", body["unit_id"]}}, project);
-        host_.publish("unit.status_changed", {{"unit_id", body["unit_id"]}, {"status", "subscribed"}}, project);
+    if (!body.is_object() || !body.contains("subscriptions") || !body["subscriptions"].is_array() || body["subscriptions"].empty() ||
+        body["subscriptions"].size() > 1000)
+        throw sdk::Error::invalid("deal.invalid", "subscriptions must list 1 to 1,000 subscriptions");
+    for (const auto& one : body["subscriptions"]) {
+        for (const char* key : {"customer_id", "unit_id", "amount"})
+            if (!one.is_object() || !one.contains(key) || !one[key].is_number_integer() || one[key].get<std::int64_t>() <= 0)
+                throw sdk::Error::invalid("deal.invalid", std::string(key) + " must be a positive integer");
+        if (!one.contains("reference") || !one["reference"].is_string() || one["reference"].get<std::string>().empty() ||
+            one["reference"].get<std::string>().size() > 100)
+            throw sdk::Error::invalid("deal.invalid", "reference must be 1 to 100 characters");
+        if (one.contains("sign_by") && !one["sign_by"].is_null() && !one["sign_by"].is_number_integer())
+            throw sdk::Error::invalid("deal.invalid", "sign_by must be a time");
     }
-    return {{"deal", get(project, id)}, {"created", created}};
+    nlohmann::json deals = nlohmann::json::array();
+    host_.db().transaction([&] {
+        const std::int64_t now = host_.now();
+        for (const auto& one : body["subscriptions"]) {
+            if (const auto known = host_.db().one("SELECT id, unit_id FROM core_deals WHERE project_id = ? AND reference = ?", {project, one["reference"]})) {
+                if ((*known)["unit_id"] != one["unit_id"]) throw sdk::Error::conflict("deal.reference_taken", "this reference names another unit's deal");
+                deals.push_back({{"reference", one["reference"]}, {"deal_id", (*known)["id"]}, {"created", false}});
+                continue;
+            }
+            const auto customer = host_.db().one("SELECT owner_id FROM core_customers WHERE id = ? AND project_id = ?", {one["customer_id"], project});
+            if (!customer) throw sdk::Error::notFound("customer.not_found", "no such customer: " + one["customer_id"].dump());
+            // The opening reserved the unit (selected); a unit never reserved may still be sold
+            // this way, one the desk sold may not.
+            if (!inventory_.move(project, one["unit_id"], {"selected", "available", "held"}, "subscribed"))
+                throw sdk::Error::conflict("unit.not_available", "unit " + one["unit_id"].dump() + " is already subscribed or signed");
+            const std::int64_t id = host_.db()
+                                        .run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, "
+                                             "created_by, reference, sign_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, 0, ?, ?) RETURNING id",
+                                             {project, one["customer_id"], one["unit_id"], (*customer)["owner_id"], one["amount"], now, one["reference"],
+                                              one.value("sign_by", nlohmann::json(nullptr))})
+                                        .rows.at(0)
+                                        .at("id")
+                                        .get<std::int64_t>();
+            host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", one["customer_id"]}, {"unit_id", one["unit_id"]}}, project);
+            host_.publish("unit.status_changed", {{"unit_id", one["unit_id"]}, {"status", "subscribed"}}, project);
+            deals.push_back({{"reference", one["reference"]}, {"deal_id", id}, {"created", true}});
+        }
+    });
+    return {{"deals", deals}};
 }
 
 nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id, Scope scope) const {

@@ -25,9 +25,10 @@ public:
     nlohmann::json get(std::int64_t project, std::int64_t id, Scope scope = std::nullopt) const;
     /// {"customer_id","unit_id","amount"} -> the deal, stage subscription.
     nlohmann::json subscribe(std::int64_t project, const nlohmann::json& body, std::int64_t userId, Scope scope) const;
-    /// A subscription another module asked for (core.deal.subscribe): {"customer_id","unit_id",
-    /// "amount","reference","sign_by"?}. The reference makes it idempotent: asked again, the
-    /// deal made the first time comes back (created = false) and nothing changes.
+    /// Subscriptions another module asked for (core.deals.subscribe), all or none:
+    /// {"subscriptions": [{"customer_id","unit_id","amount","reference","sign_by"?}]} →
+    /// {"deals": [{"reference","deal_id","created"}]}. The reference makes each idempotent: asked
+    /// again, the deal made the first time comes back (created = false) and nothing changes.
     nlohmann::json subscribeFor(std::int64_t project, const nlohmann::json& body) const;
     nlohmann::json sign(std::int64_t project, std::int64_t id, Scope scope) const;
     nlohmann::json pay(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t userId, Scope scope) const;

@@ -25,7 +25,12 @@ namespace anchang::selection {
 
 class BatchWriter {
 public:
-    BatchWriter(const sdk::Host& host, std::size_t maxBatch);
+    /// Runs inside each batch's transaction after every work of it ran (on the writer thread):
+    /// what the works left for the batch as a whole, such as one request to another module for
+    /// all of them. If it throws, the whole batch rolls back and every caller is told why.
+    using Finish = std::function<void()>;
+
+    BatchWriter(const sdk::Host& host, std::size_t maxBatch, Finish finish);
     ~BatchWriter();
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
@@ -44,6 +49,7 @@ private:
 
     const sdk::Host& host_;
     const std::size_t maxBatch_;
+    const Finish finish_;
     std::mutex mutex_;
     std::condition_variable wake_, finished_;
     std::deque<std::shared_ptr<Item>> queue_;

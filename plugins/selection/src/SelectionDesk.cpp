@@ -170,14 +170,14 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
                             .rows.at(0)
                             .at("id")
                             .get<std::int64_t>();
-            if (r.formal) {
-                // Joins this transaction: the subscription and the selection commit together.
-                deal = host_.request("core.deal.subscribe",
-                                     {{"customer_id", buyer.customerId}, {"unit_id", unitId}, {"amount", price},
-                                      {"reference", "selection:" + std::to_string(selection)}, {"sign_by", signBy}},
-                                     project)["deal"];
-                host_.db().exec("UPDATE selection_selections SET deal_id = ? WHERE id = ?", {deal["id"], selection});
-            }
+            // Core's subscription comes with the batch (subscribeBatch), in this commit. The last
+            // step: nothing after it throws, so no rolled-back selection leaves one behind.
+            if (r.formal)
+                subscriptions_.push_back({project,
+                                          {{"customer_id", buyer.customerId}, {"unit_id", unitId}, {"amount", price},
+                                           {"reference", "selection:" + std::to_string(selection)}, {"sign_by", signBy}},
+                                          selection,
+                                          &deal});
             host_.crashPoint("selection.before_commit");
         });
     } catch (const sdk::Error&) {
@@ -187,9 +187,27 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
     }
     host_.crashPoint("selection.committed");
     const nlohmann::json made = {{"id", selection}, {"round_id", id}, {"unit_id", unitId}, {"price", price}, {"selected_at", now}, {"sign_by", signBy},
-                                 {"deal_id", deal.is_object() ? deal["id"] : nlohmann::json(nullptr)}};
+                                 {"deal_id", deal}};
     sold(r, unitId, version, phone, now, requestKey(buyer.id, requestId), made);
     return {201, {{"selection", made}, {"replayed", false}}};
+}
+
+void SelectionDesk::subscribeBatch() {
+    if (subscriptions_.empty()) return;
+    std::vector<Subscription> batch;
+    batch.swap(subscriptions_);
+    std::map<std::int64_t, nlohmann::json> byProject;
+    for (const auto& s : batch) byProject[s.project].push_back(s.request);
+    std::map<std::string, std::int64_t> dealOf;
+    for (const auto& [project, list] : byProject) {
+        const auto answer = host_.request("core.deals.subscribe", {{"subscriptions", list}}, project, std::chrono::seconds(30));
+        for (const auto& d : answer["deals"]) dealOf[d["reference"]] = d["deal_id"];
+    }
+    for (const auto& s : batch) {
+        const std::int64_t deal = dealOf.at(s.request["reference"]);
+        host_.db().exec("UPDATE selection_selections SET deal_id = ? WHERE id = ?", {deal, s.selection});
+        *s.deal = deal;
+    }
 }
 
 std::string SelectionDesk::requestKey(std::int64_t buyer, const std::string& requestId) { return std::to_string(buyer) + "\n" + requestId; }

@@ -46,10 +46,12 @@ print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])
 PY
 }
 commits() { curl -s -H "Authorization: Bearer $(token admin)" "localhost:$port/api/v1/system" | python3 -c 'import json,sys;print(json.load(sys.stdin)["store"]["commits"])'; }
-# A fresh copy of the prepared data, and the board viewed once, as it is long before the opening.
+# A fresh copy of the prepared data, and every buyer's page open before the opening (their own
+# round and the board), as on the day: the storm measures the choosing, not the first visit.
+awk -F'\t' -v round="$round" '{print "GET\t/api/v1/projects/1/selection/rounds/" round "/me\t" $3 "\t"}' "$work/selections.tsv" > "$work/open-page.tsv"
 fresh() {
   stop; rm -rf "$work/data"; cp -a "$work/prepared" "$work/data"; start
-  curl -s -o /dev/null -H "Authorization: Bearer $(token manager)" "localhost:$port/api/v1/projects/1/selection/rounds/$round/board"
+  "$build/bin/anchang_storm" --port "$port" --requests "$work/open-page.tsv" --connections 200 --window-ms 0 > /dev/null
 }
 # Nothing sold twice, nobody over the limit, every acknowledged selection on disk, a deal for each.
 check() {
