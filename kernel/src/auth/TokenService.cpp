@@ -55,6 +55,15 @@ std::string TokenService::sign(const std::string& purpose, const std::string& te
 }
 
 std::optional<TokenService::Claims> TokenService::verify(const std::string& text, Refusal& refusal) const {
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto known = verified_.find(text); known != verified_.end()) {
+            if (known->second.expiresAt <= nowSeconds()) refusal = Refusal::Expired;
+            else if (revoked_.count(known->second.tokenId)) refusal = Refusal::Revoked;
+            else return known->second;
+            return std::nullopt;
+        }
+    }
     // header.payload.signature, each canonical unpadded base64url: no '=', no line breaks, and
     // the signature byte for byte the one this key makes.
     const auto firstDot = text.find('.');
@@ -95,6 +104,8 @@ std::optional<TokenService::Claims> TokenService::verify(const std::string& text
         refusal = Refusal::Revoked;
         return std::nullopt;
     }
+    if (verified_.size() >= kVerifiedTokens) verified_.clear();
+    verified_.emplace(text, claims);
     return claims;
 }
 
