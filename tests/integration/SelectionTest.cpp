@@ -317,6 +317,12 @@ TEST_F(Selection, BatchesTwoTabsAndAViewerThatNeverReadsChangeNothingOfTheRules)
     const auto buyers = api("GET", "/selection/buyers", nullptr, manager).json()["buyers"];
     EXPECT_TRUE(buyers[0]["verified_at"].is_number() && buyers[1]["verified_at"].is_number()) << buyers;
 
+    // The console's stragglers: the first batch is open and its buyer has not chosen.
+    const auto progress = api("GET", "/selection/rounds/" + std::to_string(id) + "/progress", nullptr, manager).json();
+    EXPECT_EQ(progress["batches_open"], 1);
+    EXPECT_EQ(progress["stragglers_total"], 1);
+    EXPECT_EQ(progress["stragglers"][0]["seq"], 1);
+
     // A viewer that never reads, and one that does: the sale goes through and reaches the reader.
     EventStream stalled(kernel->port(), 1, "selection.sold", second);
     EventStream watching(kernel->port(), 1, "selection.sold", manager);

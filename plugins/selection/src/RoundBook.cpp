@@ -309,10 +309,13 @@ nlohmann::json RoundBook::progress(std::int64_t project, std::int64_t id) const 
     const int open = r["status"] == "drawn" ? pacing.batchesOpen(buyers, now) : 0;
     // Stragglers: their batch has opened and they have not chosen (the first 200, in order).
     nlohmann::json stragglers = nlohmann::json::array();
-    if (open > 0)
+    std::int64_t stragglersTotal = 0;
+    if (open > 0) {
+        stragglersTotal = host_.db().query("SELECT COUNT(*) AS n FROM selection_entries WHERE round_id = ? AND selected = 0 AND batch < ?", {id, open})[0]["n"];
         stragglers = host_.db().query("SELECT e.seq, e.batch, b.buyer_no, b.name, b.phone, b.verified_at FROM selection_entries e JOIN selection_buyers b "
                                       "ON b.id = e.buyer_id WHERE e.round_id = ? AND e.selected = 0 AND e.batch < ? ORDER BY e.seq LIMIT 200",
                                       {id, open});
+    }
     const auto rate = host_.db().query("SELECT COUNT(*) AS n FROM selection_selections WHERE round_id = ? AND selected_at >= ?", {id, now - 60000})[0];
     return {{"round", get(project, id)},
             {"at", now},
@@ -324,7 +327,8 @@ nlohmann::json RoundBook::progress(std::int64_t project, std::int64_t id) const 
             {"last_minute", rate["n"]},
             {"batches_open", open},
             {"sold_out_at", r["sold_out_at"]},
-            {"stragglers", stragglers}};
+            {"stragglers", stragglers},
+            {"stragglers_total", stragglersTotal}};
 }
 
 void RoundBook::loadDemo(std::int64_t project, const nlohmann::json& seed) const {
