@@ -24,6 +24,13 @@ public:
     bool sameShape(const RoutePattern& other) const;
     bool hasParam(const std::string& name) const;
     const std::string& text() const { return text_; }
+    /// How many segments a matching path has.
+    std::size_t segmentCount() const { return segments_.size(); }
+    /// Segment `i`'s literal text, or nullopt when it is a parameter (or past the end).
+    std::optional<std::string_view> literalAt(std::size_t i) const {
+        if (i >= segments_.size() || segments_[i].param) return std::nullopt;
+        return std::string_view(segments_[i].text);
+    }
 
 private:
     struct Segment {

@@ -55,6 +55,12 @@ public:
 private:
     mutable std::shared_mutex mutex_;
     std::vector<std::shared_ptr<const Route>> routes_;
+    /// The routes a path can match, by its segment count and its fifth segment (the module's
+    /// name in /api/v1/projects/{project}/<module>/…; "" for patterns with a parameter there):
+    /// a request compares a handful of patterns instead of every route of every module (the
+    /// scan was 6 % of an opening storm's CPU).
+    std::map<std::pair<std::size_t, std::string>, std::vector<std::shared_ptr<const Route>>> buckets_;
+    static constexpr std::size_t kBucketSegment = 4;
 };
 
 } // namespace anchang
