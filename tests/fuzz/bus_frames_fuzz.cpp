@@ -11,6 +11,7 @@
 #include <zmq_addon.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,19 @@
 #include <vector>
 
 namespace {
+
+/// A signal (libFuzzer's own timers) can interrupt a send or a receive: that is no finding, so
+/// the call is made again; any other error still ends the run.
+template <class Call>
+auto againIfInterrupted(Call call) {
+    for (;;) {
+        try {
+            return call();
+        } catch (const zmq::error_t& e) {
+            if (e.num() != EINTR) throw;
+        }
+    }
+}
 
 constexpr const char* kClient = "fuzzer";
 constexpr const char* kSecret = "the-fuzzer-bus-secret";
@@ -66,9 +80,9 @@ struct Harness {
         const std::string id = header["id"];
         header["service"] = "liveness.n" + std::to_string(++checks);
         header["deadline"] = anchang::BusProtocol::nowMs() + 2000;
-        checker.send(zmq::str_buffer("ANCH/1"), zmq::send_flags::sndmore);
-        checker.send(zmq::buffer(header.dump()), zmq::send_flags::sndmore);
-        checker.send(zmq::str_buffer("{}"), zmq::send_flags::none);
+        againIfInterrupted([&] { return checker.send(zmq::str_buffer("ANCH/1"), zmq::send_flags::sndmore); });
+        againIfInterrupted([&] { return checker.send(zmq::buffer(header.dump()), zmq::send_flags::sndmore); });
+        againIfInterrupted([&] { return checker.send(zmq::str_buffer("{}"), zmq::send_flags::none); });
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
         while (std::chrono::steady_clock::now() < until) {
             zmq::pollitem_t item{checker.handle(), 0, ZMQ_POLLIN, 0};
@@ -85,10 +99,10 @@ struct Harness {
     bool proxyForwards() {
         const long long mark = ++checks;
         nlohmann::json header = anchang::BusProtocol::header("event", "fuzzer", 0);
-        publisher.send(zmq::str_buffer("fuzz.sentinel"), zmq::send_flags::sndmore);
-        publisher.send(zmq::str_buffer("ANCH/1"), zmq::send_flags::sndmore);
-        publisher.send(zmq::buffer(header.dump()), zmq::send_flags::sndmore);
-        publisher.send(zmq::buffer(std::to_string(mark)), zmq::send_flags::none);
+        againIfInterrupted([&] { return publisher.send(zmq::str_buffer("fuzz.sentinel"), zmq::send_flags::sndmore); });
+        againIfInterrupted([&] { return publisher.send(zmq::str_buffer("ANCH/1"), zmq::send_flags::sndmore); });
+        againIfInterrupted([&] { return publisher.send(zmq::buffer(header.dump()), zmq::send_flags::sndmore); });
+        againIfInterrupted([&] { return publisher.send(zmq::buffer(std::to_string(mark)), zmq::send_flags::none); });
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
         while (sentinel.load() != mark)
             if (std::chrono::steady_clock::now() > until) return false;
@@ -120,12 +134,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The dealer is the inproc socket's, shared with the kernel: it must never block.
     zmq::socket_t& socket = toProxy ? harness.publisher : harness.dealer;
     for (std::size_t i = 0; i < frames.size(); ++i)
-        if (!socket.send(zmq::buffer(frames[i]), (i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none) |
-                                                     zmq::send_flags::dontwait))
+        if (!againIfInterrupted([&] {
+                return socket.send(zmq::buffer(frames[i]),
+                                   (i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none) | zmq::send_flags::dontwait);
+            }))
             break;
     if (!(toProxy ? harness.proxyForwards() : harness.brokerAnswers())) std::abort();
     // Replies the broker sent back for fuzzed requests: read and forget them.
-    for (zmq::message_t frame; harness.dealer.recv(frame, zmq::recv_flags::dontwait);) {
+    for (zmq::message_t frame; againIfInterrupted([&] { return harness.dealer.recv(frame, zmq::recv_flags::dontwait); });) {
     }
     return 0;
 }
