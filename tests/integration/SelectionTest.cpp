@@ -361,3 +361,47 @@ TEST_F(SelectionHall, WhenTheHallIsFullABuyerWaitsInLineAndComesInWhenAPlaceFree
     EXPECT_EQ(api("GET", me, nullptr, b).json()["queue"]["admitted"], true);
     EXPECT_EQ(choose(id, b, availableUnit(id), "b-2").status, 201);
 }
+
+TEST_F(Selection, BadInputGetsAClearErrorAndChangesNothing) {
+    const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+    EXPECT_EQ(api("POST", "/selection/buyers", "{\"buyer_no\": ", manager).status, 400);
+    EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/selection/buyers", deep, manager).status, 400);
+    EXPECT_EQ(api("POST", "/selection/buyers", {{"buyer_no", "A 1"}, {"name", "x"}, {"phone", "13600000001"}, {"group", "general"}, {"deposit", 1}}, manager)
+                  .errorCode(),
+              "selection.invalid");
+    EXPECT_EQ(api("POST", "/selection/buyers", {{"buyer_no", "A1"}, {"name", "x"}, {"phone", "1234"}, {"group", "general"}, {"deposit", 1}}, manager)
+                  .errorCode(),
+              "selection.invalid");
+    EXPECT_EQ(api("POST", "/selection/buyers", {{"buyer_no", "A1"}, {"name", "x"}, {"phone", "13600000001"}, {"group", "general"}, {"deposit", "1"}}, manager)
+                  .errorCode(),
+              "selection.invalid");
+    EXPECT_EQ(api("PATCH", "/selection/buyers/999999", {{"name", "x"}}, manager).errorCode(), "selection.buyer_not_found");
+    EXPECT_TRUE(api("GET", "/selection/buyers", nullptr, manager).json()["buyers"].empty());
+
+    const auto now = nowMs();
+    EXPECT_EQ(api("POST", "/selection/rounds", {{"name", "x"}, {"kind", "formal"}, {"groups", {"general"}}, {"starts_at", now}, {"ends_at", now - 1}}, manager)
+                  .errorCode(),
+              "selection.invalid");
+    EXPECT_EQ(api("POST", "/selection/rounds", {{"name", "x"}, {"kind", "vip"}, {"groups", {"general"}}, {"starts_at", now}, {"ends_at", now + 1}}, manager)
+                  .errorCode(),
+              "selection.invalid");
+    EXPECT_EQ(api("POST", "/selection/rounds", {{"name", "x"}, {"kind", "mock"}, {"groups", "general"}, {"starts_at", now}, {"ends_at", now + 1}}, manager)
+                  .errorCode(),
+              "selection.invalid");
+    EXPECT_EQ(api("POST", "/selection/rounds", {{"name", "x"}, {"kind", "mock"}, {"groups", {"general"}}, {"starts_at", now}, {"ends_at", now + 1}},
+                  login(kernel->port(), "consultant1"))
+                  .status,
+              403);
+    EXPECT_TRUE(api("GET", "/selection/rounds", nullptr, manager).json()["rounds"].empty());
+    // Unknown rounds and files are 404s, publishing nothing is a 409.
+    EXPECT_EQ(api("POST", "/selection/rounds/999999/publish", nlohmann::json::object(), manager).errorCode(), "selection.round_not_found");
+    EXPECT_EQ(http(kernel->port(), "GET", "/api/v1/projects/1/selection/rounds/999999/lottery/eligible.csv", "", "").status, 404);
+    const auto made = api("POST", "/selection/rounds", {{"name", "x"}, {"kind", "mock"}, {"groups", {"general"}}, {"starts_at", now}, {"ends_at", now + 60000}},
+                          manager);
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string path = "/selection/rounds/" + made.json()["id"].dump();
+    EXPECT_EQ(api("POST", path + "/publish", nlohmann::json::object(), manager).errorCode(), "selection.no_buyers");
+    EXPECT_EQ(http(kernel->port(), "GET", "/api/v1/projects/1" + path + "/lottery/../../etc/passwd", "", "").status, 404);
+    EXPECT_EQ(http(kernel->port(), "GET", "/api/v1/projects/1" + path + "/lottery/secret.txt", "", "").status, 404);
+    EXPECT_EQ(api("GET", path + "/board", nullptr, manager).json()["units"].size(), 0u);
+}
