@@ -153,7 +153,9 @@ TEST_F(Scheduler, AfterDowntimeAJobCatchesUpOnceAndARunCutShortIsRunAgain) {
     setClock(slowAt - kMinute);
     ASSERT_TRUE(eventually([&] { return jobState("slow")["next_at"] == slowAt; }));
     advance(kMinute);
-    ASSERT_TRUE(eventually([&] { return !runs("slow").empty() && runs("slow")[0]["outcome"] == "running"; }));
+    // Beside a busy CI run (500 slow senders in the next test file) the run may take more than
+    // the usual five seconds to start; what is asserted is that it starts.
+    ASSERT_TRUE(eventually([&] { return !runs("slow").empty() && runs("slow")[0]["outcome"] == "running"; }, std::chrono::seconds(20)));
     std::ifstream runtime(kernel->dataDir() / "run" / "anchangd.json");
     ::kill(nlohmann::json::parse(runtime)["pid"].get<int>(), SIGKILL);
     ASSERT_TRUE(eventually([&] { return kernel->exited(); }));
