@@ -245,7 +245,7 @@ scenario(
     await settled(page)
     await keepScreenshot(page, 'face - an alert side by side, 1366x768')
 
-    await drawer.locator('[data-test=face-rule-note] textarea').fill('核对首次到访登记与监控录像：两次到访为同一家庭的不同成员，排除')
+    await drawer.locator('[data-test=face-rule-note]').fill('核对首次到访登记与监控录像：两次到访为同一家庭的不同成员，排除')
     await drawer.locator('[data-test=face-rule-dismiss]').click()
     const ruling = drawer.locator('[data-test=face-ruling]')
     await ruling.locator('[data-test=face-ruling-verdict]', { hasText: '排除' }).waitFor()
@@ -291,7 +291,7 @@ scenario(
     assert.ok(phone, 'an earlier test of this file registered a visitor')
     await login(page, 'risk', undefined, DEMO)
     await page.goto(`${DEMO}/face/people`)
-    await page.locator('[data-test=face-data-phone] input').fill(phone)
+    await page.locator('[data-test=face-data-phone]').fill(phone)
     await page.locator('[data-test=face-data-lookup]').click()
     const held = await person(phone)
     await page.locator('[data-test=face-data-consents]', { hasText: String(held.consents.length) }).waitFor()
