@@ -216,14 +216,14 @@ scenario(
 scenario(
   'the risk officer opens an alert, sees both visits side by side, and rules it with a note',
   async (page, another) => {
-    const before = (await api('GET', path('/face/alerts?status=open'), { token: risk, base: DEMO })).body
-    assert.ok(before.alerts.length >= 1, 'the demo has an open alert')
-    for (const a of before.alerts) assert.ok(!WHOLE_PHONE.test(`${a.current.phone} ${a.earlier.phone}`), 'phones come masked')
-    const alert = before.alerts[0]
+    const listed = (await api('GET', path('/face/alerts?status=open'), { token: risk, base: DEMO })).body
+    assert.ok(listed.alerts.length >= 1, 'the demo has an open alert')
+    for (const a of listed.alerts) assert.ok(!WHOLE_PHONE.test(`${a.current.phone} ${a.earlier.phone}`), 'phones come masked')
+    const alert = listed.alerts[0]
 
     await login(page, 'risk', undefined, DEMO)
     await page.goto(`${DEMO}/face/alerts`)
-    await page.locator('[data-test=face-tab-open]', { hasText: `待裁定 (${before.counts.open})` }).waitFor()
+    await page.locator('[data-test=face-tab-open]', { hasText: `待裁定 (${listed.counts.open})` }).waitFor()
     const row = page.locator(`[data-test=face-alert-${alert.id}]`)
     await row.waitFor()
     assert.ok(!WHOLE_PHONE.test(await page.locator('[data-test=face-alerts-table]').textContent()), 'no whole phone in the list')
@@ -257,7 +257,7 @@ scenario(
     assert.equal(ruled.status, 'dismissed')
     assert.ok(ruled.ruling?.by_name, 'the ruling names who ruled')
     await page.keyboard.press('Escape')
-    await page.locator('[data-test=face-tab-dismissed]', { hasText: `已排除 (${before.counts.dismissed + 1})` }).waitFor()
+    await page.locator('[data-test=face-tab-dismissed]', { hasText: `已排除 (${listed.counts.dismissed + 1})` }).waitFor()
 
     // On a phone the list and the alert still read.
     const phone = await another(PHONE)
