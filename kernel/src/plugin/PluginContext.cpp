@@ -107,6 +107,7 @@ PluginContext::PluginContext(const PluginManifest& manifest, KernelServices serv
     table_.now_ms = &nowMs;
     table_.project_get = &projectGet;
     table_.job_handle = &jobHandle;
+    table_.degrade = &degrade;
     agent_ = services_.bus.agent(manifest_.id, manifest_.workers);
     durable_ = std::make_unique<DurableDelivery>(services_.outbox, services_.store, manifest_.id);
 }
@@ -445,6 +446,15 @@ void PluginContext::crashPoint(void*, const char* name) {
 }
 
 int64_t PluginContext::nowMs(void* ctx) { return self(ctx).services_.clock.nowMs(); }
+
+void PluginContext::degrade(void* ctx, const char* reason) {
+    auto& context = self(ctx);
+    const std::string why = reason ? reason : "";
+    std::lock_guard lock(context.degradedMutex_);
+    if (why == context.degraded_) return;
+    if (!why.empty()) Poco::Logger::get("plugin." + context.manifest_.id).warning("works in part: " + why);
+    context.degraded_ = why;
+}
 
 int PluginContext::projectGet(void* ctx, int64_t project, anchang_sink_fn sink, void* user) {
     if (!sink) return ANCHANG_E_INVALID;

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ public:
 
     /// The first registration the kernel refused during start, to explain a failed start.
     const std::string& refusal() const { return refusal_; }
+
+    /// Why the plugin works only in part (anchang_host.degrade), or "" when it works in full.
+    std::string degraded() const {
+        std::lock_guard lock(degradedMutex_);
+        return degraded_;
+    }
 
 private:
     enum class Phase { Starting, Running, Stopped };
@@ -67,6 +74,7 @@ private:
     static int64_t nowMs(void* ctx);
     static int projectGet(void* ctx, int64_t project, anchang_sink_fn sink, void* user);
     static int jobHandle(void* ctx, const char* name, anchang_job_fn fn, void* user);
+    static void degrade(void* ctx, const char* reason);
 
     const PluginManifest& manifest_;
     KernelServices services_;
@@ -83,6 +91,8 @@ private:
     std::unique_ptr<PluginBusAgent> agent_;
     std::unique_ptr<DurableDelivery> durable_;
     std::string refusal_;
+    mutable std::mutex degradedMutex_;
+    std::string degraded_;
 };
 
 } // namespace anchang

@@ -315,6 +315,12 @@ nlohmann::json PluginHost::modules() const {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& plugin : plugins_) {
         nlohmann::json entry = {{"id", plugin->id}, {"state", stateName(plugin->state)}, {"reason", plugin->reason}};
+        // A running plugin that said it works only in part (no model installed, say).
+        if (plugin->state == State::Running && plugin->context)
+            if (std::string why = plugin->context->degraded(); !why.empty()) {
+                entry["state"] = "degraded";
+                entry["reason"] = std::move(why);
+            }
         if (plugin->manifest) {
             entry["version"] = plugin->manifest->versionText;
             entry["name"] = plugin->manifest->name;

@@ -29,8 +29,8 @@ extern "C" {
 #define ANCHANG_ABI_MAJOR 1
 /* Minor 1 appended hook_call and form_validate to anchang_host; minor 2 http_route_named,
  * extend, event_failed and crash_point; minor 3 now_ms, project_get and job_handle; minor 4
- * stopped reporting db_query's last_id (always 0: use RETURNING). */
-#define ANCHANG_ABI_MINOR 4
+ * stopped reporting db_query's last_id (always 0: use RETURNING); minor 5 degrade. */
+#define ANCHANG_ABI_MINOR 5
 #define ANCHANG_ENTRY_SYMBOL "anchang_plugin_entry_v1"
 
 /* True when a size-prefixed struct `s` (pointer) is large enough to hold `field`. */
@@ -225,6 +225,13 @@ typedef struct anchang_host {
     /* Runs `fn` for the job plugin.json declares under "jobs" as `name`, for every project, on
      * its schedule (docs/plugins.md, "Scheduled jobs"). Only during start. */
     int (*job_handle)(void* ctx, const char* name, anchang_job_fn fn, void* user);
+
+    /* ABI 1.5 ------------------------------------------------------------------------------ */
+
+    /* Says that this running plugin works only in part, and why ("no face model installed: run
+     * scripts/face-models"): GET /api/v1/modules reports it "degraded" with that reason while
+     * its routes and services stay up. An empty reason says it works in full again. Any time. */
+    void (*degrade)(void* ctx, const char* reason);
 } anchang_host;
 
 /* ---- Plugin descriptor -------------------------------------------------------------------- */

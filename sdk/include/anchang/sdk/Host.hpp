@@ -199,6 +199,12 @@ public:
         if (ANCHANG_HAS_FIELD(raw_, anchang_host, crash_point)) raw_->crash_point(raw_->ctx, name.c_str());
     }
 
+    /// Tells GET /api/v1/modules that this plugin works only in part, and why (state
+    /// "degraded"); "" says it works in full again. A kernel older than ABI 1.5 ignores it.
+    void degrade(const std::string& reason) const {
+        if (ANCHANG_HAS_FIELD(raw_, anchang_host, degrade)) raw_->degrade(raw_->ctx, reason.c_str());
+    }
+
     /// Appends to the audit log; inside a transaction it commits with it.
     void audit(const nlohmann::json& entry) const {
         const std::string text = entry.dump();
