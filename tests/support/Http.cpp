@@ -17,7 +17,8 @@ HttpResult http(int port, const std::string& method, const std::string& path, co
     if (!token.empty()) request.set("Authorization", "Bearer " + token);
     for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
-        request.setContentType("application/json");
+        // JSON unless the caller says otherwise (a photo upload).
+        if (!request.has("Content-Type")) request.setContentType("application/json");
         request.setContentLength(static_cast<std::streamsize>(body.size()));
     }
     session.sendRequest(request) << body;

@@ -41,6 +41,7 @@ public:
         host.subscribe("visit.registered", [this](const BusMessage& event) { reports_->visitRegistered(event.project(), event.body()); });
         host.subscribe("deal.subscribed", [this](const BusMessage& event) { reports_->subscribed(event.project(), event.body()); });
         host.job("reports_expire", [this](const Host::JobRun& run) { return reports_->expire(run.project); });
+        host.job("confirmations_recheck", [this](const Host::JobRun& run) { return reports_->recheckHeld(run.project); });
         host.job("api_nonces_prune", [this](const Host::JobRun&) { return agency_->forgetNonces(); });
     }
 

@@ -15,7 +15,7 @@ constexpr const char* kColumns =
     "r.id, r.company_id, c.name AS company_name, r.agent_id, a.name AS agent_name, a.phone AS agent_phone, a.user_id AS agent_user_id, "
     "r.customer_name, r.phone, r.phone_key, r.hidden_format, r.expected_visit_at, r.notes, r.status, r.reason_code, r.reason, "
     "r.protection_mode, r.protected_until, r.code_valid_until, r.reported_at, r.visited_at, r.visit_id, r.customer_id, r.subscribed_at, r.deal_id, "
-    "r.collision_id";
+    "r.collision_id, r.held_since, r.held_reason";
 constexpr const char* kFrom = " FROM channel_reports r JOIN channel_companies c ON c.id = r.company_id JOIN channel_agents a ON a.id = r.agent_id ";
 
 /// Why a report is refused, in the words the agent reads.
@@ -46,7 +46,9 @@ nlohmann::json Reports::shape(nlohmann::json row) const {
     // A report in its window shows the state people mean: lapsed on read, whatever the job did yet.
     const std::int64_t now = host_.now();
     const bool open = row["status"] == "reported" || row["status"] == "visited";
-    if (open && row["protected_until"].is_number() && row["protected_until"].get<std::int64_t>() <= now) row["status"] = "expired";
+    // A held confirmation (its deal came in time) waits for a ruling, not for the clock.
+    if (open && row["held_since"].is_null() && row["protected_until"].is_number() && row["protected_until"].get<std::int64_t>() <= now)
+        row["status"] = "expired";
     if (open && row["status"] == "reported" && row["code_valid_until"].get<std::int64_t>() <= now) row["status"] = "expired";
     if (row["status"] == "reported" || row["status"] == "visited")
         row["code"] = codes_.issue(row.value("project_id", std::int64_t{0}), row["id"], row["agent_id"]);
@@ -388,24 +390,77 @@ void Reports::subscribed(std::int64_t project, const nlohmann::json& event) cons
                                             "AND protected_until IS NOT NULL AND protected_until <= ?",
                                             {project, event["customer_id"], host_.now()}))
         collisions_.rule(project, "lapsed", event["customer_id"], row["phone_key"], nlohmann::json::array({get(project, row["id"])}));
-    host_.db().transaction([&] {
-        for (const auto& row : host_.db().query("SELECT id FROM channel_reports WHERE project_id = ? AND customer_id = ? AND status = 'visited' "
-                                                "AND protected_until > ?",
-                                                {project, event["customer_id"], host_.now()})) {
-            host_.db().exec("UPDATE channel_reports SET status = 'subscribed', subscribed_at = ?, deal_id = ? WHERE id = ?",
-                            {host_.now(), event.value("deal_id", nlohmann::json(nullptr)), row["id"]});
-            host_.publish("channel.report.confirmed", {{"report_id", row["id"]}, {"deal_id", event.value("deal_id", nlohmann::json(nullptr))},
-                                                       {"customer_id", event["customer_id"]}},
-                          project);
+    const auto deal = event.value("deal_id", nlohmann::json(nullptr));
+    for (const auto& row : host_.db().query("SELECT id FROM channel_reports WHERE project_id = ? AND customer_id = ? AND status = 'visited' "
+                                            "AND protected_until > ? AND held_since IS NULL",
+                                            {project, event["customer_id"], host_.now()}))
+        settle(project, row["id"], event["customer_id"], deal);
+}
+
+std::pair<std::string, nlohmann::json> Reports::confirmationVerdict(std::int64_t project, std::int64_t report, const nlohmann::json& customer,
+                                                                    const nlohmann::json& deal) const {
+    std::string verdict = "clear";
+    nlohmann::json reason = nullptr;
+    auto stricter = [&](const std::string& v, const nlohmann::json& why) {
+        const int rank = v == "refuse" ? 2 : v == "hold" ? 1 : 0;
+        const int now = verdict == "refuse" ? 2 : verdict == "hold" ? 1 : 0;
+        if (rank > now) verdict = v, reason = why;
+    };
+    for (const auto& answer : host_.extend("channel.confirmation.check", project, {{"customer_id", customer}, {"report_id", report}, {"deal_id", deal}})) {
+        if (!answer.ok()) {
+            stricter("hold", {{"zh-CN", answer.plugin + " 未能答复（" + answer.errorCode + "），稍后再问"},
+                              {"en", answer.plugin + " did not answer (" + answer.errorCode + "): asked again later"}});
+            continue;
         }
+        stricter(answer.output.value("verdict", std::string("clear")), answer.output.value("reason", nlohmann::json(nullptr)));
+    }
+    return {verdict, reason};
+}
+
+bool Reports::settle(std::int64_t project, std::int64_t report, const nlohmann::json& customer, const nlohmann::json& deal) const {
+    // Asked before the write: other modules answer over the bus, and nobody waits on the store.
+    const auto [verdict, reason] = confirmationVerdict(project, report, customer, deal);
+    const std::int64_t now = host_.now();
+    const std::string words = reason.is_object() ? reason.value("zh-CN", std::string{}) : std::string{};
+    bool settled = false;
+    host_.db().transaction([&] {
+        if (verdict == "hold") {
+            host_.db().exec("UPDATE channel_reports SET held_since = COALESCE(held_since, ?), held_reason = ?, held_deal_id = ? WHERE id = ? AND status = 'visited'",
+                            {now, words, deal, report});
+            return;
+        }
+        if (verdict == "refuse") {
+            settled = host_.db().exec("UPDATE channel_reports SET status = 'rejected', reason_code = 'confirmation_refused', reason = ?, protected_until = NULL, "
+                                      "held_since = NULL, held_reason = NULL WHERE id = ? AND status = 'visited'",
+                                      {words, report}) > 0;
+            host_.db().exec("DELETE FROM channel_claims WHERE project_id = ? AND report_id = ?", {project, report});
+            return;
+        }
+        settled = host_.db().exec("UPDATE channel_reports SET status = 'subscribed', subscribed_at = ?, deal_id = ?, held_since = NULL, held_reason = NULL "
+                                  "WHERE id = ? AND status = 'visited'",
+                                  {now, deal, report}) > 0;
+        if (settled) host_.publish("channel.report.confirmed", {{"report_id", report}, {"deal_id", deal}, {"customer_id", customer}}, project);
     });
+    const auto shaped = get(project, report);
+    tellAgent(project, shaped, verdict == "clear" ? "confirmed" : verdict == "refuse" ? "rejected" : "held");
+    return settled;
+}
+
+std::int64_t Reports::recheckHeld(std::int64_t project) const {
+    std::int64_t settled = 0;
+    for (const auto& row : host_.db().query("SELECT id, customer_id, held_deal_id FROM channel_reports WHERE project_id = ? AND status = 'visited' "
+                                            "AND held_since IS NOT NULL ORDER BY held_since",
+                                            {project}))
+        if (settle(project, row["id"], row["customer_id"], row["held_deal_id"])) ++settled;
+    return settled;
 }
 
 std::int64_t Reports::expire(std::int64_t project) const {
     const std::int64_t now = host_.now();
     std::int64_t n = 0;
     host_.db().transaction([&] {
-        n = host_.db().exec("UPDATE channel_reports SET status = 'expired' WHERE project_id = ? AND status IN ('reported', 'visited') "
+        // A held confirmation is not lapsed: its deal came inside the window.
+        n = host_.db().exec("UPDATE channel_reports SET status = 'expired' WHERE project_id = ? AND status IN ('reported', 'visited') AND held_since IS NULL "
                             "AND ((protected_until IS NOT NULL AND protected_until <= ?) OR (status = 'reported' AND code_valid_until <= ?))",
                             {project, now, now});
         host_.db().exec("DELETE FROM channel_claims WHERE project_id = ? AND protected_until <= ?", {project, now});

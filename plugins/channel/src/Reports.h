@@ -16,6 +16,9 @@
 ///     customer the site already had, is a collision, ruled at once (Collisions).
 ///  4. subscribed (deal.subscribed, durable): a subscription inside the window confirms the
 ///     attribution for commissions; one after the window lapsed is a collision the site wins.
+///     Before confirming, the modules on channel.confirmation.check may hold it (face risk
+///     control while its alert waits for a ruling) or refuse it (a confirmed bypass);
+///     recheckHeld asks again every few minutes.
 ///  5. expire (nightly, and every read compares protected_until): lapsed reports release.
 
 #include "Collisions.h"
@@ -55,6 +58,8 @@ public:
     nlohmann::json timeline(std::int64_t project, const nlohmann::json& input) const;
     /// Marks lapsed reports expired and frees their claims; returns how many.
     std::int64_t expire(std::int64_t project) const;
+    /// Asks channel.confirmation.check again about the held confirmations; how many it settled.
+    std::int64_t recheckHeld(std::int64_t project) const;
 
 private:
     nlohmann::json get(std::int64_t project, std::int64_t id) const;
@@ -66,6 +71,13 @@ private:
     /// Other reports still open on `phone` (protecting it, or 到访为王 reports whose code holds),
     /// by agents other than `agent`: what a confirmed visit collides with.
     nlohmann::json rivals(std::int64_t project, const std::string& phone, std::int64_t report, std::int64_t agent) const;
+    /// What the modules on channel.confirmation.check say about confirming this report: the
+    /// strictest answer (refuse, then hold, then clear) with its reason. A contributor that fails
+    /// or is late holds: it is asked again, rather than confirming what it might have refused.
+    std::pair<std::string, nlohmann::json> confirmationVerdict(std::int64_t project, std::int64_t report, const nlohmann::json& customer,
+                                                               const nlohmann::json& deal) const;
+    /// Confirms, holds or refuses one report as the verdict says.
+    bool settle(std::int64_t project, std::int64_t report, const nlohmann::json& customer, const nlohmann::json& deal) const;
     /// Tells the report's agent, on their open portal page.
     void tellAgent(std::int64_t project, const nlohmann::json& report, const std::string& event) const;
 
