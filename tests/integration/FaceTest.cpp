@@ -1,0 +1,348 @@
+// Face risk control through the HTTP API of a real anchangd with core, registration, channel and
+// face: consent before any photo (and the refusal path that takes none), the desk's check, an
+// alert for a channel visitor who had come on their own (and none for someone else), the risk
+// officer's ruling holding and then refusing the channel's confirmation, retention on the test
+// clock, deletion that leaves no embedding, an entrance camera that only gets frames somebody
+// agreed to, hostile images, and the module saying so when no model is installed.
+//
+// The photos are ../shared/face/images (never committed); the tests that need them skip and say
+// so when the folder is absent. The models come from scripts/face-models.
+#include "support/DemoProject.h"
+#include "support/Eventually.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+using namespace anchang::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+
+fs::path modelsDir() {
+    if (const char* env = std::getenv("ANCHANG_MODELS_DIR"); env && *env) return env;
+    return KernelProcess::sourceDir() / "var" / "models";
+}
+fs::path photos() { return KernelProcess::sourceDir() / ".." / "shared" / "face" / "images"; }
+
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string encoded(const cv::Mat& image) {
+    std::vector<unsigned char> bytes;
+    cv::imencode(".jpg", image, bytes);
+    return {bytes.begin(), bytes.end()};
+}
+
+std::string fileBytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class Face : public DemoProject {
+protected:
+    void configure(KernelProcess::Options& o) override {
+        o.modules = {"registration", "channel", "face"};
+        o.settings.push_back("plugins.channel.demo_seed=" + (KernelProcess::sourceDir() / "config/demo/channel.json").string());
+        o.settings.push_back("plugins.face.models_dir=" + modelsDir().string());
+        o.settings.push_back("plugins.face.photo_retention_days=1");
+        o.settings.push_back("plugins.face.embedding_retention_days=3");
+        o.settings.push_back("test.clock=true");
+    }
+    void SetUp() override {
+        DemoProject::SetUp();
+        risk = login(kernel->port(), "risk");
+        admin = login(kernel->port(), "admin");
+    }
+    void needPhotos() {
+        if (!fs::exists(photos() / "obama_1.jpg")) GTEST_SKIP() << "skipped: the shared face photos are absent (" << photos() << ")";
+        if (!fs::exists(modelsDir() / "dlib_face_recognition_resnet_model_v1.dat")) GTEST_SKIP() << "skipped: no face models in " << modelsDir() << " (scripts/face-models)";
+    }
+    std::int64_t consent(const std::string& phone, const std::string& decision = "accepted", const std::string& camera = "") {
+        nlohmann::json body = {{"phone", phone}, {"name", "访客"}, {"decision", decision}, {"notice_version", "2025-06-v1"}};
+        if (!camera.empty()) body["camera"] = camera;
+        const auto made = api("POST", "/face/consents", body);
+        EXPECT_EQ(made.status, 201) << made.body;
+        return made.json()["consent"]["id"];
+    }
+    HttpResult capture(std::int64_t consentId, const std::string& bytes, const std::string& type = "image/jpeg") {
+        return http(kernel->port(), "POST", "/api/v1/projects/1/face/captures?consent=" + std::to_string(consentId), bytes, desk, {{"Content-Type", type}});
+    }
+    /// Consent, photo and the registered visit, as the desk does it; the visit's answer.
+    nlohmann::json visitWithFace(const std::string& phone, const std::string& photo, nlohmann::json extensions = nlohmann::json::object()) {
+        const auto id = consent(phone);
+        const auto taken = capture(id, fileBytes(photos() / photo));
+        EXPECT_EQ(taken.status, 201) << taken.body;
+        extensions["face"] = {{"consent_id", id}, {"capture_id", taken.json()["capture"]["id"]}};
+        return visit(phone, "访客", {{"extensions", extensions}});
+    }
+    nlohmann::json alerts(const std::string& status = "all") { return api("GET", "/face/alerts?status=" + status, nullptr, risk).json(); }
+    void advance(std::int64_t ms) {
+        ASSERT_EQ(http(kernel->port(), "POST", "/api/v1/test/clock/advance", nlohmann::json{{"ms", ms}}.dump(), admin).status, 200);
+    }
+    /// Runs the job now and waits for it; a run the moved clock already started (409) is waited
+    /// for, then asked again, so the answer is a run that began after this call.
+    void runJob(const std::string& plugin, const std::string& job) {
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            const auto before = runs(plugin, job).size();
+            const auto started = http(kernel->port(), "POST", "/api/v1/jobs/" + plugin + "/" + job + "/run", R"({"project_id":1})", admin);
+            if (started.status == 409) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                continue;
+            }
+            ASSERT_EQ(started.status, 202) << started.body;
+            ASSERT_TRUE(eventually([&] {
+                const auto now = runs(plugin, job);
+                return now.size() > before && now[0]["outcome"] != "running";
+            }));
+            return;
+        }
+        FAIL() << plugin << "." << job << " stayed running";
+    }
+    nlohmann::json runs(const std::string& plugin, const std::string& job) {
+        return http(kernel->port(), "GET", "/api/v1/jobs/runs?project_id=1&plugin=" + plugin + "&job=" + job, "", admin).json()["runs"];
+    }
+    std::string risk, admin;
+};
+
+} // namespace
+
+TEST_F(Face, ARefusalTakesNoPhotoAndTheVisitRegistersThroughTheNonFacePath) {
+    const auto id = consent("13812340001", "refused");
+    const auto refused = capture(id, "not even looked at");
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_EQ(refused.errorCode(), "face.consent_refused");
+    const auto came = visit("13812340001", "访客", {{"extensions", {{"face", {{"consent_id", id}, {"refused", true}, {"id_checked", true}}}}}});
+    EXPECT_EQ(came["visit"]["checks"]["face"]["status"], "passed") << came;
+    const auto person = api("GET", "/face/people?phone=13812340001", nullptr, risk).json();
+    EXPECT_EQ(person["consents"].size(), 1u);
+    EXPECT_EQ(person["consents"][0]["decision"], "refused");
+    EXPECT_EQ(person["captures"].size(), 0u);
+    EXPECT_EQ(person["embeddings"], 0);
+    // A visit without anything from face registers as ever, its check says skipped.
+    EXPECT_EQ(visit("13812340002")["visit"]["checks"]["face"]["status"], "skipped");
+    // Consent is only ever for the notice being shown.
+    EXPECT_EQ(api("POST", "/face/consents", {{"phone", "13812340003"}, {"name", "访客"}, {"decision", "accepted"}, {"notice_version", "2019-v0"}}).errorCode(),
+              "face.notice_outdated");
+}
+
+TEST_F(Face, AChannelVisitorWhoHadComeOnTheirOwnRaisesAnAlertAndTheRulingDecidesTheChannelsConfirmation) {
+    needPhotos();
+    // Obama came on his own under one phone…
+    visitWithFace("13812341001", "obama_1.jpg");
+    // …and is brought back by a channel under another; Biden, brought by the same channel, came
+    // only now.
+    const std::string agent = login(kernel->port(), "agent1");
+    auto report = [&](const std::string& phone) {
+        const auto r = api("POST", "/channel/reports", {{"customer_name", "渠道客户"}, {"phone", phone}, {"expected_visit_at", nowMs() + 3 * 3600 * 1000}}, agent);
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.json();
+    };
+    const auto obamaReport = report("13812341002");
+    const auto bidenReport = report("13812341003");
+    const auto obama = visitWithFace("13812341002", "obama_2.jpg", {{"channel", {{"code", obamaReport["code"]}}}});
+    EXPECT_EQ(obama["visit"]["checks"]["face"]["status"], "warning") << obama["visit"]["checks"];
+    const auto biden = visitWithFace("13812341003", "biden_1.jpg", {{"channel", {{"code", bidenReport["code"]}}}});
+    EXPECT_EQ(biden["visit"]["checks"]["face"]["status"], "passed") << biden["visit"]["checks"];
+
+    nlohmann::json open;
+    ASSERT_TRUE(eventually([&] {
+        open = alerts("open");
+        return open["alerts"].size() >= 1;
+    })) << kernel->log();
+    ASSERT_EQ(open["alerts"].size(), 1u) << open; // Biden raised nothing
+    const auto alert = open["alerts"][0];
+    EXPECT_EQ(alert["rule"], "channel_after_natural");
+    EXPECT_LE(alert["distance"].get<double>(), 0.5);
+    EXPECT_EQ(alert["earlier"]["phone"], "138****1001");
+    EXPECT_EQ(alert["earlier"]["source"], "natural");
+    EXPECT_EQ(alert["current"]["source"], "channel");
+    EXPECT_EQ(alert["current"]["channel"], "链家·滨江");
+    EXPECT_EQ(alert["current"]["visit_number"], obama["visit"]["number"]);
+    EXPECT_EQ(alert["earlier"]["photo"], true); // this project keeps photos a day
+    const auto photo = http(kernel->port(), "GET", "/api/v1/projects/1/face/captures/" + alert["earlier"]["capture_id"].dump() + "/photo", "", risk);
+    EXPECT_EQ(photo.status, 200);
+    EXPECT_EQ(photo.body.substr(0, 2), "\xff\xd8"); // a JPEG, re-encoded
+    // Only the risk officer (and the manager) see alerts; only the officer rules.
+    EXPECT_EQ(api("GET", "/face/alerts", nullptr, desk).status, 403);
+    EXPECT_EQ(api("POST", "/face/alerts/" + alert["id"].dump() + "/rule", {{"verdict", "bypass"}, {"note", "x"}}, manager).status, 403);
+
+    // The channel's customer subscribes: the confirmation waits for the ruling.
+    const auto units = api("GET", "/units?status=available", nullptr, manager).json()["units"];
+    ASSERT_FALSE(units.empty());
+    const auto deal = api("POST", "/deals", {{"customer_id", obama["customer"]["id"]}, {"unit_id", units[0]["id"]}, {"amount", 50000}}, manager);
+    ASSERT_EQ(deal.status, 201) << deal.body;
+    auto reportStatus = [&](const nlohmann::json& r) {
+        const auto reports = api("GET", "/channel/reports", nullptr, manager).json();
+        for (const auto& row : reports["reports"])
+            if (row["id"] == r["id"]) return row;
+        return nlohmann::json();
+    };
+    ASSERT_TRUE(eventually([&] { return reportStatus(obamaReport)["held_since"].is_number(); })) << reportStatus(obamaReport);
+    EXPECT_EQ(reportStatus(obamaReport)["status"], "visited");
+
+    // Bad rulings change nothing; the first good one wins, the second is told.
+    const std::string rule = "/face/alerts/" + alert["id"].dump() + "/rule";
+    EXPECT_EQ(api("POST", rule, {{"verdict", "maybe"}, {"note", "?"}}, risk).status, 400);
+    EXPECT_EQ(api("POST", rule, {{"verdict", "bypass"}}, risk).status, 400);
+    EXPECT_EQ(api("POST", "/face/alerts/99999/rule", {{"verdict", "bypass"}, {"note", "n"}}, risk).status, 404);
+    const auto ruled = api("POST", rule, {{"verdict", "bypass"}, {"note", "同一人，11 月已自然到访"}}, risk);
+    ASSERT_EQ(ruled.status, 200) << ruled.body;
+    EXPECT_EQ(ruled.json()["status"], "confirmed");
+    EXPECT_EQ(ruled.json()["ruling"]["note"], "同一人，11 月已自然到访");
+    EXPECT_EQ(api("POST", rule, {{"verdict", "dismissed"}, {"note", "again"}}, risk).errorCode(), "face.alert_ruled");
+
+    // The channel asks again and is refused: no commission for a customer the site already had.
+    runJob("channel", "confirmations_recheck");
+    EXPECT_EQ(reportStatus(obamaReport)["status"], "rejected");
+    EXPECT_EQ(reportStatus(obamaReport)["reason_code"], "confirmation_refused");
+    const auto actions = auditActions();
+    for (const std::string action : {"face.consent.accepted", "face.capture", "face.alert.raise", "face.photo.read", "face.alert.rule"})
+        EXPECT_NE(std::find(actions.begin(), actions.end(), action), actions.end()) << action;
+}
+
+TEST_F(Face, ACoBuyerWhoHadComeOnTheirOwnBeforeTheChannelsVisitRaisesAnAlertAtTheSubscription) {
+    needPhotos();
+    // Biden came on his own; later a channel brought Obama, a new customer.
+    visitWithFace("13812347001", "biden_1.jpg");
+    advance(60 * 1000);
+    const std::string agent = login(kernel->port(), "agent1");
+    const auto report = api("POST", "/channel/reports", {{"customer_name", "渠道客户"}, {"phone", "13812347002"}, {"expected_visit_at", nowMs() + 3 * 3600 * 1000}}, agent);
+    ASSERT_EQ(report.status, 201) << report.body;
+    const auto obama = visitWithFace("13812347002", "obama_1.jpg", {{"channel", {{"code", report.json()["code"]}}}});
+    ASSERT_TRUE(eventually([&] { return api("GET", "/face/people?phone=13812347002", nullptr, risk).json()["captures"][0]["source"] == "channel"; }));
+    EXPECT_EQ(alerts("all")["alerts"].size(), 0u);
+    // At the subscription Biden is added as co-buyer under a third phone, photographed with consent.
+    advance(60 * 1000);
+    ASSERT_EQ(capture(consent("13812347003"), fileBytes(photos() / "biden_2.jpg")).status, 201);
+    const auto linked = api("POST", "/customers/" + obama["customer"]["id"].dump() + "/persons", {{"phone", "13812347003"}, {"name", "共同购房人"}, {"relation", "parent"}}, manager);
+    ASSERT_EQ(linked.status, 201) << linked.body;
+    const auto units = api("GET", "/units?status=available", nullptr, manager).json()["units"];
+    ASSERT_FALSE(units.empty());
+    ASSERT_EQ(api("POST", "/deals", {{"customer_id", obama["customer"]["id"]}, {"unit_id", units[0]["id"]}, {"amount", 50000}}, manager).status, 201);
+    nlohmann::json found;
+    ASSERT_TRUE(eventually([&] {
+        found = alerts("open");
+        return found["alerts"].size() == 1;
+    })) << found << kernel->log();
+    const auto alert = found["alerts"][0];
+    EXPECT_EQ(alert["rule"], "cobuyer_earlier_visit");
+    EXPECT_EQ(alert["earlier"]["phone"], "138****7001");
+    EXPECT_EQ(alert["current"]["phone"], "138****7002"); // the channel's visit, beside the earlier one
+    EXPECT_EQ(alert["customer_id"], obama["customer"]["id"]);
+}
+
+TEST_F(Face, PhotosAndEmbeddingsGoWhenTheirRetentionEnds) {
+    needPhotos();
+    visitWithFace("13812342001", "biden_2.jpg");
+    auto person = [&] { return api("GET", "/face/people?phone=13812342001", nullptr, risk).json(); };
+    ASSERT_EQ(person()["captures"].size(), 1u);
+    EXPECT_EQ(person()["captures"][0]["photo"], true);
+    EXPECT_EQ(person()["embeddings"], 1);
+    advance(kDay + 1000);
+    runJob("face", "retention_purge");
+    EXPECT_EQ(person()["captures"][0]["photo"], false);
+    EXPECT_EQ(person()["embeddings"], 1);
+    advance(2 * kDay);
+    runJob("face", "retention_purge");
+    EXPECT_EQ(person()["embeddings"], 0);
+}
+
+TEST_F(Face, DeletingAPersonLeavesNoEmbeddingAndTheirFaceMatchesNothingAfterwards) {
+    needPhotos();
+    visitWithFace("13812343001", "alex_lacamoire_1.jpg");
+    const auto exported = api("POST", "/face/people/export", {{"phone", "13812343001"}}, risk);
+    ASSERT_EQ(exported.status, 200) << exported.body;
+    EXPECT_EQ(exported.json()["data"]["captures"][0]["embeddings"][0]["embedding"].size(), 128u);
+    EXPECT_EQ(exported.json()["receipt"]["embeddings"], 1);
+    EXPECT_EQ(api("POST", "/face/people/delete", {{"phone", "13812343001"}}, risk).status, 400); // a reason is required
+    EXPECT_EQ(api("POST", "/face/people/delete", {{"phone", "13812343001"}, {"reason", "x"}}, desk).status, 403);
+    const auto erased = api("POST", "/face/people/delete", {{"phone", "13812343001"}, {"reason", "本人申请删除"}}, risk);
+    ASSERT_EQ(erased.status, 200) << erased.body;
+    const auto receipt = erased.json()["receipt"];
+    EXPECT_EQ(receipt["embeddings"], 1);
+    EXPECT_EQ(receipt["phone"], "138****3001");
+    EXPECT_TRUE(receipt["id"].get<std::string>().starts_with("FD-"));
+    const auto after = api("GET", "/face/people?phone=13812343001", nullptr, risk).json();
+    EXPECT_EQ(after["embeddings"], 0);
+    EXPECT_EQ(after["captures"].size(), 0u);
+    // The same face under another phone finds nobody: the gallery forgot it too.
+    const auto again = capture(consent("13812343002"), fileBytes(photos() / "alex_lacamoire_2.jpg"));
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_TRUE(again.json()["faces"][0]["match"].is_null()) << again.body;
+    const auto record = api("GET", "/face/record", nullptr, manager).json();
+    EXPECT_EQ(record["counts"]["deletions"], 1);
+    EXPECT_EQ(record["counts"]["exports"], 1);
+}
+
+TEST_F(Face, AnEntranceCameraGetsOnlyTheFramesSomebodyAgreedTo) {
+    needPhotos();
+    const std::string frame = fileBytes(photos() / "obama_3.jpg");
+    auto camera = [&](const std::string& name) {
+        return http(kernel->port(), "POST", "/api/v1/projects/1/face/cameras/" + name + "/captures", frame, desk, {{"Content-Type", "image/jpeg"}});
+    };
+    EXPECT_EQ(camera("entrance-1").errorCode(), "face.no_consent");
+    consent("13812344001", "accepted", "entrance-1");
+    EXPECT_EQ(camera("entrance-2").errorCode(), "face.no_consent");
+    EXPECT_EQ(camera("entrance-1").status, 201);
+    EXPECT_EQ(camera("entrance-1").errorCode(), "face.no_consent"); // one frame per consent
+    consent("13812344002", "accepted", "entrance-1");
+    advance(3 * 60 * 1000); // the visitor walked away
+    EXPECT_EQ(camera("entrance-1").errorCode(), "face.no_consent");
+}
+
+TEST_F(Face, HostileAndPoorPhotosAreRefusedWithAReasonAndStoreNothing) {
+    needPhotos();
+    const auto id = consent("13812345001");
+    EXPECT_EQ(capture(id, "{\"phone\": 1}").errorCode(), "face.image_invalid");
+    const std::string jpeg = fileBytes(photos() / "obama_1.jpg");
+    EXPECT_EQ(capture(id, jpeg.substr(0, jpeg.size() / 2)).errorCode(), "face.image_invalid");
+    const std::string bomb = std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0\0\0\0\0", 33);
+    EXPECT_EQ(capture(id, bomb, "image/png").errorCode(), "face.image_invalid");
+    EXPECT_EQ(capture(id, jpeg, "application/json").status, 415);
+    EXPECT_EQ(capture(id, std::string(1'200'000, 'x')).status, 413);
+    EXPECT_EQ(capture(99999, jpeg).errorCode(), "face.consent_not_found");
+    EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/face/captures", jpeg, desk, {{"Content-Type", "image/jpeg"}}).status, 400);
+    // A picture with nobody in it, and a face too small to trust.
+    cv::Mat noise(480, 640, CV_8UC3);
+    cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(255));
+    EXPECT_EQ(capture(id, encoded(noise)).errorCode(), "face.no_face");
+    cv::Mat small, canvas(1200, 1200, CV_8UC3, cv::Scalar(200, 200, 200));
+    cv::resize(cv::imread((photos() / "obama_1.jpg").string()), small, cv::Size(), 0.2, 0.2, cv::INTER_AREA);
+    small.copyTo(canvas(cv::Rect(500, 500, small.cols, small.rows)));
+    const auto tiny = capture(id, encoded(canvas));
+    EXPECT_EQ(tiny.errorCode(), "face.too_small") << tiny.body;
+    EXPECT_EQ(api("GET", "/face/people?phone=13812345001", nullptr, risk).json()["captures"].size(), 0u);
+    // Ten minutes later the consent no longer covers a photo.
+    advance(11 * 60 * 1000);
+    EXPECT_EQ(capture(id, jpeg).errorCode(), "face.consent_expired");
+    // Malformed consents.
+    EXPECT_EQ(api("POST", "/face/consents", {{"phone", "12"}, {"name", "a"}, {"decision", "accepted"}, {"notice_version", "2025-06-v1"}}).status, 400);
+    EXPECT_EQ(api("POST", "/face/consents", {{"phone", "13812345001"}, {"name", 5}, {"decision", "accepted"}, {"notice_version", "2025-06-v1"}}).status, 400);
+    EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/face/consents", std::string(5000, '[') + std::string(5000, ']'), desk).status, 400);
+}
+
+TEST_F(Face, WithoutAModelTheModuleSaysSoAndEverythingElseWorks) {
+    restart({"plugins.face.models_dir=" + data.path().string() + "/no-models-here"});
+    nlohmann::json face;
+    ASSERT_TRUE(eventually([&] {
+        const auto modules = http(kernel->port(), "GET", "/api/v1/modules").json();
+        for (const auto& m : modules["modules"])
+            if (m["id"] == "face") face = m;
+        return face["state"] == "degraded" && face["reason"].get<std::string>().find("no face model") != std::string::npos;
+    })) << face;
+    EXPECT_EQ(api("GET", "/face/notice").json()["engine"]["ready"], false);
+    const auto id = consent("13812346001");
+    EXPECT_EQ(capture(id, "\xff\xd8\xff").status, 503);
+    // The desk falls back to the non-face path and registers.
+    const auto came = visit("13812346001", "访客", {{"extensions", {{"face", {{"consent_id", consent("13812346001", "refused")}, {"refused", true}, {"id_checked", true}}}}}});
+    EXPECT_EQ(came["visit"]["checks"]["face"]["status"], "passed");
+}
