@@ -194,8 +194,11 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
         if (face.hasEmbedding) {
             for (const auto& s : nearest(project, face.embedding, kNearest)) {
                 if (s.distance > rule_.threshold() || s.captureId == captureId) continue;
+                const auto earlier = host_.db().one("SELECT name, visit_number FROM face_captures WHERE id = ?", {s.captureId});
                 entry["match"] = {{"capture_id", s.captureId}, {"distance", s.distance}, {"similarity", rule_.similarity(s.distance)}, {"at", s.at},
-                                  {"phone", sdk::Phone::masked(s.phone)}, {"source", s.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.source)}};
+                                  {"phone", sdk::Phone::masked(s.phone)}, {"name", earlier ? (*earlier)["name"] : nlohmann::json(nullptr)},
+                                  {"visit_number", earlier ? (*earlier)["visit_number"] : nlohmann::json(nullptr)},
+                                  {"source", s.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.source)}};
                 break;
             }
         }

@@ -9,7 +9,7 @@ import { useSession } from '@/lib/session.js'
 import { useViewport } from '@/lib/viewport.js'
 import { kernelPages } from '@/navigation.js'
 import { pluginPageVisible } from '@/router/plugins.js'
-import { useModules } from '@/stores/modules.js'
+import { isRunning, useModules } from '@/stores/modules.js'
 
 export function useMenu() {
   const session = useSession()
@@ -28,7 +28,7 @@ export function useMenu() {
     const groups = [{ key: 'main', title: '', items: kernelItems(null) }]
     groups.push({ key: 'project', title: t('nav.groups.project'), items: kernelItems('project') })
     for (const module of modules.modules) {
-      if (module.state !== 'running') continue
+      if (!isRunning(module)) continue
       const items = (module.web?.pages ?? [])
         .filter((page) => page.menu !== false && offered(page) && pluginPageVisible(page, session))
         .map((page) => ({ path: page.path, title: localized(page.title, lang), icon: page.icon || 'Document', layout: page.layout || 'console' }))

@@ -78,6 +78,7 @@ export default {
   },
   moduleState: {
     running: 'Running',
+    degraded: 'Working in part',
     failed: 'Failed',
     unlicensed: 'Not licensed',
     disabled: 'Disabled',

@@ -78,6 +78,7 @@ export default {
   },
   moduleState: {
     running: '运行中',
+    degraded: '部分可用',
     failed: '启动失败',
     unlicensed: '未授权',
     disabled: '已停用',

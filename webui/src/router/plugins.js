@@ -3,12 +3,13 @@
 // module's pages never appear.
 import { bundledComponent } from '@/bundled.js'
 import MissingPage from '@/pages/MissingPage.vue'
+import { isRunning } from '@/stores/modules.js'
 
 /** Route records for the pages of running modules, from GET /api/v1/modules. */
 export function pluginRoutes(modules) {
   const routes = []
   for (const module of modules) {
-    if (module.state !== 'running') continue
+    if (!isRunning(module)) continue
     for (const page of module.web?.pages ?? []) {
       const loader = bundledComponent(module.id, page.component)
       routes.push({

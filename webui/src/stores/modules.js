@@ -35,7 +35,15 @@ export const useModules = defineStore('anchang.modules', () => {
  * in a template or a computed, it follows the store.
  */
 export function moduleRunning(id) {
-  return useModules().modules.some((m) => m.id === id && m.state === 'running')
+  return useModules().modules.some((m) => m.id === id && isRunning(m))
+}
+
+/**
+ * Whether the kernel serves a module's routes: running, or degraded (running, but working only in
+ * part — face without a model still records consents and shows alerts).
+ */
+export function isRunning(module) {
+  return module.state === 'running' || module.state === 'degraded'
 }
 
 /** Module `id`'s name as its manifest gives it ({zh-CN, en}), or null when it is not installed. */
