@@ -56,12 +56,12 @@ std::int64_t orZero(const nlohmann::json& row, const char* key) { return row.con
 } // namespace
 
 CaptureDesk::CaptureDesk(const sdk::Host& host, EngineRoom& engines, Galleries& galleries, const BypassRule& rule, const RetentionPolicy& retention,
-                         const Notice& notice, AlertBook& alerts)
-    : host_(host), engines_(engines), galleries_(galleries), rule_(rule), retention_(retention), notice_(notice), alerts_(alerts) {}
+                         const Notice& notice, AlertBook& alerts, std::string model)
+    : host_(host), engines_(engines), galleries_(galleries), rule_(rule), retention_(retention), notice_(notice), alerts_(alerts), model_(std::move(model)) {}
 
 std::size_t CaptureDesk::load() {
     std::size_t n = 0;
-    for (const auto& row : host_.db().query("SELECT id, project_id, vector FROM face_embeddings ORDER BY id")) {
+    for (const auto& row : host_.db().query("SELECT id, project_id, vector FROM face_embeddings WHERE model = ? ORDER BY id", {model_})) {
         if (auto embedding = EmbeddingText::decode(row["vector"])) {
             galleries_.add(row["project_id"], row["id"], *embedding);
             ++n;
@@ -176,10 +176,10 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
         for (std::size_t i = 0; i < analysis.faces.size(); ++i) {
             const Face& face = analysis.faces[i];
             if (!face.hasEmbedding) continue;
-            const std::int64_t id = host_.db().query("INSERT INTO face_embeddings (project_id, capture_id, face_index, box, vector, expires_at) "
-                                                     "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            const std::int64_t id = host_.db().query("INSERT INTO face_embeddings (project_id, capture_id, face_index, box, vector, expires_at, model) "
+                                                     "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                                                      {project, captureId, static_cast<std::int64_t>(i), boxJson(face.box).dump(),
-                                                      EmbeddingText::encode(face.embedding), retention_.embeddingUntil(now)})[0]["id"];
+                                                      EmbeddingText::encode(face.embedding), retention_.embeddingUntil(now), model_})[0]["id"];
             added.emplace_back(id, &face.embedding);
         }
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "face.capture"},
@@ -226,7 +226,7 @@ std::vector<Sighting> CaptureDesk::nearest(std::int64_t project, const Embedding
 
 std::vector<Embedding> CaptureDesk::embeddingsOf(std::int64_t captureId) const {
     std::vector<Embedding> out;
-    for (const auto& row : host_.db().query("SELECT vector FROM face_embeddings WHERE capture_id = ? ORDER BY face_index", {captureId}))
+    for (const auto& row : host_.db().query("SELECT vector FROM face_embeddings WHERE capture_id = ? AND model = ? ORDER BY face_index", {captureId, model_}))
         if (auto e = EmbeddingText::decode(row["vector"])) out.push_back(*e);
     return out;
 }

@@ -22,9 +22,9 @@ namespace anchang::face {
 class CaptureDesk {
 public:
     CaptureDesk(const sdk::Host& host, EngineRoom& engines, Galleries& galleries, const BypassRule& rule, const RetentionPolicy& retention,
-                const Notice& notice, AlertBook& alerts);
+                const Notice& notice, AlertBook& alerts, std::string model);
 
-    /// Reads every live embedding into the galleries (at start).
+    /// Reads every live embedding of the configured model into the galleries (at start).
     std::size_t load();
 
     nlohmann::json notice();
@@ -58,6 +58,8 @@ private:
     const RetentionPolicy& retention_;
     const Notice& notice_;
     AlertBook& alerts_;
+    /// Whose embeddings these are (dlib, sface): another model's are never compared with them.
+    std::string model_;
 };
 
 }  // namespace anchang::face

@@ -25,8 +25,8 @@ std::filesystem::path EngineRoom::modelsDir(const std::string& configured) {
 void EngineRoom::load() {
     std::string reason;
     std::vector<std::unique_ptr<FaceEngine>> engines;
-    if (!FaceEngine::modelsPresent(dir_, options_.detector)) {
-        reason = "no face model installed in " + dir_.string() + ": run scripts/face-models";
+    if (const std::string missing = FaceEngine::missingModel(dir_, options_); !missing.empty()) {
+        reason = "no face model installed (" + missing + "): run scripts/face-models";
     } else {
         try {
             for (int i = 0; i < count_; ++i) engines.push_back(std::make_unique<FaceEngine>(dir_, options_));

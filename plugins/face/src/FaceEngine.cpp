@@ -7,6 +7,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -177,20 +178,44 @@ struct FaceEngine::Models {
     std::optional<MmodNet> mmod;
     shape_predictor landmarks;
     ResNet resnet;
+    cv::Ptr<cv::FaceDetectorYN> yunet;
+    cv::Ptr<cv::FaceRecognizerSF> sface;
 };
 
 FaceEngine::FaceEngine(const std::filesystem::path& dir, EngineOptions options) : options_(options), models_(std::make_unique<Models>()) {
+    if (const std::string missing = missingModel(dir, options_); !missing.empty()) throw std::runtime_error("face model missing: " + missing);
+    if (options_.recognizer == Recognizer::sface && options_.detector != Detector::yunet)
+        throw std::runtime_error("the sface recognizer aligns with YuNet's landmarks: choose the yunet detector");
     deserialiseFrom(dir / kLandmarksFile, models_->landmarks);
-    deserialiseFrom(dir / kResNetFile, models_->resnet);
+    if (options_.recognizer == Recognizer::dlib) deserialiseFrom(dir / kResNetFile, models_->resnet);
     if (options_.detector == Detector::mmod) deserialiseFrom(dir / kMmodFile, models_->mmod.emplace());
+    try {
+        if (options_.detector == Detector::yunet) models_->yunet = cv::FaceDetectorYN::create(options_.yunetModel.string(), "", cv::Size(320, 320), 0.8f);
+        if (options_.recognizer == Recognizer::sface) models_->sface = cv::FaceRecognizerSF::create(options_.sfaceModel.string(), "");
+    } catch (const cv::Exception& e) {
+        throw std::runtime_error("an ONNX face model did not load: " + std::string(e.what()));
+    }
+}
+
+std::string FaceEngine::missingModel(const std::filesystem::path& dir, const EngineOptions& options) {
+    std::error_code ignored;
+    auto absent = [&](const std::filesystem::path& file) { return !std::filesystem::is_regular_file(file, ignored); };
+    if (absent(dir / kLandmarksFile)) return (dir / kLandmarksFile).string();
+    if (options.recognizer == Recognizer::dlib && absent(dir / kResNetFile)) return (dir / kResNetFile).string();
+    if (options.detector == Detector::mmod && absent(dir / kMmodFile)) return (dir / kMmodFile).string();
+    if (options.detector == Detector::yunet && (options.yunetModel.empty() || absent(options.yunetModel)))
+        return options.yunetModel.empty() ? std::string("the YuNet model (yunet_model)") : options.yunetModel.string();
+    if (options.recognizer == Recognizer::sface && (options.sfaceModel.empty() || absent(options.sfaceModel)))
+        return options.sfaceModel.empty() ? std::string("the SFace model (sface_model)") : options.sfaceModel.string();
+    return {};
 }
 
 FaceEngine::~FaceEngine() = default;
 
 bool FaceEngine::modelsPresent(const std::filesystem::path& dir, Detector detector) {
-    std::error_code ignored;
-    return std::filesystem::is_regular_file(dir / kResNetFile, ignored) && std::filesystem::is_regular_file(dir / kLandmarksFile, ignored) &&
-           (detector == Detector::hog || std::filesystem::is_regular_file(dir / kMmodFile, ignored));
+    EngineOptions options;
+    options.detector = detector;
+    return missingModel(dir, options).empty();
 }
 
 Analysis FaceEngine::analyse(std::span<const unsigned char> encoded) {
@@ -226,13 +251,27 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
     if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
     if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
 
-    const double scale = std::min(2.0, double(options_.detectLongSide) / std::max(bgr.cols, bgr.rows));
+    // YuNet's landmarks degrade on faces above ~300 px: it looks at a 640-px copy.
+    const int longSide = options_.detector == Detector::yunet ? std::min(options_.detectLongSide, 640) : options_.detectLongSide;
+    const double scale = std::min(2.0, double(longSide) / std::max(bgr.cols, bgr.rows));
     cv::Mat work = bgr;
     if (std::abs(scale - 1.0) > 0.01) cv::resize(bgr, work, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
 
     std::vector<std::pair<rectangle, float>> found;
+    std::vector<cv::Mat> yunetRows; // in the full photo's pixels, for SFace's alignment
     const cv_image<bgr_pixel> workView(work);
-    if (models_->mmod) {
+    if (models_->yunet) {
+        cv::Mat detections;
+        models_->yunet->setInputSize(work.size());
+        models_->yunet->detect(work, detections);
+        for (int r = 0; r < detections.rows; ++r) {
+            const float* d = detections.ptr<float>(r);
+            found.emplace_back(rectangle(long(d[0]), long(d[1]), long(d[0] + d[2]), long(d[1] + d[3])), d[14]);
+            cv::Mat row = detections.row(r).clone();
+            row.colRange(0, 14) /= scale;
+            yunetRows.push_back(row);
+        }
+    } else if (models_->mmod) {
         matrix<rgb_pixel> rgb;
         assign_image(rgb, workView);
         for (const auto& d : (*models_->mmod)(rgb)) found.emplace_back(d.rect, float(d.detection_confidence));
@@ -247,7 +286,9 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
     const cv_image<bgr_pixel> full(bgr);
     std::vector<matrix<rgb_pixel>> chips;
     std::vector<std::size_t> embedded;
-    for (const auto& [workBox, score] : found) {
+    std::vector<cv::Mat> aligned; // SFace's inputs, beside `chips`
+    for (std::size_t n = 0; n < found.size(); ++n) {
+        const auto& [workBox, score] = found[n];
         const rectangle box(long(std::lround(workBox.left() / scale)), long(std::lround(workBox.top() / scale)), long(std::lround(workBox.right() / scale)),
                             long(std::lround(workBox.bottom() / scale)));
         const full_object_detection shape = models_->landmarks(full, box);
@@ -288,13 +329,28 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
             face.quality = Quality::too_blurred;
             face.reason = describe("variance of the Laplacian", face.sharpness, "<", options_.minSharpness);
         } else {
+            if (models_->sface) {
+                cv::Mat crop;
+                models_->sface->alignCrop(bgr, yunetRows[n], crop);
+                aligned.push_back(crop);
+            }
             chips.push_back(std::move(chip));
             embedded.push_back(analysis.faces.size());
         }
         analysis.faces.push_back(std::move(face));
     }
 
-    if (!chips.empty()) {
+    if (models_->sface) {
+        for (std::size_t i = 0; i < embedded.size(); ++i) {
+            cv::Mat feature;
+            models_->sface->feature(aligned[i], feature);
+            cv::Mat unit;
+            cv::normalize(feature.reshape(1, 1), unit); // on the unit sphere, distance = sqrt(2 - 2 cos)
+            Face& face = analysis.faces[embedded[i]];
+            for (std::size_t k = 0; k < kEmbeddingSize && k < std::size_t(unit.cols); ++k) face.embedding[k] = unit.at<float>(0, int(k));
+            face.hasEmbedding = true;
+        }
+    } else if (!chips.empty()) {
         const std::vector<matrix<float, 0, 1>> descriptors = models_->resnet(chips);
         for (std::size_t i = 0; i < embedded.size(); ++i) {
             Face& face = analysis.faces[embedded[i]];

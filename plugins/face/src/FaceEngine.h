@@ -62,11 +62,23 @@ struct Analysis {
     std::vector<Face> faces;
 };
 
-enum class Detector { hog, mmod };
+/// hog and mmod are dlib's (MEASURED.md); yunet is OpenCV's FaceDetectorYN with an
+/// operator-supplied ONNX model (face_detection_yunet_2022mar.onnx loads on OpenCV 4.6).
+enum class Detector { hog, mmod, yunet };
+
+/// Who embeds: dlib's ResNet (the CC0 model scripts/face-models installs), or OpenCV's
+/// FaceRecognizerSF with an operator-supplied SFace ONNX model (needs the yunet detector, whose
+/// landmarks it aligns with). Their embeddings are not comparable: the plugin keeps each
+/// embedding's model and searches only the configured one's.
+enum class Recognizer { dlib, sface };
 
 /// The limits, with the defaults MEASURED.md explains.
 struct EngineOptions {
     Detector detector = Detector::hog;
+    Recognizer recognizer = Recognizer::dlib;
+    /// The ONNX files for yunet and sface, when chosen.
+    std::filesystem::path yunetModel;
+    std::filesystem::path sfaceModel;
     /// Photos above this are refused before decoding: 40 MP decodes to 120 MB of pixels.
     std::int64_t maxPixels = 40'000'000;
     /// The detector works on a copy scaled so its long side is this (and at most doubled):
@@ -97,6 +109,8 @@ public:
     /// Whether the model files the options need are in dir, so a module can say "no model
     /// installed" without trying to load them.
     static bool modelsPresent(const std::filesystem::path& dir, Detector detector = Detector::hog);
+    /// The first model file `options` need that is not there, or "" when all are.
+    static std::string missingModel(const std::filesystem::path& dir, const EngineOptions& options);
 
     /// Decodes an uploaded JPEG or PNG after checking its header (format, dimensions against
     /// maxPixels, and that the file is complete), applies its EXIF orientation, and analyses it.

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 using namespace anchang::face;
@@ -124,6 +125,41 @@ TEST_F(FaceEngineTest, ATinyFaceIsRefusedAsTooSmall) {
     const auto enough = framed(0.3);
     ASSERT_EQ(enough.faces.size(), 1u);
     EXPECT_EQ(enough.faces[0].quality, Quality::ok) << enough.faces[0].reason;
+}
+
+TEST_F(FaceEngineTest, OpenCVsYuNetCanDetectForDlibsEmbeddingAndTheSamePeopleStillMatch) {
+    needPhotos();
+    const fs::path yunet = fs::path(ANCHANG_SOURCE_DIR) / ".." / "shared" / "face" / "models" / "face_detection_yunet_2022mar.onnx";
+    if (!fs::exists(yunet)) GTEST_SKIP() << "skipped: no YuNet model at " << yunet << " (operators supply it)";
+    EngineOptions options;
+    options.detector = Detector::yunet;
+    options.yunetModel = yunet;
+    FaceEngine engine(modelsDir(), options);
+    std::map<std::string, Embedding> byPhoto;
+    for (const std::string photo : {"obama_1", "obama_2", "biden_1", "biden_2"}) {
+        const auto analysis = engine.analyse(bytesOf(imagesDir() / (photo + ".jpg")));
+        ASSERT_FALSE(analysis.faces.empty()) << photo;
+        // The largest face is the visitor, as the desk takes it (YuNet also reports faces in the
+        // background that HOG does not see).
+        const auto visitor = std::max_element(analysis.faces.begin(), analysis.faces.end(), [](const Face& a, const Face& b) { return a.box.area() < b.box.area(); });
+        ASSERT_TRUE(visitor->hasEmbedding) << photo << ": " << visitor->reason;
+        byPhoto[photo] = visitor->embedding;
+    }
+    EXPECT_LE(distance(byPhoto["obama_1"], byPhoto["obama_2"]), 0.5f);
+    EXPECT_LE(distance(byPhoto["biden_1"], byPhoto["biden_2"]), 0.5f);
+    EXPECT_GT(distance(byPhoto["obama_1"], byPhoto["biden_1"]), 0.5f);
+}
+
+TEST(FaceModels, AnEngineThatLacksAModelSaysWhichOne) {
+    EngineOptions sface;
+    sface.detector = Detector::yunet;
+    sface.recognizer = Recognizer::sface;
+    sface.yunetModel = "/nowhere/yunet.onnx";
+    EXPECT_EQ(FaceEngine::missingModel("/nowhere", sface), "/nowhere/shape_predictor_5_face_landmarks.dat");
+    EngineOptions yunet;
+    yunet.detector = Detector::yunet;
+    EXPECT_NE(FaceEngine::missingModel("/nowhere", yunet).find("landmarks"), std::string::npos);
+    EXPECT_THROW(FaceEngine("/nowhere", sface), std::runtime_error);
 }
 
 TEST(FaceImages, HostileFilesAreRefusedFromTheirHeaderBeforeAnyDecoderSeesThem) {

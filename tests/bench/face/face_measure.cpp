@@ -346,6 +346,18 @@ int main(int argc, char** argv) {
         measureEngine(mmod, photos, std::max(1, runs / 5), "MMOD detector");
     }
 
+    // OpenCV's YuNet (operator-supplied ONNX; ../shared/face/models has the 2022mar one) as the
+    // detector, dlib's ResNet still embedding.
+    if (const fs::path yunet = images / ".." / "models" / "face_detection_yunet_2022mar.onnx"; fs::exists(yunet)) {
+        EngineOptions yunetOptions;
+        yunetOptions.detector = Detector::yunet;
+        yunetOptions.yunetModel = yunet;
+        FaceEngine engine(models, yunetOptions);
+        std::vector<LabelledFace> yunetFaces = measureEngine(engine, photos, runs, "YuNet detector, dlib ResNet");
+        labelMultiFaces(yunetFaces);
+        measureThresholds(yunetFaces);
+    }
+
     measureMasks(hog, photos, faces);
     measureGallery();
     return 0;
