@@ -168,7 +168,7 @@ nlohmann::json FaceData::record(std::int64_t project) {
     out["notice"] = {{"version", notice_.version()}, {"text", notice_.texts()["text"]}};
     out["signage"] = notice_.texts()["signage"];
     out["threshold"] = threshold_;
-    out["engine"] = {{"ready", reason.empty()}, {"reason", reason}, {"model", "dlib ResNet 128-d (face-recognition-models, CC0), HOG detector, 5-point landmarks"}};
+    out["engine"] = {{"ready", reason.empty()}, {"reason", reason}, {"model", engine_}};
     out["counts"] = {{"consents_accepted", count("SELECT COUNT(*) AS n FROM face_consents WHERE project_id = ? AND decision = 'accepted'")},
                      {"consents_refused", count("SELECT COUNT(*) AS n FROM face_consents WHERE project_id = ? AND decision = 'refused'")},
                      {"captures", count("SELECT COUNT(*) AS n FROM face_captures WHERE project_id = ?")},

@@ -15,8 +15,10 @@ namespace anchang::face {
 
 class FaceData {
 public:
-    FaceData(const sdk::Host& host, Galleries& galleries, const RetentionPolicy& retention, const Notice& notice, EngineRoom& engines, float threshold)
-        : host_(host), galleries_(galleries), retention_(retention), notice_(notice), engines_(engines), threshold_(threshold) {}
+    /// `engine` names the configured detector and recognizer, for the processing record.
+    FaceData(const sdk::Host& host, Galleries& galleries, const RetentionPolicy& retention, const Notice& notice, EngineRoom& engines, float threshold,
+             std::string engine)
+        : host_(host), galleries_(galleries), retention_(retention), notice_(notice), engines_(engines), threshold_(threshold), engine_(std::move(engine)) {}
 
     nlohmann::json person(std::int64_t project, const std::string& phone, const Actor& actor) const;
     nlohmann::json exportPerson(std::int64_t project, const nlohmann::json& body, const Actor& actor);
@@ -38,6 +40,7 @@ private:
     const Notice& notice_;
     EngineRoom& engines_;
     float threshold_;
+    std::string engine_;
 };
 
 }  // namespace anchang::face

@@ -54,7 +54,9 @@ public:
                                                 [&host](const std::string& reason) { host.degrade(reason); });
         alerts_ = std::make_unique<AlertBook>(host, *rule_, config.value("hold_channel_confirmation", true));
         desk_ = std::make_unique<CaptureDesk>(host, *engines_, galleries_, *rule_, *retention_, *notice_, *alerts_, recognizer);
-        data_ = std::make_unique<FaceData>(host, galleries_, *retention_, *notice_, *engines_, static_cast<float>(threshold));
+        const std::string engine = (recognizer == "sface" ? std::string("OpenCV SFace (operator-supplied ONNX)") : std::string("dlib ResNet 128-d (face-recognition-models, CC0)")) +
+                                   ", " + (detector == "yunet" ? "OpenCV YuNet" : detector == "mmod" ? "dlib MMOD" : "dlib HOG") + " detector, 5-point landmarks";
+        data_ = std::make_unique<FaceData>(host, galleries_, *retention_, *notice_, *engines_, static_cast<float>(threshold), engine);
         if (const std::string seed = config.value("demo_seed", std::string{}); !seed.empty()) loadDemo(host, seed);
         host.info("face gallery: " + std::to_string(desk_->load()) + " embeddings");
         routes(host);
