@@ -47,6 +47,10 @@ std::string fileBytes(const fs::path& file) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// GTEST_SKIP returns from the function it is written in: it must be in the test's own body.
+#define SKIP_WITHOUT_PHOTOS() \
+    if (const std::string why = missingPhotos(); !why.empty()) GTEST_SKIP() << why
+
 class Face : public DemoProject {
 protected:
     void configure(KernelProcess::Options& o) override {
@@ -62,9 +66,12 @@ protected:
         risk = login(kernel->port(), "risk");
         admin = login(kernel->port(), "admin");
     }
-    void needPhotos() {
-        if (!fs::exists(photos() / "obama_1.jpg")) GTEST_SKIP() << "skipped: the shared face photos are absent (" << photos() << ")";
-        if (!fs::exists(modelsDir() / "dlib_face_recognition_resnet_model_v1.dat")) GTEST_SKIP() << "skipped: no face models in " << modelsDir() << " (scripts/face-models)";
+    /// Why a test that needs the shared photos and the models cannot run, or "".
+    static std::string missingPhotos() {
+        if (!fs::exists(photos() / "obama_1.jpg")) return "skipped: the shared face photos are absent (" + photos().string() + ")";
+        if (!fs::exists(modelsDir() / "dlib_face_recognition_resnet_model_v1.dat"))
+            return "skipped: no face models in " + modelsDir().string() + " (scripts/face-models)";
+        return {};
     }
     std::int64_t consent(const std::string& phone, const std::string& decision = "accepted", const std::string& camera = "") {
         nlohmann::json body = {{"phone", phone}, {"name", "访客"}, {"decision", decision}, {"notice_version", "2025-06-v1"}};
@@ -135,7 +142,7 @@ TEST_F(Face, ARefusalTakesNoPhotoAndTheVisitRegistersThroughTheNonFacePath) {
 }
 
 TEST_F(Face, AChannelVisitorWhoHadComeOnTheirOwnRaisesAnAlertAndTheRulingDecidesTheChannelsConfirmation) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     // Obama came on his own under one phone…
     visitWithFace("13812341001", "obama_1.jpg");
     // …and is brought back by a channel under another; Biden, brought by the same channel, came
@@ -210,7 +217,7 @@ TEST_F(Face, AChannelVisitorWhoHadComeOnTheirOwnRaisesAnAlertAndTheRulingDecides
 }
 
 TEST_F(Face, ACoBuyerWhoHadComeOnTheirOwnBeforeTheChannelsVisitRaisesAnAlertAtTheSubscription) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     // Biden came on his own; later a channel brought Obama, a new customer.
     visitWithFace("13812347001", "biden_1.jpg");
     advance(60 * 1000);
@@ -240,8 +247,29 @@ TEST_F(Face, ACoBuyerWhoHadComeOnTheirOwnBeforeTheChannelsVisitRaisesAnAlertAtTh
     EXPECT_EQ(alert["customer_id"], obama["customer"]["id"]);
 }
 
+TEST_F(Face, AProjectThatDoesNotHoldConfirmationsLetsTheChannelConfirmWhileTheAlertWaits) {
+    SKIP_WITHOUT_PHOTOS();
+    restart({R"(plugins.face.hold_channel_confirmation={"binjiang": false, "default": true})"});
+    risk = login(kernel->port(), "risk");
+    visitWithFace("13812348001", "obama_1.jpg");
+    const auto report = api("POST", "/channel/reports", {{"customer_name", "渠道客户"}, {"phone", "13812348002"}, {"expected_visit_at", nowMs() + 3 * 3600 * 1000}},
+                            login(kernel->port(), "agent1"));
+    ASSERT_EQ(report.status, 201) << report.body;
+    const auto obama = visitWithFace("13812348002", "obama_2.jpg", {{"channel", {{"code", report.json()["code"]}}}});
+    ASSERT_TRUE(eventually([&] { return alerts("open")["alerts"].size() == 1; }));
+    const auto units = api("GET", "/units?status=available", nullptr, manager).json()["units"];
+    ASSERT_FALSE(units.empty());
+    ASSERT_EQ(api("POST", "/deals", {{"customer_id", obama["customer"]["id"]}, {"unit_id", units[0]["id"]}, {"amount", 50000}}, manager).status, 201);
+    ASSERT_TRUE(eventually([&] {
+        const auto reports = api("GET", "/channel/reports", nullptr, manager).json();
+        for (const auto& row : reports["reports"])
+            if (row["id"] == report.json()["id"]) return row["status"] == "subscribed";
+        return false;
+    }));
+}
+
 TEST_F(Face, PhotosAndEmbeddingsGoWhenTheirRetentionEnds) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     visitWithFace("13812342001", "biden_2.jpg");
     auto person = [&] { return api("GET", "/face/people?phone=13812342001", nullptr, risk).json(); };
     ASSERT_EQ(person()["captures"].size(), 1u);
@@ -257,7 +285,7 @@ TEST_F(Face, PhotosAndEmbeddingsGoWhenTheirRetentionEnds) {
 }
 
 TEST_F(Face, DeletingAPersonLeavesNoEmbeddingAndTheirFaceMatchesNothingAfterwards) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     visitWithFace("13812343001", "alex_lacamoire_1.jpg");
     const auto exported = api("POST", "/face/people/export", {{"phone", "13812343001"}}, risk);
     ASSERT_EQ(exported.status, 200) << exported.body;
@@ -284,7 +312,7 @@ TEST_F(Face, DeletingAPersonLeavesNoEmbeddingAndTheirFaceMatchesNothingAfterward
 }
 
 TEST_F(Face, AnEntranceCameraGetsOnlyTheFramesSomebodyAgreedTo) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     const std::string frame = fileBytes(photos() / "obama_3.jpg");
     auto camera = [&](const std::string& name) {
         return http(kernel->port(), "POST", "/api/v1/projects/1/face/cameras/" + name + "/captures", frame, desk, {{"Content-Type", "image/jpeg"}});
@@ -300,7 +328,7 @@ TEST_F(Face, AnEntranceCameraGetsOnlyTheFramesSomebodyAgreedTo) {
 }
 
 TEST_F(Face, HostileAndPoorPhotosAreRefusedWithAReasonAndStoreNothing) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     const auto id = consent("13812345001");
     EXPECT_EQ(capture(id, "{\"phone\": 1}").errorCode(), "face.image_invalid");
     const std::string jpeg = fileBytes(photos() / "obama_1.jpg");

@@ -89,9 +89,11 @@ nlohmann::json AlertBook::list(std::int64_t project, const std::string& status) 
     if (status != "open" && status != "confirmed" && status != "dismissed" && status != "all")
         throw sdk::Error::invalid(kInvalid, "status must be open, confirmed, dismissed or all");
     nlohmann::json alerts = nlohmann::json::array();
-    for (const auto& row : host_.db().query("SELECT * FROM face_alerts WHERE project_id = ? AND (? = 'all' OR status = ?) ORDER BY created_at DESC, id DESC LIMIT 500",
-                                            {project, status, status}))
-        alerts.push_back(view(project, row));
+    // Two statements rather than "? = 'all'": PostgreSQL cannot type a parameter compared with a literal.
+    const auto rows = status == "all"
+                          ? host_.db().query("SELECT * FROM face_alerts WHERE project_id = ? ORDER BY created_at DESC, id DESC LIMIT 500", {project})
+                          : host_.db().query("SELECT * FROM face_alerts WHERE project_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT 500", {project, status});
+    for (const auto& row : rows) alerts.push_back(view(project, row));
     nlohmann::json counts = {{"open", 0}, {"confirmed", 0}, {"dismissed", 0}};
     for (const auto& row : host_.db().query("SELECT status, COUNT(*) AS n FROM face_alerts WHERE project_id = ? GROUP BY status", {project}))
         counts[row["status"].get<std::string>()] = row["n"];
@@ -127,12 +129,21 @@ nlohmann::json AlertBook::rule(std::int64_t project, std::int64_t id, const nloh
     return view(project, *host_.db().one("SELECT * FROM face_alerts WHERE id = ?", {id}));
 }
 
+bool AlertBook::holds(std::int64_t project) const {
+    if (hold_.is_boolean()) return hold_.get<bool>();
+    if (!hold_.is_object()) return true;
+    const std::string code = host_.project(project).value("code", std::string{});
+    const auto own = hold_.find(code);
+    if (own != hold_.end() && own->is_boolean()) return own->get<bool>();
+    return hold_.value("default", true);
+}
+
 nlohmann::json AlertBook::confirmation(std::int64_t project, const nlohmann::json& body) const {
     const auto customer = body.value("customer_id", nlohmann::json(nullptr));
     if (host_.db().one("SELECT id FROM face_alerts WHERE project_id = ? AND customer_id = ? AND status = 'confirmed' LIMIT 1", {project, customer}))
         return {{"verdict", "refuse"},
                 {"reason", {{"zh-CN", "人脸风控已确认飞单：该客户此前已自然到访"}, {"en", "Face check confirmed a bypass: the customer had come on their own before"}}}};
-    if (hold_ && host_.db().one("SELECT id FROM face_alerts WHERE project_id = ? AND customer_id = ? AND status = 'open' LIMIT 1", {project, customer}))
+    if (holds(project) && host_.db().one("SELECT id FROM face_alerts WHERE project_id = ? AND customer_id = ? AND status = 'open' LIMIT 1", {project, customer}))
         return {{"verdict", "hold"},
                 {"reason", {{"zh-CN", "人脸风控提醒待裁定，确客暂缓"}, {"en", "A face alert waits for the risk officer: confirmation on hold"}}}};
     return {{"verdict", "clear"}};

@@ -12,8 +12,9 @@ namespace anchang::face {
 
 class AlertBook {
 public:
-    AlertBook(const sdk::Host& host, const BypassRule& rule, bool holdChannelConfirmation)
-        : host_(host), rule_(rule), hold_(holdChannelConfirmation) {}
+    /// `hold` is config hold_channel_confirmation: true or false for every project, or by project
+    /// code ({"binjiang": false, "default": true}).
+    AlertBook(const sdk::Host& host, const BypassRule& rule, nlohmann::json hold) : host_(host), rule_(rule), hold_(std::move(hold)) {}
 
     /// Inside the caller's transaction: records the alert unless this pair was raised before;
     /// tells the managers and the risk officers. `current` and `earlier` are visit snapshots.
@@ -31,10 +32,12 @@ public:
 
 private:
     nlohmann::json view(std::int64_t project, const nlohmann::json& row) const;
+    /// Whether the project makes the channel's confirmation wait for an open alert.
+    bool holds(std::int64_t project) const;
 
     const sdk::Host& host_;
     const BypassRule& rule_;
-    bool hold_;
+    nlohmann::json hold_;
 };
 
 }  // namespace anchang::face

@@ -52,7 +52,9 @@ public:
         const int engines = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
         engines_ = std::make_unique<EngineRoom>(models, options, engines,
                                                 [&host](const std::string& reason) { host.degrade(reason); });
-        alerts_ = std::make_unique<AlertBook>(host, *rule_, config.value("hold_channel_confirmation", true));
+        const auto hold = config.value("hold_channel_confirmation", nlohmann::json(true));
+        if (!hold.is_boolean() && !hold.is_object()) throw std::runtime_error("hold_channel_confirmation must be true, false or {project code: true/false, default}");
+        alerts_ = std::make_unique<AlertBook>(host, *rule_, hold);
         desk_ = std::make_unique<CaptureDesk>(host, *engines_, galleries_, *rule_, *retention_, *notice_, *alerts_, recognizer);
         const std::string engine = (recognizer == "sface" ? std::string("OpenCV SFace (operator-supplied ONNX)") : std::string("dlib ResNet 128-d (face-recognition-models, CC0)")) +
                                    ", " + (detector == "yunet" ? "OpenCV YuNet" : detector == "mmod" ? "dlib MMOD" : "dlib HOG") + " detector, 5-point landmarks";

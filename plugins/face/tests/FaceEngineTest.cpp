@@ -37,6 +37,10 @@ float distance(const Embedding& a, const Embedding& b) {
     return std::sqrt(sum);
 }
 
+// GTEST_SKIP returns from the function it is written in: it must be in the test's own body.
+#define SKIP_WITHOUT_PHOTOS() \
+    if (const std::string why = missingPhotos(); !why.empty()) GTEST_SKIP() << why
+
 class FaceEngineTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -50,8 +54,9 @@ protected:
     void SetUp() override {
         if (!engine_) GTEST_SKIP() << "no face models in " << modelsDir() << ": run scripts/face-models";
     }
-    void needPhotos() {
-        if (!fs::exists(imagesDir() / "obama_1.jpg")) GTEST_SKIP() << "the shared test photos are absent (" << imagesDir() << "): skipped";
+    /// Why a test that needs the shared photos cannot run, or "".
+    static std::string missingPhotos() {
+        return fs::exists(imagesDir() / "obama_1.jpg") ? std::string{} : "skipped: the shared test photos are absent (" + imagesDir().string() + ")";
     }
     static FaceEngine* engine_;
 };
@@ -60,7 +65,7 @@ FaceEngine* FaceEngineTest::engine_ = nullptr;
 } // namespace
 
 TEST_F(FaceEngineTest, TheSamePersonMatchesAndDifferentPeopleDoNotAtTheCalibratedThreshold) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     const std::map<std::string, std::string> people = {{"obama_1", "obama"}, {"obama_2", "obama"}, {"obama_3", "obama"}, {"obama_4", "obama"},
                                                         {"biden_1", "biden"}, {"biden_2", "biden"}, {"alex_lacamoire_1", "alex"}, {"alex_lacamoire_2", "alex"}};
     std::vector<std::pair<std::string, Embedding>> embedded;
@@ -88,14 +93,14 @@ TEST_F(FaceEngineTest, TheSamePersonMatchesAndDifferentPeopleDoNotAtTheCalibrate
 }
 
 TEST_F(FaceEngineTest, EveryFaceOfAGroupPhotoIsFound) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     const auto analysis = engine_->analyse(bytesOf(imagesDir() / "multi_obama_and_biden.jpg"));
     ASSERT_EQ(analysis.error, ImageError::none);
     EXPECT_GE(analysis.faces.size(), 2u);
 }
 
 TEST_F(FaceEngineTest, ABlurredPhotoIsRefusedWithItsReasonInsteadOfMatched) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     cv::Mat image = cv::imread((imagesDir() / "obama_1.jpg").string());
     cv::GaussianBlur(image, image, cv::Size(0, 0), 12);
     const auto analysis = engine_->analyse(image);
@@ -107,7 +112,7 @@ TEST_F(FaceEngineTest, ABlurredPhotoIsRefusedWithItsReasonInsteadOfMatched) {
 }
 
 TEST_F(FaceEngineTest, ATinyFaceIsRefusedAsTooSmall) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     // obama_1 at a fifth of its size: the face is found (eyes ~21 px apart) but holds too little
     // detail to embed; at 0.3 (eyes ~31 px) it passes.
     cv::Mat image = cv::imread((imagesDir() / "obama_1.jpg").string());
@@ -128,7 +133,7 @@ TEST_F(FaceEngineTest, ATinyFaceIsRefusedAsTooSmall) {
 }
 
 TEST_F(FaceEngineTest, OpenCVsYuNetCanDetectForDlibsEmbeddingAndTheSamePeopleStillMatch) {
-    needPhotos();
+    SKIP_WITHOUT_PHOTOS();
     const fs::path yunet = fs::path(ANCHANG_SOURCE_DIR) / ".." / "shared" / "face" / "models" / "face_detection_yunet_2022mar.onnx";
     if (!fs::exists(yunet)) GTEST_SKIP() << "skipped: no YuNet model at " << yunet << " (operators supply it)";
     EngineOptions options;
