@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -328,10 +329,13 @@ TEST_F(Face, AnEntranceCameraGetsOnlyTheFramesSomebodyAgreedTo) {
 }
 
 TEST_F(Face, HostileAndPoorPhotosAreRefusedWithAReasonAndStoreNothing) {
-    SKIP_WITHOUT_PHOTOS();
+    // Made-up pictures only, so this runs wherever the models are, shared photos or not.
+    if (!fs::exists(modelsDir() / "dlib_face_recognition_resnet_model_v1.dat")) GTEST_SKIP() << "skipped: no face models in " << modelsDir();
     const auto id = consent("13812345001");
     EXPECT_EQ(capture(id, "{\"phone\": 1}").errorCode(), "face.image_invalid");
-    const std::string jpeg = fileBytes(photos() / "obama_1.jpg");
+    cv::Mat noise(480, 640, CV_8UC3);
+    cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(255));
+    const std::string jpeg = encoded(noise);
     EXPECT_EQ(capture(id, jpeg.substr(0, jpeg.size() / 2)).errorCode(), "face.image_invalid");
     const std::string bomb = std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0\0\0\0\0", 33);
     EXPECT_EQ(capture(id, bomb, "image/png").errorCode(), "face.image_invalid");
@@ -339,23 +343,26 @@ TEST_F(Face, HostileAndPoorPhotosAreRefusedWithAReasonAndStoreNothing) {
     EXPECT_EQ(capture(id, std::string(1'200'000, 'x')).status, 413);
     EXPECT_EQ(capture(99999, jpeg).errorCode(), "face.consent_not_found");
     EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/face/captures", jpeg, desk, {{"Content-Type", "image/jpeg"}}).status, 400);
-    // A picture with nobody in it, and a face too small to trust.
-    cv::Mat noise(480, 640, CV_8UC3);
-    cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(255));
-    EXPECT_EQ(capture(id, encoded(noise)).errorCode(), "face.no_face");
-    cv::Mat small, canvas(1200, 1200, CV_8UC3, cv::Scalar(200, 200, 200));
-    cv::resize(cv::imread((photos() / "obama_1.jpg").string()), small, cv::Size(), 0.2, 0.2, cv::INTER_AREA);
-    small.copyTo(canvas(cv::Rect(500, 500, small.cols, small.rows)));
-    const auto tiny = capture(id, encoded(canvas));
-    EXPECT_EQ(tiny.errorCode(), "face.too_small") << tiny.body;
-    EXPECT_EQ(api("GET", "/face/people?phone=13812345001", nullptr, risk).json()["captures"].size(), 0u);
-    // Ten minutes later the consent no longer covers a photo.
-    advance(11 * 60 * 1000);
-    EXPECT_EQ(capture(id, jpeg).errorCode(), "face.consent_expired");
+    // A picture with nobody in it.
+    EXPECT_EQ(capture(id, jpeg).errorCode(), "face.no_face");
     // Malformed consents.
     EXPECT_EQ(api("POST", "/face/consents", {{"phone", "12"}, {"name", "a"}, {"decision", "accepted"}, {"notice_version", "2025-06-v1"}}).status, 400);
     EXPECT_EQ(api("POST", "/face/consents", {{"phone", "13812345001"}, {"name", 5}, {"decision", "accepted"}, {"notice_version", "2025-06-v1"}}).status, 400);
     EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/face/consents", std::string(5000, '[') + std::string(5000, ']'), desk).status, 400);
+    // A face too small to trust (needs a real face: the shared photos).
+    if (missingPhotos().empty()) {
+        cv::Mat small, canvas(1200, 1200, CV_8UC3, cv::Scalar(200, 200, 200));
+        cv::resize(cv::imread((photos() / "obama_1.jpg").string()), small, cv::Size(), 0.2, 0.2, cv::INTER_AREA);
+        small.copyTo(canvas(cv::Rect(500, 500, small.cols, small.rows)));
+        const auto tiny = capture(id, encoded(canvas));
+        EXPECT_EQ(tiny.errorCode(), "face.too_small") << tiny.body;
+    } else {
+        std::printf("%s: the too-small face is not checked\n", missingPhotos().c_str());
+    }
+    EXPECT_EQ(api("GET", "/face/people?phone=13812345001", nullptr, risk).json()["captures"].size(), 0u);
+    // Ten minutes later the consent no longer covers a photo.
+    advance(11 * 60 * 1000);
+    EXPECT_EQ(capture(id, jpeg).errorCode(), "face.consent_expired");
 }
 
 TEST_F(Face, WithoutAModelTheModuleSaysSoAndEverythingElseWorks) {
