@@ -19,3 +19,5 @@ export { default as PluginSlot } from '@/components/PluginSlot.vue'
 // visitor's photo taken with their consent.
 export { default as QrScanner } from '@/components/QrScanner.vue'
 export { default as PhotoCapture } from '@/components/PhotoCapture.vue'
+// A page that prints one sheet on A4: usePrintSheet() gives print(); mark screen-only parts data-print="hide".
+export { usePrintSheet } from './print.js'
