@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -213,13 +214,28 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
 }
 
 std::vector<Sighting> CaptureDesk::nearest(std::int64_t project, const Embedding& embedding, std::size_t k) const {
+    const auto matches = galleries_.best(project, embedding, k);
+    if (matches.empty()) return {};
+    // The captures behind the k matches in one query, not one each.
+    std::string ids;
+    nlohmann::json params = nlohmann::json::array({project});
+    for (const auto& match : matches) {
+        ids += ids.empty() ? "?" : ", ?";
+        params.push_back(match.id);
+    }
+    std::map<std::int64_t, nlohmann::json> byEmbedding;
+    for (auto& row : host_.db().query("SELECT e.id AS embedding_id, c.id, c.phone, c.customer_id, c.source, c.created_at FROM face_embeddings e "
+                                      "JOIN face_captures c ON c.id = e.capture_id WHERE e.project_id = ? AND e.id IN (" + ids + ")",
+                                      params)) {
+        const std::int64_t key = row["embedding_id"];
+        byEmbedding[key] = std::move(row);
+    }
     std::vector<Sighting> out;
-    for (const auto& match : galleries_.best(project, embedding, k)) {
-        const auto row = host_.db().one("SELECT c.id, c.phone, c.customer_id, c.source, c.created_at FROM face_embeddings e "
-                                        "JOIN face_captures c ON c.id = e.capture_id WHERE e.id = ? AND e.project_id = ?",
-                                        {match.id, project});
-        if (!row) continue; // deleted meanwhile
-        out.push_back({(*row)["id"], (*row)["phone"], orZero(*row, "customer_id"), orEmpty(*row, "source"), (*row)["created_at"], match.distance});
+    for (const auto& match : matches) {
+        const auto row = byEmbedding.find(match.id);
+        if (row == byEmbedding.end()) continue; // deleted meanwhile
+        const auto& c = row->second;
+        out.push_back({c["id"], c["phone"], orZero(c, "customer_id"), orEmpty(c, "source"), c["created_at"], match.distance});
     }
     return out;
 }

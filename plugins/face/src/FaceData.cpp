@@ -8,6 +8,7 @@
 
 #include <Poco/DigestStream.h>
 #include <Poco/SHA2Engine.h>
+#include <Poco/UUIDGenerator.h>
 
 #include <cstdio>
 
@@ -86,19 +87,21 @@ nlohmann::json FaceData::receipt(std::int64_t project, const std::string& action
     const std::int64_t now = host_.now();
     const auto counts = data["counts"];
     const std::string digest = sha256(data.dump());
-    // FD-<local day>-<n>: a number the person can quote; n counts the project's receipts.
+    // FD-<local day>-<n>: a number the person can quote. n is the receipt's row id, so two
+    // officers' receipts at the same moment never reach for the same number.
     const auto offset = host_.project(project).value("utc_offset_minutes", 480);
     const std::time_t local = static_cast<std::time_t>((now + offset * 60'000LL) / 1000);
     std::tm day{};
     gmtime_r(&local, &day);
     char date[16];
     std::strftime(date, sizeof date, "%Y%m%d", &day);
-    const auto n = host_.db().one("SELECT COUNT(*) AS n FROM face_receipts WHERE project_id = ?", {project});
+    const std::int64_t id = host_.db().query("INSERT INTO face_receipts (project_id, number, action, phone, counts, digest, reason, by_user, by_name, created_at) "
+                                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                             {project, "pending:" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString(), action, sdk::Phone::masked(phone), counts.dump(), digest,
+                                              reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason), actor.id, actor.name, now})[0]["id"];
     char number[40];
-    std::snprintf(number, sizeof number, "FD-%s-%04lld", date, static_cast<long long>((*n)["n"].get<std::int64_t>() + 1));
-    host_.db().exec("INSERT INTO face_receipts (project_id, number, action, phone, counts, digest, reason, by_user, by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {project, number, action, sdk::Phone::masked(phone), counts.dump(), digest, reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason), actor.id,
-                     actor.name, now});
+    std::snprintf(number, sizeof number, "FD-%s-%04lld", date, static_cast<long long>(id));
+    host_.db().exec("UPDATE face_receipts SET number = ? WHERE id = ?", {number, id});
     host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "face.person." + action},
                  {"target", "phone:" + sdk::Phone::masked(phone)}, {"detail", {{"receipt", number}, {"counts", counts}, {"digest", digest}, {"reason", reason}}}});
     nlohmann::json out = {{"id", number}, {"action", action}, {"phone", sdk::Phone::masked(phone)}, {"at", now}, {"by_name", actor.name}, {"digest", digest}};
