@@ -68,7 +68,7 @@ async function earlierVisit() {
   const consent = await api('POST', path('/face/consents'), {
     token,
     base: DEMO,
-    body: { phone, name: '欧阳先生', decision: 'accepted', notice_version: (await api('GET', path('/face/notice'), { token, base: DEMO })).body.version },
+    body: { phone, name: '宇文先生', decision: 'accepted', notice_version: (await api('GET', path('/face/notice'), { token, base: DEMO })).body.version },
   })
   assert.equal(consent.status, 201, JSON.stringify(consent.body))
   const response = await fetch(`${DEMO}${path(`/face/captures?consent=${consent.body.consent.id}`)}`, {
@@ -81,7 +81,7 @@ async function earlierVisit() {
   const visit = await api('POST', path('/visits'), {
     token,
     base: DEMO,
-    body: { phone, name: '欧阳先生', questionnaire: { layout: '三室两厅两卫' }, extensions: { face: { consent_id: consent.body.consent.id, capture_id: capture.capture.id } } },
+    body: { phone, name: '宇文先生', questionnaire: { layout: '三室两厅两卫' }, extensions: { face: { consent_id: consent.body.consent.id, capture_id: capture.capture.id } } },
   })
   assert.equal(visit.status, 201, JSON.stringify(visit.body))
   return phone
@@ -176,7 +176,7 @@ scenario(
     await demo.onDutyOnly('张伟', '李娜')
     const earlier = await earlierVisit()
     await openDesk(desk)
-    const phone = await newVisitor(desk, '欧阳先生')
+    const phone = await newVisitor(desk, '宇文先生')
     await desk.locator('[data-test=face-start]').click()
     const dialog = desk.locator('.face-dialog')
     await dialog.locator('[data-test=face-notice]').waitFor()
