@@ -228,7 +228,11 @@ sqlite3* SqliteStore::open() {
     }
     sqlite3_busy_timeout(db, options_.busyTimeoutMs);
     sqlite3_extended_result_codes(db, 1);
-    const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA analysis_limit=1000; PRAGMA synchronous=" +
+    // temp_store=MEMORY: a savepoint's statement journal and a sort's temporary tables stay in
+    // memory. In files (the default) every page a savepoint touched was first written to a file
+    // in /var/tmp: 50,000 writes of 4 KiB during the opening storm's 1,920 selections.
+    const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA analysis_limit=1000; "
+                                "PRAGMA synchronous=" +
                                 options_.synchronous + ";";
     char* error = nullptr;
     rc = sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, &error);
