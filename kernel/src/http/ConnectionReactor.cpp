@@ -7,41 +7,65 @@
 
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 #include <string>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <vector>
+#include <unistd.h>
 
 namespace anchang {
 
-ConnectionReactor::ConnectionReactor(Poco::Net::ServerSocket listener, Dispatch dispatch, Options options)
-    : listener_(std::move(listener)), dispatch_(std::move(dispatch)), options_(options) {}
+namespace {
 
-ConnectionReactor::~ConnectionReactor() { stop(); }
+constexpr std::uint32_t kOneReadable = EPOLLIN | EPOLLONESHOT;
+
+/// Arms `fd` for one wake-up; the first time, adds it to the set.
+void arm(int epoll, int fd) {
+    epoll_event event{};
+    event.events = kOneReadable;
+    event.data.fd = fd;
+    if (::epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) == 0) return;
+    if (errno == ENOENT && ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0) return;
+    Poco::Logger::get("http").warning("cannot watch a connection: %s", std::string(std::strerror(errno)));
+}
+
+std::int64_t ticks(std::chrono::steady_clock::time_point at) { return at.time_since_epoch().count(); }
+
+} // namespace
+
+ConnectionReactor::ConnectionReactor(Poco::Net::ServerSocket listener, Serve serve, Options options)
+    : listener_(std::move(listener)), serve_(std::move(serve)), options_(options) {}
+
+ConnectionReactor::~ConnectionReactor() {
+    stop();
+    join();
+    if (epoll_ >= 0) ::close(epoll_);
+    if (stopEvent_ >= 0) ::close(stopEvent_);
+}
 
 void ConnectionReactor::start() {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    stopEvent_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (epoll_ < 0 || stopEvent_ < 0) throw std::runtime_error(std::string("cannot watch connections: ") + std::strerror(errno));
+    // Level-triggered and never read: once written, every worker's wait returns at once.
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = stopEvent_;
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, stopEvent_, &event);
     listener_.setBlocking(false);
-    pollSet_.add(listener_, Poco::Net::PollSet::POLL_READ);
-    thread_ = std::thread([this] { run(); });
+    arm(epoll_, listener_.impl()->sockfd());
+    nextSweep_ = ticks(Clock::now() + std::chrono::seconds(1));
+    for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { work(); });
 }
 
 void ConnectionReactor::stop() {
-    if (stopping_.exchange(true)) {
-        if (thread_.joinable()) thread_.join();
-        return;
-    }
-    // Poco 1.11's PollSet cannot be woken: a connection to our own listener ends the poll now
-    // instead of after its timeout (every stop, and so every test kernel, waited for it).
-    try {
-        const auto address = listener_.address();
-        Poco::Net::StreamSocket wake;
-        wake.connect(Poco::Net::SocketAddress(address.host().isWildcard() ? Poco::Net::IPAddress("127.0.0.1") : address.host(), address.port()),
-                     Poco::Timespan(0, 100000));
-    } catch (const Poco::Exception&) {
-        // The poll ends at its timeout instead.
-    }
-    if (thread_.joinable()) thread_.join();
+    if (stopping_.exchange(true)) return;
+    const std::uint64_t one = 1;
+    if (stopEvent_ >= 0 && ::write(stopEvent_, &one, sizeof one) < 0)
+        Poco::Logger::get("http").warning("cannot wake the workers: %s", std::string(std::strerror(errno)));
     std::lock_guard lock(mutex_);
-    for (auto& [impl, entry] : parked_) {
+    for (auto& [fd, entry] : parked_) {
         try {
             entry.socket.close();
         } catch (...) {
@@ -55,15 +79,25 @@ void ConnectionReactor::stop() {
     }
 }
 
+void ConnectionReactor::join() {
+    for (auto& thread : threads_)
+        if (thread.joinable()) thread.join();
+    threads_.clear();
+}
+
 void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) {
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-        Poco::Net::StreamSocket(socket).close();
-        return;
+    const int fd = socket.impl()->sockfd();
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+            Poco::Net::StreamSocket(socket).close();
+            return;
+        }
+        // In the map before it is armed: the worker that wakes for it must find it there.
+        parked_[fd] = {socket, Clock::now()};
+        idleCount_ = parked_.size();
     }
-    parked_[socket.impl()] = {socket, Clock::now()};
-    idleCount_ = parked_.size();
-    pollSet_.add(socket, Poco::Net::PollSet::POLL_READ);
+    arm(epoll_, fd);
 }
 
 bool ConnectionReactor::ready(const Poco::Net::StreamSocket& socket) const {
@@ -106,13 +140,12 @@ void ConnectionReactor::refuse(Poco::Net::StreamSocket& socket, int status, cons
 }
 
 void ConnectionReactor::acceptAll() {
-    for (;;) {
+    while (!stopping_) {
         {
             std::lock_guard lock(mutex_);
             if (parked_.size() >= options_.maxIdle) {
                 // Leave the rest in the backlog and stop watching the listener until some idle
                 // connections are gone; accepting them now could only mean closing them.
-                if (listening_) pollSet_.remove(listener_);
                 listening_ = false;
                 return;
             }
@@ -122,7 +155,7 @@ void ConnectionReactor::acceptAll() {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 Poco::Logger::get("http").warning("accept failed: %s", std::string(std::strerror(errno)));
-            return;
+            return armListener();
         }
         Poco::Net::StreamSocket socket(new ReadAheadSocket(fd));
         accepted_.fetch_add(1, std::memory_order_relaxed);
@@ -133,28 +166,31 @@ void ConnectionReactor::acceptAll() {
     }
 }
 
+void ConnectionReactor::armListener() {
+    if (!stopping_) arm(epoll_, listener_.impl()->sockfd());
+}
+
 void ConnectionReactor::sweep(Clock::time_point now) {
     std::vector<Poco::Net::StreamSocket> expired;
     std::vector<Poco::Net::StreamSocket> late;
+    bool resume = false;
     {
         std::lock_guard lock(mutex_);
         for (auto it = parked_.begin(); it != parked_.end();) {
             auto& connection = ReadAheadSocket::of(it->second.socket);
             const bool partial = !connection.pending().empty();
             if (partial ? now - connection.requestStarted() >= options_.requestTimeout : now - it->second.since >= options_.idleTimeout) {
+                // Out of the map, it is nobody's but ours: a worker woken for it finds nothing.
                 (partial ? late : expired).push_back(it->second.socket);
-                pollSet_.remove(it->second.socket);
                 it = parked_.erase(it);
             } else {
                 ++it;
             }
         }
         idleCount_ = parked_.size();
-        if (!listening_ && parked_.size() < options_.maxIdle) {
-            pollSet_.add(listener_, Poco::Net::PollSet::POLL_READ);
-            listening_ = true;
-        }
+        if (!listening_ && parked_.size() < options_.maxIdle) listening_ = resume = true;
     }
+    // Closing a descriptor takes it out of the epoll set.
     for (auto& socket : expired) {
         try {
             socket.close();
@@ -165,41 +201,45 @@ void ConnectionReactor::sweep(Clock::time_point now) {
         timedOut_.fetch_add(1, std::memory_order_relaxed);
         refuse(socket, 408, "Request Timeout", "http.request_timeout", "the request did not arrive in time");
     }
+    if (resume) armListener();
 }
 
-void ConnectionReactor::run() {
-    auto nextSweep = Clock::now() + std::chrono::seconds(1);
+void ConnectionReactor::work() {
+    const int listener = listener_.impl()->sockfd();
     while (!stopping_) {
-        Poco::Net::PollSet::SocketModeMap ready;
-        try {
-            ready = pollSet_.poll(Poco::Timespan(0, 250000));
-        } catch (const Poco::Exception& e) {
-            Poco::Logger::get("http").error("connection reactor: %s", e.displayText());
+        epoll_event event{};
+        waiting_.fetch_add(1, std::memory_order_relaxed);
+        const int n = ::epoll_wait(epoll_, &event, 1, 250);
+        waiting_.fetch_sub(1, std::memory_order_relaxed);
+        // Once a second one worker closes what timed out.
+        const auto now = Clock::now();
+        auto due = nextSweep_.load(std::memory_order_relaxed);
+        if (ticks(now) >= due && nextSweep_.compare_exchange_strong(due, ticks(now + std::chrono::seconds(1)))) sweep(now);
+        if (n <= 0 || stopping_) continue;
+        const int fd = event.data.fd;
+        if (fd == listener) {
+            acceptAll();
             continue;
         }
-        for (auto& [socket, mode] : ready) {
-            if (socket == listener_) {
-                acceptAll();
-                continue;
-            }
-            Poco::Net::StreamSocket stream;
-            {
-                std::lock_guard lock(mutex_);
-                auto it = parked_.find(socket.impl());
-                if (it == parked_.end()) continue;
-                stream = it->second.socket;
-                pollSet_.remove(stream);
-                parked_.erase(it);
-                idleCount_ = parked_.size();
-            }
-            // Readable: (more of) a request, or the peer closing. A worker tells which.
-            dispatch_(stream);
+        Poco::Net::StreamSocket stream;
+        {
+            std::lock_guard lock(mutex_);
+            auto it = parked_.find(fd);
+            // Gone: the sweep closed it, and the descriptor may already be a new connection's,
+            // which then wakes a worker of its own.
+            if (it == parked_.end()) continue;
+            stream = std::move(it->second.socket);
+            parked_.erase(it);
+            idleCount_ = parked_.size();
         }
-        const auto now = Clock::now();
-        if (now >= nextSweep) {
-            sweep(now);
-            nextSweep = now + std::chrono::seconds(1);
+        // Readable: (more of) a request, or the peer closing. serve() tells which.
+        busy_.fetch_add(1, std::memory_order_relaxed);
+        try {
+            serve_(stream);
+        } catch (const std::exception& e) {
+            Poco::Logger::get("http").error("connection dropped: %s", std::string(e.what()));
         }
+        busy_.fetch_sub(1, std::memory_order_relaxed);
     }
 }
 

@@ -1,21 +1,23 @@
 #pragma once
-/// anchang::ConnectionReactor — accepts connections, reads requests as they trickle in, and
-/// keeps idle keep-alive connections off the worker threads.
+/// anchang::ConnectionReactor — accepts connections, reads requests as they trickle in, keeps
+/// idle keep-alive connections off the worker threads, and runs the workers that serve them.
 ///
 /// Poco's HTTPServer gives each connection a thread for its whole life, so 10,000 buyers with
 /// an open keep-alive connection would need 10,000 threads or starve everyone else. Here a
 /// connection holds a worker thread only while a whole request, already read, is answered.
-/// Between requests, and while a request is still arriving, it sits in one epoll set
-/// (Poco::Net::PollSet) watched by this one thread. When it becomes readable a worker takes it,
-/// reads what arrived without blocking (admit(): ReadAheadSocket, RequestFraming) and serves it
-/// if the request is whole, or parks it again at once: a slow sender costs a worker
-/// microseconds per byte, never a wait. A request must arrive within `requestTimeout` of its
-/// first byte (408 otherwise); an idle connection is closed after `idleTimeout`. docs/http.md
-/// has the numbers.
+/// Between requests, and while a request is still arriving, it sits in one epoll set, armed
+/// for one wake-up (EPOLLONESHOT). The workers wait on that set themselves: the one the kernel
+/// wakes takes the connection, reads what arrived without blocking (admit(): ReadAheadSocket,
+/// RequestFraming) and serves it if the request is whole, or parks it again at once — a slow
+/// sender costs a worker microseconds per byte, never a wait. Under a crowd a worker that
+/// finished finds the next readable connection without sleeping: no thread hands a connection
+/// to another, which on these paravirtualised machines cost more than parsing the request
+/// (measured in docs/perf.md, the opening storm). A request must arrive within `requestTimeout`
+/// of its first byte (408 otherwise); an idle connection is closed after `idleTimeout`.
+/// docs/http.md has the numbers.
 
 #include "http/ReadAheadSocket.h"
 
-#include <Poco/Net/PollSet.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -25,12 +27,15 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace anchang {
 
 class ConnectionReactor {
 public:
-    using Dispatch = std::function<void(const Poco::Net::StreamSocket&)>;
+    /// Serves a connection whose bytes became readable, on a worker thread; it ends by parking
+    /// the connection, closing it, or handing it to someone who keeps it (an event stream).
+    using Serve = std::function<void(Poco::Net::StreamSocket&)>;
 
     struct Options {
         /// An idle connection is closed after this long without a request.
@@ -42,15 +47,20 @@ public:
         /// The largest request head and body; larger ones are answered without waiting for them.
         std::size_t maxHeadBytes = 64 * 1024;
         std::size_t maxBodyBytes = 1 << 20;
+        /// Worker threads: requests answered at the same time, a slow handler included.
+        int workers = 64;
     };
 
-    ConnectionReactor(Poco::Net::ServerSocket listener, Dispatch dispatch, Options options);
+    ConnectionReactor(Poco::Net::ServerSocket listener, Serve serve, Options options);
     ~ConnectionReactor();
 
+    /// Starts the workers, who start accepting.
     void start();
     /// Stops accepting and closes every parked connection. Connections being served are not
     /// touched; park() closes them afterwards.
     void stop();
+    /// After stop(): waits for the workers to finish what they serve, and ends them.
+    void join();
 
     /// Takes back a connection whose request was answered and that may send another, or whose
     /// next request has only partly arrived.
@@ -67,11 +77,16 @@ public:
     Admission admit(Poco::Net::StreamSocket& socket) const;
     /// Whether the bytes already read hold a whole request (no read).
     bool ready(const Poco::Net::StreamSocket& socket) const;
+    /// Whether some worker waits for work: then no readable connection waits for a worker.
+    bool workerWaiting() const { return waiting_.load(std::memory_order_relaxed) > 0; }
 
     std::size_t idle() const { return idleCount_.load(); }
     std::uint64_t accepted() const { return accepted_.load(); }
     /// Requests answered 408 because they did not arrive in time.
     std::uint64_t timedOut() const { return timedOut_.load(); }
+    int workers() const { return options_.workers; }
+    /// Connections a worker is serving now.
+    int busy() const { return busy_.load(); }
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -79,25 +94,32 @@ private:
         Poco::Net::StreamSocket socket;
         Clock::time_point since;
     };
-    void run();
+    void work();
     void acceptAll();
+    /// Arms the listener for its next wake-up, unless too many connections are parked.
+    void armListener();
     void sweep(Clock::time_point now);
     /// The reactor's own short answer, then the connection is closed.
     static void refuse(Poco::Net::StreamSocket& socket, int status, const char* reason, const char* code, const char* message);
     std::size_t fillLimit() const { return options_.maxHeadBytes + options_.maxBodyBytes + 65536; }
 
     Poco::Net::ServerSocket listener_;
-    Dispatch dispatch_;
+    Serve serve_;
     Options options_;
-    Poco::Net::PollSet pollSet_;
+    int epoll_ = -1;
+    /// Readable for good once stop() wrote to it: it wakes every worker.
+    int stopEvent_ = -1;
     std::mutex mutex_;
-    std::unordered_map<Poco::Net::SocketImpl*, Parked> parked_;
+    std::unordered_map<int, Parked> parked_; ///< by descriptor
+    bool listening_ = true;
     std::atomic<std::size_t> idleCount_{0};
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> timedOut_{0};
+    std::atomic<int> waiting_{0};
+    std::atomic<int> busy_{0};
+    std::atomic<std::int64_t> nextSweep_{0};
     std::atomic<bool> stopping_{false};
-    bool listening_ = true;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
 };
 
 } // namespace anchang

@@ -1,6 +1,5 @@
 #include "http/HttpServer.h"
 
-#include "http/HttpConnection.h"
 #include "http/ReadAheadSocket.h"
 #include "http/RequestPipeline.h"
 
@@ -107,16 +106,12 @@ void HttpServer::start() {
     // Poco's session treats 0 as "no keep-alive" despite the documentation; parking makes the
     // per-session count meaningless anyway, since every wake-up starts a new session.
     params_->setMaxKeepAliveRequests(1 << 30);
-    params_->setMaxThreads(options_.threads);
-    params_->setMaxQueued(options_.maxQueued);
     params_->setServerName("anchangd");
 
-    pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads, 60);
-    dispatcher_ = new Poco::Net::TCPServerDispatcher(new HttpConnection::Factory(*this), *pool_, params_);
     reactor_ = std::make_unique<ConnectionReactor>(
-        listener, [this](const Poco::Net::StreamSocket& socket) { dispatcher_->enqueue(socket); },
+        listener, [this](Poco::Net::StreamSocket& socket) { serve(socket); },
         ConnectionReactor::Options{options_.idleTimeout, options_.requestTimeout, options_.maxIdle, options_.maxHeadBytes,
-                                   pipeline_.maxBodyBytes()});
+                                   pipeline_.maxBodyBytes(), options_.threads});
     reactor_->start();
 }
 
@@ -174,7 +169,7 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         // waits for a worker (under a crowd a worker must move on at once), and serve it here
         // only once it has arrived whole: a worker never waits on a client.
         if (reactor_->ready(socket)) continue;
-        if (readable(socket, dispatcher_->queuedConnections() == 0 ? options_.grace : std::chrono::microseconds(0))) {
+        if (readable(socket, reactor_->workerWaiting() ? options_.grace : std::chrono::microseconds(0))) {
             const auto admission = reactor_->admit(socket);
             if (admission == ConnectionReactor::Admission::Closed) return;
             if (admission == ConnectionReactor::Admission::Serve) continue;
@@ -188,24 +183,17 @@ bool HttpServer::stop(std::chrono::milliseconds drainTimeout) {
     if (!reactor_ || stopping_.exchange(true)) return true;
     reactor_->stop();
     const auto until = std::chrono::steady_clock::now() + drainTimeout;
-    while ((dispatcher_->currentConnections() > 0 || dispatcher_->queuedConnections() > 0) &&
-           std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const bool drained = dispatcher_->currentConnections() == 0 && dispatcher_->queuedConnections() == 0;
-    if (!drained)
-        Poco::Logger::get("http").warning("stopped with %d requests still running", dispatcher_->currentConnections());
-    dispatcher_->stop();
-    pool_->joinAll();
+    while (reactor_->busy() > 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const bool drained = reactor_->busy() == 0;
+    if (!drained) Poco::Logger::get("http").warning("stopped with %d requests still running", reactor_->busy());
+    reactor_->join();
     return drained;
 }
 
 nlohmann::json HttpServer::stats() const {
     return {{"port", port_},
-            {"threads", dispatcher_->currentThreads()},
-            {"max_threads", dispatcher_->maxThreads()},
-            {"busy_connections", dispatcher_->currentConnections()},
-            {"queued_connections", dispatcher_->queuedConnections()},
-            {"refused_connections", dispatcher_->refusedConnections()},
+            {"threads", reactor_->workers()},
+            {"busy_connections", reactor_->busy()},
             {"idle_connections", reactor_->idle()},
             {"accepted_connections", reactor_->accepted()}};
 }

@@ -1,17 +1,15 @@
 #pragma once
-/// anchang::HttpServer — Poco::Net's HTTP parsing and worker pool, with idle connections
-/// parked in a ConnectionReactor instead of holding a thread each.
+/// anchang::HttpServer — Poco::Net's HTTP parsing on the ConnectionReactor's workers, with idle
+/// connections parked in the reactor instead of holding a thread each.
 ///
 /// A worker serves requests on a connection while they keep coming (pipelined, or arriving
 /// within a short grace period), then parks the connection and moves on. SIGTERM: stop
 /// accepting, close idle connections, let in-flight and queued requests finish (bounded by a
-/// drain timeout), then stop the pool.
+/// drain timeout), then end the workers.
 
 #include "http/ConnectionReactor.h"
 
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/TCPServerDispatcher.h>
-#include <Poco/ThreadPool.h>
 
 #include <nlohmann/json.hpp>
 
@@ -30,7 +28,6 @@ public:
         std::string host = "127.0.0.1";
         int port = 8080; ///< 0 picks a free port
         int threads = 64;
-        int maxQueued = 4096;
         /// A request, head and body, must arrive within this long of its first byte.
         std::chrono::seconds requestTimeout{10};
         std::chrono::seconds idleTimeout{75};
@@ -53,15 +50,13 @@ public:
     int port() const { return port_; }
     nlohmann::json stats() const;
 
-    /// Serves requests on one connection; called by the worker pool.
+    /// Serves requests on one connection; called by the reactor's workers.
     void serve(Poco::Net::StreamSocket& socket);
 
 private:
     RequestPipeline& pipeline_;
     Options options_;
     Poco::Net::HTTPServerParams::Ptr params_;
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    Poco::AutoPtr<Poco::Net::TCPServerDispatcher> dispatcher_;
     std::unique_ptr<ConnectionReactor> reactor_;
     std::atomic<bool> stopping_{false};
     int port_ = 0;

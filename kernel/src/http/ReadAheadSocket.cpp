@@ -69,4 +69,26 @@ int ReadAheadSocket::receiveBytes(void* buffer, int length, int flags) {
     return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
 }
 
+Poco::Net::SocketAddress ReadAheadSocket::address() {
+    if (!address_) address_ = StreamSocketImpl::address();
+    return *address_;
+}
+
+Poco::Net::SocketAddress ReadAheadSocket::peerAddress() {
+    if (!peerAddress_) peerAddress_ = StreamSocketImpl::peerAddress();
+    return *peerAddress_;
+}
+
+void ReadAheadSocket::setSendTimeout(const Poco::Timespan& timeout) {
+    if (sendTimeout_ == timeout) return;
+    StreamSocketImpl::setSendTimeout(timeout);
+    sendTimeout_ = timeout;
+}
+
+void ReadAheadSocket::setReceiveTimeout(const Poco::Timespan& timeout) {
+    if (receiveTimeout_ == timeout) return;
+    StreamSocketImpl::setReceiveTimeout(timeout);
+    receiveTimeout_ = timeout;
+}
+
 } // namespace anchang

@@ -12,6 +12,7 @@
 #include <Poco/Net/StreamSocketImpl.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,14 @@ public:
 
     int receiveBytes(void* buffer, int length, int flags = 0) override;
 
+    // Poco asks for both addresses and sets both timeouts on every request (each HTTP session
+    // and request object does): four system calls a request that cannot change the answer on
+    // a connection that is already accepted. Asked once here, set only when they change.
+    Poco::Net::SocketAddress address() override;
+    Poco::Net::SocketAddress peerAddress() override;
+    void setSendTimeout(const Poco::Timespan& timeout) override;
+    void setReceiveTimeout(const Poco::Timespan& timeout) override;
+
 private:
     void compact();
 
@@ -52,6 +61,8 @@ private:
     std::size_t consumed_ = 0;
     Clock::time_point requestStarted_{};
     bool continued_ = false;
+    std::optional<Poco::Net::SocketAddress> address_, peerAddress_;
+    std::optional<Poco::Timespan> sendTimeout_, receiveTimeout_;
 };
 
 } // namespace anchang

@@ -454,12 +454,9 @@ export default {
     httpStats: {
       port: 'Port',
       threads: 'Worker threads',
-      max_threads: 'Maximum threads',
       busy_connections: 'Connections being served',
-      queued_connections: 'Queued connections',
       idle_connections: 'Idle keep-alive connections',
       accepted_connections: 'Connections accepted',
-      refused_connections: 'Connections refused',
     },
     busStats: {
       events_forwarded: 'Events forwarded',

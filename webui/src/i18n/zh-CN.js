@@ -454,12 +454,9 @@ export default {
     httpStats: {
       port: '端口',
       threads: '工作线程',
-      max_threads: '最大线程数',
       busy_connections: '处理中的连接',
-      queued_connections: '排队的连接',
       idle_connections: '空闲长连接',
       accepted_connections: '累计接受的连接',
-      refused_connections: '被拒绝的连接',
     },
     busStats: {
       events_forwarded: '已转发事件',
