@@ -110,7 +110,14 @@ for window in ${WINDOWS:-1000 0}; do
   fresh
   before=$(commits)
   printf 'window %s ms: ' "$window"
+  # PROFILE=file records where the kernel's CPU goes while the storm lasts (perf report -i
+  # file.WINDOW); PROFILE_ALL=1 records the whole machine instead, the client and idle included.
+  if [ -n "${PROFILE:-}" ]; then
+    if [ -n "${PROFILE_ALL:-}" ]; then target=(-a); else target=(-p "$pid"); fi
+    perf record -q -F 2000 -g "${target[@]}" -o "$PROFILE.$window" 2>/dev/null & profiler=$!; sleep 0.5
+  fi
   "$build/bin/anchang_storm" --port "$port" --requests "$work/selections.tsv" --connections 1000 --window-ms "$window" --out "$work/acks.txt" || true
+  [ -n "${PROFILE:-}" ] && { kill -INT "$profiler"; wait "$profiler" || true; }
   after=$(commits)
   sold=$(db "SELECT COUNT(*) FROM selection_selections WHERE round_id = $round")
   sold_out=$(db "SELECT (MAX(selected_at) - MIN(selected_at)) FROM selection_selections WHERE round_id = $round")
