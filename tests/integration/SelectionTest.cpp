@@ -312,7 +312,10 @@ TEST_F(Selection, BatchesTwoTabsAndAViewerThatNeverReadsChangeNothingOfTheRules)
     const auto mine = api("GET", "/selection/rounds/" + std::to_string(id) + "/me", nullptr, second).json();
     EXPECT_EQ(mine["batch"], 1);
     EXPECT_GT(mine["opens_at"].get<std::int64_t>(), nowMs());
-    EXPECT_EQ(choose(id, second, availableUnit(id), "early").errorCode(), "selection.not_yet");
+    const auto early = choose(id, second, availableUnit(id), "early");
+    EXPECT_EQ(early.errorCode(), "selection.not_yet");
+    // The page words the opening time itself, from the detail, in the buyer's language.
+    EXPECT_EQ(early.json()["error"]["detail"]["opens_at"], mine["opens_at"]) << early.body;
     // The phone was proven by the texted code: the office sees it verified.
     const auto buyers = api("GET", "/selection/buyers", nullptr, manager).json()["buyers"];
     EXPECT_TRUE(buyers[0]["verified_at"].is_number() && buyers[1]["verified_at"].is_number()) << buyers;

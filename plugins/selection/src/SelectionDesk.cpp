@@ -104,7 +104,8 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
     if (r.status != "drawn") throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
     switch (r.pacing.gate(buyer.seq, now)) {
     case Pacing::Gate::NotYet:
-        throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)));
+        throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)))
+            .withDetail({{"opens_at", r.pacing.opensAt(buyer.seq)}});
     case Pacing::Gate::Closed: throw sdk::Error::conflict("selection.closed", "the round has ended");
     case Pacing::Gate::Open: break;
     }

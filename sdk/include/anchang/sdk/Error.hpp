@@ -4,7 +4,11 @@
 /// Thrown from a route handler it becomes the HTTP answer
 /// `{"error":{"code":code,"message":message}}` with `status`; thrown from a service handler it
 /// becomes the error reply of the bus request. `code` is a stable, glossary-based identifier
-/// ("visit.phone_invalid") that the web UI translates; `message` is for people and logs.
+/// ("visit.phone_invalid") that the web UI translates; `message` is for people and logs;
+/// `detail`, when given, carries the facts a page words its own sentence from (a time, a
+/// limit), so that it never parses them out of `message`.
+
+#include <nlohmann/json.hpp>
 
 #include <stdexcept>
 #include <string>
@@ -20,6 +24,12 @@ public:
     /// 409 conflict, 503 module not enabled, ...).
     int status() const noexcept { return status_; }
     const std::string& code() const noexcept { return code_; }
+    /// `{"error":{…,"detail":…}}`; null when there is none.
+    const nlohmann::json& detail() const noexcept { return detail_; }
+    Error& withDetail(nlohmann::json detail) {
+        detail_ = std::move(detail);
+        return *this;
+    }
 
     static Error invalid(const std::string& code, const std::string& message) { return {400, code, message}; }
     static Error forbidden(const std::string& code, const std::string& message) { return {403, code, message}; }
@@ -30,6 +40,7 @@ public:
 private:
     int status_;
     std::string code_;
+    nlohmann::json detail_;
 };
 
 } // namespace anchang::sdk

@@ -240,8 +240,11 @@ private:
     }
 
     /// The kernel's error shape, with the request id the README promises on every error.
-    static nlohmann::json errorBody(const std::string& code, const std::string& message, const char* requestId) {
-        return {{"error", {{"code", code}, {"message", message}, {"request_id", requestId ? requestId : ""}}}};
+    static nlohmann::json errorBody(const std::string& code, const std::string& message, const char* requestId,
+                                    const nlohmann::json& detail = nullptr) {
+        nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"request_id", requestId ? requestId : ""}}}};
+        if (!detail.is_null()) body["error"]["detail"] = detail;
+        return body;
     }
 
     static int onRoute(void* user, const anchang_http_request* raw, anchang_http_respond_fn respond, void* respondCtx) {
@@ -256,7 +259,7 @@ private:
                 response = Response::json(errorBody(e.code(), "internal error, request id " + std::string(raw->request_id), raw->request_id),
                                           e.status());
             } else {
-                response = Response::json(errorBody(e.code(), e.what(), raw->request_id), e.status());
+                response = Response::json(errorBody(e.code(), e.what(), raw->request_id, e.detail()), e.status());
             }
         } catch (const std::exception& e) {
             slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.what());
