@@ -2,7 +2,9 @@
 
 #include "DayMs.h"
 
+#include <map>
 #include <set>
+#include <vector>
 
 namespace anchang::core {
 
@@ -75,35 +77,107 @@ nlohmann::json DealBook::subscribeFor(std::int64_t project, const nlohmann::json
         if (one.contains("sign_by") && !one["sign_by"].is_null() && !one["sign_by"].is_number_integer())
             throw sdk::Error::invalid("deal.invalid", "sign_by must be a time");
     }
+    // Set by set, not one by one: on opening day a batch of sixty confirmations waits for this
+    // inside the selection's transaction, and four statements per subscription were most of the
+    // wait (docs/perf.md, the opening storm).
+    const auto& list = body["subscriptions"];
     nlohmann::json deals = nlohmann::json::array();
     host_.db().transaction([&] {
         const std::int64_t now = host_.now();
-        for (const auto& one : body["subscriptions"]) {
-            if (const auto known = host_.db().one("SELECT id, unit_id FROM core_deals WHERE project_id = ? AND reference = ?", {project, one["reference"]})) {
-                if ((*known)["unit_id"] != one["unit_id"]) throw sdk::Error::conflict("deal.reference_taken", "this reference names another unit's deal");
-                deals.push_back({{"reference", one["reference"]}, {"deal_id", (*known)["id"]}, {"created", false}});
+        std::vector<std::string> references;
+        for (const auto& one : list) references.push_back(one["reference"]);
+        // A reference asked for before is its deal again, unless it names another unit.
+        std::map<std::string, nlohmann::json> known;
+        for (const auto& row : lookup("SELECT id, unit_id, reference FROM core_deals WHERE project_id = ? AND reference IN", project, references))
+            known[row["reference"].get<std::string>()] = row;
+        std::map<std::string, std::int64_t> freshUnit; // reference -> unit, for the new ones
+        std::vector<const nlohmann::json*> fresh;
+        for (const auto& one : list) {
+            const std::string reference = one["reference"];
+            const auto k = known.find(reference);
+            const auto f = freshUnit.find(reference);
+            const std::int64_t unit = one["unit_id"];
+            if ((k != known.end() && k->second["unit_id"] != unit) || (f != freshUnit.end() && f->second != unit))
+                throw sdk::Error::conflict("deal.reference_taken", "this reference names another unit's deal");
+            if (k == known.end() && f == freshUnit.end()) {
+                freshUnit[reference] = unit;
+                fresh.push_back(&one);
+            }
+        }
+        std::map<std::string, std::int64_t> made;
+        if (!fresh.empty()) {
+            std::vector<std::int64_t> customerIds, unitIds;
+            for (const auto* one : fresh) {
+                customerIds.push_back((*one)["customer_id"]);
+                unitIds.push_back((*one)["unit_id"]);
+            }
+            std::map<std::int64_t, nlohmann::json> ownerOf;
+            for (const auto& row : lookup("SELECT id, owner_id FROM core_customers WHERE project_id = ? AND id IN", project, customerIds))
+                ownerOf[row["id"].get<std::int64_t>()] = row["owner_id"];
+            for (const auto* one : fresh)
+                if (!ownerOf.count((*one)["customer_id"].get<std::int64_t>())) throw sdk::Error::notFound("customer.not_found", "no such customer: " + (*one)["customer_id"].dump());
+            // The opening reserved the unit (selected); a unit never reserved may still be sold
+            // this way, one the desk sold may not, and no unit twice.
+            const auto moved = inventory_.moveAll(project, unitIds, {"selected", "available", "held"}, "subscribed");
+            std::set<std::int64_t> taken;
+            for (const std::int64_t unit : unitIds)
+                if (!moved.count(unit) || !taken.insert(unit).second)
+                    throw sdk::Error::conflict("unit.not_available", "unit " + std::to_string(unit) + " is already subscribed or signed");
+            made = insertDeals(project, fresh, ownerOf, now);
+        }
+        std::set<std::string> answered; // a reference twice in the list: created once
+        for (const auto& one : list) {
+            const std::string reference = one["reference"];
+            if (const auto k = known.find(reference); k != known.end()) {
+                deals.push_back({{"reference", reference}, {"deal_id", k->second["id"]}, {"created", false}});
                 continue;
             }
-            const auto customer = host_.db().one("SELECT owner_id FROM core_customers WHERE id = ? AND project_id = ?", {one["customer_id"], project});
-            if (!customer) throw sdk::Error::notFound("customer.not_found", "no such customer: " + one["customer_id"].dump());
-            // The opening reserved the unit (selected); a unit never reserved may still be sold
-            // this way, one the desk sold may not.
-            if (!inventory_.move(project, one["unit_id"], {"selected", "available", "held"}, "subscribed"))
-                throw sdk::Error::conflict("unit.not_available", "unit " + one["unit_id"].dump() + " is already subscribed or signed");
-            const std::int64_t id = host_.db()
-                                        .run("INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, "
-                                             "created_by, reference, sign_by) VALUES (?, ?, ?, ?, 'subscription', 'active', ?, ?, 0, ?, ?) RETURNING id",
-                                             {project, one["customer_id"], one["unit_id"], (*customer)["owner_id"], one["amount"], now, one["reference"],
-                                              one.value("sign_by", nlohmann::json(nullptr))})
-                                        .rows.at(0)
-                                        .at("id")
-                                        .get<std::int64_t>();
-            host_.publish("deal.subscribed", {{"deal_id", id}, {"customer_id", one["customer_id"]}, {"unit_id", one["unit_id"]}}, project);
+            const bool first = answered.insert(reference).second;
+            deals.push_back({{"reference", reference}, {"deal_id", made.at(reference)}, {"created", first}});
+            if (!first) continue;
+            host_.publish("deal.subscribed", {{"deal_id", made.at(reference)}, {"customer_id", one["customer_id"]}, {"unit_id", one["unit_id"]}}, project);
             host_.publish("unit.status_changed", {{"unit_id", one["unit_id"]}, {"status", "subscribed"}}, project);
-            deals.push_back({{"reference", one["reference"]}, {"deal_id", id}, {"created", true}});
         }
     });
     return {{"deals", deals}};
+}
+
+template <typename Value>
+nlohmann::json DealBook::lookup(const std::string& sqlUpToIn, std::int64_t project, const std::vector<Value>& values) const {
+    // Sixteen values a statement, the last chunk padded with its last value (IN does not mind):
+    // one prepared statement for a batch of any size.
+    constexpr std::size_t kChunk = 16;
+    std::string in;
+    for (std::size_t i = 0; i < kChunk; ++i) in += i ? ", ?" : "?";
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t at = 0; at < values.size(); at += kChunk) {
+        nlohmann::json params = nlohmann::json::array({project});
+        for (std::size_t i = 0; i < kChunk; ++i) params.push_back(values[std::min(at + i, values.size() - 1)]);
+        for (auto& row : host_.db().query(sqlUpToIn + " (" + in + ")", params)) rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::map<std::string, std::int64_t> DealBook::insertDeals(std::int64_t project, const std::vector<const nlohmann::json*>& fresh,
+                                                          const std::map<std::int64_t, nlohmann::json>& ownerOf, std::int64_t now) const {
+    // Rows of sixteen at most: sixteen shapes of the statement, each prepared once.
+    constexpr std::size_t kChunk = 16;
+    std::map<std::string, std::int64_t> made;
+    for (std::size_t at = 0; at < fresh.size(); at += kChunk) {
+        const std::size_t n = std::min(kChunk, fresh.size() - at);
+        std::string sql = "INSERT INTO core_deals (project_id, customer_id, unit_id, consultant_id, stage, status, amount, subscribed_at, created_by, "
+                          "reference, sign_by) VALUES ";
+        nlohmann::json params = nlohmann::json::array();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& one = *fresh[at + i];
+            sql += i ? ", (?, ?, ?, ?, 'subscription', 'active', ?, ?, 0, ?, ?)" : "(?, ?, ?, ?, 'subscription', 'active', ?, ?, 0, ?, ?)";
+            for (const auto& value : {nlohmann::json(project), one["customer_id"], one["unit_id"], ownerOf.at(one["customer_id"].get<std::int64_t>()), one["amount"],
+                                      nlohmann::json(now), one["reference"], one.value("sign_by", nlohmann::json(nullptr))})
+                params.push_back(value);
+        }
+        for (const auto& row : host_.db().run(sql + " RETURNING id, reference", params).rows) made[row["reference"].get<std::string>()] = row["id"];
+    }
+    return made;
 }
 
 nlohmann::json DealBook::sign(std::int64_t project, std::int64_t id, Scope scope) const {

@@ -11,6 +11,9 @@
 #include <anchang/sdk/Host.hpp>
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace anchang::core {
 
@@ -36,6 +39,13 @@ public:
                           const std::string& userName) const;
 
 private:
+    /// `sqlUpToIn` ("SELECT … WHERE project_id = ? AND x IN") over `values`, sixteen at a time.
+    template <typename Value>
+    nlohmann::json lookup(const std::string& sqlUpToIn, std::int64_t project, const std::vector<Value>& values) const;
+    /// The new deals of subscribeFor, a few rows a statement: their ids by reference.
+    std::map<std::string, std::int64_t> insertDeals(std::int64_t project, const std::vector<const nlohmann::json*>& fresh,
+                                                    const std::map<std::int64_t, nlohmann::json>& ownerOf, std::int64_t now) const;
+
     const sdk::Host& host_;
     const Inventory& inventory_;
 };

@@ -1,5 +1,7 @@
 #include "Inventory.h"
 
+#include <algorithm>
+
 namespace anchang::core {
 
 namespace {
@@ -47,6 +49,27 @@ bool Inventory::move(std::int64_t project, std::int64_t id, std::initializer_lis
     return host_.db().exec("UPDATE core_units SET status = ?, version = version + 1 WHERE id = ? AND project_id = ? "
                            "AND status IN (" + in + ")",
                            params) == 1;
+}
+
+std::set<std::int64_t> Inventory::moveAll(std::int64_t project, const std::vector<std::int64_t>& ids, std::initializer_list<const char*> from,
+                                          const std::string& to) const {
+    std::set<std::int64_t> moved;
+    std::string in;
+    for (std::size_t i = 0; i < from.size(); ++i) in += i ? ", ?" : "?";
+    // Sixteen ids a statement, the last chunk padded with its last id (IN does not mind), so that
+    // a batch of any size uses one prepared statement.
+    constexpr std::size_t kChunk = 16;
+    std::string ids16;
+    for (std::size_t i = 0; i < kChunk; ++i) ids16 += i ? ", ?" : "?";
+    const std::string sql = "UPDATE core_units SET status = ?, version = version + 1 WHERE project_id = ? AND status IN (" + in + ") AND id IN (" +
+                            ids16 + ") RETURNING id";
+    for (std::size_t at = 0; at < ids.size(); at += kChunk) {
+        nlohmann::json params = nlohmann::json::array({to, project});
+        for (const char* status : from) params.push_back(status);
+        for (std::size_t i = 0; i < kChunk; ++i) params.push_back(ids[std::min(at + i, ids.size() - 1)]);
+        for (const auto& row : host_.db().run(sql, params).rows) moved.insert(row["id"].get<std::int64_t>());
+    }
+    return moved;
 }
 
 nlohmann::json Inventory::update(std::int64_t project, std::int64_t id, const nlohmann::json& body, std::int64_t actorId, const std::string& actorName) const {

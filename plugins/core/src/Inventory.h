@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace anchang::core {
 
@@ -23,6 +25,9 @@ public:
     /// Moves a unit from one of `from` to `to`; false when its status is something else. The
     /// caller publishes unit.status_changed once its transaction committed.
     bool move(std::int64_t project, std::int64_t id, std::initializer_list<const char*> from, const std::string& to) const;
+    /// move() for many units in a few statements: the ids that moved.
+    std::set<std::int64_t> moveAll(std::int64_t project, const std::vector<std::int64_t>& ids, std::initializer_list<const char*> from,
+                                   const std::string& to) const;
     /// An opening takes its units out of the desk's hands (available → selected) and gives back
     /// the ones it did not sell (selected → available). Each unit moves or is listed as refused
     /// with its status; one transaction, so a half-reserved opening is never seen.
