@@ -101,6 +101,13 @@ constexpr int kBatchWriters = 64;
 
 } // namespace
 
+struct SqliteStore::Statements {
+    std::unordered_map<std::string, sqlite3_stmt*> bySql;
+    ~Statements() {
+        for (auto& [sql, stmt] : bySql) sqlite3_finalize(stmt);
+    }
+};
+
 struct SqliteStore::Open {
     sqlite3* db = nullptr;
     int depth = 0;
@@ -111,9 +118,16 @@ struct SqliteStore::Open {
     /// The open loan's token while the owner waits on a call (guarded by `use`).
     std::string loan;
 
+    /// The connection's prepared statements, for exec().
+    SqliteStore::Statements* statements = nullptr;
+
     /// Runs `body` in savepoint depth+1; rolls the savepoint back (and forgets its after-commit
     /// work) when it throws.
     void nested(const std::function<void()>& body);
+    /// A statement without parameters or rows (SAVEPOINT, RELEASE, ROLLBACK TO), prepared once
+    /// per connection: sqlite3_exec parsed it anew each time, half a dozen times for each sale
+    /// of the opening storm (a savepoint per confirmation, per durable event, per service call).
+    int exec(const std::string& sql);
 };
 
 struct SqliteStore::Batch {
@@ -130,9 +144,27 @@ struct SqliteStore::Waiter {
     bool turn = false;
 };
 
+int SqliteStore::Open::exec(const std::string& sql) {
+    if (!statements) return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_stmt* stmt = nullptr;
+    bool cached = false;
+    if (const auto known = statements->bySql.find(sql); known != statements->bySql.end()) {
+        stmt = known->second;
+        cached = true;
+    } else if (const int rc = sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr); rc != SQLITE_OK) {
+        return rc;
+    } else if (statements->bySql.size() < kCachedStatements) {
+        statements->bySql.emplace(sql, stmt);
+        cached = true;
+    }
+    const int rc = sqlite3_step(stmt);
+    if (cached) sqlite3_reset(stmt);
+    else sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
 void SqliteStore::Open::nested(const std::function<void()>& body) {
     const std::string name = "sp" + std::to_string(depth + 1);
-    auto exec = [&](const std::string& statement) { return sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr); };
     if (int rc = exec("SAVEPOINT " + name); rc != SQLITE_OK) fail(db, rc, "savepoint");
     ++depth;
     try {
@@ -159,18 +191,17 @@ public:
         : open_(std::move(open)), lock_(std::move(lock)) {
         previous_ = std::exchange(currentTransaction, ThreadTransaction{store, open_});
         const std::string name = "sp" + std::to_string(open_->depth + 1);
-        if (int rc = sqlite3_exec(open_->db, ("SAVEPOINT " + name).c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK)
-            fail(open_->db, rc, "savepoint");
+        if (int rc = open_->exec("SAVEPOINT " + name); rc != SQLITE_OK) fail(open_->db, rc, "savepoint");
         ++open_->depth;
     }
     ~Borrowed() override {
         const std::string name = "sp" + std::to_string(open_->depth);
         --open_->depth;
         if (!kept_) {
-            sqlite3_exec(open_->db, ("ROLLBACK TO " + name).c_str(), nullptr, nullptr, nullptr);
+            open_->exec("ROLLBACK TO " + name);
             std::erase_if(open_->afterCommit, [&](const auto& work) { return work.first > open_->depth; });
         }
-        sqlite3_exec(open_->db, ("RELEASE " + name).c_str(), nullptr, nullptr, nullptr);
+        open_->exec("RELEASE " + name);
         currentTransaction = std::move(previous_);
     }
     void keep() override { kept_ = true; }
@@ -196,13 +227,6 @@ SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
     sqlite3_exec(first, "ANALYZE", nullptr, nullptr, nullptr);
     release(first);
 }
-
-struct SqliteStore::Statements {
-    std::unordered_map<std::string, sqlite3_stmt*> bySql;
-    ~Statements() {
-        for (auto& [sql, stmt] : bySql) sqlite3_finalize(stmt);
-    }
-};
 
 SqliteStore::~SqliteStore() {
     std::lock_guard lock(poolMutex_);
@@ -435,6 +459,7 @@ void SqliteStore::transaction(const std::function<void()>& body) {
         fresh->open = std::make_shared<Open>();
         group.unlock();
         fresh->open->db = acquire();
+        fresh->open->statements = &statementsOf(fresh->open->db);
         if (sqlite3_exec(fresh->open->db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
             const std::string message = sqlite3_errmsg(fresh->open->db);
             release(fresh->open->db);
@@ -452,7 +477,7 @@ void SqliteStore::transaction(const std::function<void()>& body) {
 
     // 2. The body, in a savepoint of its own on the batch's connection.
     const auto& open = batch->open;
-    auto exec = [&](const std::string& statement) { return sqlite3_exec(open->db, statement.c_str(), nullptr, nullptr, nullptr); };
+    auto exec = [&](const std::string& statement) { return open->exec(statement); };
     std::exception_ptr failure;
     std::vector<std::function<void()>> mine; // this writer's work for after the commit
     {
