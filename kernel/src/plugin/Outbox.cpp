@@ -15,7 +15,7 @@ Outbox::Outbox(Store& store, BusClient& bus) : store_(store), bus_(bus) {
 
 std::int64_t Outbox::append(const std::string& topic, std::int64_t project, nlohmann::json header, std::string_view body) {
     std::int64_t seq = 0;
-    store_.transaction([&] {
+    const auto store = [&] {
         seq = store_.query("INSERT INTO bus_outbox (topic, project_id, header, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq",
                            {topic, project, header.dump(), std::string(body), BusProtocol::nowMs()})
                   .rows[0]["seq"];
@@ -28,7 +28,11 @@ std::int64_t Outbox::append(const std::string& topic, std::int64_t project, nloh
             header["seq"] = seq;
             bus_.publishRaw(topic, header, text);
         });
-    });
+    };
+    // Inside the writer's transaction one statement needs no savepoint of its own: it fails
+    // whole, and the work after the commit goes with the writer's savepoint if that rolls back.
+    if (store_.inTransaction()) store();
+    else store_.transaction(store);
     return seq;
 }
 
