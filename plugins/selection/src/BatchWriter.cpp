@@ -4,8 +4,7 @@
 
 namespace anchang::selection {
 
-BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch, Finish finish)
-    : host_(host), maxBatch_(maxBatch), finish_(std::move(finish)), thread_([this] { loop(); }) {}
+BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch) : host_(host), maxBatch_(maxBatch), thread_([this] { loop(); }) {}
 
 BatchWriter::~BatchWriter() {
     {
@@ -48,7 +47,6 @@ void BatchWriter::loop() {
                         item->failure = std::current_exception();
                     }
                 }
-                if (finish_) finish_();
             });
         } catch (...) {
             // The commit failed: nothing of the batch holds, and everyone in it is told.

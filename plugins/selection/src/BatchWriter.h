@@ -25,12 +25,7 @@ namespace anchang::selection {
 
 class BatchWriter {
 public:
-    /// Runs inside each batch's transaction after every work of it ran (on the writer thread):
-    /// what the works left for the batch as a whole, such as one request to another module for
-    /// all of them. If it throws, the whole batch rolls back and every caller is told why.
-    using Finish = std::function<void()>;
-
-    BatchWriter(const sdk::Host& host, std::size_t maxBatch, Finish finish);
+    BatchWriter(const sdk::Host& host, std::size_t maxBatch);
     ~BatchWriter();
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
@@ -49,7 +44,6 @@ private:
 
     const sdk::Host& host_;
     const std::size_t maxBatch_;
-    const Finish finish_;
     std::mutex mutex_;
     std::condition_variable wake_, finished_;
     std::deque<std::shared_ptr<Item>> queue_;

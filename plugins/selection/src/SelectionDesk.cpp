@@ -114,8 +114,12 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
     if (!place.admitted) return {202, {{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}};
     {
         std::lock_guard lock(r.mutex);
-        if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end())
+        if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end()) {
+            // A formal sale's deal may have come since it was answered: the store knows.
+            if (r.formal && again->second["deal_id"].is_null())
+                if (const auto stored = replayed(id, buyer.id, requestId)) return {200, {{"selection", *stored}, {"replayed", true}}};
             return {200, {{"selection", again->second}, {"replayed", true}}};
+        }
         const auto u = r.units.find(unitId);
         if (u == r.units.end()) throw sdk::Error::notFound("selection.unit_not_found", "the round sells no such unit");
         if (u->second.price != price)
@@ -148,7 +152,6 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
 
     const std::int64_t signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
     std::int64_t version = 0, selection = 0;
-    nlohmann::json deal = nullptr;
     try {
         // In the writer's next batch, in arrival order; returns once it is on disk.
         writer_.run([&] {
@@ -171,14 +174,6 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
                             .rows.at(0)
                             .at("id")
                             .get<std::int64_t>();
-            // Core's subscription comes with the batch (subscribeBatch), in this commit. The last
-            // step: nothing after it throws, so no rolled-back selection leaves one behind.
-            if (r.formal)
-                subscriptions_.push_back({project,
-                                          {{"customer_id", buyer.customerId}, {"unit_id", unitId}, {"amount", price},
-                                           {"reference", "selection:" + std::to_string(selection)}, {"sign_by", signBy}},
-                                          selection,
-                                          &deal});
             host_.crashPoint("selection.before_commit");
         });
     } catch (const sdk::Error&) {
@@ -187,28 +182,12 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
         throw;
     }
     host_.crashPoint("selection.committed");
+    // On disk: the sale holds. Core's subscription follows (deal_id, once it is made).
+    if (r.formal) relay_.add({{project, selection, buyer.customerId, unitId, price, signBy}});
     const nlohmann::json made = {{"id", selection}, {"round_id", id}, {"unit_id", unitId}, {"price", price}, {"selected_at", now}, {"sign_by", signBy},
-                                 {"deal_id", deal}};
+                                 {"deal_id", nullptr}};
     sold(r, unitId, version, phone, now, requestKey(buyer.id, requestId), made);
     return {201, {{"selection", made}, {"replayed", false}}};
-}
-
-void SelectionDesk::subscribeBatch() {
-    if (subscriptions_.empty()) return;
-    std::vector<Subscription> batch;
-    batch.swap(subscriptions_);
-    std::map<std::int64_t, nlohmann::json> byProject;
-    for (const auto& s : batch) byProject[s.project].push_back(s.request);
-    std::map<std::string, std::int64_t> dealOf;
-    for (const auto& [project, list] : byProject) {
-        const auto answer = host_.request("core.deals.subscribe", {{"subscriptions", list}}, project, std::chrono::seconds(30));
-        for (const auto& d : answer["deals"]) dealOf[d["reference"]] = d["deal_id"];
-    }
-    for (const auto& s : batch) {
-        const std::int64_t deal = dealOf.at(s.request["reference"]);
-        host_.db().exec("UPDATE selection_selections SET deal_id = ? WHERE id = ?", {deal, s.selection});
-        *s.deal = deal;
-    }
 }
 
 std::string SelectionDesk::requestKey(std::int64_t buyer, const std::string& requestId) { return std::to_string(buyer) + "\n" + requestId; }

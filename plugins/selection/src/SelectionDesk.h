@@ -6,9 +6,9 @@
 /// own savepoint, and the kernel's group commit shares the fsync): every rule is a
 /// compare-and-set in that one savepoint (unit available → sold; the buyer's and the
 /// household's count below the limit), so no interleaving and no second kernel on PostgreSQL can
-/// break it. A formal round's selections ask core for their subscriptions inside the same commit,
-/// one request for the whole batch (core.deals.subscribe joins the transaction): a crash leaves
-/// both or neither, and the storm pays one bus round trip per batch, not per sale.
+/// break it. A formal round's selections get their subscriptions from core after the commit,
+/// batch by batch (SubscriptionRelay): the buyer is answered once the sale is on disk, and the
+/// deal follows within moments, after a restart too.
 ///
 /// Everything a refusal needs is also held in memory per round (units, buyers by phone, counts,
 /// the board), updated after each commit: the thousands of requests for units already gone are
@@ -18,6 +18,7 @@
 #include "AdmissionQueue.h"
 #include "BatchWriter.h"
 #include "Pacing.h"
+#include "SubscriptionRelay.h"
 
 #include <anchang/sdk/Host.hpp>
 
@@ -43,8 +44,9 @@ public:
         nlohmann::json body;
     };
 
-    SelectionDesk(const sdk::Host& host, Settings settings)
-        : host_(host), settings_(settings), writer_(host, 256, [this] { subscribeBatch(); }) {}
+    SelectionDesk(const sdk::Host& host, Settings settings) : host_(host), settings_(settings), writer_(host, 256), relay_(host, true) {
+        relay_.recover();
+    }
 
     /// {"unit_id","price","request_id"} by the buyer signed in with `phone`. 201 with the
     /// selection; 200 with the same selection for a replayed confirmation; 202 {"queued",
@@ -110,20 +112,11 @@ private:
     void sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now, const std::string& request,
               const nlohmann::json& selection);
     static std::string requestKey(std::int64_t buyer, const std::string& requestId);
-    /// A formal selection's subscription, asked of core with its batch's others.
-    struct Subscription {
-        std::int64_t project = 0;
-        nlohmann::json request; ///< customer_id, unit_id, amount, reference, sign_by
-        std::int64_t selection = 0;
-        nlohmann::json* deal = nullptr; ///< where the caller finds core's deal id after the commit
-    };
-    /// BatchWriter's finish: one core.deals.subscribe per project for the batch's selections.
-    void subscribeBatch();
 
     const sdk::Host& host_;
     const Settings settings_;
-    std::vector<Subscription> subscriptions_; ///< the batch being written; the writer thread's only
     BatchWriter writer_;
+    SubscriptionRelay relay_;
     std::mutex roundsMutex_;
     std::mutex loadMutex_;
     std::map<std::int64_t, std::shared_ptr<Round>> rounds_;

@@ -53,12 +53,17 @@ fresh() {
   stop; rm -rf "$work/data"; cp -a "$work/prepared" "$work/data"; start
   "$build/bin/anchang_storm" --port "$port" --requests "$work/open-page.tsv" --connections 200 --window-ms 0 > /dev/null
 }
-# Nothing sold twice, nobody over the limit, every acknowledged selection on disk, a deal for each.
+# Nothing sold twice, nobody over the limit, every acknowledged selection on disk, a deal for each
+# (core's subscriptions follow the acknowledged sales: wait for them, and say how long it took).
 check() {
   python3 - "$work/data/anchang.db" "$round" "$1" <<'PY'
-import json, sqlite3, sys
+import json, sqlite3, sys, time
 db, rid = sqlite3.connect(sys.argv[1]), int(sys.argv[2])
 one = lambda sql: db.execute(sql).fetchone()[0]
+started = time.time()
+while time.time() - started < 30 and one("SELECT COUNT(*) FROM selection_selections WHERE deal_id IS NULL AND round_id = %d" % rid) > 0:
+    time.sleep(0.05)
+print("subscriptions caught up %.2f s after the storm; " % (time.time() - started), end="")
 acked = []
 for line in open(sys.argv[3]):
     index, status, _, body = line.split(" ", 3)
