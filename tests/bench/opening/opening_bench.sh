@@ -28,8 +28,12 @@ PY
 settings+=(--set "plugins.core.demo_seed=$work/core.json")
 ulimit -n "$(ulimit -Hn)"
 
-# Preparing takes a minute (ten thousand texted codes); PREPARED=dir keeps it for the next run.
-if [ -n "${PREPARED:-}" ] && [ -f "$PREPARED/round.json" ]; then
+# Preparing takes a minute (ten thousand texted codes); PREPARED=dir keeps it for the next run,
+# for as long as its round stays open (six hours; a closed one answers every choice not_open).
+still_open() {
+  python3 -c "import json,sys,time; sys.exit(0 if json.load(open('$1')).get('ends_at', 0) > time.time() * 1000 + 1800000 else 1)"
+}
+if [ -n "${PREPARED:-}" ] && [ -f "$PREPARED/round.json" ] && still_open "$PREPARED/round.json"; then
   cp -a "$PREPARED/." "$work/"
 else
   start

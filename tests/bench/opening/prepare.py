@@ -115,4 +115,4 @@ with open(out + "/selections.tsv", "w") as f:
 with open(out + "/trigger.tsv", "w") as f:
     f.write(line(buyers, units[0]))
 with open(out + "/round.json", "w") as f:
-    json.dump({"id": rid, "units": len(units), "buyers": buyers, "viewer_token": tokens[buyers]}, f)
+    json.dump({"id": rid, "units": len(units), "buyers": buyers, "viewer_token": tokens[buyers], "ends_at": now + 6 * 3600000}, f)

@@ -144,7 +144,7 @@ int storm(int argc, char** argv, int port) {
         idle.push_back(i);
     }
     std::vector<double> latencies;
-    std::map<int, long> statuses;
+    std::map<int, std::vector<double>> byStatus; // sales and refusals wait for different things
     long next = 0, done = 0, failed = 0;
     const auto start = Clock::now();
     Clock::time_point lastCreated = start;
@@ -186,7 +186,7 @@ int storm(int argc, char** argv, int port) {
                 const auto at = Clock::now();
                 const double us = std::chrono::duration<double, std::micro>(at - c.scheduled).count();
                 latencies.push_back(us / 1000.0);
-                ++statuses[status];
+                byStatus[status].push_back(us / 1000.0);
                 if (status == 201) lastCreated = at;
                 const auto bodyAt = c.in.find("\r\n\r\n") + 4;
                 out << c.index << ' ' << status << ' ' << static_cast<long>(us) << ' ' << c.in.substr(bodyAt, length - bodyAt) << '\n';
@@ -205,7 +205,8 @@ int storm(int argc, char** argv, int port) {
                 percentile(latencies, 0.9), percentile(latencies, 0.99), percentile(latencies, 1.0),
                 std::chrono::duration<double>(lastCreated - start).count());
     std::printf("statuses:");
-    for (const auto& [status, count] : statuses) std::printf(" %d×%ld", status, count);
+    for (const auto& [status, waits] : byStatus)
+        std::printf(" %d×%zu (ms p50 %.1f p99 %.1f)", status, waits.size(), percentile(waits, 0.5), percentile(waits, 0.99));
     std::printf("\n");
     return failed ? 1 : 0;
 }
