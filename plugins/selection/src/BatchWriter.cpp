@@ -4,7 +4,7 @@
 
 namespace anchang::selection {
 
-BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch) : host_(host), maxBatch_(maxBatch), thread_([this] { loop(); }) {}
+BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch) : host_(host), ledger_(host), maxBatch_(maxBatch), thread_([this] { loop(); }) {}
 
 BatchWriter::~BatchWriter() {
     {
@@ -15,15 +15,15 @@ BatchWriter::~BatchWriter() {
     thread_.join();
 }
 
-void BatchWriter::run(const std::function<void()>& work) {
+void BatchWriter::run(SaleLedger::Sale& sale) {
     auto item = std::make_shared<Item>();
-    item->work = &work;
+    item->sale = &sale;
     std::unique_lock lock(mutex_);
     if (stopping_) throw sdk::Error::unavailable("selection.stopping", "the module is stopping");
     queue_.push_back(item);
     wake_.notify_one();
     finished_.wait(lock, [&] { return item->done; });
-    if (item->failure) std::rethrow_exception(item->failure);
+    if (sale.failure) std::rethrow_exception(sale.failure);
 }
 
 void BatchWriter::loop() {
@@ -38,19 +38,16 @@ void BatchWriter::loop() {
                 queue_.pop_front();
             }
         }
+        std::vector<SaleLedger::Sale*> sales;
+        for (const auto& item : batch) sales.push_back(item->sale);
         try {
             host_.db().transaction([&] {
-                for (const auto& item : batch) {
-                    try {
-                        host_.db().transaction([&] { (*item->work)(); }); // a savepoint: a refusal rolls back alone
-                    } catch (...) {
-                        item->failure = std::current_exception();
-                    }
-                }
+                ledger_.write(sales);
+                host_.crashPoint("selection.before_commit");
             });
         } catch (...) {
             // The commit failed: nothing of the batch holds, and everyone in it is told.
-            for (const auto& item : batch) item->failure = std::current_exception();
+            for (auto* sale : sales) sale->failure = std::current_exception();
         }
         {
             std::lock_guard lock(mutex_);

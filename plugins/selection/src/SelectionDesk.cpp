@@ -151,36 +151,25 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
     } pending{r, unitId, buyer.id, buyer.household};
 
     const std::int64_t signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
-    std::int64_t version = 0, selection = 0;
+    SaleLedger::Sale sale;
+    sale.round = id;
+    sale.buyer = buyer.id;
+    sale.limit = buyer.limit;
+    sale.household = buyer.household;
+    sale.householdLimit = r.householdLimit;
+    sale.unit = unitId;
+    sale.price = price;
+    sale.requestId = requestId;
+    sale.at = now;
+    sale.signBy = signBy;
     try {
-        // In the writer's next batch, in arrival order; returns once it is on disk.
-        writer_.run([&] {
-            const auto v = host_.db().run("UPDATE selection_rounds SET version = version + 1 WHERE id = ? AND status = 'drawn' RETURNING version", {id}).rows;
-            if (v.empty()) throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
-            version = v[0]["version"];
-            if (host_.db().exec("UPDATE selection_units SET status = 'sold', version = ? WHERE round_id = ? AND unit_id = ? AND status = 'available'",
-                                {version, id, unitId}) == 0)
-                throw sdk::Error::conflict("selection.sold", "this unit has just been sold");
-            if (host_.db().exec("UPDATE selection_entries SET selected = selected + 1 WHERE round_id = ? AND buyer_id = ? AND selected < ?",
-                                {id, buyer.id, buyer.limit}) == 0)
-                throw sdk::Error::conflict("selection.limit_reached", "you have chosen all the units you may");
-            if (host_.db().exec("UPDATE selection_households SET selected = selected + 1 WHERE round_id = ? AND household = ? AND selected < ?",
-                                {id, buyer.household, r.householdLimit}) == 0)
-                throw sdk::Error::conflict("selection.household_limit", "your household has chosen all the units it may");
-            selection = host_.db()
-                            .run("INSERT INTO selection_selections (round_id, buyer_id, unit_id, price, request_id, selected_at, sign_by) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                 {id, buyer.id, unitId, price, requestId, now, signBy})
-                            .rows.at(0)
-                            .at("id")
-                            .get<std::int64_t>();
-            host_.crashPoint("selection.before_commit");
-        });
+        writer_.run(sale); // in the writer's next batch, in arrival order; returns once it is on disk
     } catch (const sdk::Error&) {
         // Two tabs sent the same confirmation: the one that lost finds the one that won.
         if (const auto again = replayed(id, buyer.id, requestId)) return {200, {{"selection", *again}, {"replayed", true}}};
         throw;
     }
+    const std::int64_t version = sale.version, selection = sale.selection;
     host_.crashPoint("selection.committed");
     // On disk: the sale holds. Core's subscription follows (deal_id, once it is made).
     if (r.formal) relay_.add({{project, selection, buyer.customerId, unitId, price, signBy}});

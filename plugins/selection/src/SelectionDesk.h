@@ -2,11 +2,10 @@
 /// SelectionDesk — the opening's storm: buyers choose units, the board shows it.
 ///
 /// Each unit is sold once, each buyer and household stays within its limit, and a selection is
-/// acknowledged only after its commit (BatchWriter writes many in one transaction, each in its
-/// own savepoint, and the kernel's group commit shares the fsync): every rule is a
-/// compare-and-set in that one savepoint (unit available → sold; the buyer's and the
-/// household's count below the limit), so no interleaving and no second kernel on PostgreSQL can
-/// break it. A formal round's selections get their subscriptions from core after the commit,
+/// acknowledged only after its commit (BatchWriter writes many in one transaction, SaleLedger
+/// sixteen to a savepoint, and the kernel's group commit shares the fsync): every rule is a
+/// compare-and-set in the store (unit available → sold; the buyer's and the household's count
+/// below the limit), so no interleaving and no second kernel on PostgreSQL can break it. A formal round's selections get their subscriptions from core after the commit,
 /// batch by batch (SubscriptionRelay): the buyer is answered once the sale is on disk, and the
 /// deal follows within moments, after a restart too.
 ///
