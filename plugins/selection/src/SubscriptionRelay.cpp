@@ -8,6 +8,7 @@ namespace anchang::selection {
 namespace {
 constexpr std::size_t kPerRequest = 500;
 constexpr std::chrono::milliseconds kFirstWait{1000}, kLongestWait{60000};
+constexpr std::chrono::milliseconds kPause{100}, kLongestDelay{2000};
 } // namespace
 
 SubscriptionRelay::SubscriptionRelay(const sdk::Host& host, bool background) : host_(host) {
@@ -38,6 +39,8 @@ void SubscriptionRelay::add(std::vector<Pending> pending) {
     if (pending.empty()) return;
     {
         std::lock_guard lock(mutex_);
+        lastAdded_ = std::chrono::steady_clock::now();
+        if (queue_.empty()) oldest_ = lastAdded_;
         queue_.insert(queue_.end(), pending.begin(), pending.end());
     }
     wake_.notify_one();
@@ -53,6 +56,12 @@ void SubscriptionRelay::loop() {
     for (;;) {
         if (backoff_.count() > 0) wake_.wait_for(lock, backoff_, [&] { return stopping_; });
         else wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        // Sales still coming: wait for their pause (each add() moves it), or for the longest delay.
+        for (;;) {
+            const auto until = std::min(lastAdded_ + kPause, oldest_ + kLongestDelay);
+            if (stopping_ || std::chrono::steady_clock::now() >= until) break;
+            wake_.wait_until(lock, until);
+        }
         if (stopping_) return;
         lock.unlock();
         const auto again = relayOnce();
