@@ -1,10 +1,13 @@
 #include "BatchWriter.h"
 
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace anchang::selection {
 
-BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch) : host_(host), ledger_(host), maxBatch_(maxBatch), thread_([this] { loop(); }) {}
+BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch, Committed committed)
+    : host_(host), ledger_(host), maxBatch_(maxBatch), committed_(std::move(committed)), thread_([this] { loop(); }) {}
 
 BatchWriter::~BatchWriter() {
     {
@@ -48,6 +51,16 @@ void BatchWriter::loop() {
         } catch (...) {
             // The commit failed: nothing of the batch holds, and everyone in it is told.
             for (auto* sale : sales) sale->failure = std::current_exception();
+        }
+        std::vector<SaleLedger::Sale*> held;
+        for (auto* sale : sales)
+            if (!sale->failure) held.push_back(sale);
+        // On disk whatever happens next: a failure here leaves the memory behind the store,
+        // which only costs the next requests a trip to the store's compare-and-sets.
+        try {
+            if (!held.empty()) committed_(held);
+        } catch (const std::exception& e) {
+            host_.error(std::string("after the commit of ") + std::to_string(held.size()) + " sales: " + e.what());
         }
         {
             std::lock_guard lock(mutex_);

@@ -8,7 +8,8 @@
 /// cores, cost over a millisecond each (measured). Here the waiting sales are taken together and
 /// SaleLedger writes them set by set on this one thread; they commit together (the kernel's group
 /// commit still shares the fsync with writers elsewhere). A refused sale rolls back alone and its
-/// caller gets the refusal. Nobody is answered before the batch is on disk.
+/// caller gets the refusal. Nobody is answered before the batch is on disk; `committed` hears of
+/// the batch's sales that hold, once, on this thread, before their callers are answered.
 
 #include "SaleLedger.h"
 
@@ -18,15 +19,18 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace anchang::selection {
 
 class BatchWriter {
 public:
-    BatchWriter(const sdk::Host& host, std::size_t maxBatch);
+    using Committed = std::function<void(const std::vector<SaleLedger::Sale*>&)>;
+    BatchWriter(const sdk::Host& host, std::size_t maxBatch, Committed committed);
     ~BatchWriter();
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
@@ -46,6 +50,7 @@ private:
     const sdk::Host& host_;
     const SaleLedger ledger_;
     const std::size_t maxBatch_;
+    const Committed committed_;
     std::mutex mutex_;
     std::condition_variable wake_, finished_;
     std::deque<std::shared_ptr<Item>> queue_;

@@ -137,7 +137,7 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
         r.pendingBuyers.insert(buyer.id);
         ++r.pendingHouseholds[buyer.household];
     }
-    // Whatever happens next, the marks go: after the commit sold() has counted the sale.
+    // Whatever happens next, the marks go: after the commit committed() has counted the sale.
     struct Pending {
         Round& r;
         std::int64_t unit, buyer;
@@ -150,8 +150,7 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
         }
     } pending{r, unitId, buyer.id, buyer.household};
 
-    const std::int64_t signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
-    SaleLedger::Sale sale;
+    DeskSale sale;
     sale.round = id;
     sale.buyer = buyer.id;
     sale.limit = buyer.limit;
@@ -161,7 +160,10 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
     sale.price = price;
     sale.requestId = requestId;
     sale.at = now;
-    sale.signBy = signBy;
+    sale.signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
+    sale.r = &r;
+    sale.phone = phone;
+    sale.customer = buyer.customerId;
     try {
         writer_.run(sale); // in the writer's next batch, in arrival order; returns once it is on disk
     } catch (const sdk::Error&) {
@@ -169,43 +171,61 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
         if (const auto again = replayed(id, buyer.id, requestId)) return {200, {{"selection", *again}, {"replayed", true}}};
         throw;
     }
-    const std::int64_t version = sale.version, selection = sale.selection;
-    host_.crashPoint("selection.committed");
-    // On disk: the sale holds. Core's subscription follows (deal_id, once it is made).
-    if (r.formal) relay_.add({{project, selection, buyer.customerId, unitId, price, signBy}});
-    const nlohmann::json made = {{"id", selection}, {"round_id", id}, {"unit_id", unitId}, {"price", price}, {"selected_at", now}, {"sign_by", signBy},
-                                 {"deal_id", nullptr}};
-    sold(r, unitId, version, phone, now, requestKey(buyer.id, requestId), made);
-    return {201, {{"selection", made}, {"replayed", false}}};
+    return {201, {{"selection", selectionOf(sale)}, {"replayed", false}}};
 }
 
 std::string SelectionDesk::requestKey(std::int64_t buyer, const std::string& requestId) { return std::to_string(buyer) + "\n" + requestId; }
 
-void SelectionDesk::sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now, const std::string& request,
-                         const nlohmann::json& selection) {
-    bool done = false, soldOut = false;
-    std::int64_t buyerId = 0;
-    {
+nlohmann::json SelectionDesk::selectionOf(const SaleLedger::Sale& sale) {
+    // deal_id: core's subscription follows (SubscriptionRelay); the store has it once made.
+    return {{"id", sale.selection}, {"round_id", sale.round}, {"unit_id", sale.unit}, {"price", sale.price}, {"selected_at", sale.at},
+            {"sign_by", sale.signBy}, {"deal_id", nullptr}};
+}
+
+void SelectionDesk::committed(const std::vector<SaleLedger::Sale*>& sales) {
+    std::vector<SubscriptionRelay::Pending> formal;
+    std::map<Round*, nlohmann::json> soldIn; // each round's units sold in this batch
+    std::vector<std::pair<Round*, std::int64_t>> done; // buyers who chose all they may leave the hall
+    std::vector<std::pair<Round*, std::int64_t>> soldOut; // and when
+    for (auto* one : sales) {
+        const auto& sale = static_cast<const DeskSale&>(*one);
+        Round& r = *sale.r;
+        if (r.formal) formal.push_back({r.project, sale.selection, sale.customer, sale.unit, sale.price, sale.signBy});
+        auto& units = soldIn[&r];
+        if (units.is_null()) units = nlohmann::json::array();
+        units.push_back(sale.unit);
         std::lock_guard lock(r.mutex);
-        r.answered[request] = selection;
-        auto& u = r.units.at(unit);
+        r.answered[requestKey(sale.buyer, sale.requestId)] = selectionOf(sale);
+        auto& u = r.units.at(sale.unit);
         u.sold = true;
-        u.version = version;
-        r.changes[version] = unit;
+        u.version = sale.version;
+        r.changes[sale.version] = sale.unit;
         // The board's version moves only over changes all known here, so a viewer asking for
-        // what came after it never skips a sale still on its way from another thread.
+        // what came after it never skips a sale (a sale another kernel made shows on reload).
         while (r.changes.count(r.version + 1)) ++r.version;
-        auto& b = r.buyers.at(phone);
+        auto& b = r.buyers.at(sale.phone);
         ++b.selected;
         ++r.households[b.household];
-        done = b.selected >= b.limit || r.households[b.household] >= r.householdLimit;
-        buyerId = b.id;
-        soldOut = ++r.sold == static_cast<int>(r.units.size());
+        if (b.selected >= b.limit || r.households[b.household] >= r.householdLimit) done.emplace_back(&r, b.id);
+        if (++r.sold == static_cast<int>(r.units.size())) soldOut.emplace_back(&r, sale.at);
     }
-    if (done) r.queue.leave(buyerId, now);
-    if (soldOut) host_.db().exec("UPDATE selection_rounds SET sold_out_at = ? WHERE id = ? AND sold_out_at IS NULL", {now, r.id});
-    host_.publish("push.selection.sold", {{"audience", {{"permission", "selection.board"}}}, {"data", {{"round_id", r.id}, {"unit_id", unit}, {"version", version}}}},
-                  r.project);
+    host_.crashPoint("selection.committed");
+    // On disk: the sales hold. Core's subscriptions follow (deal_id, once made).
+    relay_.add(std::move(formal));
+    const std::int64_t now = host_.now();
+    for (const auto& [r, buyer] : done) r->queue.leave(buyer, now);
+    for (const auto& [r, at] : soldOut) host_.db().exec("UPDATE selection_rounds SET sold_out_at = ? WHERE id = ? AND sold_out_at IS NULL", {at, r->id});
+    for (auto& [r, units] : soldIn) {
+        std::int64_t version = 0;
+        {
+            std::lock_guard lock(r->mutex);
+            version = r->version;
+        }
+        // One push a batch: a page reads what sold after its own version (board?since=V).
+        host_.publish("push.selection.sold",
+                      {{"audience", {{"permission", "selection.board"}}}, {"data", {{"round_id", r->id}, {"version", version}, {"units", std::move(units)}}}},
+                      r->project);
+    }
 }
 
 nlohmann::json SelectionDesk::mine(std::int64_t project, std::int64_t id, const std::string& phone) {

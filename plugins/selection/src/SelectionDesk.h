@@ -43,7 +43,8 @@ public:
         nlohmann::json body;
     };
 
-    SelectionDesk(const sdk::Host& host, Settings settings) : host_(host), settings_(settings), writer_(host, 256), relay_(host, true) {
+    SelectionDesk(const sdk::Host& host, Settings settings)
+        : host_(host), settings_(settings), relay_(host, true), writer_(host, 256, [this](const auto& sales) { committed(sales); }) {
         relay_.recover();
     }
 
@@ -107,15 +108,22 @@ private:
     std::shared_ptr<Round> load(std::int64_t project, std::int64_t round);
     /// The selection `request_id` made for the buyer, if there is one (a replay).
     std::optional<nlohmann::json> replayed(std::int64_t round, std::int64_t buyer, const std::string& requestId) const;
-    /// After a commit: the memory learns the sale and the viewers are told.
-    void sold(Round& r, std::int64_t unit, std::int64_t version, const std::string& phone, std::int64_t now, const std::string& request,
-              const nlohmann::json& selection);
+    /// A sale as the desk hands it to the writer: with the round and buyer it was checked against.
+    struct DeskSale : SaleLedger::Sale {
+        Round* r = nullptr; ///< alive: the caller holds it until answered
+        std::string phone;
+        std::int64_t customer = 0;
+    };
+    /// After a batch's commit, on the writer's thread: the memory learns its sales, core's
+    /// subscriptions are queued, and each round's viewers get one push for the whole batch.
+    void committed(const std::vector<SaleLedger::Sale*>& sales);
+    static nlohmann::json selectionOf(const SaleLedger::Sale& sale);
     static std::string requestKey(std::int64_t buyer, const std::string& requestId);
 
     const sdk::Host& host_;
     const Settings settings_;
-    BatchWriter writer_;
     SubscriptionRelay relay_;
+    BatchWriter writer_; ///< after the relay: stops first, as its batches feed the relay
     std::mutex roundsMutex_;
     std::mutex loadMutex_;
     std::map<std::int64_t, std::shared_ptr<Round>> rounds_;
