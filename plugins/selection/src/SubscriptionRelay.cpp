@@ -8,7 +8,7 @@ namespace anchang::selection {
 namespace {
 constexpr std::size_t kPerRequest = 500;
 constexpr std::chrono::milliseconds kFirstWait{1000}, kLongestWait{60000};
-constexpr std::chrono::milliseconds kPause{100}, kLongestDelay{2000};
+constexpr std::chrono::milliseconds kPause{1000}, kLongestDelay{5000};
 } // namespace
 
 SubscriptionRelay::SubscriptionRelay(const sdk::Host& host, bool background) : host_(host) {

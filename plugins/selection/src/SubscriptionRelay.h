@@ -21,8 +21,9 @@
 ///
 /// While sales keep coming (the opening's first second) the relay lets them: core's transaction
 /// would take the store's write turn and a core's worth of CPU from the buyers still choosing
-/// (an eighth of the storm's CPU, measured). It asks once sales pause for a tenth of a second,
-/// or when the oldest has waited two.
+/// (an eighth of the storm's CPU, measured), and after the last sale thousands of buyers are
+/// still being told "sold". It asks once sales pause for a second, or when the oldest has waited
+/// five — the buyer's page shows the subscription as being made and looks again every ten.
 
 #include <anchang/sdk/Host.hpp>
 
