@@ -5,14 +5,15 @@
 /// acknowledged only after its commit (BatchWriter writes many in one transaction, SaleLedger
 /// sixteen to a savepoint, and the kernel's group commit shares the fsync): every rule is a
 /// compare-and-set in the store (unit available → sold; the buyer's and the household's count
-/// below the limit), so no interleaving and no second kernel on PostgreSQL can break it. A formal round's selections get their subscriptions from core after the commit,
-/// batch by batch (SubscriptionRelay): the buyer is answered once the sale is on disk, and the
-/// deal follows within moments, after a restart too.
+/// below the limit), so no interleaving and no second kernel on PostgreSQL can break it. A
+/// formal round's selections get their subscriptions from core after the commit
+/// (SubscriptionRelay): the buyer is answered once the sale is on disk, and the deal follows
+/// once the sales pause, after a restart too.
 ///
 /// Everything a refusal needs is also held in memory per round (units, buyers by phone, counts,
-/// the board), updated after each commit: the thousands of requests for units already gone are
-/// answered without touching the store, and viewers read the board from memory — by version,
-/// only what changed. The memory only ever lags the store, never leads it; the store decides.
+/// the board), updated by the writer after each batch's commit: the thousands of requests for
+/// units already gone are answered without touching the store, and viewers read the board from
+/// memory — by version, only what changed. The memory only ever lags the store, never leads it; the store decides.
 
 #include "AdmissionQueue.h"
 #include "BatchWriter.h"
