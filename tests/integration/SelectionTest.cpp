@@ -188,6 +188,8 @@ TEST_F(Selection, AFormalRoundSellsEachUnitOnceAndCoreMakesItsSubscriptionRightA
     const auto me = api("GET", "/selection/rounds/" + std::to_string(id) + "/me", nullptr, a1);
     ASSERT_EQ(me.status, 200) << me.body;
     EXPECT_EQ(me.json()["phone"], "136****0001");
+    EXPECT_EQ(me.json()["name"], "买受人A-001");
+    EXPECT_EQ(me.json()["selections"], nlohmann::json::array());
     EXPECT_TRUE(me.json()["seq"].is_number());
     EXPECT_EQ(api("GET", "/selection/rounds/" + std::to_string(id) + "/me", nullptr, manager).status, 403);
 
@@ -207,8 +209,9 @@ TEST_F(Selection, AFormalRoundSellsEachUnitOnceAndCoreMakesItsSubscriptionRightA
     const auto chosen = choose(id, a1, unit, "r1");
     ASSERT_EQ(chosen.status, 201) << chosen.body << kernel->log();
     const auto selection = chosen.json()["selection"];
-    // Answered once the sale is on disk; core's subscription follows within moments.
+    // Answered once the sale is on disk; core's subscription follows once the sales pause.
     EXPECT_TRUE(selection["deal_id"].is_null());
+    EXPECT_EQ(api("GET", "/selection/rounds/" + std::to_string(id) + "/me", nullptr, a1).json()["selections"][0]["id"], selection["id"]);
     EXPECT_TRUE(eventually([&] {
         return api("GET", "/selection/rounds/" + std::to_string(id) + "/me", nullptr, a1).json()["selections"][0]["deal_id"].is_number();
     })) << kernel->log();

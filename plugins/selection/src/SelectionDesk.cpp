@@ -59,11 +59,11 @@ std::shared_ptr<SelectionDesk::Round> SelectionDesk::load(std::int64_t project, 
         unit.row = std::move(u);
         round->units.emplace(unitId, std::move(unit));
     }
-    for (const auto& b : host_.db().query("SELECT b.id, b.customer_id, b.phone, b.unit_limit, b.household, e.seq, e.selected FROM selection_entries e "
+    for (const auto& b : host_.db().query("SELECT b.id, b.customer_id, b.phone, b.unit_limit, b.household, b.name, e.seq, e.selected FROM selection_entries e "
                                           "JOIN selection_buyers b ON b.id = e.buyer_id WHERE e.round_id = ? AND b.status = 'qualified'",
                                           {id}))
         round->buyers[b["phone"]] = {b["id"], b["customer_id"].is_null() ? 0 : b["customer_id"].get<std::int64_t>(), b["seq"].is_null() ? 0 : b["seq"].get<int>(),
-                                     b["unit_limit"], b["selected"], b["household"]};
+                                     b["unit_limit"], b["selected"], b["household"], b["name"]};
     for (const auto& h : host_.db().query("SELECT household, selected FROM selection_households WHERE round_id = ?", {id}))
         round->households[h["household"]] = h["selected"];
     for (auto& a : host_.db().query("SELECT id, round_id, buyer_id, unit_id, price, request_id, selected_at, sign_by, deal_id FROM selection_selections "
@@ -239,17 +239,23 @@ nlohmann::json SelectionDesk::mine(std::int64_t project, std::int64_t id, const 
         buyer = b->second;
     }
     const std::int64_t now = host_.now();
+    // Every open page asks every ten seconds, ten thousand of them on opening day: what the
+    // memory holds comes from it, and only a buyer who has chosen reads the store (for the deal
+    // core made since). The memory learns a sale before its buyer is answered.
+    nlohmann::json selections = nlohmann::json::array();
+    if (buyer.selected > 0)
+        selections = host_.db().query("SELECT id, unit_id, price, selected_at, sign_by, deal_id FROM selection_selections "
+                                      "WHERE round_id = ? AND buyer_id = ? ORDER BY id",
+                                      {id, buyer.id});
     nlohmann::json out = {{"buyer_id", buyer.id},
-                          {"name", host_.db().query("SELECT name FROM selection_buyers WHERE id = ?", {buyer.id})[0]["name"]},
+                          {"name", buyer.name},
                           {"phone", sdk::Phone::masked(phone)},
                           {"seq", buyer.seq ? nlohmann::json(buyer.seq) : nlohmann::json(nullptr)},
                           {"batch", r.pacing.batchOf(buyer.seq)},
                           {"opens_at", r.pacing.opensAt(buyer.seq)},
                           {"limit", buyer.limit},
                           {"selected", buyer.selected},
-                          {"selections", host_.db().query("SELECT id, unit_id, price, selected_at, sign_by, deal_id FROM selection_selections "
-                                                          "WHERE round_id = ? AND buyer_id = ? ORDER BY id",
-                                                          {id, buyer.id})}};
+                          {"selections", std::move(selections)}};
     // The waiting room, when the buyer may choose now and has not chosen all they may.
     if (r.status == "drawn" && buyer.seq && r.pacing.gate(buyer.seq, now) == Pacing::Gate::Open && buyer.selected < buyer.limit) {
         const auto place = r.queue.enter(buyer.id, now);

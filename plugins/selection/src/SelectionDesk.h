@@ -81,6 +81,7 @@ private:
         int limit = 1;
         int selected = 0;
         std::string household;
+        std::string name;
     };
     struct Round {
         Round(int capacity, std::int64_t idleMs, Pacing::Settings pacing) : pacing(pacing), queue(capacity, idleMs) {}

@@ -49,7 +49,7 @@ private:
         host.route("buyers.create", [this](const Request& r) { return Response::created(buyers_->create(r.idParam("project"), r.json(), actor(r))); });
         host.route("buyers.update", [this](const Request& r) {
             auto buyer = buyers_->update(r.idParam("project"), r.idParam("id", "selection.buyer_not_found"), r.json(), actor(r));
-            desk_->forgetAll(); // a limit, household or withdrawal counts from the next request on
+            desk_->forgetAll(); // a limit, household, name or withdrawal counts from the next request on
             return Response::json(buyer);
         });
         host.route("rounds.list", [this](const Request& r) { return Response::json({{"rounds", rounds_->list(r.idParam("project"))}}); });
