@@ -1,6 +1,7 @@
 #include "DealBook.h"
 
 #include "DayMs.h"
+#include "InList.h"
 
 #include <map>
 #include <set>
@@ -144,16 +145,11 @@ nlohmann::json DealBook::subscribeFor(std::int64_t project, const nlohmann::json
 
 template <typename Value>
 nlohmann::json DealBook::lookup(const std::string& sqlUpToIn, std::int64_t project, const std::vector<Value>& values) const {
-    // Sixteen values a statement, the last chunk padded with its last value (IN does not mind):
-    // one prepared statement for a batch of any size.
-    constexpr std::size_t kChunk = 16;
-    std::string in;
-    for (std::size_t i = 0; i < kChunk; ++i) in += i ? ", ?" : "?";
     nlohmann::json rows = nlohmann::json::array();
-    for (std::size_t at = 0; at < values.size(); at += kChunk) {
+    for (std::size_t at = 0; at < values.size(); at += kInList) {
         nlohmann::json params = nlohmann::json::array({project});
-        for (std::size_t i = 0; i < kChunk; ++i) params.push_back(values[std::min(at + i, values.size() - 1)]);
-        for (auto& row : host_.db().query(sqlUpToIn + " (" + in + ")", params)) rows.push_back(std::move(row));
+        appendInList(params, values, at);
+        for (auto& row : host_.db().query(sqlUpToIn + " " + inList(), params)) rows.push_back(std::move(row));
     }
     return rows;
 }

@@ -39,7 +39,7 @@ public:
                           const std::string& userName) const;
 
 private:
-    /// `sqlUpToIn` ("SELECT … WHERE project_id = ? AND x IN") over `values`, sixteen at a time.
+    /// `sqlUpToIn` ("SELECT … WHERE project_id = ? AND x IN") over `values`, an IN list at a time.
     template <typename Value>
     nlohmann::json lookup(const std::string& sqlUpToIn, std::int64_t project, const std::vector<Value>& values) const;
     /// The new deals of subscribeFor, a few rows a statement: their ids by reference.

@@ -1,6 +1,6 @@
 #include "Inventory.h"
 
-#include <algorithm>
+#include "InList.h"
 
 namespace anchang::core {
 
@@ -56,17 +56,12 @@ std::set<std::int64_t> Inventory::moveAll(std::int64_t project, const std::vecto
     std::set<std::int64_t> moved;
     std::string in;
     for (std::size_t i = 0; i < from.size(); ++i) in += i ? ", ?" : "?";
-    // Sixteen ids a statement, the last chunk padded with its last id (IN does not mind), so that
-    // a batch of any size uses one prepared statement.
-    constexpr std::size_t kChunk = 16;
-    std::string ids16;
-    for (std::size_t i = 0; i < kChunk; ++i) ids16 += i ? ", ?" : "?";
-    const std::string sql = "UPDATE core_units SET status = ?, version = version + 1 WHERE project_id = ? AND status IN (" + in + ") AND id IN (" +
-                            ids16 + ") RETURNING id";
-    for (std::size_t at = 0; at < ids.size(); at += kChunk) {
+    const std::string sql = "UPDATE core_units SET status = ?, version = version + 1 WHERE project_id = ? AND status IN (" + in + ") AND id IN " +
+                            inList() + " RETURNING id";
+    for (std::size_t at = 0; at < ids.size(); at += kInList) {
         nlohmann::json params = nlohmann::json::array({to, project});
         for (const char* status : from) params.push_back(status);
-        for (std::size_t i = 0; i < kChunk; ++i) params.push_back(ids[std::min(at + i, ids.size() - 1)]);
+        appendInList(params, ids, at);
         for (const auto& row : host_.db().run(sql, params).rows) moved.insert(row["id"].get<std::int64_t>());
     }
     return moved;
