@@ -5,7 +5,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -20,6 +23,28 @@ std::string readFile(const std::filesystem::path& file) {
     text << in.rdbuf();
     return text.str();
 }
+
+/// Where a route's answer goes in request(): given during the handler, or later from another
+/// thread (http_later), for which request() waits.
+struct RouteAnswer {
+    std::mutex mutex;
+    std::condition_variable given;
+    bool answered = false;
+    bool later = false;
+    TestHost::Reply reply{500, nullptr};
+
+    static void respond(void* ctx, int status, const char*, const char* text, std::size_t size) {
+        auto* me = static_cast<RouteAnswer*>(ctx);
+        const std::string content(text ? text : "", size);
+        std::lock_guard lock(me->mutex);
+        if (me->answered) return;
+        me->reply.status = status;
+        me->reply.body = nlohmann::json::parse(content, nullptr, false);
+        if (me->reply.body.is_discarded()) me->reply.body = content;
+        me->answered = true;
+        me->given.notify_all();
+    }
+};
 
 std::vector<std::string> split(const std::string& path) {
     std::vector<std::string> out;
@@ -123,6 +148,16 @@ TestHost::TestHost(Options options) : options_(std::move(options)), now_(options
     };
     table_.event_failed = [](void*) {};
     table_.crash_point = [](void*, const char*) {};
+    table_.http_later = [](void*, void* respondCtx, anchang_http_respond_fn* later, void** laterCtx) {
+        auto* answer = static_cast<RouteAnswer*>(respondCtx);
+        if (!answer || !later || !laterCtx) return int{ANCHANG_E_INVALID};
+        std::lock_guard lock(answer->mutex);
+        if (answer->later || answer->answered) return int{ANCHANG_E_STATE};
+        answer->later = true;
+        *later = &RouteAnswer::respond;
+        *laterCtx = answer;
+        return int{ANCHANG_OK};
+    };
     table_.now_ms = [](void* ctx) { return self(ctx).now_; };
     table_.project_get = [](void* ctx, std::int64_t id, anchang_sink_fn out, void* user) {
         auto& me = self(ctx);
@@ -302,21 +337,13 @@ TestHost::Reply TestHost::request(const std::string& method, const std::string& 
         const std::string bodyText = body.is_null() ? "" : body.is_string() ? body.get<std::string>() : body.dump();
         const anchang_http_request raw{sizeof(anchang_http_request), method.c_str(), path.c_str(), paramsText.c_str(), queryText.c_str(),
                                        bodyText.data(), bodyText.size(), principalText.c_str(), "test-request", "zh-CN", "{}"};
-        Reply reply{500, nullptr};
-        struct Answer {
-            Reply* reply;
-        } answer{&reply};
-        const int rc = route.fn(route.user, &raw,
-                                [](void* ctx, int status, const char*, const char* text, std::size_t size) {
-                                    auto* a = static_cast<Answer*>(ctx);
-                                    a->reply->status = status;
-                                    const std::string content(text, size);
-                                    a->reply->body = nlohmann::json::parse(content, nullptr, false);
-                                    if (a->reply->body.is_discarded()) a->reply->body = content;
-                                },
-                                &answer);
+        RouteAnswer answer;
+        const int rc = route.fn(route.user, &raw, &RouteAnswer::respond, &answer);
+        std::unique_lock lock(answer.mutex);
+        if (answer.later && !answer.given.wait_for(lock, std::chrono::seconds(30), [&] { return answer.answered; }))
+            throw std::runtime_error(method + " " + target + ": the answer promised for later never came");
         if (rc != ANCHANG_OK) return {500, {{"error", {{"code", "internal"}}}}};
-        return reply;
+        return answer.reply;
     }
     return {404, {{"error", {{"code", "http.not_found"}}}}};
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -73,6 +74,24 @@ public:
             text.append(buffer, static_cast<std::size_t>(n));
         }
         return text;
+    }
+
+    /// What the server sent until `marker` came (or `wait` passed, or the server closed).
+    std::string receiveUntil(std::string_view marker, std::chrono::milliseconds wait) {
+        std::string text;
+        const auto until = std::chrono::steady_clock::now() + wait;
+        while (text.find(marker) == std::string::npos && std::chrono::steady_clock::now() < until) {
+            const std::string more = receive(std::chrono::milliseconds(20));
+            if (more.empty() && !open()) break;
+            text += more;
+        }
+        return text;
+    }
+    /// Whether the server has not closed the connection (nothing to read, or data waiting).
+    bool open() const {
+        char byte;
+        const ssize_t n = ::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
     }
 
 private:
@@ -169,4 +188,51 @@ TEST_F(SlowClients, PipelinedAndSplitRequestsAreAllAnswered) {
     Raw endless(port());
     endless.send("GET / HTTP/1.1\r\nX: " + std::string(70000, 'x'));
     EXPECT_TRUE(endless.receive(std::chrono::seconds(2)).starts_with("HTTP/1.1 431"));
+}
+
+TEST_F(SlowClients, RequestsAnsweredLaterHoldNoWorker) {
+    // Forty buyers wait for answers a plugin gives from its own thread five seconds later
+    // (ABI 1.6 http_later), five times the eight workers: everyone else is served meanwhile.
+    const std::string later = "GET /api/v1/good/later?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::vector<Raw> waiting;
+    for (int i = 0; i < 40; ++i) {
+        waiting.emplace_back(port());
+        ASSERT_TRUE(waiting.back().send(later)) << i;
+    }
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port(), "GET", "/api/v1/health").status, 200);
+    for (auto& connection : waiting) {
+        const std::string answer = connection.receiveUntil("}", std::chrono::seconds(10));
+        EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+        EXPECT_NE(answer.find("\"later\":true"), std::string::npos) << answer;
+        EXPECT_NE(answer.find("X-Request-Id: "), std::string::npos) << answer;
+        // Kept alive: the connection serves its next request.
+        ASSERT_TRUE(connection.send("GET /api/v1/good/ping HTTP/1.1\r\nHost: x\r\n\r\n"));
+        EXPECT_NE(connection.receiveUntil("}", std::chrono::seconds(5)).find("\"pong\":true"), std::string::npos);
+    }
+}
+
+TEST_F(SlowClients, AnAnswerGivenLaterKeepsItsPlaceInThePipeline) {
+    Raw client(port());
+    // Sent together: the second request is answered after the first, whose answer comes later.
+    client.send("GET /api/v1/good/later?ms=300 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/good/ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string answers = client.receiveUntil("\"pong\"", std::chrono::seconds(5));
+    const auto first = answers.find("\"later\":true"), second = answers.find("\"pong\":true");
+    ASSERT_NE(first, std::string::npos) << answers;
+    ASSERT_NE(second, std::string::npos) << answers;
+    EXPECT_LT(first, second) << answers;
+
+    // Asked to close, the connection closes once the later answer is out.
+    Raw closing(port());
+    closing.send("GET /api/v1/good/later?ms=50 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string answer = closing.receive(std::chrono::seconds(5)); // returns at the close
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+    EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
+}
+
+TEST_F(SlowClients, AnAnswerPromisedAndDroppedIsAnInternalError) {
+    const auto reply = http(port(), "GET", "/api/v1/good/later?drop=1");
+    EXPECT_EQ(reply.status, 500);
+    EXPECT_EQ(reply.json()["error"]["code"], "internal") << reply.body;
+    EXPECT_FALSE(reply.json()["error"]["request_id"].get<std::string>().empty()) << reply.body;
+    EXPECT_EQ(http(port(), "GET", "/api/v1/good/later").status, 200); // answered at once, from the plugin's thread
 }

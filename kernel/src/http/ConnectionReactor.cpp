@@ -19,11 +19,14 @@ namespace anchang {
 namespace {
 
 constexpr std::uint32_t kOneReadable = EPOLLIN | EPOLLONESHOT;
+/// A connected socket with room to write is writable at once: the wake-up for a connection
+/// whose next request is already read ahead.
+constexpr std::uint32_t kOneNow = EPOLLIN | EPOLLOUT | EPOLLONESHOT;
 
 /// Arms `fd` for one wake-up; the first time, adds it to the set.
-void arm(int epoll, int fd) {
+void arm(int epoll, int fd, std::uint32_t events = kOneReadable) {
     epoll_event event{};
-    event.events = kOneReadable;
+    event.events = events;
     event.data.fd = fd;
     if (::epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) == 0) return;
     if (errno == ENOENT && ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0) return;
@@ -85,7 +88,11 @@ void ConnectionReactor::join() {
     threads_.clear();
 }
 
-void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) {
+void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) { park(socket, false); }
+
+void ConnectionReactor::resume(const Poco::Net::StreamSocket& socket) { park(socket, ready(socket)); }
+
+void ConnectionReactor::park(const Poco::Net::StreamSocket& socket, bool wakeNow) {
     const int fd = socket.impl()->sockfd();
     {
         std::lock_guard lock(mutex_);
@@ -97,7 +104,7 @@ void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) {
         parked_[fd] = {socket, Clock::now()};
         idleCount_ = parked_.size();
     }
-    arm(epoll_, fd);
+    arm(epoll_, fd, wakeNow ? kOneNow : kOneReadable);
 }
 
 bool ConnectionReactor::ready(const Poco::Net::StreamSocket& socket) const {

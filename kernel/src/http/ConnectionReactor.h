@@ -65,6 +65,9 @@ public:
     /// Takes back a connection whose request was answered and that may send another, or whose
     /// next request has only partly arrived.
     void park(const Poco::Net::StreamSocket& socket);
+    /// Takes back a connection answered away from the workers (an answer given later): parked,
+    /// and when its next request is already read ahead (pipelined), a worker takes it at once.
+    void resume(const Poco::Net::StreamSocket& socket);
 
     /// What a worker may do with a connection that became readable.
     enum class Admission {
@@ -99,6 +102,8 @@ private:
     /// Arms the listener for its next wake-up, unless too many connections are parked.
     void armListener();
     void sweep(Clock::time_point now);
+    /// park(), armed for readable, or also for writable to wake a worker at once.
+    void park(const Poco::Net::StreamSocket& socket, bool wakeNow);
     /// The reactor's own short answer, then the connection is closed.
     static void refuse(Poco::Net::StreamSocket& socket, int status, const char* reason, const char* code, const char* message);
     std::size_t fillLimit() const { return options_.maxHeadBytes + options_.maxBodyBytes + 65536; }

@@ -87,24 +87,50 @@ void HttpExchange::sendFile(const std::filesystem::path& file, const std::string
     response_.sendFile(file.string(), contentType);
 }
 
+std::shared_ptr<LaterAnswer> HttpExchange::answerLater() {
+    if (sent_ || later_) throw sdk::Error(500, "internal", "this request was answered already, or its answer promised before");
+    later_ = LaterAnswer::create();
+    sent_ = true; // nobody else answers it
+    return later_;
+}
+
+void HttpExchange::settleLater() {
+    if (!later_) return;
+    auto early = later_->takeEarly();
+    if (!early) return;
+    later_.reset();
+    sent_ = false;
+    send(early->status, early->contentType, early->body);
+}
+
+void HttpExchange::dropLater() {
+    if (!later_) return;
+    later_.reset();
+    sent_ = false;
+}
+
+void HttpExchange::setCommonHeaders(Poco::Net::HTTPResponse& response, const std::string& requestId, const std::string& contentType) {
+    response.set("X-Request-Id", requestId);
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("Referrer-Policy", "same-origin");
+    if (contentType.starts_with("text/html")) {
+        // The bundled UI loads only its own scripts and styles (Element Plus and CodeMirror set
+        // inline styles), shows camera pictures from blob: and data:, and is never framed.
+        // Only pages get it: a JSON answer renders nothing, and every byte counts there.
+        response.set("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+                     "font-src 'self' data:; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+                     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+        response.set("X-Frame-Options", "DENY");
+    }
+}
+
 void HttpExchange::send(int status, const std::string& contentType, const std::string& content) {
     if (sent_) return;
     sent_ = true;
     status_ = status;
     response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response_.set("X-Request-Id", requestId_);
-    response_.set("X-Content-Type-Options", "nosniff");
-    response_.set("Referrer-Policy", "same-origin");
-    if (contentType.starts_with("text/html")) {
-        // The bundled UI loads only its own scripts and styles (Element Plus and CodeMirror set
-        // inline styles), shows camera pictures from blob: and data:, and is never framed.
-        // Only pages get it: a JSON answer renders nothing, and every byte counts there.
-        response_.set("Content-Security-Policy",
-                      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-                      "font-src 'self' data:; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
-                      "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
-        response_.set("X-Frame-Options", "DENY");
-    }
+    setCommonHeaders(response_, requestId_, contentType);
     if (status == 204) {
         response_.setContentLength(0);
         response_.send();

@@ -5,6 +5,7 @@
 /// runs; the body has already been read within the size limit.
 
 #include "auth/Principal.h"
+#include "http/LaterAnswer.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -63,6 +65,19 @@ public:
     /// socket and writes the response itself; the server neither answers nor reuses it.
     Poco::Net::StreamSocket takeOver();
     bool takenOver() const { return takenOver_; }
+
+    /// The handler will answer after it returned (ABI 1.6 http_later): throws when the request
+    /// was answered already or the answer promised once before.
+    std::shared_ptr<LaterAnswer> answerLater();
+    /// After the handler returned: sends the promised answer if it came already; otherwise the
+    /// answer is still to come and later() tells the server to hand the connection over to it.
+    void settleLater();
+    /// Forgets the promise (the handler failed): the request is answered now, as any other.
+    void dropLater();
+    const std::shared_ptr<LaterAnswer>& later() const { return later_; }
+
+    /// The headers every answer carries, on whichever path it is written.
+    static void setCommonHeaders(Poco::Net::HTTPResponse& response, const std::string& requestId, const std::string& contentType);
     int status() const { return status_; }
 
 private:
@@ -74,6 +89,7 @@ private:
     bool sent_ = false;
     bool takenOver_ = false;
     int status_ = 0;
+    std::shared_ptr<LaterAnswer> later_; ///< set while an answer promised for later is still to come
 };
 
 } // namespace anchang

@@ -1,7 +1,7 @@
 #include "http/HttpServer.h"
 
+#include "http/HttpExchange.h"
 #include "http/ReadAheadSocket.h"
-#include "http/RequestPipeline.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <poll.h>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -125,6 +126,9 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
     auto& connection = ReadAheadSocket::of(socket);
     for (;;) {
         bool refusedBody = false;
+        RequestPipeline::Handled later;
+        bool keepAlive = false;
+        std::string httpVersion;
         try {
             Poco::Net::HTTPServerResponseImpl response(session);
             Poco::Net::HTTPServerRequestImpl request(response, session, params_);
@@ -139,8 +143,14 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             if (request.getExpectContinue() && !connection.continued() &&
                 request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
                 response.sendContinue();
-            if (!pipeline_.handle(request, response)) return; // an event stream owns the connection now
+            auto handled = pipeline_.handle(request, response);
+            if (handled.outcome == RequestPipeline::Handled::Outcome::TakenOver) return; // an event stream owns the connection now
             session.setKeepAlive(!stopping_ && response.getKeepAlive() && session.canKeepAlive());
+            if (handled.outcome == RequestPipeline::Handled::Outcome::Later) {
+                later = std::move(handled);
+                keepAlive = session.getKeepAlive();
+                httpVersion = request.getVersion();
+            }
             refusedBody = response.getStatus() == Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
         } catch (const Poco::Net::NoMessageException&) {
             return; // the peer closed the connection
@@ -161,6 +171,13 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         }
         // Poco writes the response out when the response object goes away, at the end of the
         // try block, so the linger has to come after it.
+        if (later.later) {
+            // Nothing was written: the answer comes later, and with it the connection's next
+            // request. Until then the connection is the answer's, and this worker goes on.
+            connection.nextRequest(session.takeBuffered());
+            answerLater(session.detachSocket(), std::move(later), keepAlive, httpVersion);
+            return;
+        }
         if (refusedBody) return lingeringClose(socket);
         if (!session.getKeepAlive()) return;
         connection.nextRequest(session.takeBuffered());
@@ -179,13 +196,47 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
     }
 }
 
+void HttpServer::answerLater(Poco::Net::StreamSocket socket, RequestPipeline::Handled later, bool keepAlive, const std::string& version) {
+    laterAnswers_.fetch_add(1, std::memory_order_relaxed);
+    auto deliver = [this, socket, keepAlive, version, requestId = std::move(later.requestId),
+                    finished = std::move(later.finished)](LaterAnswer::Answer&& answer) mutable {
+        // Written on the thread that gave the answer, without waiting: the client waits for
+        // exactly this, so its socket has room, and one that does not read loses its connection
+        // instead of stalling the writer that answers a whole batch.
+        Poco::Net::HTTPResponse head(version, Poco::Net::HTTPResponse::HTTP_OK);
+        head.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
+        head.setDate(Poco::Timestamp());
+        head.setKeepAlive(keepAlive && !stopping_);
+        HttpExchange::setCommonHeaders(head, requestId, answer.contentType);
+        if (answer.status != 204) head.setContentType(answer.contentType);
+        head.setContentLength(answer.status == 204 ? 0 : static_cast<std::streamsize>(answer.body.size()));
+        std::ostringstream bytes;
+        head.write(bytes);
+        if (answer.status != 204) bytes << answer.body;
+        const bool written = ReadAheadSocket::of(socket).sendAll(bytes.str());
+        if (finished) finished(answer.status);
+        if (written && head.getKeepAlive()) {
+            reactor_->resume(socket);
+        } else {
+            try {
+                socket.close();
+            } catch (...) {
+            }
+        }
+        laterAnswers_.fetch_sub(1, std::memory_order_relaxed);
+    };
+    later.later->handOver(std::move(deliver));
+}
+
 bool HttpServer::stop(std::chrono::milliseconds drainTimeout) {
     if (!reactor_ || stopping_.exchange(true)) return true;
     reactor_->stop();
     const auto until = std::chrono::steady_clock::now() + drainTimeout;
-    while (reactor_->busy() > 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const bool drained = reactor_->busy() == 0;
-    if (!drained) Poco::Logger::get("http").warning("stopped with %d requests still running", reactor_->busy());
+    const auto running = [this] { return reactor_->busy() > 0 || laterAnswers_.load() > 0; };
+    while (running() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const bool drained = !running();
+    if (!drained)
+        Poco::Logger::get("http").warning("stopped with %d requests still running", reactor_->busy() + laterAnswers_.load());
     reactor_->join();
     return drained;
 }

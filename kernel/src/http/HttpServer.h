@@ -8,6 +8,7 @@
 /// drain timeout), then end the workers.
 
 #include "http/ConnectionReactor.h"
+#include "http/RequestPipeline.h"
 
 #include <Poco/Net/HTTPServerParams.h>
 
@@ -19,8 +20,6 @@
 #include <string>
 
 namespace anchang {
-
-class RequestPipeline;
 
 class HttpServer {
 public:
@@ -54,11 +53,17 @@ public:
     void serve(Poco::Net::StreamSocket& socket);
 
 private:
+    /// Hands a connection whose answer comes later (RequestPipeline::Handled::Outcome::Later)
+    /// over to that answer: written on the thread that gives it, then the connection goes back
+    /// to the reactor for its next request.
+    void answerLater(Poco::Net::StreamSocket socket, RequestPipeline::Handled later, bool keepAlive, const std::string& version);
+
     RequestPipeline& pipeline_;
     Options options_;
     Poco::Net::HTTPServerParams::Ptr params_;
     std::unique_ptr<ConnectionReactor> reactor_;
     std::atomic<bool> stopping_{false};
+    std::atomic<int> laterAnswers_{0}; ///< connections waiting for an answer given later
     int port_ = 0;
 };
 

@@ -55,6 +55,16 @@ void ReadAheadSocket::sendNow(std::string_view bytes) {
     (void)::send(sockfd(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+bool ReadAheadSocket::sendAll(std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::send(sockfd(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
 int ReadAheadSocket::receiveBytes(void* buffer, int length, int flags) {
     if (consumed_ < ahead_.size() && length > 0 && !(flags & MSG_PEEK)) {
         const auto n = std::min(static_cast<std::size_t>(length), ahead_.size() - consumed_);

@@ -43,6 +43,9 @@ public:
     void setContinued(bool sent) { continued_ = sent; }
     /// Writes what the kernel takes at once: for the reactor's own short answers (100, 408, 431).
     void sendNow(std::string_view bytes);
+    /// Writes all of `bytes` without waiting; false when the kernel would not take them all at
+    /// once (a client that does not read): the connection is then beyond saving.
+    bool sendAll(std::string_view bytes);
 
     int receiveBytes(void* buffer, int length, int flags = 0) override;
 

@@ -156,7 +156,7 @@ void RequestPipeline::route(HttpExchange& exchange, Router::Match match) {
     if (!exchange.sent()) throw sdk::Error(500, "internal", route.owner + " did not answer " + route.pattern.text());
 }
 
-bool RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+RequestPipeline::Handled RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto started = std::chrono::steady_clock::now();
     HttpExchange exchange(request, response, requestIdOf(request));
     auto& log = Poco::Logger::get("http");
@@ -195,12 +195,22 @@ bool RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
         log.error("%s %s [%s] unhandled: %s", exchange.method(), exchange.path(), exchange.requestId(), std::string(e.what()));
         exchange.sendError(500, "internal", ErrorCatalog::text("internal", exchange.lang(), "internal error"));
     }
+    if (exchange.later()) {
+        Handled later{Handled::Outcome::Later, exchange.later(), exchange.requestId(), {}};
+        if (options_.accessLog)
+            later.finished = [log = options_.accessLog, method = exchange.method(), path = exchange.path(), id = exchange.requestId(),
+                              user = exchange.principal ? exchange.principal->username : std::string{}, started](int status) {
+                const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+                log->record(method, path, status, micros, id, user);
+            };
+        return later;
+    }
     if (options_.accessLog) {
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
         options_.accessLog->record(exchange.method(), exchange.path(), exchange.status(), micros, exchange.requestId(),
                                    exchange.principal ? exchange.principal->username : std::string_view{});
     }
-    return !exchange.takenOver();
+    return {exchange.takenOver() ? Handled::Outcome::TakenOver : Handled::Outcome::Answered, nullptr, {}, {}};
 }
 
 } // namespace anchang

@@ -6,6 +6,7 @@
 /// access log. Errors never carry stack traces or SQL to the client: a 5xx says "internal
 /// error" with the request id, and the log holds the rest.
 
+#include "http/LaterAnswer.h"
 #include "http/Router.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -13,6 +14,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -45,10 +47,22 @@ public:
         std::function<std::optional<std::string>(const std::string& owner)> readOnly;
     };
 
+    /// What became of a request.
+    struct Handled {
+        enum class Outcome {
+            Answered,  ///< on `response`
+            TakenOver, ///< a handler owns the connection now (an event stream)
+            Later,     ///< the answer comes later: hand the connection over to `later`
+        } outcome = Outcome::Answered;
+        std::shared_ptr<LaterAnswer> later;
+        std::string requestId; ///< for Later: the answer's X-Request-Id
+        /// For Later: call with the status once the answer went out (the access log's line).
+        std::function<void(int status)> finished;
+    };
+
     RequestPipeline(Parts parts, Options options);
 
-    /// Returns false when a handler took the connection over (an event stream).
-    bool handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+    Handled handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
     /// The largest body accepted; larger ones get 413 and the connection is closed.
     std::size_t maxBodyBytes() const { return options_.maxBodyBytes; }

@@ -108,6 +108,7 @@ PluginContext::PluginContext(const PluginManifest& manifest, KernelServices serv
     table_.project_get = &projectGet;
     table_.job_handle = &jobHandle;
     table_.degrade = &degrade;
+    table_.http_later = &httpLater;
     agent_ = services_.bus.agent(manifest_.id, manifest_.workers);
     durable_ = std::make_unique<DurableDelivery>(services_.outbox, services_.store, manifest_.id);
 }
@@ -233,11 +234,28 @@ int PluginContext::stage(const PluginManifest::Route& declared, anchang_route_fn
         } catch (...) {
             rc = ANCHANG_E_INTERNAL;
         }
+        // A handler that failed is answered 500, whatever it promised for later.
+        if (rc != ANCHANG_OK) exchange.dropLater();
         if (rc != ANCHANG_OK && !exchange.sent())
             throw sdk::Error(500, "internal", "plugin " + owner + " failed on " + exchange.method() + " " + exchange.path());
+        exchange.settleLater();
     };
     stagedRoutes_.push_back({declared.method, RoutePattern(declared.path), declared.permission, owner, std::move(handler)});
     return ANCHANG_OK;
+}
+
+int PluginContext::httpLater(void* ctx, void* respondCtx, anchang_http_respond_fn* later, void** laterCtx) {
+    auto& me = self(ctx);
+    if (!respondCtx || !later || !laterCtx) return me.refuse(ANCHANG_E_INVALID, "http_later: missing argument");
+    // respondCtx is the exchange the kernel handed to the route handler that calls this.
+    auto& exchange = *static_cast<HttpExchange*>(respondCtx);
+    try {
+        *laterCtx = exchange.answerLater().get();
+        *later = &LaterAnswer::respond;
+        return ANCHANG_OK;
+    } catch (const sdk::Error&) {
+        return me.refuse(ANCHANG_E_STATE, "http_later: " + exchange.method() + " " + exchange.path() + " was answered already");
+    }
 }
 
 int PluginContext::busPublish(void* ctx, const char* topic, int64_t project, const char* body) {

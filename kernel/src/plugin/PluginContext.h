@@ -75,6 +75,7 @@ private:
     static int projectGet(void* ctx, int64_t project, anchang_sink_fn sink, void* user);
     static int jobHandle(void* ctx, const char* name, anchang_job_fn fn, void* user);
     static void degrade(void* ctx, const char* reason);
+    static int httpLater(void* ctx, void* respondCtx, anchang_http_respond_fn* later, void** laterCtx);
 
     const PluginManifest& manifest_;
     KernelServices services_;

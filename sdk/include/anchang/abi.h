@@ -29,8 +29,9 @@ extern "C" {
 #define ANCHANG_ABI_MAJOR 1
 /* Minor 1 appended hook_call and form_validate to anchang_host; minor 2 http_route_named,
  * extend, event_failed and crash_point; minor 3 now_ms, project_get and job_handle; minor 4
- * stopped reporting db_query's last_id (always 0: use RETURNING); minor 5 degrade. */
-#define ANCHANG_ABI_MINOR 5
+ * stopped reporting db_query's last_id (always 0: use RETURNING); minor 5 degrade; minor 6
+ * http_later. */
+#define ANCHANG_ABI_MINOR 6
 #define ANCHANG_ENTRY_SYMBOL "anchang_plugin_entry_v1"
 
 /* True when a size-prefixed struct `s` (pointer) is large enough to hold `field`. */
@@ -232,6 +233,18 @@ typedef struct anchang_host {
      * scripts/face-models"): GET /api/v1/modules reports it "degraded" with that reason while
      * its routes and services stay up. An empty reason says it works in full again. Any time. */
     void (*degrade)(void* ctx, const char* reason);
+
+    /* ABI 1.6 ------------------------------------------------------------------------------ */
+
+    /* Lets a route handler answer after it returned. Called during the handler with the
+     * respond_ctx it was given, it hands back a respond function and its context, which stay
+     * valid until that function is called: exactly once, from any thread, at any later time.
+     * The handler may then return ANCHANG_OK without answering; its connection waits for the
+     * answer while the kernel's HTTP worker goes on with other requests (a sale answered once
+     * the batch it was written in is on disk, instead of a worker held until then). An answer
+     * given before the handler returns is sent as any other. ANCHANG_E_STATE when the request
+     * was answered already or this was asked before. */
+    int (*http_later)(void* ctx, void* respond_ctx, anchang_http_respond_fn* later_respond, void** later_ctx);
 } anchang_host;
 
 /* ---- Plugin descriptor -------------------------------------------------------------------- */

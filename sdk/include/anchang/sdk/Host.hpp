@@ -11,6 +11,7 @@
 #include "anchang/sdk/BusReply.hpp"
 #include "anchang/sdk/Db.hpp"
 #include "anchang/sdk/Error.hpp"
+#include "anchang/sdk/LaterResponse.hpp"
 #include "anchang/sdk/Request.hpp"
 #include "anchang/sdk/Response.hpp"
 
@@ -28,6 +29,8 @@ namespace anchang::sdk {
 class Host {
 public:
     using RouteHandler = std::function<Response(const Request&)>;
+    /// Answers through `answer`, now or later: a handler that answers later moves it away.
+    using LaterRouteHandler = std::function<void(const Request&, LaterResponse& answer)>;
     using EventHandler = std::function<void(const BusMessage&)>;
     using ServiceHandler = std::function<nlohmann::json(const BusMessage&)>;
     /// A scheduled job's run for one project: returns how many records it touched; throws to
@@ -50,6 +53,15 @@ public:
             throw std::runtime_error("route " + name + ": this kernel is too old for named routes (ABI 1.2)");
         auto& slot = routes_.emplace_back(std::make_unique<RouteSlot>(RouteSlot{std::move(handler), this}));
         check(raw_->http_route_named(raw_->ctx, name.c_str(), &onRoute, slot.get()), "route " + name);
+    }
+
+    /// Serves the route plugin.json names `name` with a handler that may answer after it
+    /// returned, from any thread (LaterResponse). What it throws is answered as route() does.
+    void routeLater(const std::string& name, LaterRouteHandler handler) {
+        if (!ANCHANG_HAS_FIELD(raw_, anchang_host, http_later))
+            throw std::runtime_error("route " + name + ": this kernel is too old for answers given later (ABI 1.6)");
+        auto& slot = laterRoutes_.emplace_back(std::make_unique<LaterRouteSlot>(LaterRouteSlot{std::move(handler), this}));
+        check(raw_->http_route_named(raw_->ctx, name.c_str(), &onLaterRoute, slot.get()), "route " + name);
     }
 
     /// Receives every event whose topic starts with `prefix`, in order, on the plugin's event
@@ -227,6 +239,7 @@ public:
 
 private:
     struct RouteSlot { RouteHandler handler; Host* host; };
+    struct LaterRouteSlot { LaterRouteHandler handler; Host* host; };
     struct EventSlot { EventHandler handler; Host* host; };
     struct ServiceSlot { ServiceHandler handler; Host* host; };
     struct JobSlot { JobHandler handler; Host* host; };
@@ -239,14 +252,6 @@ private:
         if (status != ANCHANG_OK) throw std::runtime_error("the kernel refused " + what + " (status " + std::to_string(status) + ")");
     }
 
-    /// The kernel's error shape, with the request id the README promises on every error.
-    static nlohmann::json errorBody(const std::string& code, const std::string& message, const char* requestId,
-                                    const nlohmann::json& detail = nullptr) {
-        nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"request_id", requestId ? requestId : ""}}}};
-        if (!detail.is_null()) body["error"]["detail"] = detail;
-        return body;
-    }
-
     static int onRoute(void* user, const anchang_http_request* raw, anchang_http_respond_fn respond, void* respondCtx) {
         auto* slot = static_cast<RouteSlot*>(user);
         Response response;
@@ -254,13 +259,9 @@ private:
             Request request(*raw);
             response = slot->handler(request);
         } catch (const Error& e) {
-            if (e.status() >= 500) {
+            if (e.status() >= 500)
                 slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.code() + ": " + e.what());
-                response = Response::json(errorBody(e.code(), "internal error, request id " + std::string(raw->request_id), raw->request_id),
-                                          e.status());
-            } else {
-                response = Response::json(errorBody(e.code(), e.what(), raw->request_id, e.detail()), e.status());
-            }
+            response = Response::error(e, raw->request_id);
         } catch (const std::exception& e) {
             slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.what());
             return ANCHANG_E_INTERNAL;
@@ -268,6 +269,31 @@ private:
             return ANCHANG_E_INTERNAL;
         }
         respond(respondCtx, response.status, response.contentType.c_str(), response.body.data(), response.body.size());
+        return ANCHANG_OK;
+    }
+
+    /// Every answer goes through the one promised for later: the kernel sends one given before
+    /// the handler returned as it sends any other.
+    static int onLaterRoute(void* user, const anchang_http_request* raw, anchang_http_respond_fn, void* respondCtx) {
+        auto* slot = static_cast<LaterRouteSlot*>(user);
+        const anchang_host* host = slot->host->raw_;
+        anchang_http_respond_fn laterRespond = nullptr;
+        void* laterCtx = nullptr;
+        if (host->http_later(host->ctx, respondCtx, &laterRespond, &laterCtx) != ANCHANG_OK) return ANCHANG_E_INTERNAL;
+        LaterResponse answer(host, laterRespond, laterCtx, raw->request_id);
+        try {
+            Request request(*raw);
+            slot->handler(request, answer);
+        } catch (const Error& e) {
+            answer.fail(e); // a 5xx is logged there
+        } catch (const std::exception& e) {
+            slot->host->error(std::string(raw->method) + " " + raw->path + " [" + raw->request_id + "] " + e.what());
+            answer.send(Response::error(Error(500, "internal", e.what()), raw->request_id));
+        } catch (...) {
+            answer.send(Response::error(Error(500, "internal", "unknown exception"), raw->request_id));
+        }
+        // Still here unanswered, `answer` answers 500 as it goes: the handler neither answered
+        // nor kept it.
         return ANCHANG_OK;
     }
 
@@ -337,6 +363,7 @@ private:
     const anchang_host* raw_;
     Db db_;
     std::vector<std::unique_ptr<RouteSlot>> routes_;
+    std::vector<std::unique_ptr<LaterRouteSlot>> laterRoutes_;
     std::vector<std::unique_ptr<EventSlot>> events_;
     std::vector<std::unique_ptr<ServiceSlot>> services_;
     std::vector<std::unique_ptr<JobSlot>> jobs_;

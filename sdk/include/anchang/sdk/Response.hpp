@@ -1,6 +1,8 @@
 #pragma once
 /// anchang::sdk::Response — what a route handler returns.
 
+#include "anchang/sdk/Error.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -19,6 +21,16 @@ struct Response {
     static Response noContent() { return {204, "application/json; charset=utf-8", {}}; }
     static Response text(std::string body, std::string contentType, int status = 200) {
         return {status, std::move(contentType), std::move(body)};
+    }
+    /// The kernel's error shape, with the request id the README promises on every error. A
+    /// 5xx tells the client only the request id: what went wrong is for the log.
+    static Response error(const Error& e, const std::string& requestId) {
+        const bool internal = e.status() >= 500;
+        nlohmann::json error = {{"code", e.code()},
+                                {"message", internal ? "internal error, request id " + requestId : std::string(e.what())},
+                                {"request_id", requestId}};
+        if (!internal && !e.detail().is_null()) error["detail"] = e.detail();
+        return json({{"error", std::move(error)}}, e.status());
     }
 };
 

@@ -1,0 +1,54 @@
+#include "http/LaterAnswer.h"
+
+#include <utility>
+
+namespace anchang {
+
+std::shared_ptr<LaterAnswer> LaterAnswer::create() {
+    std::shared_ptr<LaterAnswer> later(new LaterAnswer);
+    later->self_ = later;
+    return later;
+}
+
+void LaterAnswer::respond(void* ctx, int status, const char* contentType, const char* body, std::size_t size) {
+    if (status < 200 || status > 599) status = 500;
+    static_cast<LaterAnswer*>(ctx)->give(
+        {status, contentType ? contentType : "application/octet-stream", std::string(body ? body : "", body ? size : 0)});
+}
+
+void LaterAnswer::give(Answer answer) {
+    std::shared_ptr<LaterAnswer> keep; // gone at the end of this call, after the last use of this
+    Deliver deliver;
+    {
+        std::lock_guard lock(mutex_);
+        if (given_) return;
+        given_ = true;
+        keep = std::move(self_);
+        if (!deliver_) {
+            answer_ = std::move(answer); // for takeEarly or handOver
+            return;
+        }
+        deliver = std::move(deliver_);
+    }
+    deliver(std::move(answer));
+}
+
+std::optional<LaterAnswer::Answer> LaterAnswer::takeEarly() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(answer_, std::nullopt);
+}
+
+void LaterAnswer::handOver(Deliver deliver) {
+    std::optional<Answer> answer;
+    {
+        std::lock_guard lock(mutex_);
+        if (!answer_) {
+            deliver_ = std::move(deliver);
+            return;
+        }
+        answer = std::exchange(answer_, std::nullopt);
+    }
+    deliver(std::move(*answer));
+}
+
+} // namespace anchang
