@@ -6,8 +6,8 @@
 
 namespace anchang::selection {
 
-BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch, Committed committed)
-    : host_(host), ledger_(host), maxBatch_(maxBatch), committed_(std::move(committed)), thread_([this] { loop(); }) {}
+BatchWriter::BatchWriter(const sdk::Host& host, std::size_t maxBatch, Committed committed, Done done)
+    : host_(host), ledger_(host), maxBatch_(maxBatch), committed_(std::move(committed)), done_(std::move(done)), thread_([this] { loop(); }) {}
 
 BatchWriter::~BatchWriter() {
     {
@@ -18,31 +18,33 @@ BatchWriter::~BatchWriter() {
     thread_.join();
 }
 
-void BatchWriter::run(SaleLedger::Sale& sale) {
-    auto item = std::make_shared<Item>();
-    item->sale = &sale;
-    std::unique_lock lock(mutex_);
-    if (stopping_) throw sdk::Error::unavailable("selection.stopping", "the module is stopping");
-    queue_.push_back(item);
-    wake_.notify_one();
-    finished_.wait(lock, [&] { return item->done; });
-    if (sale.failure) std::rethrow_exception(sale.failure);
+void BatchWriter::submit(std::unique_ptr<SaleLedger::Sale> sale) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_) {
+            queue_.push_back(std::move(sale));
+            wake_.notify_one();
+            return;
+        }
+    }
+    sale->failure = std::make_exception_ptr(sdk::Error::unavailable("selection.stopping", "the module is stopping"));
+    done_(std::move(sale));
 }
 
 void BatchWriter::loop() {
     for (;;) {
-        std::vector<std::shared_ptr<Item>> batch;
+        std::vector<std::unique_ptr<SaleLedger::Sale>> batch;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return; // stopping, and nobody waits
             while (!queue_.empty() && batch.size() < maxBatch_) {
-                batch.push_back(queue_.front());
+                batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
         }
         std::vector<SaleLedger::Sale*> sales;
-        for (const auto& item : batch) sales.push_back(item->sale);
+        for (const auto& sale : batch) sales.push_back(sale.get());
         try {
             host_.db().transaction([&] {
                 ledger_.write(sales);
@@ -62,11 +64,13 @@ void BatchWriter::loop() {
         } catch (const std::exception& e) {
             host_.error(std::string("after the commit of ") + std::to_string(held.size()) + " sales: " + e.what());
         }
-        {
-            std::lock_guard lock(mutex_);
-            for (const auto& item : batch) item->done = true;
+        for (auto& sale : batch) {
+            try {
+                done_(std::move(sale));
+            } catch (const std::exception& e) {
+                host_.error(std::string("answering a sale: ") + e.what());
+            }
         }
-        finished_.notify_all();
     }
 }
 

@@ -39,6 +39,11 @@ public:
         std::int64_t version = 0;
         std::int64_t selection = 0;
         std::exception_ptr failure;
+        // The desk hands the writer its own kind of sale, owned through this base.
+        Sale() = default;
+        Sale(const Sale&) = default;
+        Sale& operator=(const Sale&) = default;
+        virtual ~Sale() = default;
     };
 
     explicit SaleLedger(const sdk::Host& host) : host_(host) {}

@@ -84,7 +84,8 @@ std::optional<nlohmann::json> SelectionDesk::replayed(std::int64_t round, std::i
                           {round, buyer, requestId});
 }
 
-SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t id, const std::string& phone, const nlohmann::json& body) {
+void SelectionDesk::select(std::int64_t project, std::int64_t id, const std::string& phone, const nlohmann::json& body,
+                           sdk::LaterResponse& answer) {
     if (!body.is_object() || !body.contains("unit_id") || !body["unit_id"].is_number_integer() || !body.contains("price") ||
         !body["price"].is_number_integer() || !body.contains("request_id") || !body["request_id"].is_string() ||
         body["request_id"].get<std::string>().empty() || body["request_id"].get<std::string>().size() > 64)
@@ -111,14 +112,15 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
     }
     // Admitted to the hall first: a buyer who waits holds nothing.
     const auto place = r.queue.enter(buyer.id, now);
-    if (!place.admitted) return {202, {{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}};
+    if (!place.admitted) return answer.send(sdk::Response::json({{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}, 202));
     {
         std::lock_guard lock(r.mutex);
         if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end()) {
             // A formal sale's deal may have come since it was answered: the store knows.
             if (r.formal && again->second["deal_id"].is_null())
-                if (const auto stored = replayed(id, buyer.id, requestId)) return {200, {{"selection", *stored}, {"replayed", true}}};
-            return {200, {{"selection", again->second}, {"replayed", true}}};
+                if (const auto stored = replayed(id, buyer.id, requestId))
+                    return answer.send(sdk::Response::json({{"selection", *stored}, {"replayed", true}}));
+            return answer.send(sdk::Response::json({{"selection", again->second}, {"replayed", true}}));
         }
         const auto u = r.units.find(unitId);
         if (u == r.units.end()) throw sdk::Error::notFound("selection.unit_not_found", "the round sells no such unit");
@@ -137,41 +139,52 @@ SelectionDesk::Answer SelectionDesk::select(std::int64_t project, std::int64_t i
         r.pendingBuyers.insert(buyer.id);
         ++r.pendingHouseholds[buyer.household];
     }
-    // Whatever happens next, the marks go: after the commit committed() has counted the sale.
-    struct Pending {
-        Round& r;
-        std::int64_t unit, buyer;
-        const std::string& household;
-        ~Pending() {
-            std::lock_guard lock(r.mutex);
-            r.pendingUnits.erase(unit);
-            r.pendingBuyers.erase(buyer);
-            --r.pendingHouseholds[household];
-        }
-    } pending{r, unitId, buyer.id, buyer.household};
+    auto sale = std::make_unique<DeskSale>();
+    sale->r = round; // from here the marks go with the sale
+    sale->round = id;
+    sale->buyer = buyer.id;
+    sale->limit = buyer.limit;
+    sale->household = buyer.household;
+    sale->householdLimit = r.householdLimit;
+    sale->unit = unitId;
+    sale->price = price;
+    sale->requestId = requestId;
+    sale->at = now;
+    sale->signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
+    sale->phone = phone;
+    sale->customer = buyer.customerId;
+    sale->answer = std::move(answer);
+    // In the writer's next batch, in arrival order; finish() answers once it is on disk.
+    writer_.submit(std::move(sale));
+}
 
-    DeskSale sale;
-    sale.round = id;
-    sale.buyer = buyer.id;
-    sale.limit = buyer.limit;
-    sale.household = buyer.household;
-    sale.householdLimit = r.householdLimit;
-    sale.unit = unitId;
-    sale.price = price;
-    sale.requestId = requestId;
-    sale.at = now;
-    sale.signBy = now + static_cast<std::int64_t>(r.signingDays) * kDayMs;
-    sale.r = &r;
-    sale.phone = phone;
-    sale.customer = buyer.customerId;
+SelectionDesk::DeskSale::~DeskSale() {
+    // After the commit committed() has counted the sale; and whatever happened, the marks go.
+    if (!r) return;
+    std::lock_guard lock(r->mutex);
+    r->pendingUnits.erase(unit);
+    r->pendingBuyers.erase(buyer);
+    --r->pendingHouseholds[household];
+}
+
+void SelectionDesk::finish(std::unique_ptr<SaleLedger::Sale> done) {
+    auto answer = std::move(static_cast<DeskSale&>(*done).answer);
+    const SaleLedger::Sale sale = *done; // the facts; the desk's sale and its marks go now
+    done.reset();
+    if (!sale.failure) return answer.send(sdk::Response::created({{"selection", selectionOf(sale)}, {"replayed", false}}));
     try {
-        writer_.run(sale); // in the writer's next batch, in arrival order; returns once it is on disk
-    } catch (const sdk::Error&) {
+        std::rethrow_exception(sale.failure);
+    } catch (const sdk::Error& e) {
         // Two tabs sent the same confirmation: the one that lost finds the one that won.
-        if (const auto again = replayed(id, buyer.id, requestId)) return {200, {{"selection", *again}, {"replayed", true}}};
-        throw;
+        try {
+            if (const auto again = replayed(sale.round, sale.buyer, sale.requestId))
+                return answer.send(sdk::Response::json({{"selection", *again}, {"replayed", true}}));
+        } catch (const std::exception&) {
+        }
+        answer.fail(e);
+    } catch (const std::exception& e) {
+        answer.fail(sdk::Error(500, "internal", e.what()));
     }
-    return {201, {{"selection", selectionOf(sale)}, {"replayed", false}}};
 }
 
 std::string SelectionDesk::requestKey(std::int64_t buyer, const std::string& requestId) { return std::to_string(buyer) + "\n" + requestId; }

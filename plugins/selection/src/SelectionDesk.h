@@ -2,7 +2,8 @@
 /// SelectionDesk — the opening's storm: buyers choose units, the board shows it.
 ///
 /// Each unit is sold once, each buyer and household stays within its limit, and a selection is
-/// acknowledged only after its commit (BatchWriter writes many in one transaction, SaleLedger
+/// acknowledged only after its commit (BatchWriter writes many in one transaction and answers
+/// them from its thread, so a waiting buyer holds no HTTP worker; SaleLedger
 /// sixteen to a savepoint, and the kernel's group commit shares the fsync): every rule is a
 /// compare-and-set in the store (unit available → sold; the buyer's and the household's count
 /// below the limit), so no interleaving and no second kernel on PostgreSQL can break it. A
@@ -39,23 +40,22 @@ public:
         int hallCapacity = 0;       ///< buyers choosing at once; 0: no waiting room
         std::int64_t idleMs = 30000; ///< a place in the hall lapses after this long without a request
     };
-    struct Answer {
-        int status = 200;
-        nlohmann::json body;
-    };
-
     SelectionDesk(const sdk::Host& host, Settings settings)
-        : host_(host), settings_(settings), relay_(host, true), writer_(host, 256, [this](const auto& sales) { committed(sales); }) {
+        : host_(host), settings_(settings), relay_(host, true),
+          writer_(
+              host, 256, [this](const auto& sales) { committed(sales); }, [this](auto sale) { finish(std::move(sale)); }) {
         relay_.recover();
     }
 
-    /// {"unit_id","price","request_id"} by the buyer signed in with `phone`. 201 with the
-    /// selection; 200 with the same selection for a replayed confirmation; 202 {"queued",
-    /// "ahead"} while the buyer waits for the hall. Refusals are sdk::Error: 403 not_eligible,
+    /// {"unit_id","price","request_id"} by the buyer signed in with `phone`, answered through
+    /// `answer`: a sale once its batch is on disk, from the writer's thread, everything else at
+    /// once. 201 with the selection; 200 with the same selection for a replayed confirmation;
+    /// 202 {"queued", "ahead"} while the buyer waits for the hall. Refusals are sdk::Error (thrown
+    /// here, or the answer the writer gives): 403 not_eligible,
     /// 404 unit_not_found, 409 not_open / not_yet / closed / sold / taken (another
     /// confirmation of the unit is in flight) / in_progress (the buyer's own) / price_mismatch /
     /// limit_reached / household_limit.
-    Answer select(std::int64_t project, std::int64_t round, const std::string& phone, const nlohmann::json& body);
+    void select(std::int64_t project, std::int64_t round, const std::string& phone, const nlohmann::json& body, sdk::LaterResponse& answer);
     /// The signed-in buyer's round: their place and batch, when they may choose, their
     /// selections, their place in the waiting room.
     nlohmann::json mine(std::int64_t project, std::int64_t round, const std::string& phone);
@@ -110,12 +110,21 @@ private:
     std::shared_ptr<Round> load(std::int64_t project, std::int64_t round);
     /// The selection `request_id` made for the buyer, if there is one (a replay).
     std::optional<nlohmann::json> replayed(std::int64_t round, std::int64_t buyer, const std::string& requestId) const;
-    /// A sale as the desk hands it to the writer: with the round and buyer it was checked against.
+    /// A sale as the desk hands it to the writer: with the round and buyer it was checked
+    /// against, and the buyer's answer. Its marks in the round (a confirmation in flight for its
+    /// unit, buyer and household) go with it.
     struct DeskSale : SaleLedger::Sale {
-        Round* r = nullptr; ///< alive: the caller holds it until answered
+        std::shared_ptr<Round> r;
         std::string phone;
         std::int64_t customer = 0;
+        sdk::LaterResponse answer;
+        DeskSale() = default;
+        DeskSale(const DeskSale&) = delete;
+        DeskSale& operator=(const DeskSale&) = delete;
+        ~DeskSale();
     };
+    /// After its batch, on the writer's thread: the sale's marks go, then its buyer is answered.
+    void finish(std::unique_ptr<SaleLedger::Sale> sale);
     /// After a batch's commit, on the writer's thread: the memory learns its sales, core's
     /// subscriptions are queued, and each round's viewers get one push for the whole batch.
     void committed(const std::vector<SaleLedger::Sale*>& sales);

@@ -74,9 +74,10 @@ private:
             buyers_->signedIn(r.idParam("project"), phone(r));
             return Response::json(desk_->mine(r.idParam("project"), round(r), phone(r)));
         });
-        host.route("selections.create", [this](const Request& r) {
-            const auto answer = desk_->select(r.idParam("project"), round(r), phone(r), r.json());
-            return Response::json(answer.body, answer.status);
+        // A sale is answered once its batch is on disk, from the writer's thread: the buyers
+        // waiting for it hold none of the kernel's HTTP workers.
+        host.routeLater("selections.create", [this](const Request& r, LaterResponse& answer) {
+            desk_->select(r.idParam("project"), round(r), phone(r), r.json(), answer);
         });
     }
 
