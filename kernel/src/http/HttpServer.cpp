@@ -182,11 +182,13 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         if (!session.getKeepAlive()) return;
         connection.nextRequest(session.takeBuffered());
         // A client in a hurry sends its next request within microseconds; catching it here
-        // saves the round trip through the reactor. Wait for it only while no other connection
-        // waits for a worker (under a crowd a worker must move on at once), and serve it here
-        // only once it has arrived whole: a worker never waits on a client.
+        // saves the round trip through the reactor. Look for it only while no other connection
+        // waits for a worker, and serve it here only once it has arrived whole: a worker never
+        // waits on a client. Under a crowd a worker moves on at once, without even a look: the
+        // reactor's re-arming sees what arrived meanwhile, and the look was a system call per
+        // request that in the opening storm almost never found anything (docs/perf.md).
         if (reactor_->ready(socket)) continue;
-        if (readable(socket, reactor_->workerWaiting() ? options_.grace : std::chrono::microseconds(0))) {
+        if (reactor_->workerWaiting() && readable(socket, options_.grace)) {
             const auto admission = reactor_->admit(socket);
             if (admission == ConnectionReactor::Admission::Closed) return;
             if (admission == ConnectionReactor::Admission::Serve) continue;
