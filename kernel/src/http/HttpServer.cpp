@@ -247,6 +247,7 @@ nlohmann::json HttpServer::stats() const {
     return {{"port", port_},
             {"threads", reactor_->workers()},
             {"busy_connections", reactor_->busy()},
+            {"waiting_for_answers", laterAnswers_.load()},
             {"idle_connections", reactor_->idle()},
             {"accepted_connections", reactor_->accepted()}};
 }

@@ -455,6 +455,7 @@ export default {
       port: 'Port',
       threads: 'Worker threads',
       busy_connections: 'Connections being served',
+      waiting_for_answers: 'Connections waiting for an answer given later',
       idle_connections: 'Idle keep-alive connections',
       accepted_connections: 'Connections accepted',
     },

@@ -455,6 +455,7 @@ export default {
       port: '端口',
       threads: '工作线程',
       busy_connections: '处理中的连接',
+      waiting_for_answers: '等待稍后答复的连接',
       idle_connections: '空闲长连接',
       accepted_connections: '累计接受的连接',
     },
