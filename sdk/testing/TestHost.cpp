@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -38,7 +39,7 @@ struct RouteAnswer {
         const std::string content(text ? text : "", size);
         std::lock_guard lock(me->mutex);
         if (me->answered) return;
-        me->reply.status = status;
+        me->reply.status = status < 200 || status > 599 ? 500 : status; // as the kernel does
         me->reply.body = nlohmann::json::parse(content, nullptr, false);
         if (me->reply.body.is_discarded()) me->reply.body = content;
         me->answered = true;
@@ -337,11 +338,17 @@ TestHost::Reply TestHost::request(const std::string& method, const std::string& 
         const std::string bodyText = body.is_null() ? "" : body.is_string() ? body.get<std::string>() : body.dump();
         const anchang_http_request raw{sizeof(anchang_http_request), method.c_str(), path.c_str(), paramsText.c_str(), queryText.c_str(),
                                        bodyText.data(), bodyText.size(), principalText.c_str(), "test-request", "zh-CN", "{}"};
-        RouteAnswer answer;
+        auto owned = std::make_unique<RouteAnswer>();
+        RouteAnswer& answer = *owned;
         const int rc = route.fn(route.user, &raw, &RouteAnswer::respond, &answer);
         std::unique_lock lock(answer.mutex);
-        if (answer.later && !answer.given.wait_for(lock, std::chrono::seconds(30), [&] { return answer.answered; }))
+        if (answer.later && !answer.given.wait_for(lock, std::chrono::seconds(30), [&] { return answer.answered; })) {
+            lock.unlock();
+            // The plugin may still answer into it: a failing test leaks it rather than have
+            // that answer written into freed memory.
+            (void)owned.release();
             throw std::runtime_error(method + " " + target + ": the answer promised for later never came");
+        }
         if (rc != ANCHANG_OK) return {500, {{"error", {{"code", "internal"}}}}};
         return answer.reply;
     }

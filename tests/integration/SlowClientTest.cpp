@@ -229,6 +229,14 @@ TEST_F(SlowClients, AnAnswerGivenLaterKeepsItsPlaceInThePipeline) {
     EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
 }
 
+TEST_F(SlowClients, ALargeAnswerGivenLaterArrivesWhole) {
+    // Three megabytes: more than the socket takes at once, so the answering thread waits for
+    // the client to read (briefly) instead of cutting the answer short.
+    const auto reply = http(port(), "GET", "/api/v1/good/later?ms=10&bytes=3000000");
+    ASSERT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.json()["padding"].get<std::string>().size(), 3000000u);
+}
+
 TEST_F(SlowClients, AnAnswerPromisedAndDroppedIsAnInternalError) {
     const auto reply = http(port(), "GET", "/api/v1/good/later?drop=1");
     EXPECT_EQ(reply.status, 500);

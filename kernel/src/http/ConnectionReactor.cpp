@@ -90,7 +90,11 @@ void ConnectionReactor::join() {
 
 void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) { park(socket, false); }
 
-void ConnectionReactor::resume(const Poco::Net::StreamSocket& socket) { park(socket, ready(socket)); }
+void ConnectionReactor::resume(const Poco::Net::StreamSocket& socket) {
+    // A pipelined request waited for the answer before it: its time starts now.
+    ReadAheadSocket::of(socket).restartClock();
+    park(socket, ready(socket));
+}
 
 void ConnectionReactor::park(const Poco::Net::StreamSocket& socket, bool wakeNow) {
     const int fd = socket.impl()->sockfd();

@@ -76,9 +76,7 @@ void HttpExchange::sendFile(const std::filesystem::path& file, const std::string
     if (sent_) return;
     sent_ = true;
     status_ = 200;
-    response_.set("X-Request-Id", requestId_);
-    response_.set("X-Content-Type-Options", "nosniff");
-    response_.set("Referrer-Policy", "same-origin");
+    setCommonHeaders(response_, requestId_, {});
     // A stored file is shown, never run: no script in an uploaded PDF or SVG-like file acts
     // with the site's rights.
     response_.set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox");
@@ -125,19 +123,27 @@ void HttpExchange::setCommonHeaders(Poco::Net::HTTPResponse& response, const std
     }
 }
 
+void HttpExchange::setHead(Poco::Net::HTTPResponse& response, int status, const std::string& requestId, const std::string& contentType,
+                           std::size_t bodySize) {
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    setCommonHeaders(response, requestId, contentType);
+    if (status == 204) {
+        response.setContentLength(0);
+        return;
+    }
+    response.setContentType(contentType);
+    response.setContentLength(static_cast<std::streamsize>(bodySize));
+}
+
 void HttpExchange::send(int status, const std::string& contentType, const std::string& content) {
     if (sent_) return;
     sent_ = true;
     status_ = status;
-    response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    setCommonHeaders(response_, requestId_, contentType);
+    setHead(response_, status, requestId_, contentType, content.size());
     if (status == 204) {
-        response_.setContentLength(0);
         response_.send();
         return;
     }
-    response_.setContentType(contentType);
-    response_.setContentLength(static_cast<std::streamsize>(content.size()));
     response_.sendBuffer(content.data(), content.size());
 }
 

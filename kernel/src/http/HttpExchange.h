@@ -76,11 +76,15 @@ public:
     void dropLater();
     const std::shared_ptr<LaterAnswer>& later() const { return later_; }
 
-    /// The headers every answer carries, on whichever path it is written.
-    static void setCommonHeaders(Poco::Net::HTTPResponse& response, const std::string& requestId, const std::string& contentType);
+    /// The head every answer carries, on whichever path it is written (here, or later by the
+    /// thread that gives it): status, request id, content type and length, and a page's policy.
+    static void setHead(Poco::Net::HTTPResponse& response, int status, const std::string& requestId, const std::string& contentType,
+                        std::size_t bodySize);
     int status() const { return status_; }
 
 private:
+    static void setCommonHeaders(Poco::Net::HTTPResponse& response, const std::string& requestId, const std::string& contentType);
+
     Poco::Net::HTTPServerRequest& request_;
     Poco::Net::HTTPServerResponse& response_;
     std::string requestId_;

@@ -22,6 +22,9 @@ namespace anchang {
 
 namespace {
 
+/// How long the thread that gives an answer later waits, at most, for a client to take it.
+constexpr std::chrono::milliseconds kLaterPatience{200};
+
 /// Waits until the socket is readable. Poco 1.11's Socket::poll builds and tears down an epoll
 /// set on every call, three system calls too many on the path of every request.
 bool readable(const Poco::Net::StreamSocket& socket, std::chrono::microseconds wait) {
@@ -80,9 +83,16 @@ void sendBadRequest(Session& session) {
 
 } // namespace
 
-HttpServer::HttpServer(RequestPipeline& pipeline, Options options) : pipeline_(pipeline), options_(std::move(options)) {}
+HttpServer::HttpServer(RequestPipeline& pipeline, Options options)
+    : pipeline_(pipeline), options_(std::move(options)), lifeline_(std::make_shared<Lifeline>()) {
+    lifeline_->server = this;
+}
 
-HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
+HttpServer::~HttpServer() {
+    stop(std::chrono::milliseconds(0));
+    std::unique_lock lock(lifeline_->mutex); // waits for an answer being written
+    lifeline_->server = nullptr;
+}
 
 void HttpServer::start() {
     Poco::Net::ServerSocket listener;
@@ -169,8 +179,6 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             Poco::Logger::get("http").error("connection dropped: %s", std::string(e.what()));
             return;
         }
-        // Poco writes the response out when the response object goes away, at the end of the
-        // try block, so the linger has to come after it.
         if (later.later) {
             // Nothing was written: the answer comes later, and with it the connection's next
             // request. Until then the connection is the answer's, and this worker goes on.
@@ -178,6 +186,8 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             answerLater(session.detachSocket(), std::move(later), keepAlive, httpVersion);
             return;
         }
+        // Poco writes the response out when the response object goes away, at the end of the
+        // try block, so the linger has to come after it.
         if (refusedBody) return lingeringClose(socket);
         if (!session.getKeepAlive()) return;
         connection.nextRequest(session.takeBuffered());
@@ -199,35 +209,50 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
 }
 
 void HttpServer::answerLater(Poco::Net::StreamSocket socket, RequestPipeline::Handled later, bool keepAlive, const std::string& version) {
-    laterAnswers_.fetch_add(1, std::memory_order_relaxed);
-    auto deliver = [this, socket, keepAlive, version, requestId = std::move(later.requestId),
+    laterAnswers_.fetch_add(1);
+    auto deliver = [lifeline = lifeline_, socket, keepAlive, version, requestId = std::move(later.requestId),
                     finished = std::move(later.finished)](LaterAnswer::Answer&& answer) mutable {
-        // Written on the thread that gave the answer, without waiting: the client waits for
-        // exactly this, so its socket has room, and one that does not read loses its connection
-        // instead of stalling the writer that answers a whole batch.
+        // A plugin that answers after the server is gone (it kept an answer past its stop)
+        // finds the connection closed, not freed memory.
+        std::shared_lock lock(lifeline->mutex);
+        if (!lifeline->server) return closeQuietly(socket);
+        lifeline->server->writeLater(socket, keepAlive, version, requestId, answer);
+        if (finished) finished(answer.status);
+    };
+    later.later->handOver(std::move(deliver));
+}
+
+void HttpServer::writeLater(Poco::Net::StreamSocket& socket, bool keepAlive, const std::string& version, const std::string& requestId,
+                            const LaterAnswer::Answer& answer) {
+    bool written = false, keep = false;
+    try {
         Poco::Net::HTTPResponse head(version, Poco::Net::HTTPResponse::HTTP_OK);
-        head.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
+        HttpExchange::setHead(head, answer.status, requestId, answer.contentType, answer.body.size());
         head.setDate(Poco::Timestamp());
         head.setKeepAlive(keepAlive && !stopping_);
-        HttpExchange::setCommonHeaders(head, requestId, answer.contentType);
-        if (answer.status != 204) head.setContentType(answer.contentType);
-        head.setContentLength(answer.status == 204 ? 0 : static_cast<std::streamsize>(answer.body.size()));
+        keep = head.getKeepAlive();
         std::ostringstream bytes;
         head.write(bytes);
         if (answer.status != 204) bytes << answer.body;
-        const bool written = ReadAheadSocket::of(socket).sendAll(bytes.str());
-        if (finished) finished(answer.status);
-        if (written && head.getKeepAlive()) {
-            reactor_->resume(socket);
-        } else {
-            try {
-                socket.close();
-            } catch (...) {
-            }
-        }
-        laterAnswers_.fetch_sub(1, std::memory_order_relaxed);
-    };
-    later.later->handOver(std::move(deliver));
+        // On the thread that gave the answer (a writer answering a whole batch): a client
+        // waiting for its answer has room for it, and one that does not read is given a
+        // moment, then loses the connection rather than stall that thread.
+        written = ReadAheadSocket::of(socket).sendAll(bytes.str(), kLaterPatience);
+        if (!written) Poco::Logger::get("http").warning("[%s] an answer given later was not taken by the client: connection closed", requestId);
+        if (written && keep) reactor_->resume(socket);
+    } catch (const std::exception& e) {
+        Poco::Logger::get("http").error("[%s] writing an answer given later: %s", requestId, std::string(e.what()));
+        written = false;
+    }
+    if (!written || !keep) closeQuietly(socket);
+    laterAnswers_.fetch_sub(1);
+}
+
+void HttpServer::closeQuietly(Poco::Net::StreamSocket& socket) {
+    try {
+        socket.close();
+    } catch (...) {
+    }
 }
 
 bool HttpServer::stop(std::chrono::milliseconds drainTimeout) {

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 
 namespace anchang {
@@ -57,6 +58,15 @@ private:
     /// over to that answer: written on the thread that gives it, then the connection goes back
     /// to the reactor for its next request.
     void answerLater(Poco::Net::StreamSocket socket, RequestPipeline::Handled later, bool keepAlive, const std::string& version);
+    void writeLater(Poco::Net::StreamSocket& socket, bool keepAlive, const std::string& version, const std::string& requestId,
+                    const LaterAnswer::Answer& answer);
+    static void closeQuietly(Poco::Net::StreamSocket& socket);
+
+    /// What an answer given later reaches the server through: null once the server is gone.
+    struct Lifeline {
+        std::shared_mutex mutex;
+        HttpServer* server = nullptr;
+    };
 
     RequestPipeline& pipeline_;
     Options options_;
@@ -64,6 +74,7 @@ private:
     std::unique_ptr<ConnectionReactor> reactor_;
     std::atomic<bool> stopping_{false};
     std::atomic<int> laterAnswers_{0}; ///< connections waiting for an answer given later
+    std::shared_ptr<Lifeline> lifeline_;
     int port_ = 0;
 };
 

@@ -10,10 +10,18 @@ std::shared_ptr<LaterAnswer> LaterAnswer::create() {
     return later;
 }
 
-void LaterAnswer::respond(void* ctx, int status, const char* contentType, const char* body, std::size_t size) {
+void LaterAnswer::respond(void* ctx, int status, const char* contentType, const char* body, std::size_t size) noexcept {
     if (status < 200 || status > 599) status = 500;
-    static_cast<LaterAnswer*>(ctx)->give(
-        {status, contentType ? contentType : "application/octet-stream", std::string(body ? body : "", body ? size : 0)});
+    auto* me = static_cast<LaterAnswer*>(ctx);
+    try {
+        me->give({status, contentType ? contentType : "application/octet-stream", std::string(body ? body : "", body ? size : 0)});
+    } catch (...) {
+        // Out of memory copying the answer: an empty 500 still ends the client's wait.
+        try {
+            me->give({500, "application/octet-stream", {}});
+        } catch (...) {
+        }
+    }
 }
 
 void LaterAnswer::give(Answer answer) {

@@ -21,7 +21,7 @@
 
 namespace anchang {
 
-class LaterAnswer : public std::enable_shared_from_this<LaterAnswer> {
+class LaterAnswer {
 public:
     struct Answer {
         int status = 500;
@@ -34,10 +34,11 @@ public:
     /// A new one, alive until given its answer (and for as long as the server holds it).
     static std::shared_ptr<LaterAnswer> create();
 
-    /// The ABI's respond function for the context `create()` handed to the plugin.
-    static void respond(void* ctx, int status, const char* contentType, const char* body, std::size_t size);
+    /// The ABI's respond function for the context `create()` handed to the plugin: exactly once.
+    /// Nothing thrown here reaches the plugin (a C caller, or an SDK destructor).
+    static void respond(void* ctx, int status, const char* contentType, const char* body, std::size_t size) noexcept;
 
-    /// The answer, once; later ones are ignored.
+    /// The answer, exactly once (the plugin's pointer is not valid after it).
     void give(Answer answer);
     /// When the handler returned: the answer if it came already (then nothing else happens
     /// here), or nothing while it is still to come.

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <sys/socket.h>
 
 namespace anchang {
@@ -55,12 +56,19 @@ void ReadAheadSocket::sendNow(std::string_view bytes) {
     (void)::send(sockfd(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-bool ReadAheadSocket::sendAll(std::string_view bytes) {
+bool ReadAheadSocket::sendAll(std::string_view bytes, std::chrono::milliseconds patience) {
+    const auto until = Clock::now() + patience;
     while (!bytes.empty()) {
         const ssize_t n = ::send(sockfd(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+            continue;
+        }
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        bytes.remove_prefix(static_cast<std::size_t>(n));
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return false;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+        pollfd entry{sockfd(), POLLOUT, 0};
+        if (left <= 0 || ::poll(&entry, 1, static_cast<int>(left)) <= 0) return false;
     }
     return true;
 }

@@ -43,9 +43,12 @@ public:
     void setContinued(bool sent) { continued_ = sent; }
     /// Writes what the kernel takes at once: for the reactor's own short answers (100, 408, 431).
     void sendNow(std::string_view bytes);
-    /// Writes all of `bytes` without waiting; false when the kernel would not take them all at
-    /// once (a client that does not read): the connection is then beyond saving.
-    bool sendAll(std::string_view bytes);
+    /// Writes all of `bytes`, waiting at most `patience` in all for room (a small answer to a
+    /// client that waits for it never waits); false when the client would not take them in that
+    /// time: the connection is then beyond saving.
+    bool sendAll(std::string_view bytes, std::chrono::milliseconds patience);
+    /// The pending request's clock starts now (a connection back from waiting for an answer).
+    void restartClock() { requestStarted_ = Clock::now(); }
 
     int receiveBytes(void* buffer, int length, int flags = 0) override;
 

@@ -22,6 +22,8 @@
 
 #include <Poco/Logger.h>
 
+#include <utility>
+
 namespace anchang {
 
 namespace {
@@ -59,6 +61,17 @@ int sinkStoreAnswer(anchang_sink_fn sink, void* user, const std::function<nlohma
         return ANCHANG_E_STORE;
     }
 }
+
+/// The request whose handler runs on this thread, the only one http_later may be asked about.
+struct CurrentExchange {
+    static thread_local const HttpExchange* now;
+    const HttpExchange* before;
+    explicit CurrentExchange(const HttpExchange& exchange) : before(std::exchange(now, &exchange)) {}
+    ~CurrentExchange() { now = before; }
+    CurrentExchange(const CurrentExchange&) = delete;
+    CurrentExchange& operator=(const CurrentExchange&) = delete;
+};
+thread_local const HttpExchange* CurrentExchange::now = nullptr;
 
 nlohmann::json selectedHeaders(Poco::Net::HTTPServerRequest& request) {
     // Only what plugins have a use for; cookies and the Authorization header stay in the kernel.
@@ -230,6 +243,7 @@ int PluginContext::stage(const PluginManifest::Route& declared, anchang_route_fn
         try {
             // Everything the plugin asks of other modules meanwhile is on this user's behalf.
             ActingUser::Scope scope(std::move(acting));
+            CurrentExchange current(exchange);
             rc = fn(user, &request, respond, &exchange);
         } catch (...) {
             rc = ANCHANG_E_INTERNAL;
@@ -247,7 +261,9 @@ int PluginContext::stage(const PluginManifest::Route& declared, anchang_route_fn
 int PluginContext::httpLater(void* ctx, void* respondCtx, anchang_http_respond_fn* later, void** laterCtx) {
     auto& me = self(ctx);
     if (!respondCtx || !later || !laterCtx) return me.refuse(ANCHANG_E_INVALID, "http_later: missing argument");
-    // respondCtx is the exchange the kernel handed to the route handler that calls this.
+    // Only the handler running on this thread, for its own request: any other context (one
+    // kept from an earlier request) would be a pointer into freed memory.
+    if (respondCtx != CurrentExchange::now) return me.refuse(ANCHANG_E_STATE, "http_later: not called by the handler of this request");
     auto& exchange = *static_cast<HttpExchange*>(respondCtx);
     try {
         *laterCtx = exchange.answerLater().get();
@@ -255,6 +271,8 @@ int PluginContext::httpLater(void* ctx, void* respondCtx, anchang_http_respond_f
         return ANCHANG_OK;
     } catch (const sdk::Error&) {
         return me.refuse(ANCHANG_E_STATE, "http_later: " + exchange.method() + " " + exchange.path() + " was answered already");
+    } catch (...) {
+        return ANCHANG_E_INTERNAL;
     }
 }
 

@@ -37,7 +37,7 @@ void BatchWriter::loop() {
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return; // stopping, and nobody waits
+            if (queue_.empty()) return; // stopping, and every sale handed over was answered
             while (!queue_.empty() && batch.size() < maxBatch_) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();

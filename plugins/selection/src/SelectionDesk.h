@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -129,6 +130,8 @@ private:
     /// subscriptions are queued, and each round's viewers get one push for the whole batch.
     void committed(const std::vector<SaleLedger::Sale*>& sales);
     static nlohmann::json selectionOf(const SaleLedger::Sale& sale);
+    /// Why the buyer may not have the unit now, from memory (the round's mutex held), or nothing.
+    static std::optional<sdk::Error> refusal(Round& r, std::int64_t unit, std::int64_t price, const Buyer& buyer, const std::string& phone);
     static std::string requestKey(std::int64_t buyer, const std::string& requestId);
 
     const sdk::Host& host_;

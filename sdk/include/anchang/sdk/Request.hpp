@@ -1,8 +1,10 @@
 #pragma once
 /// anchang::sdk::Request — read-only view of an HTTP request routed to a plugin.
 ///
-/// Valid only during the handler call. Parsing helpers throw sdk::Error with status 400, so a
-/// handler can write `auto body = request.json();` and let bad input answer itself.
+/// Valid only during the handler call, on its thread. Parsing helpers throw sdk::Error with status
+/// 400, so a handler can write `auto body = request.json();` and let bad input answer itself.
+/// The parameters, query, caller and headers come as JSON text and are parsed when first asked
+/// for: on opening day ten thousand requests a second pay only for what their handler reads.
 
 #include "anchang/abi.h"
 #include "anchang/sdk/Json.hpp"
@@ -20,12 +22,7 @@ namespace anchang::sdk {
 
 class Request {
 public:
-    explicit Request(const anchang_http_request& raw)
-        : raw_(raw),
-          params_(nlohmann::json::parse(raw.params_json)),
-          query_(nlohmann::json::parse(raw.query_json)),
-          principal_(nlohmann::json::parse(raw.principal_json)),
-          headers_(nlohmann::json::parse(raw.headers_json)) {}
+    explicit Request(const anchang_http_request& raw) : raw_(raw) {}
 
     std::string_view method() const { return raw_.method; }
     std::string_view path() const { return raw_.path; }
@@ -36,7 +33,7 @@ public:
     bool english() const { return lang() == "en"; }
 
     /// A path parameter named in the route pattern; always present when routed.
-    std::string param(const std::string& name) const { return params_.value(name, std::string{}); }
+    std::string param(const std::string& name) const { return parsed(params_, raw_.params_json).value(name, std::string{}); }
 
     /// A path parameter that must be a positive integer id, or 404 `code`.
     std::int64_t idParam(const std::string& name, const std::string& code = "not_found") const {
@@ -51,8 +48,9 @@ public:
     }
 
     std::optional<std::string> query(const std::string& name) const {
-        auto it = query_.find(name);
-        if (it == query_.end()) return std::nullopt;
+        const auto& query = parsed(query_, raw_.query_json);
+        auto it = query.find(name);
+        if (it == query.end()) return std::nullopt;
         return it->get<std::string>();
     }
 
@@ -68,8 +66,9 @@ public:
     /// content-type, if-match, x-client-address and every x-anchang-* header; never cookies or
     /// authorization.
     std::optional<std::string> header(const std::string& lowerName) const {
-        auto it = headers_.find(lowerName);
-        if (it == headers_.end()) return std::nullopt;
+        const auto& headers = parsed(headers_, raw_.headers_json);
+        auto it = headers.find(lowerName);
+        if (it == headers.end()) return std::nullopt;
         return it->get<std::string>();
     }
 
@@ -87,16 +86,16 @@ public:
     }
 
     /// The logged-in caller; null on public routes.
-    const nlohmann::json& principal() const { return principal_; }
-    bool authenticated() const { return principal_.is_object(); }
-    std::int64_t userId() const { return authenticated() ? principal_.value("user_id", std::int64_t{0}) : 0; }
-    std::string username() const { return authenticated() ? principal_.value("username", std::string{}) : std::string{}; }
+    const nlohmann::json& principal() const { return parsed(principal_, raw_.principal_json); }
+    bool authenticated() const { return principal().is_object(); }
+    std::int64_t userId() const { return authenticated() ? principal().value("user_id", std::int64_t{0}) : 0; }
+    std::string username() const { return authenticated() ? principal().value("username", std::string{}) : std::string{}; }
     /// The caller's name as people read it (王丽), for records shown to them; the audit log keeps username().
-    std::string displayName() const { return authenticated() ? principal_.value("display_name", std::string{}) : std::string{}; }
+    std::string displayName() const { return authenticated() ? principal().value("display_name", std::string{}) : std::string{}; }
     /// Roles that apply to this request: global roles plus roles in the routed project.
     bool hasRole(std::string_view role) const {
         if (!authenticated()) return false;
-        for (const auto& r : principal_.value("roles", nlohmann::json::array()))
+        for (const auto& r : principal().value("roles", nlohmann::json::array()))
             if (r.get<std::string>() == role) return true;
         return false;
     }
@@ -109,7 +108,7 @@ public:
     /// the kernel's policy says (admins may have changed which roles hold it).
     bool can(std::string_view permission) const {
         if (!authenticated()) return false;
-        for (const auto& p : principal_.value("permissions", nlohmann::json::array()))
+        for (const auto& p : principal().value("permissions", nlohmann::json::array()))
             if (p.get<std::string>() == permission) return true;
         return false;
     }
@@ -117,11 +116,13 @@ public:
     const anchang_http_request& raw() const { return raw_; }
 
 private:
+    static const nlohmann::json& parsed(std::optional<nlohmann::json>& slot, const char* text) {
+        if (!slot) slot = nlohmann::json::parse(text);
+        return *slot;
+    }
+
     const anchang_http_request& raw_;
-    nlohmann::json params_;
-    nlohmann::json query_;
-    nlohmann::json principal_;
-    nlohmann::json headers_;
+    mutable std::optional<nlohmann::json> params_, query_, principal_, headers_;
 };
 
 } // namespace anchang::sdk
