@@ -155,7 +155,10 @@ TEST_F(Scheduler, AfterDowntimeAJobCatchesUpOnceAndARunCutShortIsRunAgain) {
     advance(kMinute);
     // Beside a busy CI run (500 slow senders in the next test file) the run may take more than
     // the usual five seconds to start; what is asserted is that it starts.
-    ASSERT_TRUE(eventually([&] { return !runs("slow").empty() && runs("slow")[0]["outcome"] == "running"; }, std::chrono::seconds(20)));
+    const bool started = eventually([&] { return !runs("slow").empty() && runs("slow")[0]["outcome"] == "running"; }, std::chrono::seconds(20));
+    // Seen twice in a busy CI run and never alone: say what the scheduler did meanwhile.
+    ASSERT_TRUE(started) << "runs: " << as(admin, "GET", "/api/v1/jobs/runs?limit=200").body << "\nkernel log tail: "
+                         << kernel->log().substr(kernel->log().size() > 8000 ? kernel->log().size() - 8000 : 0);
     std::ifstream runtime(kernel->dataDir() / "run" / "anchangd.json");
     ::kill(nlohmann::json::parse(runtime)["pid"].get<int>(), SIGKILL);
     ASSERT_TRUE(eventually([&] { return kernel->exited(); }));
