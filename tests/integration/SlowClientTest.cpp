@@ -1,5 +1,6 @@
 // Slow senders against a real anchangd: they wait in the reactor, not on worker threads, and are
 // answered 408 once their request is late; everyone else is served as usual meanwhile.
+#include "support/Eventually.h"
 #include "support/Http.h"
 #include "support/KernelProcess.h"
 
@@ -243,4 +244,7 @@ TEST_F(SlowClients, AnAnswerPromisedAndDroppedIsAnInternalError) {
     EXPECT_EQ(reply.json()["error"]["code"], "internal") << reply.body;
     EXPECT_FALSE(reply.json()["error"]["request_id"].get<std::string>().empty()) << reply.body;
     EXPECT_EQ(http(port(), "GET", "/api/v1/good/later").status, 200); // answered at once, from the plugin's thread
+    // The access log records each with the status that went out, once it went out.
+    EXPECT_TRUE(eventually([] { return kernel->log().find(R"("path":"/api/v1/good/later","status":500)") != std::string::npos; }));
+    EXPECT_TRUE(eventually([] { return kernel->log().find(R"("path":"/api/v1/good/later","status":200)") != std::string::npos; }));
 }

@@ -10,11 +10,15 @@ std::shared_ptr<LaterAnswer> LaterAnswer::create() {
     return later;
 }
 
+LaterAnswer::Answer LaterAnswer::fromPlugin(int status, const char* contentType, const char* body, std::size_t size) {
+    return {status < 200 || status > 599 ? 500 : status, contentType ? contentType : "application/octet-stream",
+            std::string(body ? body : "", body ? size : 0)};
+}
+
 void LaterAnswer::respond(void* ctx, int status, const char* contentType, const char* body, std::size_t size) noexcept {
-    if (status < 200 || status > 599) status = 500;
     auto* me = static_cast<LaterAnswer*>(ctx);
     try {
-        me->give({status, contentType ? contentType : "application/octet-stream", std::string(body ? body : "", body ? size : 0)});
+        me->give(fromPlugin(status, contentType, body, size));
     } catch (...) {
         // Out of memory copying the answer: an empty 500 still ends the client's wait.
         try {

@@ -31,6 +31,10 @@ public:
     /// Writes the answer to the connection handed over, and gives the connection back.
     using Deliver = std::function<void(Answer&&)>;
 
+    /// An answer as a plugin hands it over the ABI, made safe to send: a status outside
+    /// 200–599 becomes 500, no content type is application/octet-stream, no body is empty.
+    static Answer fromPlugin(int status, const char* contentType, const char* body, std::size_t size);
+
     /// A new one, alive until given its answer (and for as long as the server holds it).
     static std::shared_ptr<LaterAnswer> create();
 

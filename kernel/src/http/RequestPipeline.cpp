@@ -33,6 +33,13 @@ std::string requestIdOf(const Poco::Net::HTTPServerRequest& request) {
     return BusProtocol::newId();
 }
 
+/// The request's access line, with its time since it began.
+void record(const AccessLog* log, std::string_view method, std::string_view path, int status, std::chrono::steady_clock::time_point started,
+            std::string_view id, std::string_view user) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    log->record(method, path, status, micros, id, user);
+}
+
 bool writes(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
 } // namespace
@@ -195,21 +202,15 @@ RequestPipeline::Handled RequestPipeline::handle(Poco::Net::HTTPServerRequest& r
         log.error("%s %s [%s] unhandled: %s", exchange.method(), exchange.path(), exchange.requestId(), std::string(e.what()));
         exchange.sendError(500, "internal", ErrorCatalog::text("internal", exchange.lang(), "internal error"));
     }
+    const std::string_view user = exchange.principal ? std::string_view(exchange.principal->username) : std::string_view{};
     if (exchange.later()) {
         Handled later{Handled::Outcome::Later, exchange.later(), exchange.requestId(), {}};
         if (options_.accessLog)
             later.finished = [log = options_.accessLog, method = exchange.method(), path = exchange.path(), id = exchange.requestId(),
-                              user = exchange.principal ? exchange.principal->username : std::string{}, started](int status) {
-                const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-                log->record(method, path, status, micros, id, user);
-            };
+                              user = std::string(user), started](int status) { record(log, method, path, status, started, id, user); };
         return later;
     }
-    if (options_.accessLog) {
-        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-        options_.accessLog->record(exchange.method(), exchange.path(), exchange.status(), micros, exchange.requestId(),
-                                   exchange.principal ? exchange.principal->username : std::string_view{});
-    }
+    if (options_.accessLog) record(options_.accessLog, exchange.method(), exchange.path(), exchange.status(), started, exchange.requestId(), user);
     return {exchange.takenOver() ? Handled::Outcome::TakenOver : Handled::Outcome::Answered, nullptr, {}, {}};
 }
 

@@ -235,9 +235,8 @@ int PluginContext::stage(const PluginManifest::Route& declared, anchang_route_fn
         request.lang = exchange.lang().c_str();
         request.headers_json = headersText.c_str();
         auto respond = [](void* respondCtx, int status, const char* contentType, const char* body, std::size_t size) {
-            auto* target = static_cast<HttpExchange*>(respondCtx);
-            if (status < 200 || status > 599) status = 500;
-            target->send(status, contentType ? contentType : "application/octet-stream", std::string(body ? body : "", size));
+            const auto answer = LaterAnswer::fromPlugin(status, contentType, body, size);
+            static_cast<HttpExchange*>(respondCtx)->send(answer.status, answer.contentType, answer.body);
         };
         int rc = ANCHANG_E_INTERNAL;
         try {
