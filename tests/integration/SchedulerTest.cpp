@@ -151,14 +151,19 @@ TEST_F(Scheduler, AfterDowntimeAJobCatchesUpOnceAndARunCutShortIsRunAgain) {
     const sys_days january{(today.year() + years(1)) / January / 1};
     const std::int64_t slowAt = duration_cast<milliseconds>(january.time_since_epoch()).count() + 4 * kHour - 8 * kHour;
     setClock(slowAt - kMinute);
-    ASSERT_TRUE(eventually([&] { return jobState("slow")["next_at"] == slowAt; }));
+    // slow's next slot read slowAt before the jump too (the next 1 January from base), so wait
+    // for what only the jump brings: the nightly job caught up for last night. Advancing before
+    // the scheduler saw the jump let it see both at once, and a job never run then starts after
+    // the time it first sees: slowAt was skipped (a failure seen beside busy CI runs).
+    // Moving the clock weeks ahead (a kernel that was off), the nightly job runs once, for the
+    // latest night, as a catch-up.
+    ASSERT_TRUE(eventually([&] { return ran("nightly").size() == 2; }));
+    EXPECT_EQ(ran("nightly")[1]["run_trigger"], "catch_up");
+    const std::int64_t lastNight = slowAt - 2 * kHour; // 02:00 Beijing that morning
+    EXPECT_EQ(ran("nightly")[1]["scheduled_at"], lastNight);
+    ASSERT_EQ(jobState("slow")["next_at"], slowAt);
     advance(kMinute);
-    // Beside a busy CI run (500 slow senders in the next test file) the run may take more than
-    // the usual five seconds to start; what is asserted is that it starts.
-    const bool started = eventually([&] { return !runs("slow").empty() && runs("slow")[0]["outcome"] == "running"; }, std::chrono::seconds(20));
-    // Seen twice in a busy CI run and never alone: say what the scheduler did meanwhile.
-    ASSERT_TRUE(started) << "runs: " << as(admin, "GET", "/api/v1/jobs/runs?limit=200").body << "\nkernel log tail: "
-                         << kernel->log().substr(kernel->log().size() > 8000 ? kernel->log().size() - 8000 : 0);
+    ASSERT_TRUE(eventually([&] { return !runs("slow").empty() && runs("slow")[0]["outcome"] == "running"; }));
     std::ifstream runtime(kernel->dataDir() / "run" / "anchangd.json");
     ::kill(nlohmann::json::parse(runtime)["pid"].get<int>(), SIGKILL);
     ASSERT_TRUE(eventually([&] { return kernel->exited(); }));
@@ -173,12 +178,7 @@ TEST_F(Scheduler, AfterDowntimeAJobCatchesUpOnceAndARunCutShortIsRunAgain) {
     as(admin, "POST", "/api/v1/clockwork/release", nlohmann::json::object());
     ASSERT_TRUE(eventually([&] { return runs("slow")[0]["outcome"] == "ok"; }));
 
-    // Moving the clock weeks ahead (a kernel that was off), the nightly job ran once, for the
-    // latest night, as a catch-up.
-    ASSERT_TRUE(eventually([&] { return ran("nightly").size() == 2; }));
-    EXPECT_EQ(ran("nightly")[1]["run_trigger"], "catch_up");
-    const std::int64_t lastNight = slowAt - 2 * kHour; // 02:00 Beijing that morning
-    EXPECT_EQ(ran("nightly")[1]["scheduled_at"], lastNight);
+    // The restart ran last night's job no second time.
     ASSERT_TRUE(eventually([&] { return !jobState("nightly")["running"].get<bool>(); }));
     EXPECT_EQ(ran("nightly").size(), 2u);
 }
