@@ -2,6 +2,8 @@
 #   source demo_kernel.sh BUILD_DIR MODULES [--set key=value ...]
 # gives $root, $work (removed on exit), start / stop (the kernel; $port once started), token USER
 # (a demo login's bearer token) and summary (a wrk report as one line: requests/s, p50/p90/p99).
+# For side-by-side runs: KERNEL_ARGS="--set=http.threads=8 ..." adds settings, and
+# KERNEL_PRELOAD=/path/lib.so starts the kernel with LD_PRELOAD (another allocator, say).
 build="$1"
 modules="$2"
 shift 2
@@ -19,10 +21,10 @@ echo "# bench" > "$work/bench.properties"
 
 start() {
   rm -f "$work/data/run/anchangd.json"
-  "$build/bin/anchangd" --config "$work/bench.properties" --data-dir "$work/data" --plugins-dir "$build/plugins" --port 0 \
+  ${KERNEL_PRELOAD:+env LD_PRELOAD=$KERNEL_PRELOAD} "$build/bin/anchangd" --config "$work/bench.properties" --data-dir "$work/data" --plugins-dir "$build/plugins" --port 0 \
     --set bus.external=false --set licence.file="$work/vendor/licence.json" --set licence.publicKey="$work/vendor/vendor.pub" \
     --set demo.seed="$root/config/demo/kernel.json" --set plugins.core.demo_seed="$root/config/demo/core.json" \
-    "${settings[@]}" > "$work/anchangd.log" 2>&1 &
+    "${settings[@]}" ${KERNEL_ARGS:-} > "$work/anchangd.log" 2>&1 &
   pid=$!
   for _ in $(seq 200); do [ -f "$work/data/run/anchangd.json" ] && break; sleep 0.1; done
   port=$(python3 -c "import json;print(json.load(open('$work/data/run/anchangd.json'))['http_port'])")

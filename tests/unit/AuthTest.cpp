@@ -212,3 +212,23 @@ TEST_F(AuthTest, UsersMayHoldOnlyRolesSomePluginDeclared) {
     EXPECT_TRUE(policy.allows(manager, "kernel.audit.read", 1));
     EXPECT_THROW(policy.set("wizard", "kernel.audit.read", true), sdk::Error);
 }
+
+TEST(Principal, WhatAPluginReadsHoldsTheRolesOfItsProjectAndThePermissionsItWasGiven) {
+    Principal principal;
+    principal.userId = 7;
+    principal.username = "wang\"li";
+    principal.displayName = "王丽";
+    principal.globalRoles = {"agent"};
+    principal.projectRoles = {{1, {"consultant"}}, {2, {"manager"}}};
+    const auto inProject = nlohmann::json::parse(principal.toJson(1, {"selection.sell"}));
+    EXPECT_EQ(inProject, (nlohmann::json{{"user_id", 7},
+                                         {"username", "wang\"li"},
+                                         {"display_name", "王丽"},
+                                         {"roles", {"agent", "consultant"}},
+                                         {"project_id", 1},
+                                         {"permissions", {"selection.sell"}}}));
+    const auto anywhere = nlohmann::json::parse(principal.toJson(std::nullopt, {}));
+    EXPECT_TRUE(anywhere["project_id"].is_null());
+    EXPECT_EQ(anywhere["roles"], (nlohmann::json{"agent", "consultant", "manager"}));
+    EXPECT_EQ(anywhere["permissions"], nlohmann::json::array());
+}

@@ -1,5 +1,7 @@
 #include "auth/Principal.h"
 
+#include "http/JsonText.h"
+
 #include <algorithm>
 
 namespace anchang {
@@ -27,10 +29,18 @@ std::vector<std::string> Principal::rolesIn(std::optional<std::int64_t> project)
     return roles;
 }
 
-nlohmann::json Principal::toJson(std::optional<std::int64_t> project) const {
-    nlohmann::json out = {{"user_id", userId}, {"username", username}, {"display_name", displayName},
-                          {"roles", rolesIn(project)}};
-    out["project_id"] = project ? nlohmann::json(*project) : nlohmann::json(nullptr);
+std::string Principal::toJson(std::optional<std::int64_t> project, const std::vector<std::string>& permissions) const {
+    std::string out = "{\"user_id\":" + std::to_string(userId) + ",\"username\":";
+    JsonText::appendString(out, username);
+    out += ",\"display_name\":";
+    JsonText::appendString(out, displayName);
+    out += ",\"roles\":";
+    JsonText::appendArray(out, rolesIn(project));
+    out += ",\"project_id\":";
+    out += project ? std::to_string(*project) : "null";
+    out += ",\"permissions\":";
+    JsonText::appendArray(out, permissions);
+    out += '}';
     return out;
 }
 

@@ -5,8 +5,6 @@
 /// or held in one project (a consultant of 楼盘 A). A request about a project sees the global
 /// roles plus the roles in that project.
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -31,8 +29,9 @@ struct Principal {
     bool memberOf(std::int64_t project) const;
     /// Global roles plus the roles in `project`; without a project, every role the user holds.
     std::vector<std::string> rolesIn(std::optional<std::int64_t> project) const;
-    /// What a plugin receives as principal_json.
-    nlohmann::json toJson(std::optional<std::int64_t> project) const;
+    /// What a plugin receives as principal_json: who, their roles in `project`, and which of
+    /// the plugin's own permissions they hold there (asked of the policy by the caller).
+    std::string toJson(std::optional<std::int64_t> project, const std::vector<std::string>& permissions) const;
 };
 
 } // namespace anchang

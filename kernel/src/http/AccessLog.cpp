@@ -1,8 +1,7 @@
 #include "http/AccessLog.h"
 
-#include <nlohmann/json.hpp>
+#include "http/JsonText.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -10,30 +9,6 @@
 namespace anchang {
 
 namespace {
-
-void appendEscaped(std::string& out, std::string_view text) {
-    // Paths are percent-decoded and may hold any bytes; text beyond ASCII goes through
-    // nlohmann, which replaces invalid UTF-8 so the line stays valid JSON.
-    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
-        const std::string quoted = nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        out.append(quoted, 1, quoted.size() - 2);
-        return;
-    }
-    static const char* hex = "0123456789abcdef";
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        } else {
-            out += c;
-        }
-    }
-}
 
 /// "2026-11-22T11:41:58.331Z", reformatting the seconds only when they change.
 void appendTimestamp(std::string& out) {
@@ -66,19 +41,19 @@ void AccessLog::record(std::string_view method, std::string_view path, int statu
         line += R"({"ts":")";
         appendTimestamp(line);
         line += R"(","level":"info","logger":"http.access","msg":"request","method":")";
-        appendEscaped(line, method);
+        JsonText::appendEscaped(line, method);
         line += R"(","path":")";
-        appendEscaped(line, path);
+        JsonText::appendEscaped(line, path);
         line += R"(","status":)";
         line += std::to_string(status);
         line += R"(,"us":)";
         line += std::to_string(micros);
         line += R"(,"request_id":")";
-        appendEscaped(line, requestId);
+        JsonText::appendEscaped(line, requestId);
         line += '"';
         if (!user.empty()) {
             line += R"(,"user":")";
-            appendEscaped(line, user);
+            JsonText::appendEscaped(line, user);
             line += '"';
         }
         line += '}';
@@ -87,7 +62,7 @@ void AccessLog::record(std::string_view method, std::string_view path, int statu
         line += " access: ";
         line += method;
         line += ' ';
-        appendEscaped(line, path);
+        JsonText::appendEscaped(line, path);
         line += ' ' + std::to_string(status) + ' ' + std::to_string(micros) + "us " + std::string(requestId);
         if (!user.empty()) line += " " + std::string(user);
     }

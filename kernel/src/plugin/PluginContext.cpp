@@ -17,10 +17,12 @@
 #include "schedule/Scheduler.h"
 #include "form/FormService.h"
 #include "http/HttpExchange.h"
+#include "http/JsonText.h"
 #include "script/HookRunner.h"
 #include "store/Store.h"
 
 #include <Poco/Logger.h>
+#include <Poco/String.h>
 
 #include <utility>
 
@@ -73,25 +75,25 @@ struct CurrentExchange {
 };
 thread_local const HttpExchange* CurrentExchange::now = nullptr;
 
-nlohmann::json selectedHeaders(Poco::Net::HTTPServerRequest& request) {
+std::string selectedHeaders(Poco::Net::HTTPServerRequest& request) {
     // Only what plugins have a use for; cookies and the Authorization header stay in the kernel.
-    nlohmann::json headers = nlohmann::json::object();
-    for (const char* name : {"Idempotency-Key", "User-Agent", "Content-Type", "If-Match"}) {
-        if (request.has(name)) {
-            std::string lower(name);
-            for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            headers[lower] = request.get(name);
-        }
-    }
+    std::map<std::string, std::string> headers;
+    for (const auto& [name, lower] : {std::pair{"Idempotency-Key", "idempotency-key"}, {"User-Agent", "user-agent"},
+                                      {"Content-Type", "content-type"}, {"If-Match", "if-match"}})
+        if (request.has(name)) headers[lower] = request.get(name);
     // X-Anchang-*: what a plugin's own clients send it, such as the signature of a request made
     // without a session (the channel's agency API).
+    static constexpr std::string_view kOwn = "x-anchang-";
     for (const auto& [name, value] : request) {
+        if (name.size() < kOwn.size() || name.size() > 64 || value.size() > 1024 ||
+            Poco::icompare(name, 0, kOwn.size(), std::string(kOwn)) != 0)
+            continue;
         std::string lower(name);
         for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (lower.rfind("x-anchang-", 0) == 0 && lower.size() <= 64 && value.size() <= 1024) headers[lower] = value;
+        headers[lower] = value;
     }
     headers["x-client-address"] = request.clientAddress().host().toString();
-    return headers;
+    return JsonText::object(headers);
 }
 
 } // namespace
@@ -205,23 +207,20 @@ int PluginContext::stage(const PluginManifest::Route& declared, anchang_route_fn
     for (const auto& p : manifest_.permissions) ownPermissions.push_back(p.name);
     const AccessPolicy& policy = services_.policy;
     Router::Handler handler = [fn, user, owner, ownPermissions, &policy](HttpExchange& exchange) {
-        nlohmann::json params(exchange.params);
-        nlohmann::json query(exchange.query);
-        const std::string paramsText = params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        const std::string queryText = query.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string paramsText = JsonText::object(exchange.params);
+        const std::string queryText = JsonText::object(exchange.query);
         std::string principalText = "null";
         std::optional<ActingUser::User> acting;
         if (exchange.principal) {
             // Which of its own permissions the caller holds here, so a plugin asks the policy
             // (which admins can change) instead of testing roles.
-            nlohmann::json principal = exchange.principal->toJson(exchange.project);
-            principal["permissions"] = nlohmann::json::array();
+            std::vector<std::string> held;
             for (const auto& permission : ownPermissions)
-                if (policy.allows(*exchange.principal, permission, exchange.project)) principal["permissions"].push_back(permission);
-            principalText = principal.dump();
+                if (policy.allows(*exchange.principal, permission, exchange.project)) held.push_back(permission);
+            principalText = exchange.principal->toJson(exchange.project, held);
             acting = ActingUser::User{exchange.principal->userId, exchange.principal->username, exchange.principal->displayName};
         }
-        const std::string headersText = selectedHeaders(exchange.request()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string headersText = selectedHeaders(exchange.request());
         anchang_http_request request{};
         request.size = sizeof request;
         request.method = exchange.method().c_str();

@@ -11,6 +11,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 BUYERS=${BUYERS:-10000}
 VIEWERS=${VIEWERS:-10000}
 CRASH_RUNS=${CRASH_RUNS:-10}
+# CPU seconds a set of processes has used, threads included (utime + stime).
+cpu_s() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk -v hz="$(getconf CLK_TCK)" '{s += $1} END {printf "%.3f", s / hz}'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hook_port=$(free_port)
 source "$here/../demo_kernel.sh" "$build" selection \
@@ -108,8 +110,11 @@ http { access_log off; keepalive_requests 1000000;
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
 for i in $(seq "$BUYERS"); do printf 'GET\t/health\t\t\n'; done > "$work/static.tsv"
+workers=$(pgrep -d ' ' -P "$(cat "$work/nginx/nginx.pid")")
 for window in 1000 0; do
+  cpu_before=$(cpu_s $workers)
   printf 'window %s ms: ' "$window"; "$build/bin/anchang_storm" --port "$nginx_port" --requests "$work/static.tsv" --connections 1000 --window-ms "$window"
+  echo "nginx CPU $(python3 -c "print(round(($(cpu_s $workers) - $cpu_before) * 1e6 / $BUYERS, 1))") µs a request"
 done
 kill "$(cat "$work/nginx/nginx.pid")"
 fi
@@ -118,15 +123,18 @@ echo "== the storm: $BUYERS buyers, 2,000 units, within one second (then all at 
 for window in ${WINDOWS:-1000 0}; do
   fresh
   before=$(commits)
+  cpu_before=$(cpu_s "$pid")
   printf 'window %s ms: ' "$window"
   # PROFILE=file records where the kernel's CPU goes while the storm lasts (perf report -i
-  # file.WINDOW); PROFILE_ALL=1 records the whole machine instead, the client and idle included.
+  # file.WINDOW); PROFILE_ALL=1 records the whole machine instead, the client and idle included;
+  # PERF_GRAPH="--call-graph dwarf" gives whole stacks through code built without frame pointers.
   if [ -n "${PROFILE:-}" ]; then
     if [ -n "${PROFILE_ALL:-}" ]; then target=(-a); else target=(-p "$pid"); fi
-    perf record -q -F 2000 -g "${target[@]}" -o "$PROFILE.$window" 2>/dev/null & profiler=$!; sleep 0.5
+    perf record -q -F 2000 ${PERF_GRAPH:--g} "${target[@]}" -o "$PROFILE.$window" 2>/dev/null & profiler=$!; sleep 0.5
   fi
   "$build/bin/anchang_storm" --port "$port" --requests "$work/selections.tsv" --connections 1000 --window-ms "$window" --out "$work/acks.txt" || true
   [ -n "${PROFILE:-}" ] && { kill -INT "$profiler"; wait "$profiler" || true; }
+  echo "anchangd CPU $(python3 -c "print(round(($(cpu_s "$pid") - $cpu_before) * 1e6 / $BUYERS, 1))") µs a request"
   after=$(commits)
   sold=$(db "SELECT COUNT(*) FROM selection_selections WHERE round_id = $round")
   sold_out=$(db "SELECT (MAX(selected_at) - MIN(selected_at)) FROM selection_selections WHERE round_id = $round")
