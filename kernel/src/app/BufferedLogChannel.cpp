@@ -81,9 +81,12 @@ void BufferedLogChannel::write(const std::string& text) {
 
 void BufferedLogChannel::run() {
     std::unique_lock lock(mutex_);
+    // Two buffers trade places, so lines are appended into memory already grown to a burst's
+    // size rather than into an empty string that reallocates as it fills.
+    std::string text;
     while (!stopping_) {
         wake_.wait_for(lock, kInterval, [this] { return urgent_ || stopping_; });
-        std::string text;
+        text.clear();
         text.swap(buffer_);
         urgent_ = false;
         lock.unlock();

@@ -166,7 +166,6 @@ void RequestPipeline::route(HttpExchange& exchange, Router::Match match) {
 RequestPipeline::Handled RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto started = std::chrono::steady_clock::now();
     HttpExchange exchange(request, response, requestIdOf(request));
-    auto& log = Poco::Logger::get("http");
     bool streams = false;
     try {
         const bool api = exchange.path().starts_with("/api/");
@@ -185,7 +184,7 @@ RequestPipeline::Handled RequestPipeline::handle(Poco::Net::HTTPServerRequest& r
     } catch (const sdk::Error& e) {
         if (streams) discardRest(exchange);
         if (e.status() >= 500) {
-            log.error("%s %s [%s] %s: %s", exchange.method(), exchange.path(), exchange.requestId(), e.code(), std::string(e.what()));
+            Poco::Logger::get("http").error("%s %s [%s] %s: %s", exchange.method(), exchange.path(), exchange.requestId(), e.code(), std::string(e.what()));
             exchange.sendError(e.status(), e.status() == 503 ? e.code() : "internal",
                                e.status() == 503 ? ErrorCatalog::text(e.code(), exchange.lang(), e.what())
                                                  : ErrorCatalog::text("internal", exchange.lang(), "internal error"));
@@ -199,7 +198,7 @@ RequestPipeline::Handled RequestPipeline::handle(Poco::Net::HTTPServerRequest& r
         exchange.sendError(400, "http.bad_request", ErrorCatalog::text("http.bad_request", exchange.lang(), e.displayText()));
     } catch (const std::exception& e) {
         if (streams) discardRest(exchange);
-        log.error("%s %s [%s] unhandled: %s", exchange.method(), exchange.path(), exchange.requestId(), std::string(e.what()));
+        Poco::Logger::get("http").error("%s %s [%s] unhandled: %s", exchange.method(), exchange.path(), exchange.requestId(), std::string(e.what()));
         exchange.sendError(500, "internal", ErrorCatalog::text("internal", exchange.lang(), "internal error"));
     }
     const std::string_view user = exchange.principal ? std::string_view(exchange.principal->username) : std::string_view{};
