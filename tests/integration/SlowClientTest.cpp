@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -221,6 +222,9 @@ TEST_F(SlowClients, AnAnswerGivenLaterKeepsItsPlaceInThePipeline) {
     ASSERT_NE(first, std::string::npos) << answers;
     ASSERT_NE(second, std::string::npos) << answers;
     EXPECT_LT(first, second) << answers;
+    // Both carry the Date header (formatted once a second), the one given later too.
+    const std::regex date("\r\nDate: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
+    EXPECT_EQ(std::distance(std::sregex_iterator(answers.begin(), answers.end(), date), std::sregex_iterator()), 2) << answers;
 
     // Asked to close, the connection closes once the later answer is out.
     Raw closing(port());

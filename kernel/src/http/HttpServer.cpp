@@ -3,6 +3,8 @@
 #include "http/HttpExchange.h"
 #include "http/ReadAheadSocket.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
@@ -13,6 +15,7 @@
 #include <Poco/Timestamp.h>
 
 #include <cerrno>
+#include <ctime>
 #include <poll.h>
 #include <sstream>
 #include <stdexcept>
@@ -35,6 +38,18 @@ bool readable(const Poco::Net::StreamSocket& socket, std::chrono::microseconds w
         rc = ::poll(&entry, 1, timeoutMs);
     } while (rc < 0 && errno == EINTR);
     return rc > 0;
+}
+
+/// The Date header, formatted once a second per thread rather than by Poco for every answer.
+const std::string& httpDate() {
+    thread_local std::time_t formattedFor = -1;
+    thread_local std::string text;
+    const std::time_t now = std::time(nullptr);
+    if (now != formattedFor) {
+        text = Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(now), Poco::DateTimeFormat::HTTP_FORMAT);
+        formattedFor = now;
+    }
+    return text;
 }
 
 /// Poco's session, with the one thing parking needs: the bytes it read past the request it
@@ -146,7 +161,7 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             const std::string& version = request.getVersion();
             if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
                 throw Poco::Net::MessageException("not an HTTP/1.x request line");
-            response.setDate(Poco::Timestamp());
+            response.set(Poco::Net::HTTPResponse::DATE, httpDate());
             response.setVersion(request.getVersion());
             response.setKeepAlive(!stopping_ && request.getKeepAlive() && session.canKeepAlive());
             // The reactor said "100 Continue" already when the client waited for it to send its body.
@@ -228,7 +243,7 @@ void HttpServer::writeLater(Poco::Net::StreamSocket& socket, bool keepAlive, con
     try {
         Poco::Net::HTTPResponse head(version, Poco::Net::HTTPResponse::HTTP_OK);
         HttpExchange::setHead(head, answer.status, requestId, answer.contentType, answer.body.size());
-        head.setDate(Poco::Timestamp());
+        head.set(Poco::Net::HTTPResponse::DATE, httpDate());
         head.setKeepAlive(keepAlive && !stopping_);
         keep = head.getKeepAlive();
         std::ostringstream bytes;

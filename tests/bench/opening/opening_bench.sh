@@ -130,7 +130,7 @@ for window in ${WINDOWS:-1000 0}; do
   # PERF_GRAPH="--call-graph dwarf" gives whole stacks through code built without frame pointers.
   if [ -n "${PROFILE:-}" ]; then
     if [ -n "${PROFILE_ALL:-}" ]; then target=(-a); else target=(-p "$pid"); fi
-    perf record -q -F 2000 ${PERF_GRAPH:--g} "${target[@]}" -o "$PROFILE.$window" 2>/dev/null & profiler=$!; sleep 0.5
+    perf record -q -F ${PERF_HZ:-2000} ${PERF_GRAPH:--g} "${target[@]}" -o "$PROFILE.$window" 2>/dev/null & profiler=$!; sleep 0.5
   fi
   "$build/bin/anchang_storm" --port "$port" --requests "$work/selections.tsv" --connections 1000 --window-ms "$window" --out "$work/acks.txt" || true
   [ -n "${PROFILE:-}" ] && { kill -INT "$profiler"; wait "$profiler" || true; }
