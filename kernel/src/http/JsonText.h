@@ -13,9 +13,9 @@ namespace anchang {
 
 class JsonText {
 public:
-    /// Appends `text` escaped for a JSON string, without the quotes. Invalid UTF-8 (a
-    /// percent-decoded path may hold any bytes) is replaced with U+FFFD, so the result stays
-    /// valid JSON.
+    /// Appends `text` escaped for a JSON string, without the quotes. Valid UTF-8 passes as it
+    /// is; each byte of invalid UTF-8 (a percent-decoded path may hold any bytes) becomes
+    /// U+FFFD, so the result stays valid JSON.
     static void appendEscaped(std::string& out, std::string_view text);
     /// Appends `text` as a quoted JSON string.
     static void appendString(std::string& out, std::string_view text);
