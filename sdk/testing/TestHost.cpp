@@ -336,8 +336,11 @@ TestHost::Reply TestHost::request(const std::string& method, const std::string& 
         if (!match) continue;
         const std::string paramsText = params.dump(), queryText = query.dump(), principalText = principal.dump();
         const std::string bodyText = body.is_null() ? "" : body.is_string() ? body.get<std::string>() : body.dump();
+        const std::string username = principal.is_object() ? principal.value("username", std::string{}) : std::string{};
         const anchang_http_request raw{sizeof(anchang_http_request), method.c_str(), path.c_str(), paramsText.c_str(), queryText.c_str(),
-                                       bodyText.data(), bodyText.size(), principalText.c_str(), "test-request", "zh-CN", "{}"};
+                                       bodyText.data(), bodyText.size(), principalText.c_str(), "test-request", "zh-CN", "{}",
+                                       principal.is_object() ? principal.value("user_id", std::int64_t{0}) : 0,
+                                       principal.is_object() ? username.c_str() : nullptr};
         auto owned = std::make_unique<RouteAnswer>();
         RouteAnswer& answer = *owned;
         const int rc = route.fn(route.user, &raw, &RouteAnswer::respond, &answer);

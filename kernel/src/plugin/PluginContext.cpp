@@ -24,6 +24,8 @@
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 
+#include <map>
+#include <string_view>
 #include <utility>
 
 namespace anchang {
@@ -86,7 +88,7 @@ std::string selectedHeaders(Poco::Net::HTTPServerRequest& request) {
     static constexpr std::string_view kOwn = "x-anchang-";
     for (const auto& [name, value] : request) {
         if (name.size() < kOwn.size() || name.size() > 64 || value.size() > 1024 ||
-            Poco::icompare(name, 0, kOwn.size(), std::string(kOwn)) != 0)
+            Poco::icompare(name, 0, kOwn.size(), kOwn.data()) != 0)
             continue;
         std::string lower(name);
         for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -233,6 +235,10 @@ int PluginContext::stage(const PluginManifest::Route& declared, anchang_route_fn
         request.request_id = exchange.requestId().c_str();
         request.lang = exchange.lang().c_str();
         request.headers_json = headersText.c_str();
+        if (exchange.principal) {
+            request.user_id = exchange.principal->userId;
+            request.username = exchange.principal->username.c_str();
+        }
         auto respond = [](void* respondCtx, int status, const char* contentType, const char* body, std::size_t size) {
             const auto answer = LaterAnswer::fromPlugin(status, contentType, body, size);
             static_cast<HttpExchange*>(respondCtx)->send(answer.status, answer.contentType, answer.body);

@@ -8,7 +8,7 @@
  *  - Every struct that crosses the boundary starts with its own size. Fields are only ever
  *    appended; a reader uses ANCHANG_HAS_FIELD before touching a field that a newer
  *    minor version added.
- *  - Only plain C strings (UTF-8, NUL-terminated), JSON text and byte buffers cross.
+ *  - Only plain C strings (UTF-8, NUL-terminated), JSON text, byte buffers and integers cross.
  *  - Whoever allocates frees: data handed to a callback is valid only during the call, and
  *    the receiver copies what it keeps. No pointer is ever freed by the other side.
  *  - The plugin never links against kernel symbols; everything it may call is in
@@ -30,8 +30,8 @@ extern "C" {
 /* Minor 1 appended hook_call and form_validate to anchang_host; minor 2 http_route_named,
  * extend, event_failed and crash_point; minor 3 now_ms, project_get and job_handle; minor 4
  * stopped reporting db_query's last_id (always 0: use RETURNING); minor 5 degrade; minor 6
- * http_later. */
-#define ANCHANG_ABI_MINOR 6
+ * http_later; minor 7 user_id and username in anchang_http_request. */
+#define ANCHANG_ABI_MINOR 7
 #define ANCHANG_ENTRY_SYMBOL "anchang_plugin_entry_v1"
 
 /* True when a size-prefixed struct `s` (pointer) is large enough to hold `field`. */
@@ -73,12 +73,17 @@ typedef struct anchang_http_request {
     const char* query_json;     /* query parameters: {"page":"2"} (last value wins) */
     const char* body;           /* raw body; not NUL-terminated */
     size_t body_size;
-    const char* principal_json; /* {"user_id":1,"username":"admin","roles":["admin"],
-                                   "project_id":3} or "null" on public routes */
+    const char* principal_json; /* {"user_id":1,"username":"admin","display_name":"管理员",
+                                   "roles":["admin"],"project_id":3,"permissions":[...the
+                                   plugin's own the caller holds]} or "null" on public routes */
     const char* request_id;
     const char* lang;           /* "zh-CN" (default) or "en", from Accept-Language */
     const char* headers_json;   /* selected request headers, lower-case names:
                                    {"idempotency-key":"...","user-agent":"..."} */
+    /* ABI 1.7: the caller, readable without parsing principal_json (most handlers need no
+     * more). NULL username and 0 on public routes. */
+    int64_t user_id;
+    const char* username;
 } anchang_http_request;
 
 /* Hands the response to the host, which copies it. Call it once. */

@@ -5,6 +5,7 @@
 /// 400, so a handler can write `auto body = request.json();` and let bad input answer itself.
 /// The parameters, query, caller and headers come as JSON text and are parsed when first asked
 /// for: on opening day ten thousand requests a second pay only for what their handler reads.
+/// Who calls (userId, username) comes without JSON from a kernel of ABI 1.7 or later.
 
 #include "anchang/abi.h"
 #include "anchang/sdk/Json.hpp"
@@ -87,9 +88,15 @@ public:
 
     /// The logged-in caller; null on public routes.
     const nlohmann::json& principal() const { return parsed(principal_, raw_.principal_json); }
-    bool authenticated() const { return principal().is_object(); }
-    std::int64_t userId() const { return authenticated() ? principal().value("user_id", std::int64_t{0}) : 0; }
-    std::string username() const { return authenticated() ? principal().value("username", std::string{}) : std::string{}; }
+    bool authenticated() const { return saysCaller() ? raw_.username != nullptr : principal().is_object(); }
+    std::int64_t userId() const {
+        if (saysCaller()) return raw_.user_id;
+        return authenticated() ? principal().value("user_id", std::int64_t{0}) : 0;
+    }
+    std::string username() const {
+        if (saysCaller()) return raw_.username ? raw_.username : "";
+        return authenticated() ? principal().value("username", std::string{}) : std::string{};
+    }
     /// The caller's name as people read it (王丽), for records shown to them; the audit log keeps username().
     std::string displayName() const { return authenticated() ? principal().value("display_name", std::string{}) : std::string{}; }
     /// Roles that apply to this request: global roles plus roles in the routed project.
@@ -116,6 +123,8 @@ public:
     const anchang_http_request& raw() const { return raw_; }
 
 private:
+    /// A kernel of ABI 1.7 or later passes the caller's id and username beside the JSON.
+    bool saysCaller() const { return ANCHANG_HAS_FIELD(&raw_, anchang_http_request, username); }
     static const nlohmann::json& parsed(std::optional<nlohmann::json>& slot, const char* text) {
         if (!slot) slot = nlohmann::json::parse(text);
         return *slot;
