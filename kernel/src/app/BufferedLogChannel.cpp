@@ -9,6 +9,8 @@ namespace anchang {
 namespace {
 constexpr std::size_t kUrgentBytes = 1 << 20;
 constexpr auto kInterval = std::chrono::milliseconds(25);
+/// A buffer larger than this after a write is given back rather than kept for the next.
+constexpr std::size_t kKeepBytes = 4 << 20;
 } // namespace
 
 BufferedLogChannel::BufferedLogChannel(Poco::AutoPtr<Poco::Formatter> formatter, int fd)
@@ -86,6 +88,8 @@ void BufferedLogChannel::run() {
     std::string text;
     while (!stopping_) {
         wake_.wait_for(lock, kInterval, [this] { return urgent_ || stopping_; });
+        // A burst written to a slow stderr may have grown it far: do not keep that for good.
+        if (text.capacity() > kKeepBytes) std::string().swap(text);
         text.clear();
         text.swap(buffer_);
         urgent_ = false;

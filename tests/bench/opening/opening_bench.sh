@@ -110,7 +110,13 @@ http { access_log off; keepalive_requests 1000000;
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
 for i in $(seq "$BUYERS"); do printf 'GET\t/health\t\t\n'; done > "$work/static.tsv"
-workers=$(pgrep -d ' ' -P "$(cat "$work/nginx/nginx.pid")")
+# Its workers, once they are up (one a core): their CPU is nginx's cost per request.
+workers=""
+for _ in $(seq 100); do
+  [ -s "$work/nginx/nginx.pid" ] && workers=$(pgrep -d ' ' -P "$(cat "$work/nginx/nginx.pid")" || true)
+  [ "$(wc -w <<< "$workers")" -ge "$(nproc)" ] && break
+  sleep 0.05
+done
 for window in 1000 0; do
   cpu_before=$(cpu_s $workers)
   printf 'window %s ms: ' "$window"; "$build/bin/anchang_storm" --port "$nginx_port" --requests "$work/static.tsv" --connections 1000 --window-ms "$window"
