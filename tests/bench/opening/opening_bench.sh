@@ -2,7 +2,7 @@
 # The opening storm (issue 14): 10,000 buyers signed in beforehand fire their selections within
 # one second at 2,000 units of a formal round, on loopback; each unit is wanted by five buyers.
 # Beside it, in the same run and with the same client (anchang_storm): nginx answering a static
-# 200, and raw fdatasync/s. Then ten runs killed with kill -9 at a random moment and restarted,
+# 200, and raw fdatasync/s. Then ten runs killed with kill -9 while sales are written and restarted,
 # and 10,000 board viewers waiting for one sale.
 # Usage: tests/bench/opening/opening_bench.sh BUILD_DIR   (scripts/bench calls it)
 set -euo pipefail
@@ -153,7 +153,9 @@ for run in $(seq "$CRASH_RUNS"); do
   fresh
   "$build/bin/anchang_storm" --port "$port" --requests "$work/selections.tsv" --connections 1000 --window-ms 1000 --out "$work/acks.txt" > /dev/null 2>&1 &
   client=$!
-  sleep "0.$((RANDOM % 9 + 1))"
+  # While sales are being written: the units are sold out about 0.2 s into the storm, and a
+  # kill after that (as when this drew from 0.1-0.9 s) finds nothing in flight.
+  sleep "0.$(printf %03d $((RANDOM % 240 + 10)))"
   kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   kill "$client" 2>/dev/null; wait "$client" 2>/dev/null || true
   start
