@@ -1,32 +1,8 @@
 #include "http/JsonText.h"
 
+#include "anchang/sdk/Utf8.hpp"
+
 namespace anchang {
-
-namespace {
-
-/// The length of the well-formed UTF-8 sequence at `p` (RFC 3629: no overlong forms, no
-/// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
-std::size_t sequenceLength(const unsigned char* p, std::size_t left) {
-    const unsigned char c = p[0];
-    std::size_t n;
-    unsigned char low = 0x80, high = 0xBF; // the range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) low = 0xA0;
-        if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) low = 0x90;
-        if (c == 0xF4) high = 0x8F;
-    } else return 0;
-    if (left < n || p[1] < low || p[1] > high) return 0;
-    for (std::size_t i = 2; i < n; ++i)
-        if (p[i] < 0x80 || p[i] > 0xBF) return 0;
-    return n;
-}
-
-} // namespace
 
 void JsonText::appendEscaped(std::string& out, std::string_view text) {
     static const char* hex = "0123456789abcdef";
@@ -36,7 +12,7 @@ void JsonText::appendEscaped(std::string& out, std::string_view text) {
         if (u >= 0x80) {
             // Chinese names pass as they are; a byte that starts no valid sequence becomes
             // U+FFFD, as nlohmann's error_handler_t::replace did, so the text stays JSON.
-            if (const std::size_t n = sequenceLength(bytes + i, text.size() - i)) {
+            if (const std::size_t n = sdk::Utf8::sequenceLength(text, i)) {
                 out.append(text.data() + i, n);
                 i += n;
             } else {

@@ -2,6 +2,7 @@
 
 #include <anchang/sdk/Csv.hpp>
 #include <anchang/sdk/Error.hpp>
+#include <anchang/sdk/Utf8.hpp>
 
 #include <Poco/SHA2Engine.h>
 
@@ -48,29 +49,9 @@ std::size_t groupLength(std::string_view text) {
     std::size_t characters = 0;
     for (std::size_t i = 0; i < text.size(); ++characters) {
         const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF; // the range of the byte after the lead
-        if (lead < 0x80) {
-            if (lead < 0x20 || lead == 0x7F) return 0;
-            length = 1;
-        } else if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            if (lead == 0xE0) low = 0xA0;
-            if (lead == 0xED) high = 0x9F;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            if (lead == 0xF0) low = 0x90;
-            if (lead == 0xF4) high = 0x8F;
-        } else {
-            return 0;
-        }
-        if (i + length > text.size()) return 0;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return 0;
-        }
+        if (lead < 0x20 || lead == 0x7F) return 0;
+        const std::size_t length = sdk::Utf8::sequenceLength(text, i);
+        if (length == 0) return 0;
         i += length;
     }
     return characters;
