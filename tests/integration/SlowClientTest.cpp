@@ -31,7 +31,8 @@ protected:
         options.pluginsDir = KernelProcess::binaryDir() / "test-plugins";
         options.modules = {"good"};
         // Few workers, so that any worker held by a slow client shows at once.
-        options.settings = {"http.requestTimeout=4", "http.threads=8"};
+        // Two of them listen for connections at a time, the rest are spares.
+        options.settings = {"http.requestTimeout=4", "http.threads=8", "http.listeners=2"};
         kernel = new KernelProcess(options);
     }
     static void TearDownTestSuite() {
@@ -190,6 +191,25 @@ TEST_F(SlowClients, PipelinedAndSplitRequestsAreAllAnswered) {
     Raw endless(port());
     endless.send("GET / HTTP/1.1\r\nX: " + std::string(70000, 'x'));
     EXPECT_TRUE(endless.receive(std::chrono::seconds(2)).starts_with("HTTP/1.1 431"));
+}
+
+TEST_F(SlowClients, SlowHandlersOnEveryListenerCallTheSparesIn) {
+    // Five handlers that take four seconds, more than the two listeners: the spares take over,
+    // and a health check is answered while all five still run.
+    const std::string slow = "GET /api/v1/good/slow?ms=4000 HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::vector<Raw> running;
+    for (int i = 0; i < 5; ++i) {
+        running.emplace_back(port());
+        ASSERT_TRUE(running.back().send(slow)) << i;
+    }
+    // Each slow request is taken by a worker (a listener, or a spare called in) before health.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(http(port(), "GET", "/api/v1/health").status, 200);
+    for (auto& connection : running) EXPECT_EQ(connection.receive(std::chrono::milliseconds(20)), "") << "answered before health";
+    for (auto& connection : running) {
+        const std::string answer = connection.receiveUntil("}", std::chrono::seconds(10));
+        EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+    }
 }
 
 TEST_F(SlowClients, RequestsAnsweredLaterHoldNoWorker) {

@@ -185,6 +185,7 @@ int Anchangd::main(const std::vector<std::string>&) {
     s.http.host = c.getString("http.host", "127.0.0.1");
     s.http.port = c.getInt("http.port", 8080);
     s.http.threads = c.getInt("http.threads", 64);
+    s.http.listeners = c.getInt("http.listeners", 0);
     s.http.idleTimeout = std::chrono::seconds(c.getInt("http.idleTimeout", 75));
     s.http.grace = std::chrono::microseconds(c.getInt("http.graceMicros", 50000));
     s.http.requestTimeout = std::chrono::seconds(c.getInt("http.requestTimeout", 10));

@@ -5,6 +5,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -59,7 +60,10 @@ void ConnectionReactor::start() {
     listener_.setBlocking(false);
     arm(epoll_, listener_.impl()->sockfd());
     nextSweep_ = ticks(Clock::now() + std::chrono::seconds(1));
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    listenerCap_ = std::clamp(options_.listeners > 0 ? options_.listeners : std::max(2, cores), 1, std::max(1, options_.workers));
     for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { work(); });
+    sentinel_ = std::thread([this] { watch(); });
 }
 
 void ConnectionReactor::stop() {
@@ -67,6 +71,11 @@ void ConnectionReactor::stop() {
     const std::uint64_t one = 1;
     if (stopEvent_ >= 0 && ::write(stopEvent_, &one, sizeof one) < 0)
         Poco::Logger::get("http").warning("cannot wake the workers: %s", std::string(std::strerror(errno)));
+    {
+        std::lock_guard lock(spareMutex_);
+        spareWake_.notify_all();
+        sentinelWake_.notify_all();
+    }
     std::lock_guard lock(mutex_);
     for (auto& [fd, entry] : parked_) {
         try {
@@ -86,6 +95,7 @@ void ConnectionReactor::join() {
     for (auto& thread : threads_)
         if (thread.joinable()) thread.join();
     threads_.clear();
+    if (sentinel_.joinable()) sentinel_.join();
 }
 
 void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) { park(socket, false); }
@@ -216,44 +226,88 @@ void ConnectionReactor::sweep(Clock::time_point now) {
 }
 
 void ConnectionReactor::work() {
-    const int listener = listener_.impl()->sockfd();
     while (!stopping_) {
-        epoll_event event{};
-        waiting_.fetch_add(1, std::memory_order_relaxed);
-        // Woken by work, by stop(), or once a second for the sweep: sixty-four idle workers at
-        // a quarter second each were 256 wake-ups a second of an idle server.
-        const int n = ::epoll_wait(epoll_, &event, 1, 1000);
-        waiting_.fetch_sub(1, std::memory_order_relaxed);
-        // Once a second one worker closes what timed out.
-        const auto now = Clock::now();
-        auto due = nextSweep_.load(std::memory_order_relaxed);
-        if (ticks(now) >= due && nextSweep_.compare_exchange_strong(due, ticks(now + std::chrono::seconds(1)))) sweep(now);
-        if (n <= 0 || stopping_) continue;
-        const int fd = event.data.fd;
-        if (fd == listener) {
-            acceptAll();
+        int now = listenersNow_.load();
+        bool place = false;
+        while (!place && now < listenerCap_) place = listenersNow_.compare_exchange_weak(now, now + 1);
+        if (!place) {
+            if (!waitAsSpare()) return;
+            // Called in because nobody listens: this one listens once, whatever the count.
+            listenersNow_.fetch_add(1);
+        }
+        listen();
+    }
+}
+
+bool ConnectionReactor::waitAsSpare() {
+    std::unique_lock lock(spareMutex_);
+    ++spares_;
+    spareWake_.wait(lock, [this] { return called_ > 0 || stopping_; });
+    --spares_;
+    if (stopping_) return false;
+    --called_;
+    return true;
+}
+
+void ConnectionReactor::watch() {
+    std::unique_lock lock(spareMutex_);
+    while (!stopping_) {
+        // Asleep for as long as some worker listens. The worker that takes the last listener's
+        // place reads this flag after its count went to zero, and the sentinel the count after
+        // setting the flag: one of the two sees the other, so the wake-up is never lost.
+        sentinelIdle_.store(true);
+        if (listenersNow_.load() > 0) {
+            sentinelWake_.wait(lock);
+            sentinelIdle_.store(false);
             continue;
         }
-        Poco::Net::StreamSocket stream;
-        {
-            std::lock_guard lock(mutex_);
-            auto it = parked_.find(fd);
-            // Gone: the sweep closed it, and the descriptor may already be a new connection's,
-            // which then wakes a worker of its own.
-            if (it == parked_.end()) continue;
-            stream = std::move(it->second.socket);
-            parked_.erase(it);
-            idleCount_ = parked_.size();
+        sentinelIdle_.store(false);
+        // Nobody listens: the workers are serving. Give them a moment to come back, then call
+        // a spare in, one per moment, for as long as nobody listens.
+        sentinelWake_.wait_for(lock, options_.spareAfter);
+        if (!stopping_ && listenersNow_.load() == 0 && spares_ > called_) {
+            ++called_;
+            sparesCalled_.fetch_add(1, std::memory_order_relaxed);
+            spareWake_.notify_one();
         }
-        // Readable: (more of) a request, or the peer closing. serve() tells which.
-        busy_.fetch_add(1, std::memory_order_relaxed);
-        try {
-            serve_(stream);
-        } catch (const std::exception& e) {
-            Poco::Logger::get("http").error("connection dropped: %s", std::string(e.what()));
-        }
-        busy_.fetch_sub(1, std::memory_order_relaxed);
     }
+}
+
+void ConnectionReactor::listen() {
+    const int listener = listener_.impl()->sockfd();
+    epoll_event event{};
+    // Woken by work, by stop(), or once a second for the sweep.
+    const int n = ::epoll_wait(epoll_, &event, 1, 1000);
+    if (listenersNow_.fetch_sub(1) == 1 && n > 0 && sentinelIdle_.load()) {
+        std::lock_guard lock(spareMutex_);
+        sentinelWake_.notify_one();
+    }
+    // Once a second one worker closes what timed out.
+    const auto now = Clock::now();
+    auto due = nextSweep_.load(std::memory_order_relaxed);
+    if (ticks(now) >= due && nextSweep_.compare_exchange_strong(due, ticks(now + std::chrono::seconds(1)))) sweep(now);
+    if (n <= 0 || stopping_) return;
+    const int fd = event.data.fd;
+    if (fd == listener) return acceptAll();
+    Poco::Net::StreamSocket stream;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = parked_.find(fd);
+        // Gone: the sweep closed it, and the descriptor may already be a new connection's,
+        // which then wakes a worker of its own.
+        if (it == parked_.end()) return;
+        stream = std::move(it->second.socket);
+        parked_.erase(it);
+        idleCount_ = parked_.size();
+    }
+    // Readable: (more of) a request, or the peer closing. serve() tells which.
+    busy_.fetch_add(1, std::memory_order_relaxed);
+    try {
+        serve_(stream);
+    } catch (const std::exception& e) {
+        Poco::Logger::get("http").error("connection dropped: %s", std::string(e.what()));
+    }
+    busy_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 } // namespace anchang

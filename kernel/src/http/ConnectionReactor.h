@@ -14,7 +14,13 @@
 /// to another, which on these paravirtualised machines cost more than parsing the request
 /// (measured in docs/perf.md, the opening storm). A request must arrive within `requestTimeout`
 /// of its first byte (408 otherwise); an idle connection is closed after `idleTimeout`.
-/// docs/http.md has the numbers.
+///
+/// Only `listeners` workers (one a core) wait on the set at a time; the others are spares. With
+/// all 64 waiting, every request that arrived woke a sleeping thread of its own, and the thread
+/// switches cost a quarter of the storm's CPU; with a few, a worker back from a request mostly
+/// finds the next one ready. Spares are for handlers that take long (an import, a face photo):
+/// a sentinel releases one whenever no worker has listened for `spareAfter`, so a slow handler
+/// costs the others at most that much waiting, never their turn. docs/http.md has the numbers.
 
 #include "http/ReadAheadSocket.h"
 
@@ -23,6 +29,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -49,6 +56,10 @@ public:
         std::size_t maxBodyBytes = 1 << 20;
         /// Worker threads: requests answered at the same time, a slow handler included.
         int workers = 64;
+        /// Workers waiting on the set at a time; 0 means one a core (at least two).
+        int listeners = 0;
+        /// How long the set may go without a listener before a spare worker takes over.
+        std::chrono::microseconds spareAfter{2000};
     };
 
     ConnectionReactor(Poco::Net::ServerSocket listener, Serve serve, Options options);
@@ -81,13 +92,16 @@ public:
     /// Whether the bytes already read hold a whole request (no read).
     bool ready(const Poco::Net::StreamSocket& socket) const;
     /// Whether some worker waits for work: then no readable connection waits for a worker.
-    bool workerWaiting() const { return waiting_.load(std::memory_order_relaxed) > 0; }
+    bool workerWaiting() const { return listenersNow_.load(std::memory_order_relaxed) > 0; }
 
     std::size_t idle() const { return idleCount_.load(); }
     std::uint64_t accepted() const { return accepted_.load(); }
     /// Requests answered 408 because they did not arrive in time.
     std::uint64_t timedOut() const { return timedOut_.load(); }
     int workers() const { return options_.workers; }
+    int listeners() const { return listenerCap_; }
+    /// Times a spare was called in because every listener was busy (a slow handler, or a crowd).
+    std::uint64_t sparesCalled() const { return sparesCalled_.load(); }
     /// Connections a worker is serving now.
     int busy() const { return busy_.load(); }
 
@@ -98,6 +112,12 @@ private:
         Clock::time_point since;
     };
     void work();
+    /// Waits on the set for one event and handles it; false when stopping.
+    void listen();
+    /// Waits until the sentinel calls this spare in; false when the reactor stops instead.
+    bool waitAsSpare();
+    /// Calls a spare in when no worker has listened for `spareAfter`.
+    void watch();
     void acceptAll();
     /// Arms the listener for its next wake-up, unless too many connections are parked.
     void armListener();
@@ -120,8 +140,19 @@ private:
     std::atomic<std::size_t> idleCount_{0};
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> timedOut_{0};
-    std::atomic<int> waiting_{0};
+    int listenerCap_ = 2;
+    std::atomic<int> listenersNow_{0}; ///< workers waiting on the set now
     std::atomic<int> busy_{0};
+    /// The spares and the sentinel wait on this; `called_` spares may go and listen.
+    std::mutex spareMutex_;
+    std::condition_variable spareWake_, sentinelWake_;
+    int spares_ = 0;
+    int called_ = 0;
+    /// The sentinel waits without a deadline while some worker listens; a worker that takes the
+    /// last listener's place wakes it then (and only then: this flag says it sleeps).
+    std::atomic<bool> sentinelIdle_{false};
+    std::atomic<std::uint64_t> sparesCalled_{0};
+    std::thread sentinel_;
     std::atomic<std::int64_t> nextSweep_{0};
     std::atomic<bool> stopping_{false};
     std::vector<std::thread> threads_;

@@ -137,7 +137,7 @@ void HttpServer::start() {
     reactor_ = std::make_unique<ConnectionReactor>(
         listener, [this](Poco::Net::StreamSocket& socket) { serve(socket); },
         ConnectionReactor::Options{options_.idleTimeout, options_.requestTimeout, options_.maxIdle, options_.maxHeadBytes,
-                                   pipeline_.maxBodyBytes(), options_.threads});
+                                   pipeline_.maxBodyBytes(), options_.threads, options_.listeners});
     reactor_->start();
 }
 
@@ -286,6 +286,8 @@ bool HttpServer::stop(std::chrono::milliseconds drainTimeout) {
 nlohmann::json HttpServer::stats() const {
     return {{"port", port_},
             {"threads", reactor_->workers()},
+            {"listeners", reactor_->listeners()},
+            {"spares_called", reactor_->sparesCalled()},
             {"busy_connections", reactor_->busy()},
             {"waiting_for_answers", laterAnswers_.load()},
             {"idle_connections", reactor_->idle()},

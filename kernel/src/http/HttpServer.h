@@ -28,6 +28,8 @@ public:
         std::string host = "127.0.0.1";
         int port = 8080; ///< 0 picks a free port
         int threads = 64;
+        /// Of those, how many wait for connections at a time; 0 means one a core (ConnectionReactor).
+        int listeners = 0;
         /// A request, head and body, must arrive within this long of its first byte.
         std::chrono::seconds requestTimeout{10};
         std::chrono::seconds idleTimeout{75};

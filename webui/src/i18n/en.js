@@ -454,6 +454,8 @@ export default {
     httpStats: {
       port: 'Port',
       threads: 'Worker threads',
+      listeners: 'Of them waiting for connections at a time',
+      spares_called: 'Spare workers called in (every listener busy)',
       busy_connections: 'Connections being served',
       waiting_for_answers: 'Connections waiting for an answer given later',
       idle_connections: 'Idle keep-alive connections',

@@ -454,6 +454,8 @@ export default {
     httpStats: {
       port: '端口',
       threads: '工作线程',
+      listeners: '其中同时等待连接的线程',
+      spares_called: '调用备用线程次数（监听线程全忙时）',
       busy_connections: '处理中的连接',
       waiting_for_answers: '等待稍后答复的连接',
       idle_connections: '空闲长连接',
