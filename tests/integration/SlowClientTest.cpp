@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -191,6 +192,46 @@ TEST_F(SlowClients, PipelinedAndSplitRequestsAreAllAnswered) {
     Raw endless(port());
     endless.send("GET / HTTP/1.1\r\nX: " + std::string(70000, 'x'));
     EXPECT_TRUE(endless.receive(std::chrono::seconds(2)).starts_with("HTTP/1.1 431"));
+}
+
+TEST_F(SlowClients, ChunkedBodiesGoThroughPocoAndWholeOnesDoNotOnTheSameConnection) {
+    // Requests read whole are parsed in memory; a chunked body still goes through Poco's
+    // session. One connection carries both kinds, pipelined, and then a HEAD and a malformed one.
+    Raw client(port());
+    const std::string login = R"({"username":"admin","password":"wrong"})";
+    const std::string chunked = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string("a\r\n") +
+                                login.substr(0, 10) + "\r\n" + (std::ostringstream() << std::hex << login.size() - 10).str() + "\r\n" +
+                                login.substr(10) + "\r\n0\r\n\r\n";
+    const std::string get = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string whole = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n{x}";
+    ASSERT_TRUE(client.send(get + chunked + get + whole + chunked));
+    std::string answers;
+    std::vector<std::string> statuses;
+    for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+         statuses.size() < 5 && std::chrono::steady_clock::now() < until;) {
+        answers += client.receive(std::chrono::milliseconds(100));
+        statuses.clear();
+        for (auto at = answers.find("HTTP/1.1 "); at != std::string::npos; at = answers.find("HTTP/1.1 ", at + 1)) statuses.push_back(answers.substr(at + 9, 3));
+    }
+    answers += client.receive(std::chrono::milliseconds(100)); // the last body
+    EXPECT_EQ(statuses, (std::vector<std::string>{"200", "401", "200", "400", "401"})) << answers;
+    EXPECT_NE(answers.find("auth.bad_credentials"), std::string::npos) << answers;   // the chunked body was read
+    EXPECT_NE(answers.find("request.malformed_json"), std::string::npos) << answers; // so was the whole one
+
+    // Still open after the chunked request: a HEAD (405 on an API route) gets the head alone,
+    // with its body's length, and the next answer follows right after it.
+    ASSERT_TRUE(client.send("HEAD /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n" + get));
+    const std::string both = client.receiveUntil("\"ok\"}", std::chrono::seconds(5));
+    EXPECT_TRUE(both.starts_with("HTTP/1.1 405")) << both;
+    EXPECT_NE(both.find("Content-Length: "), both.rfind("Content-Length: ")) << both;
+    EXPECT_NE(both.find("\r\n\r\nHTTP/1.1 200 OK\r\n"), std::string::npos) << both;
+    EXPECT_TRUE(both.ends_with("\r\n\r\n{\"status\":\"ok\"}")) << both;
+
+    // A request line nobody can read ends the connection with a 400.
+    ASSERT_TRUE(client.send("GET /a b HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const std::string refused = client.receive(std::chrono::seconds(2));
+    EXPECT_TRUE(refused.starts_with("HTTP/1.1 400")) << refused;
+    EXPECT_FALSE(client.open());
 }
 
 TEST_F(SlowClients, SlowHandlersOnEveryListenerCallTheSparesIn) {

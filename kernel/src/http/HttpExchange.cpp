@@ -3,6 +3,7 @@
 #include "anchang/sdk/Error.hpp"
 #include "anchang/sdk/Fields.hpp"
 #include "anchang/sdk/Json.hpp"
+#include "http/BufferedRequest.h"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/URI.h>
@@ -64,12 +65,13 @@ std::optional<std::int64_t> HttpExchange::numberQuery(const std::string& name) c
 }
 
 Poco::Net::StreamSocket HttpExchange::takeOver() {
-    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request_);
-    if (!impl || sent_) throw sdk::Error(500, "internal", "this connection cannot be taken over");
+    auto* buffered = dynamic_cast<BufferedRequest*>(&request_);
+    auto* impl = buffered ? nullptr : dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request_);
+    if ((!buffered && !impl) || sent_) throw sdk::Error(500, "internal", "this connection cannot be taken over");
     takenOver_ = true;
     sent_ = true;
     status_ = 200;
-    return impl->detachSocket();
+    return buffered ? buffered->socket() : impl->detachSocket();
 }
 
 void HttpExchange::sendFile(const std::filesystem::path& file, const std::string& contentType) {

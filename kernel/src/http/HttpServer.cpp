@@ -1,5 +1,7 @@
 #include "http/HttpServer.h"
 
+#include "http/BufferedRequest.h"
+#include "http/BufferedResponse.h"
 #include "http/HttpExchange.h"
 #include "http/ReadAheadSocket.h"
 
@@ -52,19 +54,6 @@ const std::string& httpDate() {
     return text;
 }
 
-/// Poco's session, with the one thing parking needs: the bytes it read past the request it
-/// parsed (a pipelining client's next request), handed back to the connection's read-ahead
-/// buffer so that the next request is framed as a whole before anyone waits for it.
-class Session : public Poco::Net::HTTPServerSession {
-public:
-    using Poco::Net::HTTPServerSession::HTTPServerSession;
-    std::string takeBuffered() {
-        std::string bytes(static_cast<std::size_t>(buffered()), '\0');
-        if (!bytes.empty()) bytes.resize(static_cast<std::size_t>(read(bytes.data(), static_cast<std::streamsize>(bytes.size()))));
-        return bytes;
-    }
-};
-
 /// Closes a connection whose client may still be sending (a refused oversized body): stop
 /// writing, then read and discard for a moment, so the client gets to read our answer instead
 /// of a reset. Bounded in time and bytes, like nginx's lingering close.
@@ -84,19 +73,27 @@ void lingeringClose(Poco::Net::StreamSocket& socket) {
     }
 }
 
-void sendBadRequest(Session& session) {
-    Poco::Net::HTTPServerResponseImpl response(session);
-    response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
-    response.setKeepAlive(false);
-    response.setContentType("application/json; charset=utf-8");
+/// The answer to a request line or head nobody can read; the connection closes after it.
+void sendBadRequest(Poco::Net::StreamSocket& socket) {
     static const std::string body = R"({"error":{"code":"http.bad_request","message":"malformed HTTP request"}})";
-    response.setContentLength(static_cast<std::streamsize>(body.size()));
-    response.sendBuffer(body.data(), body.size());
-    session.setKeepAlive(false);
+    ReadAheadSocket::of(socket).sendNow("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n"
+                                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
 }
 
 } // namespace
+
+/// Poco's session, with the one thing parking needs: the bytes it read past the request it
+/// parsed (a pipelining client's next request), handed back to the connection's read-ahead
+/// buffer so that the next request is framed as a whole before anyone waits for it.
+class HttpServer::Session : public Poco::Net::HTTPServerSession {
+public:
+    using Poco::Net::HTTPServerSession::HTTPServerSession;
+    std::string takeBuffered() {
+        std::string bytes(static_cast<std::size_t>(buffered()), '\0');
+        if (!bytes.empty()) bytes.resize(static_cast<std::size_t>(read(bytes.data(), static_cast<std::streamsize>(bytes.size()))));
+        return bytes;
+    }
+};
 
 HttpServer::HttpServer(RequestPipeline& pipeline, Options options)
     : pipeline_(pipeline), options_(std::move(options)), lifeline_(std::make_shared<Lifeline>()) {
@@ -141,52 +138,91 @@ void HttpServer::start() {
     reactor_->start();
 }
 
+HttpServer::Served HttpServer::answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, ReadAheadSocket& connection) {
+    // Poco takes any three words for a request line; a TLS hello or a port scan is not one.
+    const std::string& version = request.getVersion();
+    if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
+        throw Poco::Net::MessageException("not an HTTP/1.x request line");
+    response.set(Poco::Net::HTTPResponse::DATE, httpDate());
+    response.setVersion(version);
+    response.setKeepAlive(!stopping_ && request.getKeepAlive());
+    // The reactor said "100 Continue" already when the client waited for it to send its body.
+    if (request.getExpectContinue() && !connection.continued() &&
+        request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
+        response.sendContinue();
+    auto handled = pipeline_.handle(request, response);
+    Served served;
+    served.keepAlive = !stopping_ && response.getKeepAlive();
+    served.version = version;
+    if (handled.outcome == RequestPipeline::Handled::Outcome::TakenOver) {
+        served.next = Served::Next::TakenOver;
+    } else if (handled.outcome == RequestPipeline::Handled::Outcome::Later) {
+        served.next = Served::Next::Later;
+        served.later = std::move(handled);
+    } else if (response.getStatus() == Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        served.next = Served::Next::Linger;
+    } else {
+        served.next = served.keepAlive ? Served::Next::KeepAlive : Served::Next::Close;
+    }
+    return served;
+}
+
+HttpServer::Served HttpServer::serveBuffered(Poco::Net::StreamSocket& socket, const RequestFraming::Result& framing) {
+    auto& connection = ReadAheadSocket::of(socket);
+    const std::string_view bytes = connection.pending().substr(0, framing.length);
+    // The server's timeout for a client that does not take its answer (set once a connection).
+    socket.setSendTimeout(params_->getTimeout());
+    BufferedResponse response(socket);
+    BufferedRequest request(bytes.substr(0, framing.headLength), bytes.substr(framing.headLength), response, socket, *params_);
+    connection.consume(framing.length);
+    response.setHeadOnly(request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD);
+    Served served = answer(request, response, connection);
+    if (served.next == Served::Next::KeepAlive || served.next == Served::Next::Later) connection.nextRequest({});
+    return served;
+}
+
+HttpServer::Served HttpServer::servePoco(std::unique_ptr<Session>& session, Poco::Net::StreamSocket& socket) {
+    if (!session) session = std::make_unique<Session>(socket, params_);
+    Served served;
+    {
+        // Poco writes the response out when the response object goes away, at the end of this
+        // block: before the connection is parked, lingered on or handed over.
+        Poco::Net::HTTPServerResponseImpl response(*session);
+        Poco::Net::HTTPServerRequestImpl request(response, *session, params_);
+        served = answer(request, response, ReadAheadSocket::of(socket));
+    }
+    session->setKeepAlive(served.keepAlive);
+    if (served.next == Served::Next::KeepAlive || served.next == Served::Next::Later) ReadAheadSocket::of(socket).nextRequest(session->takeBuffered());
+    return served;
+}
+
 void HttpServer::serve(Poco::Net::StreamSocket& socket) {
     switch (reactor_->admit(socket)) {
     case ConnectionReactor::Admission::Closed: return;
     case ConnectionReactor::Admission::Wait: return reactor_->park(socket);
     case ConnectionReactor::Admission::Serve: break;
     }
-    Session session(socket, params_);
     auto& connection = ReadAheadSocket::of(socket);
+    // Poco's session, made only for a request whose body a handler may stream. While it lives
+    // it owns the socket and closes it when it goes, so it lets go of the socket first whenever
+    // the connection lives on (parked, taken over, or waiting for an answer given later).
+    std::unique_ptr<Session> session;
+    const auto keepSocket = [&session] {
+        if (session) session->detachSocket();
+    };
     for (;;) {
-        bool refusedBody = false;
-        RequestPipeline::Handled later;
-        bool keepAlive = false;
-        std::string httpVersion;
+        const auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, pipeline_.maxBodyBytes());
+        Served served;
         try {
-            Poco::Net::HTTPServerResponseImpl response(session);
-            Poco::Net::HTTPServerRequestImpl request(response, session, params_);
-            // Poco takes any three words for a request line; a TLS hello or a port scan is not one.
-            const std::string& version = request.getVersion();
-            if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
-                throw Poco::Net::MessageException("not an HTTP/1.x request line");
-            response.set(Poco::Net::HTTPResponse::DATE, httpDate());
-            response.setVersion(request.getVersion());
-            response.setKeepAlive(!stopping_ && request.getKeepAlive() && session.canKeepAlive());
-            // The reactor said "100 Continue" already when the client waited for it to send its body.
-            if (request.getExpectContinue() && !connection.continued() &&
-                request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
-                response.sendContinue();
-            auto handled = pipeline_.handle(request, response);
-            if (handled.outcome == RequestPipeline::Handled::Outcome::TakenOver) return; // an event stream owns the connection now
-            session.setKeepAlive(!stopping_ && response.getKeepAlive() && session.canKeepAlive());
-            if (handled.outcome == RequestPipeline::Handled::Outcome::Later) {
-                later = std::move(handled);
-                keepAlive = session.getKeepAlive();
-                httpVersion = request.getVersion();
-            }
-            refusedBody = response.getStatus() == Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
+            served = framing.state == RequestFraming::State::Complete && !framing.chunked ? serveBuffered(socket, framing)
+                                                                                             : servePoco(session, socket);
         } catch (const Poco::Net::NoMessageException&) {
             return; // the peer closed the connection
         } catch (const Poco::Net::MessageException&) {
-            try {
-                sendBadRequest(session);
-            } catch (...) {
-            }
+            sendBadRequest(socket);
             return;
         } catch (const Poco::TimeoutException&) {
-            return; // a client that stopped sending mid-request
+            return; // a client that stopped sending mid-request, or stopped reading its answer
         } catch (const Poco::Exception& e) {
             Poco::Logger::get("http").debug("connection dropped: %s", e.displayText());
             return; // reset while reading or writing
@@ -194,18 +230,17 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             Poco::Logger::get("http").error("connection dropped: %s", std::string(e.what()));
             return;
         }
-        if (later.later) {
+        switch (served.next) {
+        case Served::Next::Close: return;
+        case Served::Next::Linger: return lingeringClose(socket);
+        case Served::Next::TakenOver: return keepSocket(); // an event stream owns the connection now
+        case Served::Next::Later:
             // Nothing was written: the answer comes later, and with it the connection's next
             // request. Until then the connection is the answer's, and this worker goes on.
-            connection.nextRequest(session.takeBuffered());
-            answerLater(session.detachSocket(), std::move(later), keepAlive, httpVersion);
-            return;
+            keepSocket();
+            return answerLater(socket, std::move(served.later), served.keepAlive, served.version);
+        case Served::Next::KeepAlive: break;
         }
-        // Poco writes the response out when the response object goes away, at the end of the
-        // try block, so the linger has to come after it.
-        if (refusedBody) return lingeringClose(socket);
-        if (!session.getKeepAlive()) return;
-        connection.nextRequest(session.takeBuffered());
         // A client in a hurry sends its next request within microseconds; catching it here
         // saves the round trip through the reactor. Look for it only while no other connection
         // waits for a worker, and serve it here only once it has arrived whole: a worker never
@@ -218,7 +253,8 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             if (admission == ConnectionReactor::Admission::Closed) return;
             if (admission == ConnectionReactor::Admission::Serve) continue;
         }
-        reactor_->park(session.detachSocket());
+        keepSocket();
+        reactor_->park(socket);
         return;
     }
 }

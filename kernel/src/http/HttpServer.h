@@ -1,6 +1,8 @@
 #pragma once
-/// anchang::HttpServer — Poco::Net's HTTP parsing on the ConnectionReactor's workers, with idle
-/// connections parked in the reactor instead of holding a thread each.
+/// anchang::HttpServer — HTTP/1.1 on the ConnectionReactor's workers, with idle connections
+/// parked in the reactor instead of holding a thread each. A request read whole is parsed in
+/// memory (BufferedRequest); one whose body may stream (chunked, or over the limit) goes through
+/// Poco's session.
 ///
 /// A worker serves requests on a connection while they keep coming (pipelined, or arriving
 /// within a short grace period), then parks the connection and moves on. SIGTERM: stop
@@ -8,6 +10,7 @@
 /// drain timeout), then end the workers.
 
 #include "http/ConnectionReactor.h"
+#include "http/RequestFraming.h"
 #include "http/RequestPipeline.h"
 
 #include <Poco/Net/HTTPServerParams.h>
@@ -56,6 +59,26 @@ public:
     void serve(Poco::Net::StreamSocket& socket);
 
 private:
+    /// What became of one request on a connection, and what serve() does next.
+    struct Served {
+        enum class Next {
+            Close,     ///< the connection ends
+            Linger,    ///< a refused oversized body: close after draining what the client still sends
+            TakenOver, ///< a handler owns the connection (an event stream)
+            Later,     ///< the answer comes later (`later`)
+            KeepAlive, ///< the connection may carry the next request
+        } next = Next::Close;
+        RequestPipeline::Handled later;
+        bool keepAlive = false;
+        std::string version;
+    };
+    class Session;
+    /// A request read whole ahead, parsed in memory (BufferedRequest) and answered in one send.
+    Served serveBuffered(Poco::Net::StreamSocket& socket, const RequestFraming::Result& framing);
+    /// A request whose body a handler may stream (chunked, or over the limit): Poco's session.
+    Served servePoco(std::unique_ptr<Session>& session, Poco::Net::StreamSocket& socket);
+    /// The part both share: the version, the Date and keep-alive, "100 Continue", the pipeline.
+    Served answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, ReadAheadSocket& connection);
     /// Hands a connection whose answer comes later (RequestPipeline::Handled::Outcome::Later)
     /// over to that answer: written on the thread that gives it, then the connection goes back
     /// to the reactor for its next request.

@@ -11,6 +11,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/StreamSocketImpl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ public:
     Fill fill(std::size_t limit);
     /// Bytes read ahead and not yet consumed.
     std::string_view pending() const { return std::string_view(ahead_).substr(consumed_); }
+    /// Drops the first `count` pending bytes: a request taken whole (BufferedRequest).
+    void consume(std::size_t count) { consumed_ = std::min(ahead_.size(), consumed_ + count); }
     /// After a request was answered: puts the bytes Poco buffered past it back in front of the
     /// pending ones, and starts the next request's clock.
     void nextRequest(std::string_view unparsed);

@@ -132,14 +132,17 @@ RequestFraming::Result RequestFraming::scan(std::string_view data, std::size_t m
             result.expectContinue = sameText(value, "100-continue");
         }
     }
+    result.headLength = headEnd;
     if (isChunked) {
         Result body = chunked(data, headEnd, maxBody);
         body.expectContinue = result.expectContinue;
+        body.headLength = headEnd;
+        body.chunked = true;
         return body;
     }
     const std::uint64_t length = contentLength.value_or(0);
-    if (length > maxBody) return {State::Oversized, 0, true, result.expectContinue};
-    if (data.size() - headEnd < length) return {State::Incomplete, 0, true, result.expectContinue};
+    if (length > maxBody) return {State::Oversized, 0, true, result.expectContinue, headEnd};
+    if (data.size() - headEnd < length) return {State::Incomplete, 0, true, result.expectContinue, headEnd};
     result.state = State::Complete;
     result.length = headEnd + length;
     return result;

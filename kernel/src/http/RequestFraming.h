@@ -29,6 +29,8 @@ public:
         std::size_t length = 0;      ///< the request's bytes, when Complete
         bool headComplete = false;
         bool expectContinue = false; ///< the head asks for "100 Continue" before the body
+        std::size_t headLength = 0;  ///< where the body starts, when the head is complete
+        bool chunked = false;        ///< the body comes in chunks
     };
 
     static Result scan(std::string_view data, std::size_t maxHead, std::size_t maxBody);

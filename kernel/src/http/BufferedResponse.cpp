@@ -1,0 +1,104 @@
+#include "http/BufferedResponse.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SocketStream.h>
+#include <Poco/NullStream.h>
+#include <Poco/StreamCopier.h>
+
+#include <algorithm>
+
+namespace anchang {
+
+BufferedResponse::BufferedResponse(const Poco::Net::StreamSocket& socket) : socket_(socket) {}
+
+BufferedResponse::~BufferedResponse() {
+    // A streamed body goes out with the response, as with Poco's (the socket stream flushes).
+    try {
+        stream_.reset();
+    } catch (...) {
+    }
+}
+
+std::string BufferedResponse::head() const {
+    std::string text;
+    text.reserve(256);
+    text += getVersion();
+    text += ' ';
+    text += std::to_string(static_cast<int>(getStatus()));
+    text += ' ';
+    text += getReason();
+    text += "\r\n";
+    for (const auto& [name, value] : *this) {
+        text += name;
+        text += ": ";
+        text += value;
+        text += "\r\n";
+    }
+    text += "\r\n";
+    return text;
+}
+
+void BufferedResponse::write(std::string_view bytes) {
+    // A blocking socket with the server's send timeout: a client that stops reading costs this
+    // worker at most that long, then a TimeoutException ends the connection.
+    while (!bytes.empty()) {
+        const int n = socket_.sendBytes(bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 30)));
+        if (n <= 0) throw Poco::Net::NetException("the connection closed while answering");
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void BufferedResponse::sendContinue() { write("HTTP/1.1 100 Continue\r\n\r\n"); }
+
+void BufferedResponse::sendBuffer(const void* buffer, std::size_t length) {
+    sent_ = true;
+    setContentLength64(static_cast<Poco::Int64>(length));
+    setChunkedTransferEncoding(false);
+    std::string bytes = head();
+    if (!headOnly_) bytes.append(static_cast<const char*>(buffer), length);
+    write(bytes);
+}
+
+std::ostream& BufferedResponse::send() {
+    sent_ = true;
+    if (getChunkedTransferEncoding() || !hasContentLength()) {
+        setChunkedTransferEncoding(false);
+        setKeepAlive(false); // the body ends where the connection does
+    }
+    write(head());
+    if (headOnly_)
+        stream_ = std::make_unique<Poco::NullOutputStream>();
+    else
+        stream_ = std::make_unique<Poco::Net::SocketOutputStream>(socket_);
+    return *stream_;
+}
+
+void BufferedResponse::sendFile(const std::string& path, const std::string& mediaType) {
+    Poco::File file(path);
+    set("Last-Modified", Poco::DateTimeFormatter::format(file.getLastModified(), Poco::DateTimeFormat::HTTP_FORMAT));
+    setContentLength64(static_cast<Poco::Int64>(file.getSize()));
+    setContentType(mediaType);
+    setChunkedTransferEncoding(false);
+    Poco::FileInputStream in(path);
+    if (!in.good()) throw Poco::OpenFileException(path);
+    std::ostream& out = send();
+    if (!headOnly_) Poco::StreamCopier::copyStream(in, out);
+}
+
+void BufferedResponse::redirect(const std::string& uri, HTTPStatus status) {
+    setStatusAndReason(status);
+    set("Location", uri);
+    sendBuffer(nullptr, 0);
+}
+
+void BufferedResponse::requireAuthentication(const std::string& realm) {
+    setStatusAndReason(HTTP_UNAUTHORIZED);
+    set("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+    sendBuffer(nullptr, 0);
+}
+
+} // namespace anchang

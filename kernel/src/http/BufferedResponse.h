@@ -1,0 +1,47 @@
+#pragma once
+/// anchang::BufferedResponse — the answer to a BufferedRequest, written to the socket in one
+/// send: status line, header fields and body together.
+///
+/// Poco's HTTPServerResponseImpl needs its HTTPServerRequestImpl and session. This writes the
+/// same bytes Poco would: a HEAD request gets the head without the body; send() streams a body
+/// of the length set before (or, without one, until the connection closes: no handler here
+/// asks for chunked answers, so a chunked request for one falls back to that too).
+
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace anchang {
+
+class BufferedResponse : public Poco::Net::HTTPServerResponse {
+public:
+    explicit BufferedResponse(const Poco::Net::StreamSocket& socket);
+    ~BufferedResponse() override;
+
+    /// The answer is to a HEAD request: every write leaves the body out.
+    void setHeadOnly(bool headOnly) { headOnly_ = headOnly; }
+
+    void sendContinue() override;
+    std::ostream& send() override;
+    void sendFile(const std::string& path, const std::string& mediaType) override;
+    void sendBuffer(const void* buffer, std::size_t length) override;
+    void redirect(const std::string& uri, HTTPStatus status = HTTP_FOUND) override;
+    void requireAuthentication(const std::string& realm) override;
+    bool sent() const override { return sent_; }
+
+private:
+    /// The status line and header fields, up to and including the empty line.
+    std::string head() const;
+    void write(std::string_view bytes);
+
+    Poco::Net::StreamSocket socket_;
+    bool headOnly_ = false;
+    bool sent_ = false;
+    std::unique_ptr<std::ostream> stream_;
+};
+
+} // namespace anchang
