@@ -35,7 +35,7 @@ std::string_view word(std::string_view& line) {
 
 BufferedRequest::BufferedRequest(std::string_view head, std::string_view body, Poco::Net::HTTPServerResponse& response,
                                  const Poco::Net::StreamSocket& socket, const Poco::Net::HTTPServerParams& params)
-    : body_(body), response_(response), socket_(socket), client_(socket.peerAddress()), server_(socket.address()), params_(params) {
+    : body_(body), response_(response), socket_(socket), client_(socket.peerAddress()), params_(params) {
     // Blank lines before the request line are skipped, as RFC 9112 allows and Poco does.
     while (!head.empty() && (head.front() == '\r' || head.front() == '\n')) head.remove_prefix(1);
     std::size_t end = head.find('\n');
@@ -81,6 +81,11 @@ void BufferedRequest::parseRequestLine(std::string_view line) {
     setMethod(std::string(method));
     setURI(std::string(uri));
     setVersion(std::string(version));
+}
+
+const Poco::Net::SocketAddress& BufferedRequest::serverAddress() const {
+    if (!server_) server_ = socket_.address();
+    return *server_;
 }
 
 std::istream& BufferedRequest::stream() {

@@ -30,13 +30,15 @@ public:
 
     std::istream& stream() override;
     const Poco::Net::SocketAddress& clientAddress() const override { return client_; }
-    const Poco::Net::SocketAddress& serverAddress() const override { return server_; }
+    const Poco::Net::SocketAddress& serverAddress() const override;
     const Poco::Net::HTTPServerParams& serverParams() const override { return params_; }
     Poco::Net::HTTPServerResponse& response() const override { return response_; }
     bool secure() const override { return false; }
 
     /// The connection, for a handler that takes it over (an event stream).
     Poco::Net::StreamSocket socket() const { return socket_; }
+    /// The body, handed over whole (the pipeline's read, without a stream); empty after.
+    std::string takeBody() { return std::move(body_); }
 
 private:
     void parseRequestLine(std::string_view line);
@@ -45,7 +47,8 @@ private:
     std::optional<Poco::MemoryInputStream> stream_;
     Poco::Net::HTTPServerResponse& response_;
     Poco::Net::StreamSocket socket_;
-    Poco::Net::SocketAddress client_, server_;
+    Poco::Net::SocketAddress client_;
+    mutable std::optional<Poco::Net::SocketAddress> server_; ///< asked for by nobody on the hot path
     const Poco::Net::HTTPServerParams& params_;
 };
 

@@ -182,6 +182,8 @@ void ConnectionReactor::acceptAll() {
         accepted_.fetch_add(1, std::memory_order_relaxed);
         socket.setBlocking(true);
         socket.setNoDelay(true);
+        // A client that does not take its answer holds the worker writing it this long at most.
+        socket.setSendTimeout(Poco::Timespan(options_.requestTimeout.count(), 0));
         // A new connection waits for its first request like an idle one does.
         park(socket);
     }

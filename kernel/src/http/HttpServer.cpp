@@ -170,8 +170,6 @@ HttpServer::Served HttpServer::answer(Poco::Net::HTTPServerRequest& request, Poc
 HttpServer::Served HttpServer::serveBuffered(Poco::Net::StreamSocket& socket, const RequestFraming::Result& framing) {
     auto& connection = ReadAheadSocket::of(socket);
     const std::string_view bytes = connection.pending().substr(0, framing.length);
-    // The server's timeout for a client that does not take its answer (set once a connection).
-    socket.setSendTimeout(params_->getTimeout());
     BufferedResponse response(socket);
     BufferedRequest request(bytes.substr(0, framing.headLength), bytes.substr(framing.headLength), response, socket, *params_);
     connection.consume(framing.length);

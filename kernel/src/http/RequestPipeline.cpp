@@ -6,6 +6,7 @@
 #include "auth/UserDirectory.h"
 #include "bus/BusProtocol.h"
 #include "http/AccessLog.h"
+#include "http/BufferedRequest.h"
 #include "http/ErrorCatalog.h"
 #include "http/HttpExchange.h"
 #include "http/Router.h"
@@ -55,6 +56,11 @@ void RequestPipeline::readBody(HttpExchange& exchange) {
         exchange.response().setKeepAlive(false); // the unread body would be parsed as the next request
         throw sdk::Error(413, "http.body_too_large",
                          "the body may have at most " + std::to_string(options_.maxBodyBytes) + " bytes");
+    }
+    // Read whole ahead already (within the limit, RequestFraming): taken as it is.
+    if (auto* buffered = dynamic_cast<BufferedRequest*>(&request)) {
+        exchange.body = buffered->takeBody();
+        return;
     }
     std::istream& in = request.stream();
     std::string& body = exchange.body;

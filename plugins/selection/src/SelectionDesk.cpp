@@ -96,26 +96,25 @@ void SelectionDesk::select(std::int64_t project, std::int64_t id, const std::str
     Round& r = *round;
     const std::int64_t now = host_.now();
     Buyer buyer;
+    std::optional<sdk::Error> refused;
     {
+        // One lock round a request: the storm's buyers take it twenty thousand times a second,
+        // and the writer takes it for every batch.
         std::lock_guard lock(r.mutex);
         const auto b = r.buyers.find(phone);
         if (b == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
         buyer = b->second;
-    }
-    if (r.status != "drawn") throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
-    switch (r.pacing.gate(buyer.seq, now)) {
-    case Pacing::Gate::NotYet:
-        throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)))
-            .withDetail({{"opens_at", r.pacing.opensAt(buyer.seq)}});
-    case Pacing::Gate::Closed: throw sdk::Error::conflict("selection.closed", "the round has ended");
-    case Pacing::Gate::Open: break;
-    }
-    // Admitted to the hall first: a buyer who waits holds nothing.
-    const auto place = r.queue.enter(buyer.id, now);
-    if (!place.admitted) return answer.send(sdk::Response::json({{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}, 202));
-    std::optional<sdk::Error> refused;
-    {
-        std::lock_guard lock(r.mutex);
+        if (r.status != "drawn") throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
+        switch (r.pacing.gate(buyer.seq, now)) {
+        case Pacing::Gate::NotYet:
+            throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)))
+                .withDetail({{"opens_at", r.pacing.opensAt(buyer.seq)}});
+        case Pacing::Gate::Closed: throw sdk::Error::conflict("selection.closed", "the round has ended");
+        case Pacing::Gate::Open: break;
+        }
+        // Admitted to the hall first: a buyer who waits holds nothing.
+        const auto place = r.queue.enter(buyer.id, now);
+        if (!place.admitted) return answer.send(sdk::Response::json({{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}, 202));
         if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end()) {
             // A formal sale's deal may have come since it was answered: the store knows.
             if (r.formal && again->second["deal_id"].is_null())
