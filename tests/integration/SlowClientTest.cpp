@@ -227,11 +227,25 @@ TEST_F(SlowClients, ChunkedBodiesGoThroughPocoAndWholeOnesDoNotOnTheSameConnecti
     EXPECT_NE(both.find("\r\n\r\nHTTP/1.1 200 OK\r\n"), std::string::npos) << both;
     EXPECT_TRUE(both.ends_with("\r\n\r\n{\"status\":\"ok\"}")) << both;
 
+    // A body sent at once with "Expect: 100-continue" is answered without a 100 first.
+    ASSERT_TRUE(client.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n{x}"));
+    const std::string eager = client.receiveUntil("}}", std::chrono::seconds(5));
+    EXPECT_TRUE(eager.starts_with("HTTP/1.1 400")) << eager;
+    EXPECT_NE(eager.find("request.malformed_json"), std::string::npos) << eager;
+
     // A request line nobody can read ends the connection with a 400.
     ASSERT_TRUE(client.send("GET /a b HTTP/1.1\r\nHost: x\r\n\r\n"));
     const std::string refused = client.receive(std::chrono::seconds(2));
     EXPECT_TRUE(refused.starts_with("HTTP/1.1 400")) << refused;
     EXPECT_FALSE(client.open());
+
+    // A request hiding another behind a folded Content-Length is refused whole: the health check
+    // inside it is never answered.
+    Raw smuggler(port());
+    ASSERT_TRUE(smuggler.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nX: a\r\n Content-Length: 41\r\n\r\n" + get));
+    const std::string smuggled = smuggler.receive(std::chrono::seconds(2));
+    EXPECT_TRUE(smuggled.starts_with("HTTP/1.1 400")) << smuggled;
+    EXPECT_EQ(smuggled.find("\"ok\""), std::string::npos) << smuggled;
 }
 
 TEST_F(SlowClients, SlowHandlersOnEveryListenerCallTheSparesIn) {

@@ -1,5 +1,6 @@
 // BufferedRequest and BufferedResponse: a request read whole is parsed in memory with Poco's
-// rules and limits, and its answer is the bytes Poco would write, in one send.
+// limits (and stricter rules where two parsers could disagree), and its answer is the bytes
+// Poco would write, in one send.
 #include "http/BufferedRequest.h"
 #include "http/BufferedResponse.h"
 
@@ -68,14 +69,7 @@ TEST_F(BufferedRequestTest, ReadsTheRequestLineFieldsAndBody) {
     EXPECT_FALSE(parse("GET / HTTP/1.0\n\n").getKeepAlive()); // bare LF line ends, HTTP/1.0
 }
 
-TEST_F(BufferedRequestTest, FoldedLinesJoinAndLinesWithoutAColonAreSkipped) {
-    auto request = parse("GET / HTTP/1.1\r\nX-Long: one\r\n  two\r\n\tthree\r\nnot a field\r\nHost: x\r\n\r\n");
-    EXPECT_EQ(request.get("X-Long"), "one two three");
-    EXPECT_EQ(request.get("Host"), "x");
-    EXPECT_EQ(request.size(), 2u);
-}
-
-TEST_F(BufferedRequestTest, RefusesWhatPocoRefuses) {
+TEST_F(BufferedRequestTest, RefusesHeadsItCannotReadAsTheFramingDid) {
     const auto refused = [this](const std::string& head) {
         try {
             parse(head);
@@ -85,15 +79,21 @@ TEST_F(BufferedRequestTest, RefusesWhatPocoRefuses) {
         }
     };
     EXPECT_TRUE(refused("GET /\r\n\r\n"));                        // two words
-    EXPECT_TRUE(refused("GET / HTTP/1.1 extra\r\n\r\n"));         // four
+    EXPECT_TRUE(refused("GET / HTTP/1.1 extra\r\n\r\n"));         // four (Poco took them; nobody sends them)
     EXPECT_TRUE(refused("\r\n"));                                 // none
     EXPECT_TRUE(refused(std::string(33, 'G') + " / HTTP/1.1\r\n\r\n"));
     EXPECT_TRUE(refused("GET /" + std::string(16384, 'a') + " HTTP/1.1\r\n\r\n"));
     EXPECT_TRUE(refused("GET / HTTP/1.1.1.1\r\n\r\n"));
     EXPECT_TRUE(refused("GET / HTTP/1.1\r\n" + std::string(257, 'n') + ": v\r\n\r\n"));
     EXPECT_TRUE(refused("GET / HTTP/1.1\r\nX: " + std::string(8193, 'v') + "\r\n\r\n"));
-    EXPECT_TRUE(refused("GET / HTTP/1.1\r\nX: " + std::string(8190, 'v') + "\r\n more\r\n\r\n")); // folded past the limit
-    EXPECT_TRUE(refused("GET / HTTP/1.1\r\n continued\r\n\r\n"));                               // folded onto nothing
+    // What RequestFraming refuses too (a head never gets here with them; should one come
+    // another way, the parser refuses it as well): folded lines, no colon, space before it, CR.
+    EXPECT_TRUE(refused("GET / HTTP/1.1\r\nX: one\r\n two\r\n\r\n"));
+    EXPECT_TRUE(refused("GET / HTTP/1.1\r\n continued\r\n\r\n"));
+    EXPECT_TRUE(refused("GET / HTTP/1.1\r\nnot a field\r\n\r\n"));
+    EXPECT_TRUE(refused("GET / HTTP/1.1\r\nContent-Length : 5\r\n\r\n"));
+    EXPECT_TRUE(refused("GET / HTTP/1.1\r\nX: a\rb\r\n\r\n"));
+    EXPECT_TRUE(refused("GET /a\rb HTTP/1.1\r\n\r\n"));
     std::string many = "GET / HTTP/1.1\r\n";
     for (int i = 0; i < 100; ++i) many += "X-" + std::to_string(i) + ": v\r\n";
     EXPECT_FALSE(refused(many + "\r\n"));
@@ -139,10 +139,13 @@ TEST_F(BufferedResponseTest, SendsContinueAndAFile) {
     std::ofstream(file) << std::string(100000, 'f');
     {
         BufferedResponse response(server_);
+        response.setVersion("HTTP/1.1"); // "100 Continue" in the request's version, as Poco's
         response.sendContinue();
-        response.setVersion("HTTP/1.1");
         response.sendFile(file.string(), "text/plain");
-        EXPECT_THROW(BufferedResponse(server_).sendFile("/nonexistent/file", "text/plain"), Poco::Exception);
+        EXPECT_TRUE(response.whole());
+        BufferedResponse missing(server_);
+        EXPECT_THROW(missing.sendFile("/nonexistent/file", "text/plain"), Poco::Exception);
+        EXPECT_FALSE(missing.sent()); // nothing written: the pipeline's error answer can go out
     }
     std::filesystem::remove(file);
     const std::string text = received();

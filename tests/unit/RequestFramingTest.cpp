@@ -56,3 +56,35 @@ TEST(RequestFraming, AHeadThatNeverEndsIsTooLarge) {
     EXPECT_EQ(scan("GET / HTTP/1.1\r\n" + std::string(5000, 'x')).state, State::HeadTooLarge);
     EXPECT_EQ(scan("GET / HTTP/1.1\r\nA: " + std::string(3000, 'x')).state, State::Incomplete);
 }
+
+TEST(RequestFraming, WhatTwoParsersCouldReadDifferentlyIsMalformed) {
+    // A request must not be able to hide another in its body: whatever a parser after the
+    // framing (ours, Poco's) could read with another length is refused outright.
+    const auto state = [](const std::string& head) { return scan(head + "\r\n").state; };
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nContent-Length: 0\r\n"), State::Complete);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nX: a\r\n Content-Length: 5\r\n"), State::Malformed);  // folded
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nX: a\r\n\tmore\r\n"), State::Malformed);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nContent-Length : 5\r\n"), State::Malformed);         // space before the colon
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\n: 5\r\n"), State::Malformed);                         // no name
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nno colon here\r\n"), State::Malformed);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\n\r\r\nContent-Length: 5\r\n"), State::Malformed);   // bare CR
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nX: a\rb\r\n"), State::Malformed);
+    EXPECT_EQ(state("GET /a\rb HTTP/1.1\r\n"), State::Malformed);
+    // Three words on the request line: with fewer, Poco reads the next line's words as the rest.
+    EXPECT_EQ(state("GETHTTP/1.1\r\nTransfer-Encoding: chunked\r\n"), State::Malformed);
+    EXPECT_EQ(state("GET /\r\nHTTP/1.1 x\r\n"), State::Malformed);
+    EXPECT_EQ(state("GET / HTTP/1.1 extra\r\n"), State::Malformed);
+    EXPECT_EQ(state(" GET\t/  HTTP/1.1\r\n"), State::Complete);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n"), State::Malformed);
+    EXPECT_EQ(scan("POST /x HTTP/1.1\r\nContent-Length: 1\r\ncontent-length: 1\r\n\r\nx").state, State::Complete); // the same twice
+    const std::string chunk = "0\r\n\r\n";
+    EXPECT_EQ(scan("POST /x HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n" + chunk).state, State::Complete);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n"), State::Malformed);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"), State::Malformed);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n"), State::Malformed);
+    EXPECT_EQ(state("POST /x HTTP/1.1\r\nTransfer-Encoding: identity\r\n"), State::Malformed);
+    // Poco reads eight hex digits of a chunk's size at most.
+    const std::string head = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    EXPECT_EQ(scan(head + "00000001\r\nx\r\n" + chunk).state, State::Complete);
+    EXPECT_EQ(scan(head + "000000001\r\nx\r\n" + chunk).state, State::Malformed);
+}

@@ -40,36 +40,33 @@ BufferedRequest::BufferedRequest(std::string_view head, std::string_view body, P
     while (!head.empty() && (head.front() == '\r' || head.front() == '\n')) head.remove_prefix(1);
     std::size_t end = head.find('\n');
     parseRequestLine(head.substr(0, end));
-    // Field lines up to the empty one. A line folded onto the one before (obs-fold) joins it
-    // with a space; a line without a colon is skipped, as Poco does.
-    std::vector<std::pair<std::string_view, std::string>> fields;
+    // Field lines up to the empty one. RequestFraming refused already what it and this could
+    // read differently (a folded line, a line without a colon, whitespace before it, a bare CR);
+    // they are refused here too, should a head ever come another way.
+    std::vector<std::pair<std::string_view, std::string_view>> fields;
     while (end != std::string_view::npos) {
         const std::size_t start = end + 1;
         end = head.find('\n', start);
-        const std::string_view line = head.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-        if (trim(line).empty() && (line.empty() || !blank(line.front()))) break;
-        if (blank(line.front())) {
-            if (fields.empty()) throw Poco::Net::MessageException("a folded line before any header field");
-            auto& value = fields.back().second;
-            value += ' ';
-            value += trim(line);
-            if (value.size() > kMaxValue) throw Poco::Net::MessageException("Field value too long");
-            continue;
-        }
+        std::string_view line = head.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) break;
         const auto colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
+        if (blank(line.front()) || colon == 0 || colon == std::string_view::npos || line.find('\r') != std::string_view::npos)
+            throw Poco::Net::MessageException("malformed header field");
         const std::string_view name = line.substr(0, colon);
         const std::string_view value = trim(line.substr(colon + 1));
+        if (name.find_first_of(" \t") != std::string_view::npos) throw Poco::Net::MessageException("malformed header field");
         if (name.size() > kMaxName) throw Poco::Net::MessageException("Field name too long");
         if (value.size() > kMaxValue) throw Poco::Net::MessageException("Field value too long");
-        if (fields.size() >= kMaxFields)
-            throw Poco::Net::MessageException("Too many header fields");
+        if (fields.size() >= kMaxFields) throw Poco::Net::MessageException("Too many header fields");
         fields.emplace_back(name, value);
     }
-    for (auto& [name, value] : fields) add(std::string(name), std::move(value));
+    for (const auto& [name, value] : fields) add(std::string(name), std::string(value));
 }
 
 void BufferedRequest::parseRequestLine(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find('\r') != std::string_view::npos) throw Poco::Net::MessageException("a CR inside the request line");
     line = trim(line);
     const std::string_view method = word(line);
     const std::string_view uri = word(line);
@@ -86,6 +83,12 @@ void BufferedRequest::parseRequestLine(std::string_view line) {
 const Poco::Net::SocketAddress& BufferedRequest::serverAddress() const {
     if (!server_) server_ = socket_.address();
     return *server_;
+}
+
+std::string BufferedRequest::takeBody() {
+    // A stream made before reads from body_: then the body is copied, not moved away under it.
+    if (stream_) return body_;
+    return std::move(body_);
 }
 
 std::istream& BufferedRequest::stream() {

@@ -8,6 +8,9 @@
 /// the head held in memory with Poco's limits (method 32, URI 16 KiB, 100 fields, names 256 and
 /// values 8 KiB bytes) into the same HTTPRequest a handler sees either way, and serves the body
 /// from memory. Chunked and oversized bodies, which a handler may stream, still go through Poco.
+/// Stricter than Poco where two parsers could disagree on a body's length (RequestFraming):
+/// folded lines, lines without a colon and bare CRs are refused; values are taken as they are
+/// (no RFC 2047 decoding, which RFC 9110 made obsolete).
 
 #include <Poco/MemoryStream.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -37,8 +40,9 @@ public:
 
     /// The connection, for a handler that takes it over (an event stream).
     Poco::Net::StreamSocket socket() const { return socket_; }
-    /// The body, handed over whole (the pipeline's read, without a stream); empty after.
-    std::string takeBody() { return std::move(body_); }
+    /// The body, handed over whole (the pipeline's read, without a stream); empty after, unless
+    /// stream() was asked for before.
+    std::string takeBody();
 
 private:
     void parseRequestLine(std::string_view line);

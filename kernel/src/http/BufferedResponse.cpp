@@ -52,7 +52,7 @@ void BufferedResponse::write(std::string_view bytes) {
     }
 }
 
-void BufferedResponse::sendContinue() { write("HTTP/1.1 100 Continue\r\n\r\n"); }
+void BufferedResponse::sendContinue() { write(getVersion() + " 100 Continue\r\n\r\n"); }
 
 void BufferedResponse::sendBuffer(const void* buffer, std::size_t length) {
     sent_ = true;
@@ -79,26 +79,46 @@ std::ostream& BufferedResponse::send() {
 
 void BufferedResponse::sendFile(const std::string& path, const std::string& mediaType) {
     Poco::File file(path);
+    const auto length = static_cast<Poco::Int64>(file.getSize());
     set("Last-Modified", Poco::DateTimeFormatter::format(file.getLastModified(), Poco::DateTimeFormat::HTTP_FORMAT));
-    setContentLength64(static_cast<Poco::Int64>(file.getSize()));
+    setContentLength64(length);
     setContentType(mediaType);
     setChunkedTransferEncoding(false);
     Poco::FileInputStream in(path);
     if (!in.good()) throw Poco::OpenFileException(path);
     std::ostream& out = send();
-    if (!headOnly_) Poco::StreamCopier::copyStream(in, out);
+    if (headOnly_) return;
+    // Exactly the length announced: a file that grew since is cut, one that shrank (or a read
+    // that failed) leaves the answer short, and whole() then says the connection must end.
+    char buffer[65536];
+    Poco::Int64 left = length;
+    while (left > 0 && in && out) {
+        in.read(buffer, static_cast<std::streamsize>(std::min<Poco::Int64>(left, sizeof buffer)));
+        out.write(buffer, in.gcount());
+        left -= in.gcount();
+        if (in.gcount() == 0) break;
+    }
+    if (left > 0) short_ = true;
+}
+
+bool BufferedResponse::whole() {
+    if (stream_) {
+        stream_->flush();
+        if (!stream_->good()) return false;
+    }
+    return !short_;
 }
 
 void BufferedResponse::redirect(const std::string& uri, HTTPStatus status) {
     setStatusAndReason(status);
     set("Location", uri);
-    sendBuffer(nullptr, 0);
+    sendBuffer("", 0);
 }
 
 void BufferedResponse::requireAuthentication(const std::string& realm) {
+    // As Poco's: the status and the challenge; the caller sends.
     setStatusAndReason(HTTP_UNAUTHORIZED);
     set("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
-    sendBuffer(nullptr, 0);
 }
 
 } // namespace anchang

@@ -33,6 +33,11 @@ public:
     void requireAuthentication(const std::string& realm) override;
     bool sent() const override { return sent_; }
 
+    /// After the handler: writes out what a streamed body left buffered, and says whether the
+    /// client got all the answer announced. A short one (a send that failed, a file that shrank)
+    /// must end the connection, or the next answer would be read as the rest of this one.
+    bool whole();
+
 private:
     /// The status line and header fields, up to and including the empty line.
     std::string head() const;
@@ -41,6 +46,7 @@ private:
     Poco::Net::StreamSocket socket_;
     bool headOnly_ = false;
     bool sent_ = false;
+    bool short_ = false;
     std::unique_ptr<std::ostream> stream_;
 };
 

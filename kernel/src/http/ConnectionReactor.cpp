@@ -63,7 +63,7 @@ void ConnectionReactor::start() {
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
     listenerCap_ = std::clamp(options_.listeners > 0 ? options_.listeners : std::max(2, cores), 1, std::max(1, options_.workers));
     for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { work(); });
-    sentinel_ = std::thread([this] { watch(); });
+    if (options_.workers > listenerCap_) sentinel_ = std::thread([this] { watch(); }); // else no spares to call
 }
 
 void ConnectionReactor::stop() {
@@ -180,10 +180,16 @@ void ConnectionReactor::acceptAll() {
         }
         Poco::Net::StreamSocket socket(new ReadAheadSocket(fd));
         accepted_.fetch_add(1, std::memory_order_relaxed);
-        socket.setBlocking(true);
-        socket.setNoDelay(true);
-        // A client that does not take its answer holds the worker writing it this long at most.
-        socket.setSendTimeout(Poco::Timespan(options_.requestTimeout.count(), 0));
+        try {
+            socket.setBlocking(true);
+            socket.setNoDelay(true);
+            // Each send of an answer to a client that does not read waits this long at most.
+            socket.setSendTimeout(Poco::Timespan(options_.requestTimeout.count(), 0));
+        } catch (const Poco::Exception& e) {
+            // Reset before it was set up: closed when `socket` goes.
+            Poco::Logger::get("http").debug("a connection lost while accepted: %s", e.displayText());
+            continue;
+        }
         // A new connection waits for its first request like an idle one does.
         park(socket);
     }
@@ -264,10 +270,14 @@ void ConnectionReactor::watch() {
             continue;
         }
         sentinelIdle_.store(false);
-        // Nobody listens: the workers are serving. Give them a moment to come back, then call
-        // a spare in, one per moment, for as long as nobody listens.
-        sentinelWake_.wait_for(lock, options_.spareAfter);
-        if (!stopping_ && listenersNow_.load() == 0 && spares_ > called_) {
+        // Nobody listens: the workers are serving. If none of them comes back to listen within
+        // `spareAfter`, they are held by something slow: call a spare in, and one more every
+        // `spareAfter` for as long as that lasts. A crowd of quick requests, where the count
+        // touches zero between two of them, calls nobody.
+        const auto listened = listens_.load();
+        const auto deadline = Clock::now() + options_.spareAfter;
+        sentinelWake_.wait_until(lock, deadline, [this] { return stopping_.load(); });
+        if (!stopping_ && listens_.load() == listened && spares_ > called_) {
             ++called_;
             sparesCalled_.fetch_add(1, std::memory_order_relaxed);
             spareWake_.notify_one();
@@ -278,9 +288,10 @@ void ConnectionReactor::watch() {
 void ConnectionReactor::listen() {
     const int listener = listener_.impl()->sockfd();
     epoll_event event{};
+    listens_.fetch_add(1, std::memory_order_relaxed);
     // Woken by work, by stop(), or once a second for the sweep.
     const int n = ::epoll_wait(epoll_, &event, 1, 1000);
-    if (listenersNow_.fetch_sub(1) == 1 && n > 0 && sentinelIdle_.load()) {
+    if (listenersNow_.fetch_sub(1) == 1 && sentinelIdle_.load()) {
         std::lock_guard lock(spareMutex_);
         sentinelWake_.notify_one();
     }

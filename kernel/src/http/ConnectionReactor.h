@@ -19,8 +19,10 @@
 /// all 64 waiting, every request that arrived woke a sleeping thread of its own, and the thread
 /// switches cost a quarter of the storm's CPU; with a few, a worker back from a request mostly
 /// finds the next one ready. Spares are for handlers that take long (an import, a face photo):
-/// a sentinel releases one whenever no worker has listened for `spareAfter`, so a slow handler
-/// costs the others at most that much waiting, never their turn. docs/http.md has the numbers.
+/// when nobody listens and no worker came back to listen for `spareAfter`, a sentinel calls a
+/// spare in (it listens once, beyond the count if need be), and one more every `spareAfter`
+/// while that lasts, so a slow handler costs the others about that much waiting, never their
+/// turn. docs/http.md has the numbers.
 
 #include "http/ReadAheadSocket.h"
 
@@ -112,7 +114,7 @@ private:
         Clock::time_point since;
     };
     void work();
-    /// Waits on the set for one event and handles it; false when stopping.
+    /// Waits on the set for one event (at most a second) and handles it.
     void listen();
     /// Waits until the sentinel calls this spare in; false when the reactor stops instead.
     bool waitAsSpare();
@@ -152,6 +154,7 @@ private:
     /// last listener's place wakes it then (and only then: this flag says it sleeps).
     std::atomic<bool> sentinelIdle_{false};
     std::atomic<std::uint64_t> sparesCalled_{0};
+    std::atomic<std::uint64_t> listens_{0}; ///< times a worker began to listen: the sentinel's sign of life
     std::thread sentinel_;
     std::atomic<std::int64_t> nextSweep_{0};
     std::atomic<bool> stopping_{false};

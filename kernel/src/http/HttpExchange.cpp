@@ -76,15 +76,25 @@ Poco::Net::StreamSocket HttpExchange::takeOver() {
 
 void HttpExchange::sendFile(const std::filesystem::path& file, const std::string& contentType) {
     if (sent_) return;
-    sent_ = true;
-    status_ = 200;
     setCommonHeaders(response_, requestId_, {});
     // A stored file is shown, never run: no script in an uploaded PDF or SVG-like file acts
     // with the site's rights.
     response_.set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox");
     response_.set("Cache-Control", "private, max-age=3600");
-    // Poco streams it from disk in pieces.
-    response_.sendFile(file.string(), contentType);
+    // Streamed from disk in pieces. A file that cannot be opened throws before any byte is
+    // written, and the pipeline's error answer goes out instead; once the head is out, the
+    // answer is this one whatever happens.
+    try {
+        response_.sendFile(file.string(), contentType);
+    } catch (...) {
+        if (response_.sent()) {
+            sent_ = true;
+            status_ = 200;
+        }
+        throw;
+    }
+    sent_ = true;
+    status_ = 200;
 }
 
 std::shared_ptr<LaterAnswer> HttpExchange::answerLater() {

@@ -16,6 +16,7 @@
 #include <Poco/Net/SocketDefs.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <poll.h>
@@ -138,7 +139,8 @@ void HttpServer::start() {
     reactor_->start();
 }
 
-HttpServer::Served HttpServer::answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, ReadAheadSocket& connection) {
+HttpServer::Served HttpServer::answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, ReadAheadSocket& connection,
+                                      bool bodyArrived) {
     // Poco takes any three words for a request line; a TLS hello or a port scan is not one.
     const std::string& version = request.getVersion();
     if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
@@ -146,8 +148,9 @@ HttpServer::Served HttpServer::answer(Poco::Net::HTTPServerRequest& request, Poc
     response.set(Poco::Net::HTTPResponse::DATE, httpDate());
     response.setVersion(version);
     response.setKeepAlive(!stopping_ && request.getKeepAlive());
-    // The reactor said "100 Continue" already when the client waited for it to send its body.
-    if (request.getExpectContinue() && !connection.continued() &&
+    // The reactor said "100 Continue" already when the client waited for it to send its body;
+    // one that sent its body without waiting needs none.
+    if (request.getExpectContinue() && !bodyArrived && !connection.continued() &&
         request.getContentLength() <= static_cast<std::streamsize>(pipeline_.maxBodyBytes()))
         response.sendContinue();
     auto handled = pipeline_.handle(request, response);
@@ -172,14 +175,20 @@ HttpServer::Served HttpServer::serveBuffered(Poco::Net::StreamSocket& socket, co
     const std::string_view bytes = connection.pending().substr(0, framing.length);
     BufferedResponse response(socket);
     BufferedRequest request(bytes.substr(0, framing.headLength), bytes.substr(framing.headLength), response, socket, *params_);
+    // The body the parser found must be the one framed, or a request could hide another.
+    const std::size_t framed = framing.length - framing.headLength;
+    if (request.getChunkedTransferEncoding() || static_cast<std::size_t>(std::max<Poco::Int64>(0, request.getContentLength64())) != framed)
+        throw Poco::Net::MessageException("the body's length is not the one framed");
     connection.consume(framing.length);
     response.setHeadOnly(request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD);
-    Served served = answer(request, response, connection);
+    Served served = answer(request, response, connection, true);
+    // An answer cut short must end the connection: the client would read the next as its rest.
+    if (!response.whole()) served.next = Served::Next::Close;
     if (served.next == Served::Next::KeepAlive || served.next == Served::Next::Later) connection.nextRequest({});
     return served;
 }
 
-HttpServer::Served HttpServer::servePoco(std::unique_ptr<Session>& session, Poco::Net::StreamSocket& socket) {
+HttpServer::Served HttpServer::servePoco(std::unique_ptr<Session>& session, Poco::Net::StreamSocket& socket, const RequestFraming::Result& framing) {
     if (!session) session = std::make_unique<Session>(socket, params_);
     Served served;
     {
@@ -187,7 +196,10 @@ HttpServer::Served HttpServer::servePoco(std::unique_ptr<Session>& session, Poco
         // block: before the connection is parked, lingered on or handed over.
         Poco::Net::HTTPServerResponseImpl response(*session);
         Poco::Net::HTTPServerRequestImpl request(response, *session, params_);
-        served = answer(request, response, ReadAheadSocket::of(socket));
+        // Poco must read the body as it was framed (chunked or not), or what is left of it
+        // would be read as the next request.
+        if (request.getChunkedTransferEncoding() != framing.chunked) throw Poco::Net::MessageException("the body is not framed as Poco reads it");
+        served = answer(request, response, ReadAheadSocket::of(socket), false);
     }
     session->setKeepAlive(served.keepAlive);
     if (served.next == Served::Next::KeepAlive || served.next == Served::Next::Later) ReadAheadSocket::of(socket).nextRequest(session->takeBuffered());
@@ -213,7 +225,7 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         Served served;
         try {
             served = framing.state == RequestFraming::State::Complete && !framing.chunked ? serveBuffered(socket, framing)
-                                                                                             : servePoco(session, socket);
+                                                                                             : servePoco(session, socket, framing);
         } catch (const Poco::Net::NoMessageException&) {
             return; // the peer closed the connection
         } catch (const Poco::Net::MessageException&) {

@@ -40,7 +40,7 @@ public:
         std::size_t maxHeadBytes = 64 * 1024;
         std::size_t maxIdle = 50000;
         /// How long a worker waits for the next request on its connection before parking it,
-        /// when no other connection is waiting for a worker.
+        /// when some listener waits on the epoll set (so no other connection waits for one).
         std::chrono::microseconds grace{50000};
     };
 
@@ -76,9 +76,11 @@ private:
     /// A request read whole ahead, parsed in memory (BufferedRequest) and answered in one send.
     Served serveBuffered(Poco::Net::StreamSocket& socket, const RequestFraming::Result& framing);
     /// A request whose body a handler may stream (chunked, or over the limit): Poco's session.
-    Served servePoco(std::unique_ptr<Session>& session, Poco::Net::StreamSocket& socket);
-    /// The part both share: the version, the Date and keep-alive, "100 Continue", the pipeline.
-    Served answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, ReadAheadSocket& connection);
+    Served servePoco(std::unique_ptr<Session>& session, Poco::Net::StreamSocket& socket, const RequestFraming::Result& framing);
+    /// The part both share: the version, the Date and keep-alive, "100 Continue" (unless the
+    /// body is here already), the pipeline.
+    Served answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, ReadAheadSocket& connection,
+                  bool bodyArrived);
     /// Hands a connection whose answer comes later (RequestPipeline::Handled::Outcome::Later)
     /// over to that answer: written on the thread that gives it, then the connection goes back
     /// to the reactor for its next request.

@@ -34,6 +34,18 @@ std::optional<std::uint64_t> decimal(std::string_view text) {
     return value;
 }
 
+/// How many words, separated by spaces or tabs.
+int words(std::string_view line) {
+    int count = 0;
+    bool inWord = false;
+    for (char c : line) {
+        const bool blank = c == ' ' || c == '\t';
+        if (!blank && !inWord) ++count;
+        inWord = !blank;
+    }
+    return count;
+}
+
 /// Where the line starting at `from` ends (the index of its '\n'), or npos.
 std::size_t lineEnd(std::string_view data, std::size_t from) { return data.find('\n', from); }
 
@@ -47,7 +59,8 @@ RequestFraming::Result chunked(std::string_view data, std::size_t at, std::size_
         std::string_view line = data.substr(at, end - at);
         if (const auto semicolon = line.find(';'); semicolon != std::string_view::npos) line = line.substr(0, semicolon);
         line = trim(line);
-        if (line.empty() || line.size() > 15) return {State::Malformed, 0, true};
+        // Poco reads at most eight hex digits of a chunk's size.
+        if (line.empty() || line.size() > 8) return {State::Malformed, 0, true};
         std::uint64_t size = 0;
         for (char c : line) {
             const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
@@ -110,28 +123,46 @@ RequestFraming::Result RequestFraming::scan(std::string_view data, std::size_t m
     result.headComplete = true;
     std::optional<std::uint64_t> contentLength;
     bool isChunked = false;
-    // Header lines follow the request line.
-    std::size_t at = data.find('\n', start) + 1;
+    // Every line is checked here, so that the parser that reads the head afterwards
+    // (BufferedRequest, or Poco's for a chunked body) cannot find a body length other than the
+    // one framed, which would let a request hide another inside it. Refused: a CR that does not
+    // end a line; a folded line (RFC 9112 section 5.2 lets a server refuse it); a line without a
+    // colon, or with whitespace before it (section 5.1 says refuse); a Transfer-Encoding other
+    // than one "chunked", or beside a Content-Length (section 6.1).
+    const auto bareCr = [](std::string_view line) {
+        const auto cr = line.find('\r');
+        return cr != std::string_view::npos && cr != line.size() - 1;
+    };
+    // The request line: three words on it. With fewer, Poco reads on into the next lines for
+    // the rest (a header's name as the target), and the two readings part ways from there.
+    std::size_t at = data.find('\n', start);
+    const std::string_view requestLine = trim(data.substr(start, at - start));
+    if (bareCr(data.substr(start, at - start)) || words(requestLine) != 3) return {State::Malformed, 0, true};
+    ++at;
     while (at < headEnd) {
         const std::size_t end = data.find('\n', at);
         const std::string_view line = data.substr(at, end - at);
         at = end + 1;
+        if (bareCr(line)) return {State::Malformed, 0, true};
+        if (line.empty() || line == "\r") break; // the empty line that ends the head
+        if (line.front() == ' ' || line.front() == '\t') return {State::Malformed, 0, true};
         const auto colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        const std::string_view name = trim(line.substr(0, colon));
+        if (colon == 0 || colon == std::string_view::npos) return {State::Malformed, 0, true};
+        const std::string_view name = line.substr(0, colon);
+        if (name.find_first_of(" \t") != std::string_view::npos) return {State::Malformed, 0, true};
         const std::string_view value = trim(line.substr(colon + 1));
         if (sameText(name, "Content-Length")) {
             const auto parsed = decimal(value);
             if (!parsed || (contentLength && *contentLength != *parsed)) return {State::Malformed, 0, true};
             contentLength = parsed;
         } else if (sameText(name, "Transfer-Encoding")) {
-            // Poco reads a chunked body whenever the header names chunked.
-            const auto comma = value.rfind(',');
-            isChunked = sameText(trim(comma == std::string_view::npos ? value : value.substr(comma + 1)), "chunked");
+            if (isChunked || !sameText(value, "chunked")) return {State::Malformed, 0, true};
+            isChunked = true;
         } else if (sameText(name, "Expect")) {
             result.expectContinue = sameText(value, "100-continue");
         }
     }
+    if (isChunked && contentLength) return {State::Malformed, 0, true};
     result.headLength = headEnd;
     if (isChunked) {
         Result body = chunked(data, headEnd, maxBody);

@@ -3,10 +3,13 @@
 ///
 /// The reactor asks this before it gives a connection to a worker, and the worker asks it
 /// before it reads the next request on a kept-alive connection: a worker must never wait on a
-/// client. The rules are the ones Poco's parser applies, so that what is called complete here
-/// is what Poco reads without blocking: the head ends at the first empty line (CRLF or LF);
-/// `Transfer-Encoding: chunked` frames the body in chunks up to a zero-size one and its
-/// trailers; otherwise `Content-Length` gives its size; without either a request has no body.
+/// client. What is called complete here is what the parser after it (BufferedRequest, or
+/// Poco's for a chunked body) reads without blocking, and with the same length: the head ends
+/// at the first empty line (CRLF or LF); `Transfer-Encoding: chunked` frames the body in chunks
+/// up to a zero-size one and its trailers; otherwise `Content-Length` gives its size; without
+/// either a request has no body. Whatever two parsers could read differently (a bare CR, a
+/// folded line, whitespace before a colon, any other transfer coding, both headers) is
+/// Malformed: a request must not be able to hide another inside it.
 
 #include <cstddef>
 #include <string_view>

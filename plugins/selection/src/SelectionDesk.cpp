@@ -97,38 +97,46 @@ void SelectionDesk::select(std::int64_t project, std::int64_t id, const std::str
     const std::int64_t now = host_.now();
     Buyer buyer;
     std::optional<sdk::Error> refused;
+    Pacing::Gate gate = Pacing::Gate::Open;
+    std::optional<AdmissionQueue::Place> waiting;
+    std::optional<nlohmann::json> replay;
     {
         // One lock round a request: the storm's buyers take it twenty thousand times a second,
-        // and the writer takes it for every batch.
+        // and the writer takes it for every batch. What is decided here is answered after it.
         std::lock_guard lock(r.mutex);
         const auto b = r.buyers.find(phone);
         if (b == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
         buyer = b->second;
         if (r.status != "drawn") throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
-        switch (r.pacing.gate(buyer.seq, now)) {
-        case Pacing::Gate::NotYet:
-            throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)))
-                .withDetail({{"opens_at", r.pacing.opensAt(buyer.seq)}});
-        case Pacing::Gate::Closed: throw sdk::Error::conflict("selection.closed", "the round has ended");
-        case Pacing::Gate::Open: break;
-        }
-        // Admitted to the hall first: a buyer who waits holds nothing.
-        const auto place = r.queue.enter(buyer.id, now);
-        if (!place.admitted) return answer.send(sdk::Response::json({{"queued", true}, {"ahead", place.ahead}, {"waiting", place.waiting}}, 202));
-        if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end()) {
-            // A formal sale's deal may have come since it was answered: the store knows.
-            if (r.formal && again->second["deal_id"].is_null())
-                if (const auto stored = replayed(id, buyer.id, requestId))
-                    return answer.send(sdk::Response::json({{"selection", *stored}, {"replayed", true}}));
-            return answer.send(sdk::Response::json({{"selection", again->second}, {"replayed", true}}));
-        }
-        refused = refusal(r, unitId, price, buyer, phone);
-        if (!refused) {
-            r.pendingUnits.insert(unitId);
-            r.pendingBuyers.insert(buyer.id);
-            ++r.pendingHouseholds[buyer.household];
+        gate = r.pacing.gate(buyer.seq, now);
+        if (gate == Pacing::Gate::Open) {
+            // Admitted to the hall first: a buyer who waits holds nothing.
+            if (const auto place = r.queue.enter(buyer.id, now); !place.admitted) {
+                waiting = place;
+            } else if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end()) {
+                // A formal sale's deal may have come since it was answered: the store knows.
+                std::optional<nlohmann::json> stored;
+                if (r.formal && again->second["deal_id"].is_null()) stored = replayed(id, buyer.id, requestId);
+                replay = stored ? std::move(*stored) : again->second;
+            } else {
+                refused = refusal(r, unitId, price, buyer, phone);
+                if (!refused) {
+                    r.pendingUnits.insert(unitId);
+                    r.pendingBuyers.insert(buyer.id);
+                    ++r.pendingHouseholds[buyer.household];
+                }
+            }
         }
     }
+    switch (gate) {
+    case Pacing::Gate::NotYet:
+        throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)))
+            .withDetail({{"opens_at", r.pacing.opensAt(buyer.seq)}});
+    case Pacing::Gate::Closed: throw sdk::Error::conflict("selection.closed", "the round has ended");
+    case Pacing::Gate::Open: break;
+    }
+    if (waiting) return answer.send(sdk::Response::json({{"queued", true}, {"ahead", waiting->ahead}, {"waiting", waiting->waiting}}, 202));
+    if (replay) return answer.send(sdk::Response::json({{"selection", std::move(*replay)}, {"replayed", true}}));
     // Four in five of the storm's buyers are told no: answered as any refusal, without the cost
     // of throwing it.
     if (refused) return answer.fail(*refused);

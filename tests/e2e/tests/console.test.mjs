@@ -1,7 +1,7 @@
 // The console itself: logging in, what each role sees, and the modules page reporting plugins
 // that run and plugins that failed (build/test-plugins has both kinds).
 import assert from 'node:assert/strict'
-import { BASE, DEMO, PASSWORD, api, login, menuItem, scenario, tokenFor } from '../lib/harness.mjs'
+import { BASE, DEMO, PASSWORD, api, keepScreenshot, login, menuItem, scenario, tokenFor } from '../lib/harness.mjs'
 
 scenario('admin logs in and sees the console', async (page) => {
   await login(page, 'admin')
@@ -54,6 +54,10 @@ scenario('admin verifies the audit chain and makes an online backup', async (pag
   await page.locator('[data-test=audit-verdict]').getByText('审计链完整').waitFor()
 
   await menuItem(page, '/admin/system').click()
+  // The HTTP workers: how many listen for connections, and how often a spare was called in.
+  await page.getByText('其中同时等待连接的线程').waitFor()
+  await page.getByText('调用备用线程次数（监听线程全忙时）').waitFor()
+  await keepScreenshot(page, 'system page')
   await page.locator('[data-test=backup]').click()
   await page.getByText(/backups\/anchang-\d{8}-\d{6}\.db/).waitFor()
 })
