@@ -7,6 +7,7 @@
 #include "support/Eventually.h"
 
 #include <Poco/DigestEngine.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/SHA2Engine.h>
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
@@ -100,6 +101,32 @@ TEST_F(Media, APhotoIsKeptServedByteForByteAndThumbnailed) {
     // PNG and WebP are photos too.
     EXPECT_EQ(upload("photo", photo(".png"), "a.png").json()["content_type"], "image/png");
     EXPECT_EQ(upload("photo", photo(".webp"), "a.webp").json()["width"], 640);
+}
+
+TEST_F(Media, AnUploadOverTheGeneralLimitThatWaitsForContinueIsToldToGoOn) {
+    // A photo may have 2 MiB, past the 1 MiB of other bodies: a client that asks first
+    // ("Expect: 100-continue", as curl does past 1 KiB) is told to go on, then sends it.
+    const std::string body(1536 * 1024, 'x');
+    Poco::Net::StreamSocket client(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(kernel->port())));
+    client.setReceiveTimeout(Poco::Timespan(5, 0));
+    const std::string head = "POST /api/v1/projects/1/media/gallery/photo?name=big.jpg HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + desk +
+                             "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    client.sendBytes(head.data(), static_cast<int>(head.size()));
+    char buffer[4096];
+    const int n = client.receiveBytes(buffer, sizeof buffer);
+    ASSERT_GT(n, 0);
+    EXPECT_TRUE(std::string(buffer, static_cast<std::size_t>(n)).starts_with("HTTP/1.1 100 Continue\r\n\r\n"));
+    for (std::size_t sent = 0; sent < body.size();)
+        sent += static_cast<std::size_t>(client.sendBytes(body.data() + sent, static_cast<int>(std::min<std::size_t>(65536, body.size() - sent))));
+    std::string answer;
+    while (answer.find("}}") == std::string::npos) {
+        const int more = client.receiveBytes(buffer, sizeof buffer);
+        if (more <= 0) break;
+        answer.append(buffer, static_cast<std::size_t>(more));
+    }
+    // Read whole and judged: not a JPEG.
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 415")) << answer;
+    EXPECT_NE(answer.find("media.type_refused"), std::string::npos) << answer;
 }
 
 TEST_F(Media, TheKindSaysWhoMayUploadAndWhoMaySee) {
