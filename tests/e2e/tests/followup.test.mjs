@@ -156,6 +156,8 @@ scenario(
     await supervisor.locator(`[data-test=ruling-claimant-${claimant}]`).click()
     await supervisor.locator('[data-test=ruling-reason]').fill(`客户称最早由${colleague}电话邀约`)
     await supervisor.locator('[data-test=ruling-submit]').click()
+    // The dialog closes once the case is opened; asking before could find it not yet there.
+    await supervisor.locator('[data-test=ruling-dialog]').waitFor({ state: 'hidden' })
     const rulings = (await api('GET', path('/followup/rulings?status=open'), { token: await tokenFor('supervisor', DEMO), base: DEMO })).body.rulings
     const ruling = rulings.find((r) => r.customer_id === customer.id)
     assert.ok(ruling, 'the case is open')
