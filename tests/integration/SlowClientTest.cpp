@@ -103,6 +103,17 @@ private:
     bool connected_ = false;
 };
 
+/// `count` new connections to the kernel, each having sent `request`; fewer if one failed.
+std::vector<Raw> sendOnEach(int port, int count, const std::string& request) {
+    std::vector<Raw> connections;
+    for (int i = 0; i < count; ++i) {
+        Raw connection(port);
+        if (!connection.send(request)) break;
+        connections.push_back(std::move(connection));
+    }
+    return connections;
+}
+
 long p99(std::vector<long> samples) {
     std::sort(samples.begin(), samples.end());
     return samples[samples.size() * 99 / 100];
@@ -251,12 +262,8 @@ TEST_F(SlowClients, ChunkedBodiesGoThroughPocoAndWholeOnesDoNotOnTheSameConnecti
 TEST_F(SlowClients, SlowHandlersOnEveryListenerCallTheSparesIn) {
     // Five handlers that take four seconds, more than the two listeners: the spares take over,
     // and a health check is answered while all five still run.
-    const std::string slow = "GET /api/v1/good/slow?ms=4000 HTTP/1.1\r\nHost: x\r\n\r\n";
-    std::vector<Raw> running;
-    for (int i = 0; i < 5; ++i) {
-        running.emplace_back(port());
-        ASSERT_TRUE(running.back().send(slow)) << i;
-    }
+    std::vector<Raw> running = sendOnEach(port(), 5, "GET /api/v1/good/slow?ms=4000 HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_EQ(running.size(), 5u);
     // Each slow request is taken by a worker (a listener, or a spare called in) before health.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     for (int i = 0; i < 3; ++i) EXPECT_EQ(http(port(), "GET", "/api/v1/health").status, 200);
@@ -270,12 +277,8 @@ TEST_F(SlowClients, SlowHandlersOnEveryListenerCallTheSparesIn) {
 TEST_F(SlowClients, RequestsAnsweredLaterHoldNoWorker) {
     // Forty buyers wait for answers a plugin gives from its own thread five seconds later
     // (ABI 1.6 http_later), five times the eight workers: everyone else is served meanwhile.
-    const std::string later = "GET /api/v1/good/later?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n";
-    std::vector<Raw> waiting;
-    for (int i = 0; i < 40; ++i) {
-        waiting.emplace_back(port());
-        ASSERT_TRUE(waiting.back().send(later)) << i;
-    }
+    std::vector<Raw> waiting = sendOnEach(port(), 40, "GET /api/v1/good/later?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_EQ(waiting.size(), 40u);
     for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port(), "GET", "/api/v1/health").status, 200);
     for (auto& connection : waiting) {
         const std::string answer = connection.receiveUntil("}", std::chrono::seconds(10));
