@@ -66,13 +66,17 @@ std::shared_ptr<SelectionDesk::Round> SelectionDesk::load(std::int64_t project, 
                                      b["unit_limit"], b["selected"], b["household"], b["name"]};
     for (const auto& h : host_.db().query("SELECT household, selected FROM selection_households WHERE round_id = ?", {id}))
         round->households[h["household"]] = h["selected"];
+    std::unordered_map<std::int64_t, Buyer*> byId;
+    for (auto& [phone, buyer] : round->buyers) byId[buyer.id] = &buyer;
     for (auto& a : host_.db().query("SELECT id, round_id, buyer_id, unit_id, price, request_id, selected_at, sign_by, deal_id FROM selection_selections "
                                     "WHERE round_id = ?",
                                     {id})) {
-        const std::string key = requestKey(a["buyer_id"], a["request_id"]);
+        const auto buyer = byId.find(a["buyer_id"].get<std::int64_t>());
+        if (buyer == byId.end()) continue; // no longer qualified: never asks again
+        const std::string requestId = a["request_id"];
         a.erase("buyer_id");
         a.erase("request_id");
-        round->answered[key] = std::move(a);
+        buyer->second->answered[requestId] = std::move(a);
     }
     std::lock_guard lock(roundsMutex_);
     return rounds_.emplace(id, std::move(round)).first->second;
@@ -95,7 +99,9 @@ void SelectionDesk::select(std::int64_t project, std::int64_t id, const std::str
     auto round = load(project, id);
     Round& r = *round;
     const std::int64_t now = host_.now();
-    Buyer buyer;
+    // The round's own entry: its id, sequence, limit and household never change once loaded,
+    // so they are read after the lock as well; what changes is read under it.
+    const Buyer* b = nullptr;
     std::optional<sdk::Error> refused;
     Pacing::Gate gate = Pacing::Gate::Open;
     std::optional<AdmissionQueue::Place> waiting;
@@ -104,30 +110,31 @@ void SelectionDesk::select(std::int64_t project, std::int64_t id, const std::str
         // One lock round a request: the storm's buyers take it twenty thousand times a second,
         // and the writer takes it for every batch. What is decided here is answered after it.
         std::lock_guard lock(r.mutex);
-        const auto b = r.buyers.find(phone);
-        if (b == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
-        buyer = b->second;
+        const auto found = r.buyers.find(phone);
+        if (found == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
+        b = &found->second;
         if (r.status != "drawn") throw sdk::Error::conflict("selection.not_open", "the round is not open for selection");
-        gate = r.pacing.gate(buyer.seq, now);
+        gate = r.pacing.gate(b->seq, now);
         if (gate == Pacing::Gate::Open) {
             // Admitted to the hall first: a buyer who waits holds nothing.
-            if (const auto place = r.queue.enter(buyer.id, now); !place.admitted) {
+            if (const auto place = r.queue.enter(b->id, now); !place.admitted) {
                 waiting = place;
-            } else if (const auto again = r.answered.find(requestKey(buyer.id, requestId)); again != r.answered.end()) {
+            } else if (const auto again = b->answered.find(requestId); again != b->answered.end()) {
                 // A formal sale's deal may have come since it was answered: the store knows.
                 std::optional<nlohmann::json> stored;
-                if (r.formal && again->second["deal_id"].is_null()) stored = replayed(id, buyer.id, requestId);
+                if (r.formal && again->second["deal_id"].is_null()) stored = replayed(id, b->id, requestId);
                 replay = stored ? std::move(*stored) : again->second;
             } else {
-                refused = refusal(r, unitId, price, buyer, phone);
+                refused = refusal(r, unitId, price, *b);
                 if (!refused) {
                     r.pendingUnits.insert(unitId);
-                    r.pendingBuyers.insert(buyer.id);
-                    ++r.pendingHouseholds[buyer.household];
+                    r.pendingBuyers.insert(b->id);
+                    ++r.pendingHouseholds[b->household];
                 }
             }
         }
     }
+    const Buyer& buyer = *b;
     switch (gate) {
     case Pacing::Gate::NotYet:
         throw sdk::Error::conflict("selection.not_yet", "your batch opens at " + std::to_string(r.pacing.opensAt(buyer.seq)))
@@ -188,8 +195,7 @@ void SelectionDesk::finish(std::unique_ptr<SaleLedger::Sale> done) {
     }
 }
 
-std::optional<sdk::Error> SelectionDesk::refusal(Round& r, std::int64_t unitId, std::int64_t price, const Buyer& buyer,
-                                                 const std::string& phone) {
+std::optional<sdk::Error> SelectionDesk::refusal(Round& r, std::int64_t unitId, std::int64_t price, const Buyer& buyer) {
     const auto u = r.units.find(unitId);
     if (u == r.units.end()) return sdk::Error::notFound("selection.unit_not_found", "the round sells no such unit");
     if (u->second.price != price)
@@ -199,14 +205,11 @@ std::optional<sdk::Error> SelectionDesk::refusal(Round& r, std::int64_t unitId, 
     // instead of each taking the store's write lock to learn they lost.
     if (r.pendingUnits.count(unitId)) return sdk::Error::conflict("selection.taken", "someone is confirming this unit right now");
     if (r.pendingBuyers.count(buyer.id)) return sdk::Error::conflict("selection.in_progress", "your other confirmation is on its way");
-    const auto& current = r.buyers.at(phone);
-    if (current.selected >= current.limit) return sdk::Error::conflict("selection.limit_reached", "you have chosen all the units you may");
+    if (buyer.selected >= buyer.limit) return sdk::Error::conflict("selection.limit_reached", "you have chosen all the units you may");
     if (r.households[buyer.household] + r.pendingHouseholds[buyer.household] >= r.householdLimit)
         return sdk::Error::conflict("selection.household_limit", "your household has chosen all the units it may");
     return std::nullopt;
 }
-
-std::string SelectionDesk::requestKey(std::int64_t buyer, const std::string& requestId) { return std::to_string(buyer) + "\n" + requestId; }
 
 nlohmann::json SelectionDesk::selectionOf(const SaleLedger::Sale& sale) {
     // deal_id: core's subscription follows (SubscriptionRelay); the store has it once made.
@@ -227,7 +230,6 @@ void SelectionDesk::committed(const std::vector<SaleLedger::Sale*>& sales) {
         if (units.is_null()) units = nlohmann::json::array();
         units.push_back(sale.unit);
         std::lock_guard lock(r.mutex);
-        r.answered[requestKey(sale.buyer, sale.requestId)] = selectionOf(sale);
         auto& u = r.units.at(sale.unit);
         u.sold = true;
         u.version = sale.version;
@@ -236,6 +238,7 @@ void SelectionDesk::committed(const std::vector<SaleLedger::Sale*>& sales) {
         // what came after it never skips a sale (a sale another kernel made shows on reload).
         while (r.changes.count(r.version + 1)) ++r.version;
         auto& b = r.buyers.at(sale.phone);
+        b.answered[sale.requestId] = selectionOf(sale);
         ++b.selected;
         ++r.households[b.household];
         if (b.selected >= b.limit || r.households[b.household] >= r.householdLimit) done.emplace_back(&r, b.id);
@@ -263,19 +266,22 @@ void SelectionDesk::committed(const std::vector<SaleLedger::Sale*>& sales) {
 nlohmann::json SelectionDesk::mine(std::int64_t project, std::int64_t id, const std::string& phone) {
     auto round = load(project, id);
     Round& r = *round;
-    Buyer buyer;
+    const Buyer* b = nullptr;
+    int selected = 0; // changes as sales commit: read under the lock
     {
         std::lock_guard lock(r.mutex);
-        const auto b = r.buyers.find(phone);
-        if (b == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
-        buyer = b->second;
+        const auto found = r.buyers.find(phone);
+        if (found == r.buyers.end()) throw sdk::Error::forbidden("selection.not_eligible", "this phone is not among the round's qualified buyers");
+        b = &found->second;
+        selected = b->selected;
     }
+    const Buyer& buyer = *b;
     const std::int64_t now = host_.now();
     // Every open page asks every ten seconds, ten thousand of them on opening day: what the
     // memory holds comes from it, and only a buyer who has chosen reads the store (for the deal
     // core made since). The memory learns a sale before its buyer is answered.
     nlohmann::json selections = nlohmann::json::array();
-    if (buyer.selected > 0)
+    if (selected > 0)
         selections = host_.db().query("SELECT id, unit_id, price, selected_at, sign_by, deal_id FROM selection_selections "
                                       "WHERE round_id = ? AND buyer_id = ? ORDER BY id",
                                       {id, buyer.id});
@@ -286,10 +292,10 @@ nlohmann::json SelectionDesk::mine(std::int64_t project, std::int64_t id, const 
                           {"batch", r.pacing.batchOf(buyer.seq)},
                           {"opens_at", r.pacing.opensAt(buyer.seq)},
                           {"limit", buyer.limit},
-                          {"selected", buyer.selected},
+                          {"selected", selected},
                           {"selections", std::move(selections)}};
     // The waiting room, when the buyer may choose now and has not chosen all they may.
-    if (r.status == "drawn" && buyer.seq && r.pacing.gate(buyer.seq, now) == Pacing::Gate::Open && buyer.selected < buyer.limit) {
+    if (r.status == "drawn" && buyer.seq && r.pacing.gate(buyer.seq, now) == Pacing::Gate::Open && selected < buyer.limit) {
         const auto place = r.queue.enter(buyer.id, now);
         out["queue"] = {{"admitted", place.admitted}, {"ahead", place.ahead}, {"waiting", place.waiting}};
     }

@@ -83,6 +83,10 @@ private:
         int selected = 0;
         std::string household;
         std::string name;
+        /// request_id → the selection it made: a replayed confirmation is answered from here.
+        /// The buyer's own, so the storm's first-time buyers find an empty map instead of
+        /// searching the round's.
+        std::unordered_map<std::string, nlohmann::json> answered;
     };
     struct Round {
         Round(int capacity, std::int64_t idleMs, Pacing::Settings pacing) : pacing(pacing), queue(capacity, idleMs) {}
@@ -99,7 +103,6 @@ private:
         std::unordered_map<std::string, Buyer> buyers; ///< by phone
         std::unordered_map<std::string, int> households;
         std::map<std::int64_t, std::int64_t> changes; ///< version → unit sold at it
-        std::unordered_map<std::string, nlohmann::json> answered; ///< requestKey → the selection it made
         std::unordered_set<std::int64_t> pendingUnits, pendingBuyers; ///< confirmations in flight
         std::unordered_map<std::string, int> pendingHouseholds;
         std::int64_t version = 0; ///< every change up to it is in `changes`
@@ -131,8 +134,7 @@ private:
     void committed(const std::vector<SaleLedger::Sale*>& sales);
     static nlohmann::json selectionOf(const SaleLedger::Sale& sale);
     /// Why the buyer may not have the unit now, from memory (the round's mutex held), or nothing.
-    static std::optional<sdk::Error> refusal(Round& r, std::int64_t unit, std::int64_t price, const Buyer& buyer, const std::string& phone);
-    static std::string requestKey(std::int64_t buyer, const std::string& requestId);
+    static std::optional<sdk::Error> refusal(Round& r, std::int64_t unit, std::int64_t price, const Buyer& buyer);
 
     const sdk::Host& host_;
     const Settings settings_;
