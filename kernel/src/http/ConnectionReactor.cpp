@@ -19,19 +19,30 @@ namespace anchang {
 
 namespace {
 
+/// The listener: one wake-up at a time, re-armed after its backlog is accepted.
 constexpr std::uint32_t kOneReadable = EPOLLIN | EPOLLONESHOT;
-/// A connected socket with room to write is writable at once: the wake-up for a connection
-/// whose next request is already read ahead.
-constexpr std::uint32_t kOneNow = EPOLLIN | EPOLLOUT | EPOLLONESHOT;
+/// A connection: every arrival of bytes, once each (edge-triggered), for its whole life.
+constexpr std::uint32_t kEveryArrival = EPOLLIN | EPOLLET;
 
-/// Arms `fd` for one wake-up; the first time, adds it to the set.
-void arm(int epoll, int fd, std::uint32_t events = kOneReadable) {
+/// What an event carries: the descriptor, and which accept of it (0 for the reactor's own).
+std::uint64_t eventData(int fd, std::uint32_t generation) { return (std::uint64_t{generation} << 32) | static_cast<std::uint32_t>(fd); }
+
+/// Arms the listener for one wake-up; the first time, adds it to the set.
+void arm(int epoll, int fd) {
     epoll_event event{};
-    event.events = events;
-    event.data.fd = fd;
+    event.events = kOneReadable;
+    event.data.u64 = eventData(fd, 0);
     if (::epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) == 0) return;
     if (errno == ENOENT && ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0) return;
-    Poco::Logger::get("http").warning("cannot watch a connection: %s", std::string(std::strerror(errno)));
+    Poco::Logger::get("http").warning("cannot watch the listener: %s", std::string(std::strerror(errno)));
+}
+
+/// Adds one of the reactor's own descriptors, level-triggered: readable wakes a worker until read.
+void addLevel(int epoll, int fd) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = eventData(fd, 0);
+    ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
 }
 
 std::int64_t ticks(std::chrono::steady_clock::time_point at) { return at.time_since_epoch().count(); }
@@ -46,17 +57,18 @@ ConnectionReactor::~ConnectionReactor() {
     join();
     if (epoll_ >= 0) ::close(epoll_);
     if (stopEvent_ >= 0) ::close(stopEvent_);
+    if (handedEvent_ >= 0) ::close(handedEvent_);
 }
 
 void ConnectionReactor::start() {
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     stopEvent_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (epoll_ < 0 || stopEvent_ < 0) throw std::runtime_error(std::string("cannot watch connections: ") + std::strerror(errno));
-    // Level-triggered and never read: once written, every worker's wait returns at once.
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.fd = stopEvent_;
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, stopEvent_, &event);
+    handedEvent_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
+    if (epoll_ < 0 || stopEvent_ < 0 || handedEvent_ < 0)
+        throw std::runtime_error(std::string("cannot watch connections: ") + std::strerror(errno));
+    // Never read: once written, every worker's wait returns at once.
+    addLevel(epoll_, stopEvent_);
+    addLevel(epoll_, handedEvent_);
     listener_.setBlocking(false);
     arm(epoll_, listener_.impl()->sockfd());
     nextSweep_ = ticks(Clock::now() + std::chrono::seconds(1));
@@ -77,13 +89,22 @@ void ConnectionReactor::stop() {
         sentinelWake_.notify_all();
     }
     std::lock_guard lock(mutex_);
-    for (auto& [fd, entry] : parked_) {
+    for (auto& [fd, entry] : connections_) {
+        if (!entry.parked) continue; // its holder closes it when it parks it
         try {
             entry.socket.close();
         } catch (...) {
         }
     }
-    parked_.clear();
+    for (auto& socket : handedOver_) {
+        try {
+            socket.close();
+        } catch (...) {
+        }
+    }
+    connections_.clear();
+    handedOver_.clear();
+    parked_ = 0;
     idleCount_ = 0;
     try {
         listener_.close();
@@ -98,27 +119,61 @@ void ConnectionReactor::join() {
     if (sentinel_.joinable()) sentinel_.join();
 }
 
-void ConnectionReactor::park(const Poco::Net::StreamSocket& socket) { park(socket, false); }
+bool ConnectionReactor::park(const Poco::Net::StreamSocket& socket) {
+    std::lock_guard lock(mutex_);
+    return parkLocked(socket);
+}
+
+bool ConnectionReactor::parkLocked(const Poco::Net::StreamSocket& socket) {
+    if (stopping_) {
+        Poco::Net::StreamSocket(socket).close();
+        return true;
+    }
+    const int fd = socket.impl()->sockfd();
+    auto it = connections_.find(fd);
+    if (it == connections_.end()) {
+        // Not the reactor's (released): nothing watches it, so nothing may wait on it here.
+        Poco::Logger::get("http").warning("a connection parked that the reactor let go: closed");
+        Poco::Net::StreamSocket(socket).close();
+        return true;
+    }
+    auto& entry = it->second;
+    // Bytes that arrived since the last read woke someone who found the connection held, or
+    // the last read stopped before the kernel's buffer was empty: either way no arrival is
+    // coming to say so, so the holder reads again instead.
+    if (entry.missed || !ReadAheadSocket::of(socket).drained()) {
+        entry.missed = false;
+        return false;
+    }
+    entry.socket = socket;
+    entry.since = Clock::now();
+    entry.parked = true;
+    idleCount_ = ++parked_;
+    return true;
+}
 
 void ConnectionReactor::resume(const Poco::Net::StreamSocket& socket) {
     // A pipelined request waited for the answer before it: its time starts now.
     ReadAheadSocket::of(socket).restartClock();
-    park(socket, ready(socket));
+    {
+        std::lock_guard lock(mutex_);
+        if ((stopping_ || !ready(socket)) && parkLocked(socket)) return;
+        // The next request is here, or bytes may be: the next worker takes it. Not this
+        // thread, which answered for others (the writer of a whole batch) and must go on.
+        handedOver_.push_back(socket);
+    }
+    const std::uint64_t one = 1;
+    if (::write(handedEvent_, &one, sizeof one) < 0)
+        Poco::Logger::get("http").warning("cannot hand a connection over: %s", std::string(std::strerror(errno)));
 }
 
-void ConnectionReactor::park(const Poco::Net::StreamSocket& socket, bool wakeNow) {
+void ConnectionReactor::release(const Poco::Net::StreamSocket& socket) {
     const int fd = socket.impl()->sockfd();
     {
         std::lock_guard lock(mutex_);
-        if (stopping_) {
-            Poco::Net::StreamSocket(socket).close();
-            return;
-        }
-        // In the map before it is armed: the worker that wakes for it must find it there.
-        parked_[fd] = {socket, Clock::now()};
-        idleCount_ = parked_.size();
+        connections_.erase(fd);
     }
-    arm(epoll_, fd, wakeNow ? kOneNow : kOneReadable);
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
 bool ConnectionReactor::ready(const Poco::Net::StreamSocket& socket) const {
@@ -164,7 +219,7 @@ void ConnectionReactor::acceptAll() {
     while (!stopping_) {
         {
             std::lock_guard lock(mutex_);
-            if (parked_.size() >= options_.maxIdle) {
+            if (parked_ >= options_.maxIdle) {
                 // Leave the rest in the backlog and stop watching the listener until some idle
                 // connections are gone; accepting them now could only mean closing them.
                 listening_ = false;
@@ -190,8 +245,33 @@ void ConnectionReactor::acceptAll() {
             Poco::Logger::get("http").debug("a connection lost while accepted: %s", e.displayText());
             continue;
         }
-        // A new connection waits for its first request like an idle one does.
-        park(socket);
+        // A new connection waits for its first request like an idle one does. In the map
+        // before it is in the set: the worker woken for it must find it there. A descriptor
+        // reused from a closed connection replaces what is left of that one.
+        std::uint32_t generation;
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+            if (++generations_ == 0) ++generations_; // 0 is the reactor's own descriptors'
+            generation = generations_;
+            auto& entry = connections_[fd];
+            if (entry.parked) --parked_;
+            entry = Entry{socket, Clock::now(), generation, true, false};
+            idleCount_ = ++parked_;
+        }
+        // Bytes that came with the connection are reported at once.
+        epoll_event event{};
+        event.events = kEveryArrival;
+        event.data.u64 = eventData(fd, generation);
+        if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0) {
+            Poco::Logger::get("http").warning("cannot watch a connection: %s", std::string(std::strerror(errno)));
+            std::lock_guard lock(mutex_);
+            if (auto it = connections_.find(fd); it != connections_.end() && it->second.generation == generation) {
+                if (it->second.parked) idleCount_ = --parked_;
+                connections_.erase(it);
+            }
+            socket.close();
+        }
     }
 }
 
@@ -205,19 +285,24 @@ void ConnectionReactor::sweep(Clock::time_point now) {
     bool resume = false;
     {
         std::lock_guard lock(mutex_);
-        for (auto it = parked_.begin(); it != parked_.end();) {
+        for (auto it = connections_.begin(); it != connections_.end();) {
+            if (!it->second.parked) {
+                ++it;
+                continue;
+            }
             auto& connection = ReadAheadSocket::of(it->second.socket);
             const bool partial = !connection.pending().empty();
             if (partial ? now - connection.requestStarted() >= options_.requestTimeout : now - it->second.since >= options_.idleTimeout) {
                 // Out of the map, it is nobody's but ours: a worker woken for it finds nothing.
                 (partial ? late : expired).push_back(it->second.socket);
-                it = parked_.erase(it);
+                it = connections_.erase(it);
+                --parked_;
             } else {
                 ++it;
             }
         }
-        idleCount_ = parked_.size();
-        if (!listening_ && parked_.size() < options_.maxIdle) listening_ = resume = true;
+        idleCount_ = parked_;
+        if (!listening_ && parked_ < options_.maxIdle) listening_ = resume = true;
     }
     // Closing a descriptor takes it out of the epoll set.
     for (auto& socket : expired) {
@@ -300,20 +385,42 @@ void ConnectionReactor::listen() {
     auto due = nextSweep_.load(std::memory_order_relaxed);
     if (ticks(now) >= due && nextSweep_.compare_exchange_strong(due, ticks(now + std::chrono::seconds(1)))) sweep(now);
     if (n <= 0 || stopping_) return;
-    const int fd = event.data.fd;
+    const int fd = static_cast<int>(event.data.u64 & 0xffffffffu);
     if (fd == listener) return acceptAll();
-    Poco::Net::StreamSocket stream;
-    {
-        std::lock_guard lock(mutex_);
-        auto it = parked_.find(fd);
-        // Gone: the sweep closed it, and the descriptor may already be a new connection's,
-        // which then wakes a worker of its own.
-        if (it == parked_.end()) return;
-        stream = std::move(it->second.socket);
-        parked_.erase(it);
-        idleCount_ = parked_.size();
+    auto stream = fd == handedEvent_ ? takeHandedOver() : take(fd, static_cast<std::uint32_t>(event.data.u64 >> 32));
+    if (stream) serve(*stream);
+}
+
+std::optional<Poco::Net::StreamSocket> ConnectionReactor::take(int fd, std::uint32_t generation) {
+    std::lock_guard lock(mutex_);
+    auto it = connections_.find(fd);
+    // Gone (the sweep closed it), or the descriptor is a newer connection's now, which wakes a
+    // worker of its own.
+    if (it == connections_.end() || it->second.generation != generation) return std::nullopt;
+    auto& entry = it->second;
+    if (!entry.parked) {
+        // Someone holds it: they read again before they park it.
+        entry.missed = true;
+        return std::nullopt;
     }
-    // Readable: (more of) a request, or the peer closing. serve() tells which.
+    entry.parked = false;
+    idleCount_ = --parked_;
+    return std::move(entry.socket);
+}
+
+std::optional<Poco::Net::StreamSocket> ConnectionReactor::takeHandedOver() {
+    std::uint64_t one = 0;
+    // One read, one connection; another worker woken for the same may have taken it.
+    if (::read(handedEvent_, &one, sizeof one) != sizeof one) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    if (handedOver_.empty()) return std::nullopt; // stop() closed it
+    auto socket = std::move(handedOver_.front());
+    handedOver_.pop_front();
+    return socket;
+}
+
+void ConnectionReactor::serve(Poco::Net::StreamSocket& stream) {
+    // Readable: (more of) a request, or the peer closing. serve_() tells which.
     busy_.fetch_add(1, std::memory_order_relaxed);
     try {
         serve_(stream);

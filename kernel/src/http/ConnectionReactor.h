@@ -5,15 +5,20 @@
 /// Poco's HTTPServer gives each connection a thread for its whole life, so 10,000 buyers with
 /// an open keep-alive connection would need 10,000 threads or starve everyone else. Here a
 /// connection holds a worker thread only while a whole request, already read, is answered.
-/// Between requests, and while a request is still arriving, it sits in one epoll set, armed
-/// for one wake-up (EPOLLONESHOT). The workers wait on that set themselves: the one the kernel
-/// wakes takes the connection, reads what arrived without blocking (admit(): ReadAheadSocket,
-/// RequestFraming) and serves it if the request is whole, or parks it again at once — a slow
-/// sender costs a worker microseconds per byte, never a wait. Under a crowd a worker that
-/// finished finds the next readable connection without sleeping: no thread hands a connection
-/// to another, which on these paravirtualised machines cost more than parsing the request
-/// (measured in docs/perf.md, the opening storm). A request must arrive within `requestTimeout`
-/// of its first byte (408 otherwise); an idle connection is closed after `idleTimeout`.
+/// Every connection sits in one epoll set from its accept to its close, edge-triggered: the
+/// kernel reports bytes as they arrive, and nobody re-arms anything after a request (with
+/// EPOLLONESHOT that was a system call a request, a tenth of the storm's). The workers wait on
+/// the set themselves: the one the kernel wakes takes the connection if it is parked, reads
+/// what arrived without blocking (admit(): ReadAheadSocket, RequestFraming) and serves it if
+/// the request is whole, or parks it again at once — a slow sender costs a worker microseconds
+/// per byte, never a wait. A connection has one owner at a time (a worker, or an answer given
+/// later): bytes that arrive meanwhile wake a worker who only marks the connection, and the
+/// owner, parking it, finds the mark and reads again, so no byte goes unseen and no two workers
+/// ever read one connection. Under a crowd a worker that finished finds the next readable
+/// connection without sleeping: no thread hands a connection to another, which on these
+/// paravirtualised machines cost more than parsing the request (measured in docs/perf.md, the
+/// opening storm). A request must arrive within `requestTimeout` of its first byte (408
+/// otherwise); an idle connection is closed after `idleTimeout`.
 ///
 /// Only `listeners` workers (one a core) wait on the set at a time; the others are spares. With
 /// all 64 waiting, every request that arrived woke a sleeping thread of its own, and the thread
@@ -32,8 +37,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -76,11 +84,16 @@ public:
     void join();
 
     /// Takes back a connection whose request was answered and that may send another, or whose
-    /// next request has only partly arrived.
-    void park(const Poco::Net::StreamSocket& socket);
+    /// next request has only partly arrived. False when bytes may have arrived unseen since the
+    /// caller last read: the connection is still the caller's, to admit() again.
+    [[nodiscard]] bool park(const Poco::Net::StreamSocket& socket);
     /// Takes back a connection answered away from the workers (an answer given later): parked,
-    /// and when its next request is already read ahead (pipelined), a worker takes it at once.
+    /// or when its next request is already read ahead (pipelined) or bytes came meanwhile,
+    /// handed to the next worker.
     void resume(const Poco::Net::StreamSocket& socket);
+    /// Lets go of a connection for good while it lives on (an event stream took it over): it
+    /// leaves the set, and its bytes are its new owner's business.
+    void release(const Poco::Net::StreamSocket& socket);
 
     /// What a worker may do with a connection that became readable.
     enum class Admission {
@@ -109,9 +122,18 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
-    struct Parked {
+    /// A connection in the set, by descriptor. Its socket is held here only while it is parked;
+    /// while someone serves it the entry only says so, and one whose owner closed it stays until
+    /// its descriptor is accepted again (the set forgot it at the close).
+    struct Entry {
         Poco::Net::StreamSocket socket;
         Clock::time_point since;
+        /// Which accept this is: an event read just before a close must not take the connection
+        /// that reuses the descriptor. In the event's data beside the descriptor.
+        std::uint32_t generation = 0;
+        bool parked = false;
+        /// Bytes arrived while it was not parked: its owner must read again before parking it.
+        bool missed = false;
     };
     void work();
     /// Waits on the set for one event (at most a second) and handles it.
@@ -124,8 +146,14 @@ private:
     /// Arms the listener for its next wake-up, unless too many connections are parked.
     void armListener();
     void sweep(Clock::time_point now);
-    /// park(), armed for readable, or also for writable to wake a worker at once.
-    void park(const Poco::Net::StreamSocket& socket, bool wakeNow);
+    /// Takes the connection an event was for, if it is parked; marks it if someone holds it.
+    std::optional<Poco::Net::StreamSocket> take(int fd, std::uint32_t generation);
+    /// The next connection handed over by resume(), if another worker did not take it first.
+    std::optional<Poco::Net::StreamSocket> takeHandedOver();
+    /// Parks the connection (under mutex_), unless bytes may be waiting: false then, and the
+    /// entry stays its holder's.
+    bool parkLocked(const Poco::Net::StreamSocket& socket);
+    void serve(Poco::Net::StreamSocket& stream);
     /// The reactor's own short answer, then the connection is closed.
     static void refuse(Poco::Net::StreamSocket& socket, int status, const char* reason, const char* code, const char* message);
     std::size_t fillLimit() const { return options_.maxHeadBytes + options_.maxBodyBytes + 65536; }
@@ -136,8 +164,14 @@ private:
     int epoll_ = -1;
     /// Readable for good once stop() wrote to it: it wakes every worker.
     int stopEvent_ = -1;
+    /// Readable while resume() has handed connections over (a semaphore: one read, one
+    /// connection); level-triggered in the set, so every handed connection finds a worker.
+    int handedEvent_ = -1;
     std::mutex mutex_;
-    std::unordered_map<int, Parked> parked_; ///< by descriptor
+    std::unordered_map<int, Entry> connections_; ///< by descriptor
+    std::size_t parked_ = 0;
+    std::deque<Poco::Net::StreamSocket> handedOver_;
+    std::uint32_t generations_ = 0;
     bool listening_ = true;
     std::atomic<std::size_t> idleCount_{0};
     std::atomic<std::uint64_t> accepted_{0};

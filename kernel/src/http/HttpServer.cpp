@@ -207,20 +207,28 @@ HttpServer::Served HttpServer::servePoco(std::unique_ptr<Session>& session, Poco
 }
 
 void HttpServer::serve(Poco::Net::StreamSocket& socket) {
-    switch (reactor_->admit(socket)) {
-    case ConnectionReactor::Admission::Closed: return;
-    case ConnectionReactor::Admission::Wait: return reactor_->park(socket);
-    case ConnectionReactor::Admission::Serve: break;
-    }
     auto& connection = ReadAheadSocket::of(socket);
     // Poco's session, made only for a request whose body a handler may stream. While it lives
     // it owns the socket and closes it when it goes, so it lets go of the socket first whenever
     // the connection lives on (parked, taken over, or waiting for an answer given later).
     std::unique_ptr<Session> session;
     const auto keepSocket = [&session] {
-        if (session) session->detachSocket();
+        if (!session) return;
+        session->detachSocket();
+        session.reset();
     };
+    // Until the connection is closed, handed on, or parked with nothing unread.
     for (;;) {
+        if (!reactor_->ready(socket)) {
+            switch (reactor_->admit(socket)) {
+            case ConnectionReactor::Admission::Closed: return;
+            case ConnectionReactor::Admission::Wait:
+                keepSocket();
+                if (reactor_->park(socket)) return;
+                continue; // bytes may have come meanwhile
+            case ConnectionReactor::Admission::Serve: break;
+            }
+        }
         const auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, pipeline_.maxBodyBytes());
         Served served;
         try {
@@ -243,7 +251,10 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         switch (served.next) {
         case Served::Next::Close: return;
         case Served::Next::Linger: return lingeringClose(socket);
-        case Served::Next::TakenOver: return keepSocket(); // an event stream owns the connection now
+        case Served::Next::TakenOver:
+            // An event stream owns the connection now, its bytes included.
+            keepSocket();
+            return reactor_->release(socket);
         case Served::Next::Later:
             // Nothing was written: the answer comes later, and with it the connection's next
             // request. Until then the connection is the answer's, and this worker goes on.
@@ -255,17 +266,12 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         // saves the round trip through the reactor. Look for it only while no other connection
         // waits for a worker, and serve it here only once it has arrived whole: a worker never
         // waits on a client. Under a crowd a worker moves on at once, without even a look: the
-        // reactor's re-arming sees what arrived meanwhile, and the look was a system call per
-        // request that in the opening storm almost never found anything (docs/perf.md).
+        // reactor sees what arrives meanwhile, and the look was a system call per request that
+        // in the opening storm almost never found anything (docs/perf.md).
         if (reactor_->ready(socket)) continue;
-        if (reactor_->workerWaiting() && readable(socket, options_.grace)) {
-            const auto admission = reactor_->admit(socket);
-            if (admission == ConnectionReactor::Admission::Closed) return;
-            if (admission == ConnectionReactor::Admission::Serve) continue;
-        }
+        if (reactor_->workerWaiting() && readable(socket, options_.grace)) continue;
         keepSocket();
-        reactor_->park(socket);
-        return;
+        if (reactor_->park(socket)) return;
     }
 }
 

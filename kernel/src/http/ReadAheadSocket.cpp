@@ -24,18 +24,25 @@ ReadAheadSocket::Fill ReadAheadSocket::fill(std::size_t limit) {
     const bool wasEmpty = ahead_.empty();
     bool read = false;
     char chunk[16384];
+    drained_ = false; // until a read finds the kernel's buffer empty
     while (ahead_.size() < limit) {
         const auto room = std::min(sizeof chunk, limit - ahead_.size());
         const ssize_t n = ::recv(sockfd(), chunk, room, MSG_DONTWAIT);
         if (n > 0) {
             ahead_.append(chunk, static_cast<std::size_t>(n));
             read = true;
-            if (static_cast<std::size_t>(n) < room) break; // the kernel had no more
+            if (static_cast<std::size_t>(n) < room) {
+                drained_ = true; // the kernel had no more
+                break;
+            }
             continue;
         }
         if (n == 0) return Fill::Closed;
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            drained_ = true;
+            break;
+        }
         return Fill::Closed; // reset
     }
     if (read && wasEmpty) {
@@ -84,6 +91,9 @@ int ReadAheadSocket::receiveBytes(void* buffer, int length, int flags) {
         }
         return static_cast<int>(n);
     }
+    // Poco reads the connection itself (a body it streams): what it left in the kernel is
+    // unknown, and only a read of the reactor's own can tell.
+    drained_ = false;
     return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
 }
 

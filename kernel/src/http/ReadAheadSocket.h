@@ -32,6 +32,10 @@ public:
 
     /// Reads what the kernel holds, without blocking, up to `limit` buffered bytes in all.
     Fill fill(std::size_t limit);
+    /// Whether the last read found the kernel's buffer empty (a short read, or nothing to read):
+    /// then no byte waits unseen, and the next one to arrive wakes the reactor. False after the
+    /// read stopped at its limit, or after Poco read the connection itself (a body it streamed).
+    bool drained() const { return drained_; }
     /// Bytes read ahead and not yet consumed.
     std::string_view pending() const { return std::string_view(ahead_).substr(consumed_); }
     /// Drops the first `count` pending bytes: a request taken whole (BufferedRequest).
@@ -70,6 +74,7 @@ private:
     std::size_t consumed_ = 0;
     Clock::time_point requestStarted_{};
     bool continued_ = false;
+    bool drained_ = true;
     std::optional<Poco::Net::SocketAddress> address_, peerAddress_;
     std::optional<Poco::Timespan> sendTimeout_, receiveTimeout_;
 };
