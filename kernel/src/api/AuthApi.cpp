@@ -71,7 +71,7 @@ void AuthApi::install(Router& router) {
     }});
 
     router.add({"POST", RoutePattern("/api/v1/auth/logout"), "authenticated", "kernel", [this](HttpExchange& ex) {
-        tokens_.revoke(ex.principal->tokenId, ex.principal->expiresAt);
+        tokens_.revoke(ex.tokenId, ex.tokenExpiresAt);
         ex.send(204, "", "");
     }});
 

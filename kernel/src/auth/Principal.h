@@ -21,9 +21,6 @@ struct Principal {
     std::map<std::int64_t, std::vector<std::string>> projectRoles;
     /// The user's token generation: a token of an older one no longer counts.
     std::int64_t tokenGeneration = 0;
-    /// The token's id (jti) and expiry, for logout.
-    std::string tokenId;
-    std::int64_t expiresAt = 0;
 
     bool isAdmin() const;
     bool memberOf(std::int64_t project) const;

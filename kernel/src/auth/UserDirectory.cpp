@@ -40,14 +40,14 @@ void UserDirectory::invalidate() {
     cache_.clear();
 }
 
-std::optional<Principal> UserDirectory::principal(std::int64_t userId) {
+std::shared_ptr<const Principal> UserDirectory::principal(std::int64_t userId) {
     {
         std::lock_guard lock(mutex_);
         auto it = cache_.find(userId);
         if (it != cache_.end()) return it->second;
     }
     auto users = store_.query("SELECT id, username, display_name, token_generation FROM users WHERE id = ? AND active = 1", {userId}).rows;
-    if (users.empty()) return std::nullopt;
+    if (users.empty()) return nullptr;
     Principal p;
     p.userId = userId;
     p.username = users[0]["username"];
@@ -58,9 +58,11 @@ std::optional<Principal> UserDirectory::principal(std::int64_t userId) {
         if (project == 0) p.globalRoles.push_back(row["role"]);
         else p.projectRoles[project].push_back(row["role"]);
     }
+    // Shared, never copied: every request of the user's reads the same one.
+    auto shared = std::make_shared<const Principal>(std::move(p));
     std::lock_guard lock(mutex_);
-    cache_[userId] = p;
-    return p;
+    cache_[userId] = shared;
+    return shared;
 }
 
 std::optional<std::int64_t> UserDirectory::authenticate(const std::string& username, const std::string& password) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,8 +27,9 @@ class UserDirectory {
 public:
     UserDirectory(Store& store, const PasswordHasher& hasher, const RoleCatalog& roles);
 
-    /// The active user's principal (without token fields), or nullopt.
-    std::optional<Principal> principal(std::int64_t userId);
+    /// The active user's principal, or null; shared with every request of theirs (a change to
+    /// the user or their roles invalidate()s it).
+    std::shared_ptr<const Principal> principal(std::int64_t userId);
     /// The id of the active user with this username and password.
     std::optional<std::int64_t> authenticate(const std::string& username, const std::string& password);
 
@@ -55,7 +57,7 @@ private:
     const PasswordHasher& hasher_;
     const RoleCatalog& roles_;
     std::mutex mutex_;
-    std::unordered_map<std::int64_t, Principal> cache_;
+    std::unordered_map<std::int64_t, std::shared_ptr<const Principal>> cache_;
 };
 
 } // namespace anchang

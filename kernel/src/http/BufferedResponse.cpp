@@ -23,16 +23,16 @@ BufferedResponse::~BufferedResponse() {
     }
 }
 
-std::string BufferedResponse::head() const {
+std::string BufferedResponse::headOf(const Poco::Net::HTTPResponse& response) {
     std::string text;
     text.reserve(256);
-    text += getVersion();
+    text += response.getVersion();
     text += ' ';
-    text += std::to_string(static_cast<int>(getStatus()));
+    text += std::to_string(static_cast<int>(response.getStatus()));
     text += ' ';
-    text += getReason();
+    text += response.getReason();
     text += "\r\n";
-    for (const auto& [name, value] : *this) {
+    for (const auto& [name, value] : response) {
         text += name;
         text += ": ";
         text += value;
@@ -58,7 +58,7 @@ void BufferedResponse::sendBuffer(const void* buffer, std::size_t length) {
     sent_ = true;
     setContentLength64(static_cast<Poco::Int64>(length));
     setChunkedTransferEncoding(false);
-    std::string bytes = head();
+    std::string bytes = headOf(*this);
     if (!headOnly_) bytes.append(static_cast<const char*>(buffer), length);
     write(bytes);
 }
@@ -69,7 +69,7 @@ std::ostream& BufferedResponse::send() {
         setChunkedTransferEncoding(false);
         setKeepAlive(false); // the body ends where the connection does
     }
-    write(head());
+    write(headOf(*this));
     if (headOnly_)
         stream_ = std::make_unique<Poco::NullOutputStream>();
     else

@@ -38,9 +38,11 @@ public:
     /// must end the connection, or the next answer would be read as the rest of this one.
     bool whole();
 
+    /// The status line and header fields of `response`, up to and including the empty line: the
+    /// bytes Poco's write() gives, without its stream.
+    static std::string headOf(const Poco::Net::HTTPResponse& response);
+
 private:
-    /// The status line and header fields, up to and including the empty line.
-    std::string head() const;
     void write(std::string_view bytes);
 
     Poco::Net::StreamSocket socket_;

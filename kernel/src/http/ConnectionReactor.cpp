@@ -1,7 +1,5 @@
 #include "http/ConnectionReactor.h"
 
-#include "http/RequestFraming.h"
-
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 
@@ -176,15 +174,18 @@ void ConnectionReactor::release(const Poco::Net::StreamSocket& socket) {
     ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
-bool ConnectionReactor::ready(const Poco::Net::StreamSocket& socket) const {
-    const auto state = RequestFraming::scan(ReadAheadSocket::of(socket).pending(), options_.maxHeadBytes, options_.maxBodyBytes).state;
-    return state == RequestFraming::State::Complete || state == RequestFraming::State::Oversized;
+bool ConnectionReactor::servable(const RequestFraming::Result& framing) {
+    return framing.state == RequestFraming::State::Complete || framing.state == RequestFraming::State::Oversized;
 }
 
-ConnectionReactor::Admission ConnectionReactor::admit(Poco::Net::StreamSocket& socket) const {
+bool ConnectionReactor::ready(const Poco::Net::StreamSocket& socket) const {
+    return servable(RequestFraming::scan(ReadAheadSocket::of(socket).pending(), options_.maxHeadBytes, options_.maxBodyBytes));
+}
+
+ConnectionReactor::Admission ConnectionReactor::admit(Poco::Net::StreamSocket& socket, RequestFraming::Result& framing) const {
     auto& connection = ReadAheadSocket::of(socket);
     if (connection.fill(fillLimit()) == ReadAheadSocket::Fill::Closed) return Admission::Closed;
-    const auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, options_.maxBodyBytes);
+    framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, options_.maxBodyBytes);
     switch (framing.state) {
     case RequestFraming::State::Complete:
     case RequestFraming::State::Oversized: return Admission::Serve;

@@ -30,6 +30,7 @@
 /// turn. docs/http.md has the numbers.
 
 #include "http/ReadAheadSocket.h"
+#include "http/RequestFraming.h"
 
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
@@ -103,7 +104,10 @@ public:
     };
     /// Reads what arrived, without blocking, and frames it; answers "100 Continue" to a client
     /// that waits for it and refuses a head too large or framing nobody can read.
-    Admission admit(Poco::Net::StreamSocket& socket) const;
+    /// `framing` is left as the bytes read ahead now frame, for the caller to serve by.
+    Admission admit(Poco::Net::StreamSocket& socket, RequestFraming::Result& framing) const;
+    /// Whether bytes framed so hold a request to serve: whole, or too large to wait for.
+    static bool servable(const RequestFraming::Result& framing);
     /// Whether the bytes already read hold a whole request (no read).
     bool ready(const Poco::Net::StreamSocket& socket) const;
     /// Whether some worker waits for work: then no readable connection waits for a worker.

@@ -38,7 +38,10 @@ public:
     std::map<std::string, std::string> params;
     std::map<std::string, std::string> query;
     std::string body;
-    std::optional<Principal> principal;
+    /// The caller, from the directory's cache as it is, and the token they came with.
+    std::shared_ptr<const Principal> principal;
+    std::string tokenId; ///< the token's id (jti), for logout
+    std::int64_t tokenExpiresAt = 0;
     /// The project the route is about ({project} segment), checked for membership.
     std::optional<std::int64_t> project;
 

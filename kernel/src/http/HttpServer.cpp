@@ -20,7 +20,6 @@
 #include <cerrno>
 #include <ctime>
 #include <poll.h>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -219,8 +218,9 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
     };
     // Until the connection is closed, handed on, or parked with nothing unread.
     for (;;) {
-        if (!reactor_->ready(socket)) {
-            switch (reactor_->admit(socket)) {
+        auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, pipeline_.maxBodyBytes());
+        if (!ConnectionReactor::servable(framing)) {
+            switch (reactor_->admit(socket, framing)) {
             case ConnectionReactor::Admission::Closed: return;
             case ConnectionReactor::Admission::Wait:
                 keepSocket();
@@ -229,7 +229,6 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
             case ConnectionReactor::Admission::Serve: break;
             }
         }
-        const auto framing = RequestFraming::scan(connection.pending(), options_.maxHeadBytes, pipeline_.maxBodyBytes());
         Served served;
         try {
             served = framing.state == RequestFraming::State::Complete && !framing.chunked ? serveBuffered(socket, framing)
@@ -268,7 +267,7 @@ void HttpServer::serve(Poco::Net::StreamSocket& socket) {
         // waits on a client. Under a crowd a worker moves on at once, without even a look: the
         // reactor sees what arrives meanwhile, and the look was a system call per request that
         // in the opening storm almost never found anything (docs/perf.md).
-        if (reactor_->ready(socket)) continue;
+        if (!connection.pending().empty()) continue; // pipelined: served if whole, else read on
         if (reactor_->workerWaiting() && readable(socket, options_.grace)) continue;
         keepSocket();
         if (reactor_->park(socket)) return;
@@ -298,13 +297,12 @@ void HttpServer::writeLater(Poco::Net::StreamSocket& socket, bool keepAlive, con
         head.set(Poco::Net::HTTPResponse::DATE, httpDate());
         head.setKeepAlive(keepAlive && !stopping_);
         keep = head.getKeepAlive();
-        std::ostringstream bytes;
-        head.write(bytes);
-        if (answer.status != 204) bytes << answer.body;
+        std::string bytes = BufferedResponse::headOf(head);
+        if (answer.status != 204) bytes += answer.body;
         // On the thread that gave the answer (a writer answering a whole batch): a client
         // waiting for its answer has room for it, and one that does not read is given a
         // moment, then loses the connection rather than stall that thread.
-        written = ReadAheadSocket::of(socket).sendAll(bytes.str(), kLaterPatience);
+        written = ReadAheadSocket::of(socket).sendAll(bytes, kLaterPatience);
         if (!written) Poco::Logger::get("http").warning("[%s] an answer given later was not taken by the client: connection closed", requestId);
         if (written && keep) reactor_->resume(socket);
     } catch (const std::exception& e) {

@@ -135,9 +135,9 @@ void RequestPipeline::authenticate(HttpExchange& exchange, bool required, bool t
         if (required) throw sdk::Error(401, "auth.token_revoked", "the password was changed or the user disabled since this login");
         return;
     }
-    principal->tokenId = claims->tokenId;
-    principal->expiresAt = claims->expiresAt;
     exchange.principal = std::move(principal);
+    exchange.tokenId = claims->tokenId;
+    exchange.tokenExpiresAt = claims->expiresAt;
 }
 
 void RequestPipeline::route(HttpExchange& exchange, Router::Match match) {

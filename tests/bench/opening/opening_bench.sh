@@ -142,7 +142,7 @@ for window in ${WINDOWS:-1000 0}; do
   fi
   # Thread switches a request (perf stat; these machines count no instructions): a mechanism
   # cost that time on a shared machine hides in its noise.
-  perf stat -x, -e context-switches -p "$pid" -o "$work/counts.csv" 2>/dev/null & counter=$!; sleep 0.3
+  perf stat -x, -e ${PERF_EVENTS:-context-switches} -p "$pid" -o "$work/counts.csv" 2>/dev/null & counter=$!; sleep 0.3
   "$build/bin/anchang_storm" --port "$port" --requests "$work/selections.tsv" --connections 1000 --window-ms "$window" --out "$work/acks.txt" || true
   [ -n "${PROFILE:-}" ] && { kill -INT "$profiler"; wait "$profiler" || true; }
   kill -INT "$counter"; wait "$counter" || true
@@ -150,6 +150,8 @@ for window in ${WINDOWS:-1000 0}; do
 import sys
 counts = {line.split(",")[2]: float(line.split(",")[0]) for line in open(sys.argv[1]) if line.count(",") > 2 and line.split(",")[0][:1].isdigit()}
 print("anchangd thread switches: %.2f a request" % (counts.get("context-switches", 0) / int(sys.argv[2])))
+for k, v in counts.items():
+    if k != "context-switches": print("  %s: %.2f a request" % (k, v / int(sys.argv[2])))
 PY
   echo "anchangd CPU $(python3 -c "print(round(($(cpu_s "$pid") - $cpu_before) * 1e6 / $BUYERS, 1))") µs a request"
   after=$(commits)
