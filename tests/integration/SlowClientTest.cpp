@@ -312,6 +312,25 @@ TEST_F(SlowClients, AnAnswerGivenLaterKeepsItsPlaceInThePipeline) {
     EXPECT_NE(answer.find("Connection: Close"), std::string::npos) << answer;
 }
 
+TEST_F(SlowClients, ARequestThatArrivesWhileTheConnectionIsHeldIsAnswered) {
+    // Connections are watched edge-triggered: the kernel says once that bytes arrived. Bytes
+    // that arrive while the connection is held (its handler runs, or its answer comes later)
+    // wake a worker who finds it held; the holder must read them before parking the
+    // connection, or no second word would ever come.
+    for (const std::string first : {"/api/v1/good/later?ms=400", "/api/v1/good/slow?ms=400"}) {
+        Raw client(port());
+        ASSERT_TRUE(client.send("GET " + first + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(150)); // taken, and held
+        ASSERT_TRUE(client.send("GET /api/v1/good/ping HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const std::string answers = client.receiveUntil("\"pong\":true", std::chrono::seconds(5));
+        EXPECT_EQ(answers.rfind("HTTP/1.1 200", 0), 0u) << first << "\n" << answers;
+        EXPECT_NE(answers.find("\"pong\":true"), std::string::npos) << first << "\n" << answers;
+        // And the connection is watched again afterwards.
+        ASSERT_TRUE(client.send("GET /api/v1/good/ping HTTP/1.1\r\nHost: x\r\n\r\n"));
+        EXPECT_NE(client.receiveUntil("\"pong\":true", std::chrono::seconds(5)).find("\"pong\":true"), std::string::npos) << first;
+    }
+}
+
 TEST_F(SlowClients, ALargeAnswerGivenLaterArrivesWhole) {
     // Three megabytes: more than the socket takes at once, so the answering thread waits for
     // the client to read (briefly) instead of cutting the answer short.
