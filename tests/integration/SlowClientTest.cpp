@@ -331,6 +331,26 @@ TEST_F(SlowClients, ARequestThatArrivesWhileTheConnectionIsHeldIsAnswered) {
     }
 }
 
+TEST_F(SlowClients, AQuickRequestTakenInOneBatchWithASlowOneIsNotKeptWaitingByIt) {
+    // Under a crowd a worker takes many ready connections from one wait and serves the first;
+    // the others wait as ready for the first worker free. When the first is slow and the other
+    // workers sleep on the set, the sentinel wakes one within milliseconds: a quick request
+    // that arrived with a slow one is not answered after it.
+    std::vector<long> quick;
+    for (int i = 0; i < 12; ++i) {
+        Raw slow(port()), fast(port());
+        std::this_thread::sleep_for(std::chrono::milliseconds(50)); // both accepted and parked
+        const auto sent = std::chrono::steady_clock::now();
+        // Back to back, so that one wait may well return both, the slow one first.
+        ASSERT_TRUE(slow.send("GET /api/v1/good/slow?ms=600 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        ASSERT_TRUE(fast.send("GET /api/v1/good/ping HTTP/1.1\r\nHost: x\r\n\r\n"));
+        EXPECT_NE(fast.receiveUntil("\"pong\":true", std::chrono::seconds(5)).find("\"pong\":true"), std::string::npos);
+        quick.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent).count());
+        EXPECT_NE(slow.receiveUntil("\"slow\":true", std::chrono::seconds(5)).find("\"slow\":true"), std::string::npos);
+    }
+    EXPECT_LT(*std::max_element(quick.begin(), quick.end()), 400) << "the quick request waited for the slow one";
+}
+
 TEST_F(SlowClients, ALargeAnswerGivenLaterArrivesWhole) {
     // Three megabytes: more than the socket takes at once, so the answering thread waits for
     // the client to read (briefly) instead of cutting the answer short.

@@ -4,6 +4,7 @@
 #include <Poco/Net/NetException.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -35,6 +36,9 @@ void arm(int epoll, int fd) {
     Poco::Logger::get("http").warning("cannot watch the listener: %s", std::string(std::strerror(errno)));
 }
 
+/// Events taken by one wait: under a crowd, one wait for many requests.
+constexpr int kBatch = 32;
+
 /// Adds one of the reactor's own descriptors, level-triggered: readable wakes a worker until read.
 void addLevel(int epoll, int fd) {
     epoll_event event{};
@@ -55,18 +59,18 @@ ConnectionReactor::~ConnectionReactor() {
     join();
     if (epoll_ >= 0) ::close(epoll_);
     if (stopEvent_ >= 0) ::close(stopEvent_);
-    if (handedEvent_ >= 0) ::close(handedEvent_);
+    if (doorbell_ >= 0) ::close(doorbell_);
 }
 
 void ConnectionReactor::start() {
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     stopEvent_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    handedEvent_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
-    if (epoll_ < 0 || stopEvent_ < 0 || handedEvent_ < 0)
+    doorbell_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (epoll_ < 0 || stopEvent_ < 0 || doorbell_ < 0)
         throw std::runtime_error(std::string("cannot watch connections: ") + std::strerror(errno));
     // Never read: once written, every worker's wait returns at once.
     addLevel(epoll_, stopEvent_);
-    addLevel(epoll_, handedEvent_);
+    addLevel(epoll_, doorbell_);
     listener_.setBlocking(false);
     arm(epoll_, listener_.impl()->sockfd());
     nextSweep_ = ticks(Clock::now() + std::chrono::seconds(1));
@@ -94,14 +98,15 @@ void ConnectionReactor::stop() {
         } catch (...) {
         }
     }
-    for (auto& socket : handedOver_) {
+    for (auto& socket : ready_) {
         try {
             socket.close();
         } catch (...) {
         }
     }
     connections_.clear();
-    handedOver_.clear();
+    ready_.clear();
+    readyCount_ = 0;
     parked_ = 0;
     idleCount_ = 0;
     try {
@@ -158,11 +163,51 @@ void ConnectionReactor::resume(const Poco::Net::StreamSocket& socket) {
         if ((stopping_ || !ready(socket)) && parkLocked(socket)) return;
         // The next request is here, or bytes may be: the next worker takes it. Not this
         // thread, which answered for others (the writer of a whole batch) and must go on.
-        handedOver_.push_back(socket);
+        ready_.push_back(socket);
+        readyCount_ = ready_.size();
     }
+    ring();
+}
+
+void ConnectionReactor::ring() {
     const std::uint64_t one = 1;
-    if (::write(handedEvent_, &one, sizeof one) < 0)
-        Poco::Logger::get("http").warning("cannot hand a connection over: %s", std::string(std::strerror(errno)));
+    if (::write(doorbell_, &one, sizeof one) < 0)
+        Poco::Logger::get("http").warning("cannot wake a worker: %s", std::string(std::strerror(errno)));
+}
+
+std::optional<Poco::Net::StreamSocket> ConnectionReactor::takeReady() {
+    if (readyCount_.load(std::memory_order_relaxed) == 0) return std::nullopt;
+    std::optional<Poco::Net::StreamSocket> socket;
+    {
+        std::lock_guard lock(mutex_);
+        if (ready_.empty()) return std::nullopt;
+        socket = std::move(ready_.front());
+        ready_.pop_front();
+        readyCount_ = ready_.size();
+    }
+    readyTaken_.fetch_add(1, std::memory_order_relaxed);
+    return socket;
+}
+
+void ConnectionReactor::addReady(std::vector<Poco::Net::StreamSocket>& sockets) {
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& socket : sockets) {
+            if (stopping_) socket.close(); // stop() closed the ready already
+            else ready_.push_back(std::move(socket));
+        }
+        readyCount_ = ready_.size();
+    }
+    sockets.clear();
+    // Without spares there is no sentinel to watch them: a worker asleep on the set is woken
+    // now. With one, it wakes a worker only if nobody takes them soon (a slow handler held
+    // the worker that took the batch), sparing a system call a batch under a crowd.
+    if (!sentinel_.joinable()) {
+        if (listenersNow_.load() > 0) ring();
+    } else if (sentinelIdle_.load()) {
+        std::lock_guard lock(spareMutex_);
+        sentinelWake_.notify_one();
+    }
 }
 
 void ConnectionReactor::release(const Poco::Net::StreamSocket& socket) {
@@ -349,21 +394,33 @@ void ConnectionReactor::watch() {
         // Asleep for as long as some worker listens. The worker that takes the last listener's
         // place reads this flag after its count went to zero, and the sentinel the count after
         // setting the flag: one of the two sees the other, so the wake-up is never lost.
+        // The same holds for connections left ready: addReady() reads the flag after adding.
         sentinelIdle_.store(true);
-        if (listenersNow_.load() > 0) {
+        const bool nobodyListens = listenersNow_.load() == 0;
+        const bool readyWait = readyCount_.load() > 0;
+        if (!nobodyListens && !readyWait) {
             sentinelWake_.wait(lock);
             sentinelIdle_.store(false);
             continue;
         }
         sentinelIdle_.store(false);
-        // Nobody listens: the workers are serving. If none of them comes back to listen within
+        // Nobody listens: the workers are serving. If none of them comes back within
         // `spareAfter`, they are held by something slow: call a spare in, and one more every
         // `spareAfter` for as long as that lasts. A crowd of quick requests, where the count
-        // touches zero between two of them, calls nobody.
+        // touches zero between two of them, calls nobody. Likewise connections left ready
+        // behind a worker that took a batch: if nobody takes one within `spareAfter` while
+        // workers sleep on the set, the doorbell wakes one.
         const auto listened = listens_.load();
+        const auto taken = readyTaken_.load();
         const auto deadline = Clock::now() + options_.spareAfter;
         sentinelWake_.wait_until(lock, deadline, [this] { return stopping_.load(); });
-        if (!stopping_ && listens_.load() == listened && spares_ > called_) {
+        if (stopping_) break;
+        if (readyWait && readyCount_.load() > 0 && readyTaken_.load() == taken && listenersNow_.load() > 0) {
+            lock.unlock();
+            ring();
+            lock.lock();
+        }
+        if (nobodyListens && listens_.load() == listened && spares_ > called_) {
             ++called_;
             sparesCalled_.fetch_add(1, std::memory_order_relaxed);
             spareWake_.notify_one();
@@ -373,10 +430,16 @@ void ConnectionReactor::watch() {
 
 void ConnectionReactor::listen() {
     const int listener = listener_.impl()->sockfd();
-    epoll_event event{};
-    listens_.fetch_add(1, std::memory_order_relaxed);
-    // Woken by work, by stop(), or once a second for the sweep.
-    const int n = ::epoll_wait(epoll_, &event, 1, 1000);
+    listens_.fetch_add(1, std::memory_order_relaxed); // back for more: the sentinel's sign of life
+    // Work already taken comes first: a worker back from a request finds the rest of a batch
+    // here without a system call.
+    auto stream = takeReady();
+    std::array<epoll_event, kBatch> events{};
+    int n = 0;
+    if (!stream) {
+        // Woken by work, by stop(), by the doorbell, or once a second for the sweep.
+        n = ::epoll_wait(epoll_, events.data(), kBatch, 1000);
+    }
     if (listenersNow_.fetch_sub(1) == 1 && sentinelIdle_.load()) {
         std::lock_guard lock(spareMutex_);
         sentinelWake_.notify_one();
@@ -385,10 +448,36 @@ void ConnectionReactor::listen() {
     const auto now = Clock::now();
     auto due = nextSweep_.load(std::memory_order_relaxed);
     if (ticks(now) >= due && nextSweep_.compare_exchange_strong(due, ticks(now + std::chrono::seconds(1)))) sweep(now);
-    if (n <= 0 || stopping_) return;
-    const int fd = static_cast<int>(event.data.u64 & 0xffffffffu);
-    if (fd == listener) return acceptAll();
-    auto stream = fd == handedEvent_ ? takeHandedOver() : take(fd, static_cast<std::uint32_t>(event.data.u64 >> 32));
+    // Under a crowd one wait returns many connections: this worker serves the first, and the
+    // others wait as ready for the first worker free (this one, once done, or another).
+    std::vector<Poco::Net::StreamSocket> taken;
+    bool rung = false;
+    for (int i = 0; i < n; ++i) {
+        const int fd = static_cast<int>(events[i].data.u64 & 0xffffffffu);
+        if (fd == listener) {
+            acceptAll();
+        } else if (fd == doorbell_) {
+            std::uint64_t count = 0;
+            rung = ::read(doorbell_, &count, sizeof count) == sizeof count;
+        } else if (fd != stopEvent_) {
+            if (auto connection = take(fd, static_cast<std::uint32_t>(events[i].data.u64 >> 32))) taken.push_back(std::move(*connection));
+        }
+    }
+    if (!stream && !taken.empty()) {
+        stream = std::move(taken.front());
+        taken.erase(taken.begin());
+    }
+    if (!taken.empty()) addReady(taken);
+    if (rung) {
+        if (!stream) stream = takeReady();
+        // The bell was for the ready: pass it on if this one serves something else.
+        else if (readyCount_.load() > 0 && listenersNow_.load() > 0) ring();
+    }
+    if (stopping_) {
+        // stop() closed the parked and the ready; this one is held here.
+        if (stream) stream->close();
+        return;
+    }
     if (stream) serve(*stream);
 }
 
@@ -407,17 +496,6 @@ std::optional<Poco::Net::StreamSocket> ConnectionReactor::take(int fd, std::uint
     entry.parked = false;
     idleCount_ = --parked_;
     return std::move(entry.socket);
-}
-
-std::optional<Poco::Net::StreamSocket> ConnectionReactor::takeHandedOver() {
-    std::uint64_t one = 0;
-    // One read, one connection; another worker woken for the same may have taken it.
-    if (::read(handedEvent_, &one, sizeof one) != sizeof one) return std::nullopt;
-    std::lock_guard lock(mutex_);
-    if (handedOver_.empty()) return std::nullopt; // stop() closed it
-    auto socket = std::move(handedOver_.front());
-    handedOver_.pop_front();
-    return socket;
 }
 
 void ConnectionReactor::serve(Poco::Net::StreamSocket& stream) {

@@ -152,8 +152,12 @@ private:
     void sweep(Clock::time_point now);
     /// Takes the connection an event was for, if it is parked; marks it if someone holds it.
     std::optional<Poco::Net::StreamSocket> take(int fd, std::uint32_t generation);
-    /// The next connection handed over by resume(), if another worker did not take it first.
-    std::optional<Poco::Net::StreamSocket> takeHandedOver();
+    /// The next connection with work waiting (from a batch of events, or resume()), if any.
+    std::optional<Poco::Net::StreamSocket> takeReady();
+    /// Queues connections with work waiting, for whichever worker is free first.
+    void addReady(std::vector<Poco::Net::StreamSocket>& sockets);
+    /// Wakes a worker waiting on the set to look at the ready connections.
+    void ring();
     /// Parks the connection (under mutex_), unless bytes may be waiting: false then, and the
     /// entry stays its holder's.
     bool parkLocked(const Poco::Net::StreamSocket& socket);
@@ -168,13 +172,17 @@ private:
     int epoll_ = -1;
     /// Readable for good once stop() wrote to it: it wakes every worker.
     int stopEvent_ = -1;
-    /// Readable while resume() has handed connections over (a semaphore: one read, one
-    /// connection); level-triggered in the set, so every handed connection finds a worker.
-    int handedEvent_ = -1;
+    /// The doorbell: readable once rung, until a worker it woke reads it, who then looks at
+    /// the ready connections (level-triggered in the set).
+    int doorbell_ = -1;
     std::mutex mutex_;
     std::unordered_map<int, Entry> connections_; ///< by descriptor
     std::size_t parked_ = 0;
-    std::deque<Poco::Net::StreamSocket> handedOver_;
+    /// Connections taken for their events (beyond the first of a batch) or handed back by
+    /// resume(), held by the reactor until a worker serves them: the first worker free.
+    std::deque<Poco::Net::StreamSocket> ready_;
+    std::atomic<std::size_t> readyCount_{0};
+    std::atomic<std::uint64_t> readyTaken_{0}; ///< the sentinel's sign that the ready are being served
     std::uint32_t generations_ = 0;
     bool listening_ = true;
     std::atomic<std::size_t> idleCount_{0};
@@ -188,11 +196,12 @@ private:
     std::condition_variable spareWake_, sentinelWake_;
     int spares_ = 0;
     int called_ = 0;
-    /// The sentinel waits without a deadline while some worker listens; a worker that takes the
-    /// last listener's place wakes it then (and only then: this flag says it sleeps).
+    /// The sentinel waits without a deadline while some worker listens and no connection waits
+    /// as ready; a worker that takes the last listener's place, or leaves connections ready,
+    /// wakes it then (and only then: this flag says it sleeps).
     std::atomic<bool> sentinelIdle_{false};
     std::atomic<std::uint64_t> sparesCalled_{0};
-    std::atomic<std::uint64_t> listens_{0}; ///< times a worker began to listen: the sentinel's sign of life
+    std::atomic<std::uint64_t> listens_{0}; ///< times a worker came back for work: the sentinel's sign of life
     std::thread sentinel_;
     std::atomic<std::int64_t> nextSweep_{0};
     std::atomic<bool> stopping_{false};
