@@ -54,9 +54,9 @@ std::string TokenService::sign(const std::string& purpose, const std::string& te
     return out.str();
 }
 
-std::optional<TokenService::Claims> TokenService::verify(const std::string& text, Refusal& refusal) const {
+std::optional<TokenService::Claims> TokenService::verify(std::string_view text, Refusal& refusal) const {
     {
-        std::lock_guard lock(mutex_);
+        std::shared_lock lock(mutex_);
         if (const auto known = verified_.find(text); known != verified_.end()) {
             if (known->second.expiresAt <= nowSeconds()) refusal = Refusal::Expired;
             else if (revoked_.count(known->second.tokenId)) refusal = Refusal::Revoked;
@@ -70,14 +70,14 @@ std::optional<TokenService::Claims> TokenService::verify(const std::string& text
     const auto lastDot = text.rfind('.');
     const auto base64url = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
     if (text.size() > 4096 || firstDot == std::string::npos || firstDot == lastDot || text.find('.', firstDot + 1) != lastDot ||
-        !std::all_of(text.begin(), text.end(), base64url) || !Hmac::same(sign("", text.substr(0, lastDot)), text.substr(lastDot + 1))) {
+        !std::all_of(text.begin(), text.end(), base64url) || !Hmac::same(sign("", std::string(text.substr(0, lastDot))), text.substr(lastDot + 1))) {
         refusal = Refusal::Invalid;
         return std::nullopt;
     }
     Poco::JWT::Token token;
     try {
         Poco::JWT::Signer signer(key_);
-        if (!signer.tryVerify(text, token)) {
+        if (!signer.tryVerify(std::string(text), token)) {
             refusal = Refusal::Invalid;
             return std::nullopt;
         }
@@ -105,7 +105,7 @@ std::optional<TokenService::Claims> TokenService::verify(const std::string& text
         return std::nullopt;
     }
     if (verified_.size() >= kVerifiedTokens) verified_.clear();
-    verified_.emplace(text, claims);
+    verified_.emplace(std::string(text), claims);
     return claims;
 }
 

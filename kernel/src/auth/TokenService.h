@@ -12,9 +12,12 @@
 #include <Poco/Crypto/OpenSSLInitializer.h>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace anchang {
@@ -41,7 +44,7 @@ public:
 
     Issued issue(std::int64_t userId, const std::string& username, std::int64_t generation) const;
     /// The claims of a valid token, or why it is refused.
-    std::optional<Claims> verify(const std::string& token, Refusal& refusal) const;
+    std::optional<Claims> verify(std::string_view token, Refusal& refusal) const;
     void revoke(const std::string& tokenId, std::int64_t expiresAt);
 
     /// HMAC-SHA256 of `text` with the token key, unpadded base64url; `purpose` keeps the MACs
@@ -57,12 +60,18 @@ private:
     Store& store_;
     std::string key_;
     std::int64_t ttlSeconds_;
-    mutable std::mutex mutex_;
+    /// Every request reads verified_ (shared); a new token, a logout write.
+    mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, std::int64_t> revoked_;
     /// Tokens whose signature was checked, with their claims: a token's text decides its claims,
     /// so a second request with it skips two HMACs and Poco's JWT parse (a tenth of an opening
     /// storm's CPU). Expiry and revocation are still checked every time. Emptied when full.
-    mutable std::unordered_map<std::string, Claims> verified_;
+    /// Looked up by the header's own bytes (a token is ~300 of them), without a copy.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    mutable std::unordered_map<std::string, Claims, TextHash, std::equal_to<>> verified_;
     static constexpr std::size_t kVerifiedTokens = 50000;
 };
 

@@ -102,16 +102,18 @@ void RequestPipeline::discardRest(HttpExchange& exchange) {
 
 void RequestPipeline::authenticate(HttpExchange& exchange, bool required, bool tokenInQuery) {
     const std::string& header = exchange.request().get("Authorization", "");
-    std::string token;
+    std::string fromQuery;
+    std::string_view token;
     if (!header.empty()) {
-        if (header.size() < 8 || Poco::icompare(header.substr(0, 7), "Bearer ") != 0) {
+        if (header.size() < 8 || Poco::icompare(header, 0, 7, "Bearer ") != 0) {
             if (required) throw sdk::Error(401, "auth.token_invalid", "use Authorization: Bearer <token>");
             return;
         }
-        token = header.substr(7);
+        token = std::string_view(header).substr(7);
     } else if (auto query = exchange.queryValue("access_token"); query && tokenInQuery) {
         // The access log records the path only, so the token in the query string is not written anywhere.
-        token = *query;
+        fromQuery = std::move(*query);
+        token = fromQuery;
     } else {
         if (required) throw sdk::Error(401, "auth.token_missing", "this route needs a bearer token");
         return;

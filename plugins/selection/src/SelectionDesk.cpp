@@ -2,6 +2,8 @@
 
 #include <anchang/sdk/Phone.hpp>
 
+#include <algorithm>
+
 namespace anchang::selection {
 
 namespace {
@@ -315,8 +317,13 @@ std::string SelectionDesk::board(std::int64_t project, std::int64_t id, std::int
         return nlohmann::json{{"version", r.version}, {"full", false}, {"units", units}}.dump();
     }
     if (r.fullBoardVersion != r.version) {
+        std::vector<const std::pair<const std::int64_t, Unit>*> ordered;
+        ordered.reserve(r.units.size());
+        for (const auto& entry : r.units) ordered.push_back(&entry);
+        std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
         nlohmann::json units = nlohmann::json::array();
-        for (const auto& [unitId, u] : r.units) {
+        for (const auto* entry : ordered) {
+            const Unit& u = entry->second;
             nlohmann::json row = u.row;
             // A sale past the board's version shows with the version that includes it.
             row["status"] = u.sold && u.version <= r.version ? "sold" : "available";

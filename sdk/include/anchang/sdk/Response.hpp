@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace anchang::sdk {
@@ -29,7 +30,13 @@ struct Response {
         // Written out, in the order an object would have (its keys sorted), rather than built as
         // one: on opening day four answers in five are refusals, and the object's nodes cost
         // more than the rest of a refusal.
-        const auto quoted = [](const std::string& text) { return nlohmann::json(text).dump(); };
+        const auto quoted = [](const std::string& text) {
+            // Plain ASCII, as codes, request ids and most messages are, needs no escaping;
+            // anything else goes through nlohmann, which escapes it and checks its UTF-8.
+            if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }))
+                return '"' + text + '"';
+            return nlohmann::json(text).dump();
+        };
         std::string body = R"({"error":{"code":)" + quoted(e.code());
         if (!internal && !e.detail().is_null()) body += R"(,"detail":)" + e.detail().dump();
         body += R"(,"message":)" + quoted(internal ? "internal error, request id " + requestId : std::string(e.what()));
