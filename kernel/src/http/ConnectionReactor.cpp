@@ -76,8 +76,9 @@ void ConnectionReactor::start() {
     nextSweep_ = ticks(Clock::now() + std::chrono::seconds(1));
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
     listenerCap_ = std::clamp(options_.listeners > 0 ? options_.listeners : std::max(2, cores), 1, std::max(1, options_.workers));
+    watched_ = options_.workers > listenerCap_; // else no spares to call, and nothing to watch for
     for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { work(); });
-    if (options_.workers > listenerCap_) sentinel_ = std::thread([this] { watch(); }); // else no spares to call
+    if (watched_) sentinel_ = std::thread([this] { watch(); });
 }
 
 void ConnectionReactor::stop() {
@@ -202,7 +203,7 @@ void ConnectionReactor::addReady(std::vector<Poco::Net::StreamSocket>& sockets) 
     // Without spares there is no sentinel to watch them: a worker asleep on the set is woken
     // now. With one, it wakes a worker only if nobody takes them soon (a slow handler held
     // the worker that took the batch), sparing a system call a batch under a crowd.
-    if (!sentinel_.joinable()) {
+    if (!watched_) {
         if (listenersNow_.load() > 0) ring();
     } else if (sentinelIdle_.load()) {
         std::lock_guard lock(spareMutex_);

@@ -202,6 +202,7 @@ private:
     std::atomic<bool> sentinelIdle_{false};
     std::atomic<std::uint64_t> sparesCalled_{0};
     std::atomic<std::uint64_t> listens_{0}; ///< times a worker came back for work: the sentinel's sign of life
+    bool watched_ = false; ///< a sentinel runs (set before the workers start)
     std::thread sentinel_;
     std::atomic<std::int64_t> nextSweep_{0};
     std::atomic<bool> stopping_{false};
