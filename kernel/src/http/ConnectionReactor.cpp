@@ -471,8 +471,9 @@ void ConnectionReactor::listen() {
     if (!taken.empty()) addReady(taken);
     if (rung) {
         if (!stream) stream = takeReady();
-        // The bell was for the ready: pass it on if this one serves something else.
-        else if (readyCount_.load() > 0 && listenersNow_.load() > 0) ring();
+        // The bell was for the ready, and one read silences however many rang it: pass it on
+        // while more wait and someone sleeps on the set.
+        if (readyCount_.load() > 0 && listenersNow_.load() > 0) ring();
     }
     if (stopping_) {
         // stop() closed the parked and the ready; this one is held here.
