@@ -109,7 +109,6 @@ void ConnectionReactor::stop() {
     ready_.clear();
     readyCount_ = 0;
     parked_ = 0;
-    idleCount_ = 0;
     try {
         listener_.close();
     } catch (...) {
@@ -152,7 +151,7 @@ bool ConnectionReactor::parkLocked(const Poco::Net::StreamSocket& socket) {
     entry.socket = socket;
     entry.since = Clock::now();
     entry.parked = true;
-    idleCount_ = ++parked_;
+    ++parked_;
     return true;
 }
 
@@ -304,7 +303,7 @@ void ConnectionReactor::acceptAll() {
             auto& entry = connections_[fd];
             if (entry.parked) --parked_;
             entry = Entry{socket, Clock::now(), generation, true, false};
-            idleCount_ = ++parked_;
+            ++parked_;
         }
         // Bytes that came with the connection are reported at once.
         epoll_event event{};
@@ -314,7 +313,7 @@ void ConnectionReactor::acceptAll() {
             Poco::Logger::get("http").warning("cannot watch a connection: %s", std::string(std::strerror(errno)));
             std::lock_guard lock(mutex_);
             if (auto it = connections_.find(fd); it != connections_.end() && it->second.generation == generation) {
-                if (it->second.parked) idleCount_ = --parked_;
+                if (it->second.parked) --parked_;
                 connections_.erase(it);
             }
             socket.close();
@@ -348,7 +347,6 @@ void ConnectionReactor::sweep(Clock::time_point now) {
                 ++it;
             }
         }
-        idleCount_ = parked_;
         if (!listening_ && parked_ < options_.maxIdle) listening_ = resume = true;
     }
     // Closing a descriptor takes it out of the epoll set.
@@ -496,7 +494,7 @@ std::optional<Poco::Net::StreamSocket> ConnectionReactor::take(int fd, std::uint
         return std::nullopt;
     }
     entry.parked = false;
-    idleCount_ = --parked_;
+    --parked_;
     return std::move(entry.socket);
 }
 

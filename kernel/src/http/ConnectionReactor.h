@@ -113,7 +113,7 @@ public:
     /// Whether some worker waits for work: then no readable connection waits for a worker.
     bool workerWaiting() const { return listenersNow_.load(std::memory_order_relaxed) > 0; }
 
-    std::size_t idle() const { return idleCount_.load(); }
+    std::size_t idle() const { return parked_.load(); }
     std::uint64_t accepted() const { return accepted_.load(); }
     /// Requests answered 408 because they did not arrive in time.
     std::uint64_t timedOut() const { return timedOut_.load(); }
@@ -177,15 +177,14 @@ private:
     int doorbell_ = -1;
     std::mutex mutex_;
     std::unordered_map<int, Entry> connections_; ///< by descriptor
-    std::size_t parked_ = 0;
+    std::atomic<std::size_t> parked_{0}; ///< changed under mutex_, read by idle() without it
     /// Connections taken for their events (beyond the first of a batch) or handed back by
     /// resume(), held by the reactor until a worker serves them: the first worker free.
     std::deque<Poco::Net::StreamSocket> ready_;
-    std::atomic<std::size_t> readyCount_{0};
+    std::atomic<std::size_t> readyCount_{0}; ///< ready_.size(), for a look without the lock
     std::atomic<std::uint64_t> readyTaken_{0}; ///< the sentinel's sign that the ready are being served
     std::uint32_t generations_ = 0;
     bool listening_ = true;
-    std::atomic<std::size_t> idleCount_{0};
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> timedOut_{0};
     int listenerCap_ = 2;

@@ -141,7 +141,9 @@ for window in ${WINDOWS:-1000 0}; do
     perf record -q -F ${PERF_HZ:-2000} ${PERF_GRAPH:--g} "${target[@]}" -o "$PROFILE.$window" 2>/dev/null & profiler=$!; sleep 0.5
   fi
   # Thread switches a request (perf stat; these machines count no instructions): a mechanism
-  # cost that time on a shared machine hides in its noise.
+  # cost that time on a shared machine hides in its noise. PERF_EVENTS counts other events a
+  # request as well, e.g. "syscalls:sys_enter_epoll_ctl,context-switches" (how the re-arm after
+  # each request was found).
   perf stat -x, -e ${PERF_EVENTS:-context-switches} -p "$pid" -o "$work/counts.csv" 2>/dev/null & counter=$!; sleep 0.3
   "$build/bin/anchang_storm" --port "$port" --requests "$work/selections.tsv" --connections 1000 --window-ms "$window" --out "$work/acks.txt" || true
   [ -n "${PROFILE:-}" ] && { kill -INT "$profiler"; wait "$profiler" || true; }
