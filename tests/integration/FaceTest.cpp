@@ -320,6 +320,35 @@ TEST_F(Face, DeletingAPersonLeavesNoEmbeddingAndTheirFaceMatchesNothingAfterward
     EXPECT_EQ(record["counts"]["exports"], 2);
 }
 
+TEST_F(Face, ADeletionWhileAPhotoIsBeingAnalysedLeavesNothingBehind) {
+    SKIP_WITHOUT_PHOTOS();
+    // The engine takes 100-250 ms over a photo, outside any transaction: a deletion acknowledged
+    // meanwhile must not be followed by that photo's embeddings, on disk or in the gallery. The
+    // deletion is sent a little after the photo so that it usually lands during the analysis; every
+    // other landing must leave nothing behind too.
+    const std::string photo = fileBytes(photos() / "multi_obama_and_biden.jpg");
+    for (int round = 0; round < 3; ++round) {
+        const std::string phone = "1381234500" + std::to_string(round);
+        const auto id = consent(phone);
+        HttpResult taken;
+        std::thread taking([&] { taken = capture(id, photo); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        const auto erased = api("POST", "/face/people/delete", {{"phone", phone}, {"reason", "本人申请删除"}}, risk);
+        taking.join();
+        ASSERT_EQ(erased.status, 200) << erased.body;
+        if (taken.status != 201) {
+            EXPECT_EQ(taken.errorCode(), "face.consent_withdrawn") << taken.body;
+        }
+        const auto after = api("GET", "/face/people?phone=" + phone, nullptr, risk).json();
+        EXPECT_EQ(after["embeddings"], 0) << "round " << round << ": capture " << taken.status << ", " << after;
+        EXPECT_EQ(after["captures"].size(), 0u) << after;
+    }
+    // Nor did the gallery keep any of them: Obama under another phone matches nobody.
+    const auto again = capture(consent("13812345009"), fileBytes(photos() / "obama_2.jpg"));
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_TRUE(again.json()["faces"][0]["match"].is_null()) << again.body;
+}
+
 TEST_F(Face, AnEntranceCameraGetsOnlyTheFramesSomebodyAgreedTo) {
     SKIP_WITHOUT_PHOTOS();
     const std::string frame = fileBytes(photos() / "obama_3.jpg");

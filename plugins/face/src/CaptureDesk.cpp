@@ -163,6 +163,12 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
     std::vector<std::int64_t> replaced;
     std::vector<std::pair<std::int64_t, const Embedding*>> added;
     host_.db().transaction([&] {
+        // The photo was analysed outside the transaction (100+ ms), so the consent is asked again
+        // here, by a write that takes its row: a deletion of this person that committed meanwhile
+        // refuses the photo, and one that comes later waits and then finds it (FaceData::erasePerson
+        // takes the consent rows first too).
+        if (host_.db().exec("UPDATE face_consents SET erased_at = erased_at WHERE id = ? AND erased_at IS NULL", {consent["id"]}) == 0)
+            throw sdk::Error::conflict("face.consent_withdrawn", "this person's face data was deleted at their request");
         // A retake replaces the consent's earlier photo, until a visit took it.
         for (const auto& old : host_.db().query("SELECT id FROM face_captures WHERE consent_id = ? AND visit_id IS NULL", {consent["id"]})) {
             for (const auto& e : host_.db().query("SELECT id FROM face_embeddings WHERE capture_id = ?", {old["id"]})) replaced.push_back(e["id"]);
@@ -186,6 +192,9 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "face.capture"},
                      {"target", "face_capture:" + std::to_string(captureId)},
                      {"detail", {{"consent_id", consent["id"]}, {"faces", analysis.faces.size()}, {"photo_kept", !kept.empty()}}}});
+        // Into the gallery before the commit: a deletion can only remove these after it (it waits
+        // for the consent's row), so none of them stays behind in memory.
+        for (const auto& [id, embedding] : added) galleries_.add(project, id, *embedding);
     });
     galleries_.remove(project, replaced);
 
@@ -205,8 +214,6 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
         }
         faces.push_back(std::move(entry));
     }
-    // Added to the gallery only now, so the photo is not its own nearest match.
-    for (const auto& [id, embedding] : added) galleries_.add(project, id, *embedding);
     return {{"capture",
              {{"id", captureId}, {"consent_id", consent["id"]}, {"phone", sdk::Phone::masked(phone)}, {"width", analysis.width}, {"height", analysis.height},
               {"created_at", now}, {"photo_kept_until", photoUntil ? nlohmann::json(*photoUntil) : nlohmann::json(nullptr)}}},

@@ -130,6 +130,10 @@ nlohmann::json FaceData::erasePerson(std::int64_t project, const nlohmann::json&
     nlohmann::json out;
     std::vector<std::int64_t> gone;
     host_.db().transaction([&] {
+        // The consent rows are taken first: a capture under one of them that is being stored now
+        // holds its row until it commits, and is then gathered and deleted below; one that comes
+        // later waits, and finds the consent erased (CaptureDesk::store).
+        host_.db().exec("UPDATE face_consents SET erased_at = erased_at WHERE project_id = ? AND phone = ?", {project, phone});
         const auto data = gather(project, phone);
         for (const auto& row : host_.db().query("SELECT e.id FROM face_embeddings e JOIN face_captures c ON c.id = e.capture_id WHERE c.project_id = ? AND c.phone = ?",
                                                 {project, phone}))
