@@ -75,7 +75,7 @@ protected:
         return {};
     }
     std::int64_t consent(const std::string& phone, const std::string& decision = "accepted", const std::string& camera = "") {
-        nlohmann::json body = {{"phone", phone}, {"name", "访客"}, {"decision", decision}, {"notice_version", "2025-06-v1"}};
+        nlohmann::json body = {{"phone", phone}, {"name", "访客"}, {"decision", decision}, {"notice_version", "2026-12-v2"}};
         if (!camera.empty()) body["camera"] = camera;
         const auto made = api("POST", "/face/consents", body);
         EXPECT_EQ(made.status, 201) << made.body;
@@ -130,6 +130,9 @@ TEST_F(Face, ARefusalTakesNoPhotoAndTheVisitRegistersThroughTheNonFacePath) {
     EXPECT_EQ(refused.errorCode(), "face.consent_refused");
     const auto came = visit("13812340001", "访客", {{"extensions", {{"face", {{"consent_id", id}, {"refused", true}, {"id_checked", true}}}}}});
     EXPECT_EQ(came["visit"]["checks"]["face"]["status"], "passed") << came;
+    // Said no and the desk did not mark the ID as checked: the desk is warned, not left silent.
+    const auto unchecked = visit("13812340004", "访客", {{"extensions", {{"face", {{"consent_id", consent("13812340004", "refused")}, {"refused", true}}}}}});
+    EXPECT_EQ(unchecked["visit"]["checks"]["face"]["status"], "warning") << unchecked;
     const auto person = api("GET", "/face/people?phone=13812340001", nullptr, risk).json();
     EXPECT_EQ(person["consents"].size(), 1u);
     EXPECT_EQ(person["consents"][0]["decision"], "refused");
@@ -326,7 +329,7 @@ TEST_F(Face, ADeletionWhileAPhotoIsBeingAnalysedLeavesNothingBehind) {
     // meanwhile must not be followed by that photo's embeddings, on disk or in the gallery. The
     // deletion is sent a little after the photo so that it usually lands during the analysis; every
     // other landing must leave nothing behind too.
-    const std::string photo = fileBytes(photos() / "multi_obama_and_biden.jpg");
+    const std::string photo = fileBytes(photos() / "obama_4.jpg");
     for (int round = 0; round < 3; ++round) {
         const std::string phone = "1381234500" + std::to_string(round);
         const auto id = consent(phone);
@@ -349,6 +352,54 @@ TEST_F(Face, ADeletionWhileAPhotoIsBeingAnalysedLeavesNothingBehind) {
     EXPECT_TRUE(again.json()["faces"][0]["match"].is_null()) << again.body;
 }
 
+TEST_F(Face, OnlyTheVisitorsFaceIsKeptAndOneNearlyAsLargeAsTheirsRefusesThePhoto) {
+    SKIP_WITHOUT_PHOTOS();
+    // The visitor close to the PAD, someone further back: only the visitor's face is described.
+    cv::Mat canvas(1000, 1400, CV_8UC3, cv::Scalar(200, 200, 200)), visitor, behind;
+    const cv::Mat obama = cv::imread((photos() / "obama_1.jpg").string());
+    cv::resize(obama, visitor, cv::Size(), 900.0 / obama.rows, 900.0 / obama.rows, cv::INTER_AREA);
+    visitor.copyTo(canvas(cv::Rect(20, 50, visitor.cols, visitor.rows)));
+    const cv::Mat biden = cv::imread((photos() / "biden_2.jpg").string());
+    cv::resize(biden, behind, cv::Size(), 380.0 / biden.rows, 380.0 / biden.rows, cv::INTER_AREA);
+    behind.copyTo(canvas(cv::Rect(canvas.cols - behind.cols - 20, 80, behind.cols, behind.rows)));
+    const auto id = consent("13812347001");
+    const auto taken = capture(id, encoded(canvas));
+    ASSERT_EQ(taken.status, 201) << taken.body;
+    EXPECT_EQ(taken.json()["faces"].size(), 1u) << taken.body;
+    EXPECT_EQ(taken.json()["companions"], 1) << taken.body;
+    visit("13812347001", "访客", {{"extensions", {{"face", {{"consent_id", id}, {"capture_id", taken.json()["capture"]["id"]}}}}}});
+    EXPECT_EQ(api("GET", "/face/people?phone=13812347001", nullptr, risk).json()["embeddings"], 1);
+    // The one behind never agreed: their face was not kept, so it matches nothing later…
+    const auto later = capture(consent("13812347002"), fileBytes(photos() / "biden_1.jpg"));
+    ASSERT_EQ(later.status, 201) << later.body;
+    EXPECT_TRUE(later.json()["faces"][0]["match"].is_null()) << later.body;
+    // …while the visitor's does.
+    const auto again = capture(consent("13812347003"), fileBytes(photos() / "obama_2.jpg"));
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.json()["faces"][0]["match"]["phone"], "138****7001") << again.body;
+    // Two faces of about the same size: which is the visitor would be a guess.
+    const auto pair = capture(consent("13812347004"), fileBytes(photos() / "multi_obama_and_biden.jpg"));
+    EXPECT_EQ(pair.errorCode(), "face.several_faces") << pair.body;
+}
+
+TEST_F(Face, APhotoWhoseVisitWasNeverRegisteredIsNobodysEarlierVisitAndGoesAfterADay) {
+    SKIP_WITHOUT_PHOTOS();
+    // Photographed under a mistyped phone, never registered…
+    const auto stray = capture(consent("13812348001"), fileBytes(photos() / "obama_1.jpg"));
+    ASSERT_EQ(stray.status, 201) << stray.body;
+    // …so the same face under the right phone is a first visit, with no warning and no alert.
+    const auto came = visitWithFace("13812348010", "obama_2.jpg");
+    EXPECT_EQ(came["visit"]["checks"]["face"]["status"], "passed") << came["visit"]["checks"];
+    const auto registered = capture(consent("13812348011"), fileBytes(photos() / "obama_3.jpg"));
+    ASSERT_EQ(registered.status, 201) << registered.body;
+    EXPECT_EQ(registered.json()["faces"][0]["match"]["phone"], "138****8010") << registered.body; // the registered visit, not the stray
+    advance(kDay + 1000);
+    runJob("face", "retention_purge");
+    EXPECT_EQ(api("GET", "/face/people?phone=13812348001", nullptr, risk).json()["captures"].size(), 0u);
+    EXPECT_EQ(api("GET", "/face/people?phone=13812348010", nullptr, risk).json()["embeddings"], 1);
+    EXPECT_TRUE(alerts()["alerts"].empty()) << alerts();
+}
+
 TEST_F(Face, AnEntranceCameraGetsOnlyTheFramesSomebodyAgreedTo) {
     SKIP_WITHOUT_PHOTOS();
     const std::string frame = fileBytes(photos() / "obama_3.jpg");
@@ -363,6 +414,12 @@ TEST_F(Face, AnEntranceCameraGetsOnlyTheFramesSomebodyAgreedTo) {
     consent("13812344002", "accepted", "entrance-1");
     advance(3 * 60 * 1000); // the visitor walked away
     EXPECT_EQ(camera("entrance-1").errorCode(), "face.no_consent");
+    // Two visitors agreed for one camera: it cannot tell whose face it sees, and stores neither.
+    consent("13812344003", "accepted", "entrance-1");
+    consent("13812344004", "accepted", "entrance-1");
+    EXPECT_EQ(camera("entrance-1").errorCode(), "face.camera_ambiguous");
+    for (const std::string phone : {"13812344003", "13812344004"})
+        EXPECT_EQ(api("GET", "/face/people?phone=" + phone, nullptr, risk).json()["captures"].size(), 0u) << phone;
 }
 
 TEST_F(Face, HostileAndPoorPhotosAreRefusedWithAReasonAndStoreNothing) {
@@ -380,12 +437,28 @@ TEST_F(Face, HostileAndPoorPhotosAreRefusedWithAReasonAndStoreNothing) {
     EXPECT_EQ(capture(id, std::string(1'200'000, 'x')).status, 413);
     EXPECT_EQ(capture(99999, jpeg).errorCode(), "face.consent_not_found");
     EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/face/captures", jpeg, desk, {{"Content-Type", "image/jpeg"}}).status, 400);
+    // A strip too thin to hold a face (it once scaled to nothing inside OpenCV: a 500).
+    std::vector<unsigned char> strip;
+    cv::imencode(".png", cv::Mat(1, 60000, CV_8UC3, cv::Scalar(90, 90, 90)), strip);
+    const auto thin = capture(id, std::string(strip.begin(), strip.end()), "image/png");
+    EXPECT_EQ(thin.errorCode(), "face.image_invalid") << thin.body;
     // A picture with nobody in it.
     EXPECT_EQ(capture(id, jpeg).errorCode(), "face.no_face");
     // Malformed consents.
-    EXPECT_EQ(api("POST", "/face/consents", {{"phone", "12"}, {"name", "a"}, {"decision", "accepted"}, {"notice_version", "2025-06-v1"}}).status, 400);
-    EXPECT_EQ(api("POST", "/face/consents", {{"phone", "13812345001"}, {"name", 5}, {"decision", "accepted"}, {"notice_version", "2025-06-v1"}}).status, 400);
+    EXPECT_EQ(api("POST", "/face/consents", {{"phone", "12"}, {"name", "a"}, {"decision", "accepted"}, {"notice_version", "2026-12-v2"}}).status, 400);
+    EXPECT_EQ(api("POST", "/face/consents", {{"phone", "13812345001"}, {"name", 5}, {"decision", "accepted"}, {"notice_version", "2026-12-v2"}}).status, 400);
     EXPECT_EQ(http(kernel->port(), "POST", "/api/v1/projects/1/face/consents", std::string(5000, '[') + std::string(5000, ']'), desk).status, 400);
+    const nlohmann::json agreed = {{"phone", "13812345001"}, {"name", "访客"}, {"decision", "accepted"}, {"notice_version", "2026-12-v2"}};
+    auto withField = [&](const std::string& key, const std::string& value) {
+        auto body = agreed;
+        body[key] = value;
+        return api("POST", "/face/consents", body);
+    };
+    // A signature is kept as proof, so it must be a PNG; a name is printed, so no control characters.
+    EXPECT_EQ(withField("signature", "data:image/png;base64,!!!notbase64<script>").status, 400);
+    EXPECT_EQ(withField("signature", "data:image/png;base64,aGVsbG8gd29ybGQ=").status, 400); // base64, not a PNG
+    EXPECT_EQ(withField("signature", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==").status, 201);
+    EXPECT_EQ(withField("name", std::string("王") + '\0' + "先生").status, 400);
     // A face too small to trust (needs a real face: the shared photos).
     if (missingPhotos().empty()) {
         cv::Mat small, canvas(1200, 1200, CV_8UC3, cv::Scalar(200, 200, 200));

@@ -7,11 +7,13 @@
 #include <anchang/sdk/Fields.hpp>
 #include <anchang/sdk/Phone.hpp>
 
+#include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
@@ -22,6 +24,9 @@ namespace {
 
 constexpr const char* kInvalid = "face.invalid";
 constexpr std::size_t kNearest = 16;
+/// A second face with at least this share of the largest face's area makes the visitor ambiguous
+/// (a side 80 % as long).
+constexpr double kSameSize = 0.64;
 
 nlohmann::json text(const std::string& zh, const std::string& en) { return {{"zh-CN", zh}, {"en", en}}; }
 
@@ -35,11 +40,21 @@ std::string base64(const std::vector<unsigned char>& bytes) {
 }
 
 /// The photo as it is kept: decoded and encoded again (no EXIF: no camera, place or time
-/// travels with it), at most 1280 px on its long side.
-std::string keptPhoto(std::string_view encoded) {
+/// travels with it), at most 1280 px on its long side, the companions' faces blurred past
+/// recognising (they did not agree).
+std::string keptPhoto(std::string_view encoded, const std::vector<cv::Rect>& others) {
     const cv::Mat raw(1, static_cast<int>(encoded.size()), CV_8UC1, const_cast<char*>(encoded.data()));
     cv::Mat image = cv::imdecode(raw, cv::IMREAD_COLOR);
     if (image.empty()) return {};
+    for (const cv::Rect& other : others) {
+        const cv::Rect area = other & cv::Rect(0, 0, image.cols, image.rows);
+        if (area.empty()) continue;
+        cv::Mat face = image(area);
+        // Down to 6 px across and back: nothing of the face survives, its place stays visible.
+        cv::Mat tiny;
+        cv::resize(face, tiny, cv::Size(6, std::max(1, 6 * area.height / std::max(1, area.width))), 0, 0, cv::INTER_AREA);
+        cv::resize(tiny, face, area.size(), 0, 0, cv::INTER_NEAREST);
+    }
     if (const int longSide = std::max(image.cols, image.rows); longSide > 1280) {
         const double scale = 1280.0 / longSide;
         cv::resize(image, image, cv::Size(), scale, scale, cv::INTER_AREA);
@@ -47,6 +62,23 @@ std::string keptPhoto(std::string_view encoded) {
     std::vector<unsigned char> jpeg;
     cv::imencode(".jpg", image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
     return base64(jpeg);
+}
+
+/// Whether `text` is a data URL whose base64 decodes to a PNG: a signature is kept as the proof
+/// that the visitor signed, so it must be one.
+bool isPngDataUrl(const std::string& text) {
+    static constexpr std::string_view prefix = "data:image/png;base64,";
+    if (!text.starts_with(prefix)) return false;
+    const std::string_view data = std::string_view(text).substr(prefix.size());
+    if (data.empty() || data.size() % 4 != 0) return false;
+    const auto base64Char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'; };
+    const std::size_t padding = data.ends_with("==") ? 2 : data.ends_with('=') ? 1 : 0;
+    if (!std::all_of(data.begin(), data.end() - static_cast<std::ptrdiff_t>(padding), base64Char)) return false;
+    std::istringstream in(std::string(data.substr(0, 12)));
+    Poco::Base64Decoder decoder(in);
+    char head[8] = {};
+    decoder.read(head, sizeof head);
+    return decoder.gcount() == sizeof head && std::memcmp(head, "\x89PNG\r\n\x1a\n", sizeof head) == 0;
 }
 
 nlohmann::json boxJson(const cv::Rect& box) { return {{"x", box.x}, {"y", box.y}, {"w", box.width}, {"h", box.height}}; }
@@ -90,14 +122,16 @@ nlohmann::json CaptureDesk::consent(std::int64_t project, const nlohmann::json& 
     const std::string phone = sdk::Phone::normalize(sdk::Fields::text(body, "phone", 20, true, kInvalid));
     if (phone.empty()) throw sdk::Error::invalid("face.invalid_phone", "phone must be a mainland mobile number");
     const std::string name = sdk::Fields::text(body, "name", 40, true, kInvalid);
+    // The name is printed on receipts and the record: no control characters.
+    if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+        throw sdk::Error::invalid(kInvalid, "name must not hold control characters");
     const std::string decision = sdk::Fields::text(body, "decision", 10, true, kInvalid);
     if (decision != "accepted" && decision != "refused") throw sdk::Error::invalid(kInvalid, "decision must be accepted or refused");
     const std::string version = sdk::Fields::text(body, "notice_version", 40, true, kInvalid);
     if (version != notice_.version())
         throw sdk::Error::conflict("face.notice_outdated", "the notice shown was " + version + ", the current one is " + notice_.version() + ": show it again");
     const std::string signature = sdk::Fields::text(body, "signature", 200 * 1024, false, kInvalid);
-    if (!signature.empty() && !signature.starts_with("data:image/png;base64,"))
-        throw sdk::Error::invalid(kInvalid, "signature must be a PNG data URL");
+    if (!signature.empty() && !isPngDataUrl(signature)) throw sdk::Error::invalid(kInvalid, "signature must be a PNG data URL");
     const std::string camera = sdk::Fields::text(body, "camera", 40, false, kInvalid);
     if (!std::all_of(camera.begin(), camera.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }))
         throw sdk::Error::invalid(kInvalid, "camera may hold letters, digits, - and _ only");
@@ -139,6 +173,14 @@ nlohmann::json CaptureDesk::cameraCapture(std::int64_t project, const std::strin
     const bool captured = consent && host_.db().one("SELECT id FROM face_captures WHERE consent_id = ?", {(*consent)["id"]}).has_value();
     if (!consent || !ConsentWindow::cameraMayUse((*consent)["created_at"], captured, now))
         throw sdk::Error::conflict("face.no_consent", "nobody agreed at the desk for camera " + camera + " just now: the frame was dropped");
+    // Two visitors who agreed for this camera and wait for their frame: it cannot tell whose face
+    // it sees, and a face stored under the wrong phone is worse than none.
+    const auto waiting = host_.db().one("SELECT COUNT(*) AS n FROM face_consents f WHERE f.project_id = ? AND f.camera = ? AND f.decision = 'accepted' "
+                                        "AND f.erased_at IS NULL AND f.created_at >= ? AND NOT EXISTS (SELECT 1 FROM face_captures c WHERE c.consent_id = f.id)",
+                                        {project, camera, now - ConsentWindow::kCameraMs});
+    if ((*waiting)["n"].get<std::int64_t>() > 1)
+        throw sdk::Error::conflict("face.camera_ambiguous", "more than one visitor agreed for camera " + camera +
+                                                                " in the last two minutes: the frame was dropped; take their photos at the desk");
     return store(project, *consent, photo, contentType, actor);
 }
 
@@ -150,14 +192,19 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
     if (analysis.error != ImageError::none)
         throw sdk::Error(422, "face.image_invalid", std::string(imageErrorKey(analysis.error)) + ": " + analysis.message);
     if (analysis.faces.empty()) throw sdk::Error(422, "face.no_face", "no face found in the photo: look at the camera and retake");
-    // The largest face is the visitor; the others are whoever stood beside them.
-    std::sort(analysis.faces.begin(), analysis.faces.end(), [](const Face& a, const Face& b) { return a.box.area() > b.box.area(); });
+    // The largest face is the visitor, the only one described (EngineOptions::visitorOnly); the
+    // others are whoever stood beside them. When one of them is nearly as large, which face is the
+    // visitor's is a guess, and a guess would file a stranger's face under this phone.
     const Face& visitor = analysis.faces.front();
+    for (const cv::Rect& other : analysis.others)
+        if (other.area() >= kSameSize * visitor.box.area())
+            throw sdk::Error(422, "face.several_faces", std::to_string(analysis.others.size() + 1) +
+                                                            " faces of about the same size: photograph the visitor alone and retake");
     if (visitor.quality != Quality::ok) throw sdk::Error(422, std::string("face.") + qualityKey(visitor.quality), visitor.reason + ": retake the photo");
 
     const std::int64_t now = host_.now();
     const auto photoUntil = retention_.photoUntil(now);
-    const std::string kept = photoUntil ? keptPhoto(photo) : std::string{};
+    const std::string kept = photoUntil ? keptPhoto(photo, analysis.others) : std::string{};
     const std::string phone = consent["phone"];
     std::int64_t captureId = 0;
     std::vector<std::int64_t> replaced;
@@ -169,6 +216,9 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
         // takes the consent rows first too).
         if (host_.db().exec("UPDATE face_consents SET erased_at = erased_at WHERE id = ? AND erased_at IS NULL", {consent["id"]}) == 0)
             throw sdk::Error::conflict("face.consent_withdrawn", "this person's face data was deleted at their request");
+        // Photos wait for a free engine; one that waited past the consent's ten minutes is not covered.
+        if (!ConsentWindow::covers(consent["created_at"], now))
+            throw sdk::Error::conflict("face.consent_expired", "the consent was given more than 10 minutes ago: ask again");
         // A retake replaces the consent's earlier photo, until a visit took it.
         for (const auto& old : host_.db().query("SELECT id FROM face_captures WHERE consent_id = ? AND visit_id IS NULL", {consent["id"]})) {
             for (const auto& e : host_.db().query("SELECT id FROM face_embeddings WHERE capture_id = ?", {old["id"]})) replaced.push_back(e["id"]);
@@ -177,7 +227,7 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
         }
         captureId = host_.db().query("INSERT INTO face_captures (project_id, consent_id, phone, name, width, height, faces, photo, photo_until, created_by, created_at) "
                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                     {project, consent["id"], phone, consent["name"], analysis.width, analysis.height, analysis.faces.size(),
+                                     {project, consent["id"], phone, consent["name"], analysis.width, analysis.height, analysis.faces.size() + analysis.others.size(),
                                       kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(kept),
                                       kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(*photoUntil), actor.id, now})[0]["id"];
         for (std::size_t i = 0; i < analysis.faces.size(); ++i) {
@@ -191,7 +241,7 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
         }
         host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "face.capture"},
                      {"target", "face_capture:" + std::to_string(captureId)},
-                     {"detail", {{"consent_id", consent["id"]}, {"faces", analysis.faces.size()}, {"photo_kept", !kept.empty()}}}});
+                     {"detail", {{"consent_id", consent["id"]}, {"faces", analysis.faces.size() + analysis.others.size()}, {"photo_kept", !kept.empty()}}}});
         // Into the gallery before the commit: a deletion can only remove these after it (it waits
         // for the consent's row), so none of them stays behind in memory.
         for (const auto& [id, embedding] : added) galleries_.add(project, id, *embedding);
@@ -217,7 +267,8 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
     return {{"capture",
              {{"id", captureId}, {"consent_id", consent["id"]}, {"phone", sdk::Phone::masked(phone)}, {"width", analysis.width}, {"height", analysis.height},
               {"created_at", now}, {"photo_kept_until", photoUntil ? nlohmann::json(*photoUntil) : nlohmann::json(nullptr)}}},
-            {"faces", faces}};
+            {"faces", faces},
+            {"companions", analysis.others.size()}};
 }
 
 std::vector<Sighting> CaptureDesk::nearest(std::int64_t project, const Embedding& embedding, std::size_t k) const {
@@ -230,9 +281,12 @@ std::vector<Sighting> CaptureDesk::nearest(std::int64_t project, const Embedding
         ids += ids.empty() ? "?" : ", ?";
         params.push_back(match.id);
     }
+    // Only visits count: a capture gets its source when its visit is registered. A photo whose
+    // registration was never finished (the visitor left, a mistyped phone) is nobody's earlier
+    // visit; the purge deletes it after a day.
     std::map<std::int64_t, nlohmann::json> byEmbedding;
     for (auto& row : host_.db().query("SELECT e.id AS embedding_id, c.id, c.phone, c.customer_id, c.source, c.created_at FROM face_embeddings e "
-                                      "JOIN face_captures c ON c.id = e.capture_id WHERE e.project_id = ? AND e.id IN (" + ids + ")",
+                                      "JOIN face_captures c ON c.id = e.capture_id WHERE e.project_id = ? AND c.source IS NOT NULL AND e.id IN (" + ids + ")",
                                       params)) {
         const std::int64_t key = row["embedding_id"];
         byEmbedding[key] = std::move(row);
@@ -240,7 +294,7 @@ std::vector<Sighting> CaptureDesk::nearest(std::int64_t project, const Embedding
     std::vector<Sighting> out;
     for (const auto& match : matches) {
         const auto row = byEmbedding.find(match.id);
-        if (row == byEmbedding.end()) continue; // deleted meanwhile
+        if (row == byEmbedding.end()) continue; // deleted meanwhile, or not a visit
         const auto& c = row->second;
         out.push_back({c["id"], c["phone"], orZero(c, "customer_id"), orEmpty(c, "source"), c["created_at"], match.distance});
     }
@@ -276,9 +330,10 @@ nlohmann::json CaptureDesk::check(std::int64_t project, const nlohmann::json& bo
                 {"detail", {{"consent_id", consent["id"]}, {"reason", "phone_mismatch"}}}};
     if (consent["decision"] == "refused") {
         const bool idChecked = part.value("id_checked", false) == true;
-        return {{"status", idChecked ? "passed" : "skipped"},
+        // Not ticked: the desk is told (a warning shows at the outcome; skipped would not).
+        return {{"status", idChecked ? "passed" : "warning"},
                 {"title", idChecked ? text("访客不同意人脸识别，已核对身份证件", "Declined face check; ID checked instead")
-                                    : text("访客不同意人脸识别，请核对手机验证码与身份证件", "Declined face check: check a texted code and ID instead")},
+                                    : text("访客不同意人脸识别，且未勾选已核对身份证件：请核对", "Declined face check and the ID was not marked as checked: check it")},
                 {"detail", {{"consent_id", consent["id"]}, {"refused", true}, {"id_checked", idChecked}}}};
     }
     if (!part.contains("capture_id") || !part["capture_id"].is_number_integer())
@@ -347,6 +402,8 @@ void CaptureDesk::subscribed(std::int64_t project, const nlohmann::json& event) 
         if (person.is_object() && person.contains("phone") && person["phone"].is_string()) phones.insert(person["phone"].get<std::string>());
     host_.db().transaction([&] {
         for (const auto& phone : phones) {
+            // Every photo under a co-buyer's phone, also the one taken for this subscription; what
+            // they match must be a registered visit (nearest).
             for (const auto& probe : host_.db().query("SELECT * FROM face_captures WHERE project_id = ? AND phone = ? ORDER BY created_at", {project, phone})) {
                 std::vector<Sighting> sightings{{probe["id"], phone, orZero(probe, "customer_id"), orEmpty(probe, "source"), probe["created_at"], 0}};
                 for (const auto& embedding : embeddingsOf(probe["id"]))

@@ -158,6 +158,15 @@ std::int64_t FaceData::purge(std::int64_t project) {
                                    {project, now});
         for (const auto& row : host_.db().query("SELECT id FROM face_embeddings WHERE project_id = ? AND expires_at <= ?", {project, now})) gone.push_back(row["id"]);
         touched += host_.db().exec("DELETE FROM face_embeddings WHERE project_id = ? AND expires_at <= ?", {project, now});
+        // Photos whose visit was never registered (no source) go whole after a day.
+        const std::int64_t takenBefore = now - RetentionPolicy::kUnregisteredMs;
+        for (const auto& row : host_.db().query("SELECT e.id FROM face_embeddings e JOIN face_captures c ON c.id = e.capture_id "
+                                                "WHERE c.project_id = ? AND c.source IS NULL AND c.created_at <= ?",
+                                                {project, takenBefore}))
+            gone.push_back(row["id"]);
+        touched += host_.db().exec("DELETE FROM face_embeddings WHERE capture_id IN (SELECT id FROM face_captures WHERE project_id = ? AND source IS NULL AND created_at <= ?)",
+                                   {project, takenBefore});
+        touched += host_.db().exec("DELETE FROM face_captures WHERE project_id = ? AND source IS NULL AND created_at <= ?", {project, takenBefore});
         if (touched > 0)
             host_.audit({{"actor_id", 0}, {"actor_name", "face"}, {"project_id", project}, {"action", "face.retention.purge"}, {"target", "project:" + std::to_string(project)},
                          {"detail", {{"records", touched}, {"embeddings", gone.size()}}}});

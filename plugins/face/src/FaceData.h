@@ -17,7 +17,7 @@ class FaceData {
 public:
     /// `engine` names the configured detector and recognizer, for the processing record.
     FaceData(const sdk::Host& host, Galleries& galleries, const RetentionPolicy& retention, const Notice& notice, EngineRoom& engines, float threshold,
-             std::string engine)
+             nlohmann::json engine)
         : host_(host), galleries_(galleries), retention_(retention), notice_(notice), engines_(engines), threshold_(threshold), engine_(std::move(engine)) {}
 
     nlohmann::json person(std::int64_t project, const std::string& phone, const Actor& actor) const;
@@ -40,7 +40,7 @@ private:
     const Notice& notice_;
     EngineRoom& engines_;
     float threshold_;
-    std::string engine_;
+    nlohmann::json engine_; // {"zh-CN", "en"}: what detects and embeds, for the record
 };
 
 }  // namespace anchang::face

@@ -106,12 +106,30 @@ ImageError inspectJpeg(std::span<const unsigned char> b, int& width, int& height
     }
     if (!frame) return ImageError::truncated;
     // libjpeg decodes a cut-off file without failing and paints the missing rows grey, so the
-    // end-of-image marker must follow the last start-of-scan. Neither marker can occur inside
-    // entropy-coded data, where every 0xFF is followed by 0x00 or a restart marker.
-    const std::size_t lastScan = findLast(b, {0xFF, 0xDA});
-    const std::size_t end = findLast(b, {0xFF, 0xD9});
-    if (lastScan == std::string::npos || end == std::string::npos || end < lastScan) return ImageError::truncated;
-    return ImageError::none;
+    // image must reach its end-of-image marker. Walked forward, segment by segment and through
+    // each scan's entropy-coded data (where a 0xFF is followed by 0x00, a fill 0xFF or a restart
+    // marker): whatever follows the marker (a phone's "motion photo" appends a video) is not the
+    // image's and is left alone.
+    bool scanned = false;
+    while (i + 2 <= b.size()) {
+        if (b[i] != 0xFF) {
+            if (!scanned) return ImageError::not_an_image;
+            ++i; // entropy-coded data
+            continue;
+        }
+        const unsigned char marker = b[i + 1];
+        if (marker == 0x00 || marker == 0xFF || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+            i += marker == 0xFF ? 1 : 2;
+            continue;
+        }
+        if (marker == 0xD9) return scanned ? ImageError::none : ImageError::truncated;
+        if (i + 4 > b.size()) return ImageError::truncated;
+        const std::size_t length = std::size_t(b[i + 2]) << 8 | b[i + 3];
+        if (length < 2) return ImageError::not_an_image;
+        if (marker == 0xDA) scanned = true;
+        i += 2 + length;
+    }
+    return ImageError::truncated;
 }
 
 ImageError inspectPng(std::span<const unsigned char> b, int& width, int& height) {
@@ -236,7 +254,12 @@ Analysis FaceEngine::analyse(std::span<const unsigned char> encoded) {
         return refused(ImageError::not_an_image, std::string("photo refused: ") + e.what());
     }
     if (image.empty()) return refused(ImageError::not_an_image, "photo refused: it could not be decoded");
-    return analyse(image);
+    try {
+        return analyse(image);
+    } catch (const cv::Exception& e) {
+        // An upload is anyone's bytes: whatever OpenCV could not work with is a refused photo, not a 500.
+        return refused(ImageError::not_an_image, std::string("photo refused: ") + e.what());
+    }
 }
 
 Analysis FaceEngine::analyse(const cv::Mat& image) {
@@ -244,6 +267,11 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
         return refused(ImageError::not_an_image, "photo refused: not an 8-bit grey, BGR or BGRA image");
     if (std::int64_t(image.cols) * image.rows > options_.maxPixels) return refused(ImageError::too_large, "photo refused: above the pixel limit");
 
+    // A side shorter than the smallest face allowed holds no face worth describing, and a strip
+    // thousands of pixels long would scale to nothing for the detector.
+    if (std::min(image.cols, image.rows) < options_.minBoxSide)
+        return refused(ImageError::not_an_image, "photo refused: " + std::to_string(image.cols) + "x" + std::to_string(image.rows) + " has a side under " +
+                                                     std::to_string(options_.minBoxSide) + " px");
     Analysis analysis;
     analysis.width = image.cols;
     analysis.height = image.rows;
@@ -255,7 +283,10 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
     const int longSide = options_.detector == Detector::yunet ? std::min(options_.detectLongSide, 640) : options_.detectLongSide;
     const double scale = std::min(2.0, double(longSide) / std::max(bgr.cols, bgr.rows));
     cv::Mat work = bgr;
-    if (std::abs(scale - 1.0) > 0.01) cv::resize(bgr, work, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    if (std::abs(scale - 1.0) > 0.01) {
+        const cv::Size size(std::max(1, int(std::lround(bgr.cols * scale))), std::max(1, int(std::lround(bgr.rows * scale))));
+        cv::resize(bgr, work, size, 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    }
 
     std::vector<std::pair<rectangle, float>> found;
     std::vector<cv::Mat> yunetRows; // in the full photo's pixels, for SFace's alignment
@@ -281,16 +312,31 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
         for (const auto& d : detections) found.emplace_back(d.rect, float(d.detection_confidence));
     }
 
+    auto inPhoto = [&](const rectangle& workBox) {
+        return rectangle(long(std::lround(workBox.left() / scale)), long(std::lround(workBox.top() / scale)), long(std::lround(workBox.right() / scale)),
+                         long(std::lround(workBox.bottom() / scale)));
+    };
+    // Which faces are described: all, or only the largest (the others are boxed and left alone).
+    std::vector<std::size_t> described(found.size());
+    for (std::size_t n = 0; n < found.size(); ++n) described[n] = n;
+    if (options_.visitorOnly && found.size() > 1) {
+        std::stable_sort(described.begin(), described.end(), [&](std::size_t a, std::size_t b) { return found[a].first.area() > found[b].first.area(); });
+        for (std::size_t k = 1; k < described.size(); ++k) {
+            const rectangle box = inPhoto(found[described[k]].first);
+            analysis.others.push_back(cv::Rect(int(box.left()), int(box.top()), int(box.width()), int(box.height())) & cv::Rect(0, 0, bgr.cols, bgr.rows));
+        }
+        described.resize(1);
+    }
+
     // Landmarks and chips come from the full-resolution photo: the detector only needs a small
     // copy, the embedding wants every pixel of the face.
     const cv_image<bgr_pixel> full(bgr);
     std::vector<matrix<rgb_pixel>> chips;
     std::vector<std::size_t> embedded;
     std::vector<cv::Mat> aligned; // SFace's inputs, beside `chips`
-    for (std::size_t n = 0; n < found.size(); ++n) {
+    for (const std::size_t n : described) {
         const auto& [workBox, score] = found[n];
-        const rectangle box(long(std::lround(workBox.left() / scale)), long(std::lround(workBox.top() / scale)), long(std::lround(workBox.right() / scale)),
-                            long(std::lround(workBox.bottom() / scale)));
+        const rectangle box = inPhoto(workBox);
         const full_object_detection shape = models_->landmarks(full, box);
         Face face;
         face.box = cv::Rect(int(box.left()), int(box.top()), int(box.width()), int(box.height())) & cv::Rect(0, 0, bgr.cols, bgr.rows);

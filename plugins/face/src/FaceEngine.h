@@ -60,6 +60,9 @@ struct Analysis {
     int width = 0;
     int height = 0;
     std::vector<Face> faces;
+    /// With EngineOptions::visitorOnly, the boxes of the faces beside the largest one: found,
+    /// and nothing more (no landmarks, no embedding).
+    std::vector<cv::Rect> others;
 };
 
 /// hog and mmod are dlib's (MEASURED.md); yunet is OpenCV's FaceDetectorYN with an
@@ -89,6 +92,10 @@ struct EngineOptions {
     int minBoxSide = 64;
     float minSharpness = 25;
     float maxAsymmetry = 0.35f;
+    /// Only the largest face is described (landmarks, quality, embedding); the others are only
+    /// boxed in Analysis::others. The plugin sets it: the largest face is the visitor who agreed,
+    /// whoever stands beside them did not.
+    bool visitorOnly = false;
 };
 
 /// Finds faces with dlib and describes each with its ResNet embedding.

@@ -44,6 +44,7 @@ public:
         // Operator-supplied ONNX files, by name in the models folder or by path.
         if (const std::string file = config.value("yunet_model", std::string{}); !file.empty()) options.yunetModel = models / file;
         if (const std::string file = config.value("sface_model", std::string{}); !file.empty()) options.sfaceModel = models / file;
+        options.visitorOnly = true; // companions in the frame did not agree: their faces are not described
 
         rule_ = std::make_unique<BypassRule>(static_cast<float>(threshold));
         retention_ = std::make_unique<RetentionPolicy>(photoDays, embeddingDays);
@@ -56,8 +57,13 @@ public:
         if (!hold.is_boolean() && !hold.is_object()) throw std::runtime_error("hold_channel_confirmation must be true, false or {project code: true/false, default}");
         alerts_ = std::make_unique<AlertBook>(host, *rule_, hold);
         desk_ = std::make_unique<CaptureDesk>(host, *engines_, galleries_, *rule_, *retention_, *notice_, *alerts_, recognizer);
-        const std::string engine = (recognizer == "sface" ? std::string("OpenCV SFace (operator-supplied ONNX)") : std::string("dlib ResNet 128-d (face-recognition-models, CC0)")) +
-                                   ", " + (detector == "yunet" ? "OpenCV YuNet" : detector == "mmod" ? "dlib MMOD" : "dlib HOG") + " detector, 5-point landmarks";
+        // The engine as the processing record names it, in both languages (the names are products').
+        const std::string detectorName = detector == "yunet" ? "OpenCV YuNet" : detector == "mmod" ? "dlib MMOD" : "dlib HOG";
+        const nlohmann::json engine = {
+            {"zh-CN", (recognizer == "sface" ? std::string("OpenCV SFace 特征（运营方自备 ONNX 模型）") : std::string("dlib ResNet 128 维特征（face-recognition-models 模型，CC0 许可）")) +
+                          "；" + detectorName + " 人脸检测；5 点关键点对齐"},
+            {"en", (recognizer == "sface" ? std::string("OpenCV SFace (operator-supplied ONNX)") : std::string("dlib ResNet 128-d (face-recognition-models, CC0)")) +
+                       ", " + detectorName + " detector, 5-point landmarks"}};
         data_ = std::make_unique<FaceData>(host, galleries_, *retention_, *notice_, *engines_, static_cast<float>(threshold), engine);
         if (const std::string seed = config.value("demo_seed", std::string{}); !seed.empty()) loadDemo(host, seed);
         host.info("face gallery: " + std::to_string(desk_->load()) + " embeddings");

@@ -21,14 +21,15 @@ Notice Notice::fromConfig(const nlohmann::json& config, std::int64_t photoDays, 
     notice.embeddingDays_ = embeddingDays;
     const std::string days = std::to_string(embeddingDays);
     notice.texts_ = {
-        {"version", config.value("notice_version", std::string("2025-06-v1"))},
+        {"version", config.value("notice_version", std::string("2026-12-v2"))},
         {"title", text("人脸信息处理告知", "How your face information is processed")},
         {"text",
          text("为核实来访客户的真实来源、防止渠道冒领佣金（飞单），本售楼处在您同意后，于前台拍摄一张您的面部照片，"
               "在本项目自有服务器上计算人脸特征，与本项目此前的到访记录比对。\n"
               "· 处理目的仅限于核实来访来源，不用于营销、不向任何第三方（包括软件供应商与渠道公司）提供。\n"
               "· 人脸特征仅存放于本项目服务器，保留 " + days + " 天后自动删除；" + photoZh(photoDays) + "。\n"
-              "· 您可以不同意：前台将改用手机验证码与身份证件核验，您享有的服务与优惠不受任何影响。\n"
+              "· 只处理您本人的面部：与您同框的其他人不做识别；如留存照片，其面部会被模糊处理。\n"
+              "· 您可以不同意：前台将改为核对您的身份证件，您享有的服务与优惠不受任何影响。\n"
               "· 您可随时要求查阅、复制或删除您的人脸信息，或撤回同意，请联系本售楼处风控专员。",
               "To confirm how each visitor came to us and stop channels from claiming commissions they did not earn, "
               "with your agreement this sales office takes one photo of your face at the desk, computes a face descriptor on "
@@ -36,18 +37,19 @@ Notice Notice::fromConfig(const nlohmann::json& config, std::int64_t photoDays, 
               "· It is used only to confirm where a visit came from: never for marketing, never given to anyone else "
               "(neither the software vendor nor any agency).\n"
               "· The descriptor stays on this project's server and is deleted after " + days + " days; " + photoEn(photoDays) + ".\n"
-              "· You may say no: the desk checks your phone by a texted code and your ID instead, and nothing you are "
-              "offered changes.\n"
+              "· Only your own face is processed: nobody else in the photo is recognised, and if photos are kept their "
+              "faces are blurred.\n"
+              "· You may say no: the desk checks your ID card instead, and nothing you are offered changes.\n"
               "· You may ask at any time to see, copy or delete your face information, or withdraw your consent: ask the "
               "sales office's risk officer.")},
         {"signage",
          text("本区域设有人脸识别设备\n仅在您单独同意后，于前台拍摄比对，用于核实来访来源\n数据仅存本项目服务器，" + days +
-                  " 天后删除；不同意不影响任何服务\n查询或删除请联系风控专员",
-              "Face recognition in use here\nOnly after your separate consent, at the desk, to confirm where your visit came from\n"
+                  " 天后删除；不同意不影响任何服务\n查询或删除您的数据，请到前台联系风控专员",
+              "This area has face recognition equipment\nOnly after your separate consent, at the desk, to confirm where your visit came from\n"
               "Data stays on this project's server and is deleted after " + days + " days; saying no changes nothing\n"
-              "To see or delete your data, ask the risk officer")},
-        {"alternative", text("不同意也不影响您的任何权益：前台将核对手机验证码与身份证件。",
-                             "Saying no changes nothing for you: the desk checks a texted code and your ID instead.")}};
+              "To see or delete your data, ask the desk for the risk officer")},
+        {"alternative", text("不同意也不影响您的任何权益：前台将核对您的身份证件。",
+                             "Saying no changes nothing for you: the desk checks your ID card instead.")}};
     if (const auto custom = config.find("notice"); custom != config.end() && custom->is_object())
         for (const auto& [key, value] : custom->items())
             if (notice.texts_.contains(key)) notice.texts_[key] = value;
@@ -59,12 +61,12 @@ nlohmann::json Notice::recordWording() const {
     const std::string days = std::to_string(embeddingDays_);
     return {
         {"purpose", text("核实来访客户来源，识别渠道冒领（飞单），供风控专员裁定", "Confirm where a visitor came from and detect channels claiming visitors they did not bring, for the risk officer to rule")},
-        {"legal_basis", text("个人单独同意（《个人信息保护法》第二十九条；《人脸识别技术应用安全管理办法》）；不同意者以手机验证码与证件核验替代",
+        {"legal_basis", text("个人单独同意（《个人信息保护法》第二十九条；《人脸识别技术应用安全管理办法》）；不同意者以核对身份证件替代",
                              "The person's separate consent (PIPL art. 29; Measures for the Security Management of Face Recognition Technology Applications); "
-                             "those who decline are checked by texted code and ID instead")},
+                             "those who decline have their ID card checked instead")},
         {"items", nlohmann::json::array({text("同意记录：手机号、称呼、告知版本、时间、签名（如有）", "Consent records: phone, name, notice version, time, signature (if signed)"),
-                                          text("人脸特征向量（128 维）及其在照片中的位置", "Face descriptors (128 numbers) and where the face was in the photo"),
-                                          text("来访照片（仅当项目配置留存天数大于 0）", "The visit photo (only when the project keeps photos)"),
+                                          text("访客本人的人脸特征向量（128 维）及其在照片中的位置；同框他人不做识别", "The visitor's own face descriptor (128 numbers) and where the face was in the photo; nobody else in the frame is recognised"),
+                                          text("来访照片（仅当项目配置留存天数大于 0；同框他人的面部已模糊）", "The visit photo (only when the project keeps photos; anyone else's face blurred)"),
                                           text("比对结果、提醒及风控裁定", "Match results, alerts and the risk officer's rulings")})},
         {"storage", text("本项目自有服务器的本地数据库，不上传任何云端或第三方", "The project's own server, in its local database; nothing is uploaded to any cloud or third party")},
         {"retention", text("人脸特征 " + days + " 天；" + photoZh(photoDays_) + "；到期由计划任务每日删除；本人要求时立即删除并出具回执",

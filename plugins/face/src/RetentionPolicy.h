@@ -1,7 +1,7 @@
 #pragma once
 /// RetentionPolicy — how long face data lives: photos for `photo_retention_days` (default 0: a
 /// photo is analysed and dropped, never written), embeddings for `embedding_retention_days`.
-/// The job retention_purge deletes what passed its date; deletion on request is PersonData's.
+/// The job retention_purge deletes what passed its date; deletion on request is FaceData's.
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +21,10 @@ public:
         return at + photoDays_ * kDayMs;
     }
     std::int64_t embeddingUntil(std::int64_t at) const { return at + embeddingDays_ * kDayMs; }
+    /// How long a photo whose visit was never registered is kept (the visitor left before the
+    /// desk finished, a mistyped phone, a co-buyer photographed for a subscription's check): a
+    /// day, then it goes with its embeddings. It is nobody's earlier visit meanwhile.
+    static constexpr std::int64_t kUnregisteredMs = kDayMs;
     /// Whether something kept until `until` must go at `now` (the day it ends, not a day later).
     static bool expired(std::int64_t until, std::int64_t now) { return until <= now; }
 

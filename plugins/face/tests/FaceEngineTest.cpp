@@ -99,6 +99,28 @@ TEST_F(FaceEngineTest, EveryFaceOfAGroupPhotoIsFound) {
     EXPECT_GE(analysis.faces.size(), 2u);
 }
 
+TEST_F(FaceEngineTest, TheVisitorOnlyEngineDescribesTheLargestFaceAndOnlyBoxesTheOthers) {
+    SKIP_WITHOUT_PHOTOS();
+    EngineOptions options;
+    options.visitorOnly = true;
+    FaceEngine visitorOnly(modelsDir(), options);
+    const auto bytes = bytesOf(imagesDir() / "multi_obama_and_biden.jpg");
+    const auto all = engine_->analyse(bytes);
+    const auto one = visitorOnly.analyse(bytes);
+    ASSERT_EQ(one.error, ImageError::none);
+    ASSERT_EQ(one.faces.size(), 1u);
+    EXPECT_EQ(one.others.size(), all.faces.size() - 1);
+    for (const Face& face : all.faces) EXPECT_LE(face.box.area(), one.faces[0].box.area());
+    for (const cv::Rect& other : one.others) EXPECT_LE(other.area(), one.faces[0].box.area());
+}
+
+TEST_F(FaceEngineTest, AStripTooThinForAFaceIsRefusedNotScaledToNothing) {
+    std::vector<unsigned char> strip;
+    cv::imencode(".png", cv::Mat(2, 100000, CV_8UC3, cv::Scalar(90, 90, 90)), strip);
+    const auto analysis = engine_->analyse(strip);
+    EXPECT_EQ(analysis.error, ImageError::not_an_image) << analysis.message;
+}
+
 TEST_F(FaceEngineTest, ABlurredPhotoIsRefusedWithItsReasonInsteadOfMatched) {
     SKIP_WITHOUT_PHOTOS();
     cv::Mat image = cv::imread((imagesDir() / "obama_1.jpg").string());
@@ -182,10 +204,22 @@ TEST(FaceImages, HostileFilesAreRefusedFromTheirHeaderBeforeAnyDecoderSeesThem) 
     // A real JPEG cut in half.
     cv::Mat image(480, 640, CV_8UC3, cv::Scalar(90, 120, 150));
     std::vector<unsigned char> jpeg;
-    cv::imencode(".jpg", image, jpeg);
+    cv::Mat noise(480, 640, CV_8UC3);
+    cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(255));
+    cv::imencode(".jpg", noise, jpeg, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}); // several scans, 0xFF bytes stuffed in each
     EXPECT_EQ(inspect(jpeg), ImageError::none);
+    // What a phone appends after the image (a "motion photo"'s video) is not the image's, even
+    // when it holds the bytes of a start-of-scan marker.
+    auto motion = jpeg;
+    for (const unsigned char byte : {0x00, 0xFF, 0xDA, 0x00, 0x0C, 0x42, 0xFF}) motion.push_back(byte);
+    EXPECT_EQ(inspect(motion), ImageError::none);
     jpeg.resize(jpeg.size() / 2);
     EXPECT_EQ(inspect(jpeg), ImageError::truncated);
+    // One missing only its end-of-image marker, which libjpeg would decode and paint grey.
+    std::vector<unsigned char> plain;
+    cv::imencode(".jpg", image, plain);
+    plain.resize(plain.size() - 2);
+    EXPECT_EQ(inspect(plain), ImageError::truncated);
 }
 
 TEST_F(FaceEngineTest, ADecompressionBombIsRefusedWithoutDecoding) {

@@ -28,7 +28,7 @@ def vector():
 with db:
     for i in range(count):
         phone = '1390000%04d' % (i % 10000)
-        c = db.execute("INSERT INTO face_consents (project_id, phone, name, decision, notice_version, created_by, created_at) VALUES (1, ?, 'bench', 'accepted', '2025-06-v1', 0, ?)", (phone, now - 86400000)).lastrowid
+        c = db.execute("INSERT INTO face_consents (project_id, phone, name, decision, notice_version, created_by, created_at) VALUES (1, ?, 'bench', 'accepted', '2026-12-v2', 0, ?)", (phone, now - 86400000)).lastrowid
         k = db.execute("INSERT INTO face_captures (project_id, consent_id, phone, name, width, height, faces, source, created_by, created_at) VALUES (1, ?, ?, 'bench', 640, 480, 1, 'natural', 0, ?)", (c, phone, now - 86400000)).lastrowid
         db.execute("INSERT INTO face_embeddings (project_id, capture_id, face_index, box, vector, expires_at) VALUES (1, ?, 0, '{}', ?, ?)", (k, vector(), now + 300 * 86400000))
 print(f"seeded {count} embeddings")
@@ -51,7 +51,7 @@ def call(method, path, body, kind='application/json'):
     return r.status, data
 times, matched = [], 0
 for i in range(runs):
-    status, body = call('POST', '/api/v1/projects/1/face/consents', json.dumps({'phone': '1370000%04d' % i, 'name': 'bench', 'decision': 'accepted', 'notice_version': '2025-06-v1'}))
+    status, body = call('POST', '/api/v1/projects/1/face/consents', json.dumps({'phone': '1370000%04d' % i, 'name': 'bench', 'decision': 'accepted', 'notice_version': '2026-12-v2'}))
     consent = json.loads(body)['consent']['id']
     start = time.perf_counter()
     status, body = call('POST', f'/api/v1/projects/1/face/captures?consent={consent}', photos[i % len(photos)], 'image/jpeg')

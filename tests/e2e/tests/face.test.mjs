@@ -295,6 +295,12 @@ scenario(
 
     await drawer.locator('[data-test=face-rule-note]').fill('核对首次到访登记与监控录像：两次到访为同一家庭的不同成员，排除')
     await drawer.locator('[data-test=face-rule-dismiss]').click()
+    // A ruling is final: asked once more before it is sent.
+    const sure = page.locator('.el-message-box', { hasText: '裁定不能撤回' })
+    await sure.waitFor()
+    await settled(page)
+    await keepScreenshot(page, 'face - a ruling asked once more, 1366x768')
+    await sure.locator('.el-message-box__btns .el-button--primary').click()
     const ruling = drawer.locator('[data-test=face-ruling]')
     await ruling.locator('[data-test=face-ruling-verdict]', { hasText: '排除' }).waitFor()
     await ruling.getByText('两次到访为同一家庭的不同成员').waitFor()
