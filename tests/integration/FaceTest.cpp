@@ -303,6 +303,7 @@ TEST_F(Face, DeletingAPersonLeavesNoEmbeddingAndTheirFaceMatchesNothingAfterward
     ASSERT_EQ(exported.status, 200) << exported.body;
     EXPECT_EQ(exported.json()["data"]["captures"][0]["embeddings"][0]["embedding"].size(), 128u);
     EXPECT_EQ(exported.json()["receipt"]["embeddings"], 1);
+    EXPECT_TRUE(exported.json()["data"]["explained"]["zh-CN"].is_string()); // the person's copy says what its fields are
     EXPECT_EQ(api("POST", "/face/people/delete", {{"phone", "13812343001"}}, risk).status, 400); // a reason is required
     EXPECT_EQ(api("POST", "/face/people/delete", {{"phone", "13812343001"}, {"reason", "x"}}, desk).status, 403);
     const auto erased = api("POST", "/face/people/delete", {{"phone", "13812343001"}, {"reason", "本人申请删除"}}, risk);

@@ -118,6 +118,17 @@ nlohmann::json FaceData::exportPerson(std::int64_t project, const nlohmann::json
         out = receipt(project, "export", phone, data, {}, actor);
     });
     data["receipt"] = out;
+    // The copy is the person's: it says in words what its fields are.
+    data["explained"] = {
+        {"zh-CN", "这是您在本项目的人脸数据副本。consents：同意记录（decision 为同意 accepted 或不同意 refused，notice_version 为当时的告知版本，"
+                  "erased_at 为删除时间）；captures：每次采集（visit_number 为来访编号，source 为来访来源，photo 为留存的照片，base64 编码的 JPEG）；"
+                  "embeddings：每张人脸的特征向量，128 个数字，用于比对，不是照片，不能还原出面部；expires_at 为到期删除的时间。"
+                  "所有时间均为自 1970-01-01 00:00 UTC 起的毫秒数。receipt 为本次导出的回执，其 digest 为 phone、consents、captures、counts 四项（键名排序的紧凑 JSON）的 SHA-256 摘要。"},
+        {"en", "This is a copy of your face data in this project. consents: each consent (decision accepted or refused, notice_version the notice "
+               "you were shown, erased_at when your data was deleted); captures: each photo taken (visit_number your visit's number, source how "
+               "you came, photo the kept photo as base64 JPEG); embeddings: each face's descriptor, 128 numbers used for matching — not a photo, "
+               "and no face can be rebuilt from it; expires_at is when it is deleted. Every time is in milliseconds since 1970-01-01 00:00 UTC. "
+               "receipt is this export's receipt; its digest is the SHA-256 of phone, consents, captures and counts (compact JSON, keys sorted)."}};
     data["exported_at"] = out["at"];
     data["threshold"] = threshold_;
     data["notice_version"] = notice_.version();
