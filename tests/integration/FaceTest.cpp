@@ -84,13 +84,26 @@ protected:
     HttpResult capture(std::int64_t consentId, const std::string& bytes, const std::string& type = "image/jpeg") {
         return http(kernel->port(), "POST", "/api/v1/projects/1/face/captures?consent=" + std::to_string(consentId), bytes, desk, {{"Content-Type", type}});
     }
-    /// Consent, photo and the registered visit, as the desk does it; the visit's answer.
+    /// Consent, photo and the registered visit, as the desk does it; the visit's answer, once face
+    /// has taken the visit in (visit.registered arrives after the answer, and only then is the
+    /// photo an earlier visit for the next one).
     nlohmann::json visitWithFace(const std::string& phone, const std::string& photo, nlohmann::json extensions = nlohmann::json::object()) {
         const auto id = consent(phone);
         const auto taken = capture(id, fileBytes(photos() / photo));
         EXPECT_EQ(taken.status, 201) << taken.body;
         extensions["face"] = {{"consent_id", id}, {"capture_id", taken.json()["capture"]["id"]}};
-        return visit(phone, "访客", {{"extensions", extensions}});
+        const auto came = visit(phone, "访客", {{"extensions", extensions}});
+        awaitVisitTakenIn(phone, taken.json()["capture"]["id"]);
+        return came;
+    }
+    /// Waits until face has filed the registered visit with its photo (the photo's source is set).
+    void awaitVisitTakenIn(const std::string& phone, const nlohmann::json& captureId) {
+        EXPECT_TRUE(eventually([&] {
+            const auto person = api("GET", "/face/people?phone=" + phone, nullptr, risk).json(); // kept: a loop over a temporary's member dangles
+            for (const auto& c : person["captures"])
+                if (c["id"] == captureId) return c["source"].is_string();
+            return false;
+        })) << phone << ": the visit never reached face";
     }
     nlohmann::json alerts(const std::string& status = "all") { return api("GET", "/face/alerts?status=" + status, nullptr, risk).json(); }
     void advance(std::int64_t ms) {
@@ -327,7 +340,7 @@ TEST_F(Face, DeletingAPersonLeavesNoEmbeddingAndTheirFaceMatchesNothingAfterward
 TEST_F(Face, ADeletionWhileAPhotoIsBeingAnalysedLeavesNothingBehind) {
     SKIP_WITHOUT_PHOTOS();
     // The engine takes 100-250 ms over a photo, outside any transaction: a deletion acknowledged
-    // meanwhile must not be followed by that photo's embeddings, on disk or in the gallery. The
+    // meanwhile must not be followed by that photo's capture and embeddings. The
     // deletion is sent a little after the photo so that it usually lands during the analysis; every
     // other landing must leave nothing behind too.
     const std::string photo = fileBytes(photos() / "obama_4.jpg");
@@ -347,10 +360,6 @@ TEST_F(Face, ADeletionWhileAPhotoIsBeingAnalysedLeavesNothingBehind) {
         EXPECT_EQ(after["embeddings"], 0) << "round " << round << ": capture " << taken.status << ", " << after;
         EXPECT_EQ(after["captures"].size(), 0u) << after;
     }
-    // Nor did the gallery keep any of them: Obama under another phone matches nobody.
-    const auto again = capture(consent("13812345009"), fileBytes(photos() / "obama_2.jpg"));
-    ASSERT_EQ(again.status, 201) << again.body;
-    EXPECT_TRUE(again.json()["faces"][0]["match"].is_null()) << again.body;
 }
 
 TEST_F(Face, OnlyTheVisitorsFaceIsKeptAndOneNearlyAsLargeAsTheirsRefusesThePhoto) {
@@ -369,6 +378,7 @@ TEST_F(Face, OnlyTheVisitorsFaceIsKeptAndOneNearlyAsLargeAsTheirsRefusesThePhoto
     EXPECT_EQ(taken.json()["faces"].size(), 1u) << taken.body;
     EXPECT_EQ(taken.json()["companions"], 1) << taken.body;
     visit("13812347001", "访客", {{"extensions", {{"face", {{"consent_id", id}, {"capture_id", taken.json()["capture"]["id"]}}}}}});
+    awaitVisitTakenIn("13812347001", taken.json()["capture"]["id"]);
     EXPECT_EQ(api("GET", "/face/people?phone=13812347001", nullptr, risk).json()["embeddings"], 1);
     // The one behind never agreed: their face was not kept, so it matches nothing later…
     const auto later = capture(consent("13812347002"), fileBytes(photos() / "biden_1.jpg"));
@@ -443,6 +453,7 @@ TEST_F(Face, HostileAndPoorPhotosAreRefusedWithAReasonAndStoreNothing) {
     cv::imencode(".png", cv::Mat(1, 60000, CV_8UC3, cv::Scalar(90, 90, 90)), strip);
     const auto thin = capture(id, std::string(strip.begin(), strip.end()), "image/png");
     EXPECT_EQ(thin.errorCode(), "face.image_invalid") << thin.body;
+    EXPECT_NE(thin.body.find("has a side under 64 px"), std::string::npos) << thin.body; // refused before OpenCV, not caught after
     // A picture with nobody in it.
     EXPECT_EQ(capture(id, jpeg).errorCode(), "face.no_face");
     // Malformed consents.

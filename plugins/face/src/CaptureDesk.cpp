@@ -173,9 +173,10 @@ nlohmann::json CaptureDesk::cameraCapture(std::int64_t project, const std::strin
     const bool captured = consent && host_.db().one("SELECT id FROM face_captures WHERE consent_id = ?", {(*consent)["id"]}).has_value();
     if (!consent || !ConsentWindow::cameraMayUse((*consent)["created_at"], captured, now))
         throw sdk::Error::conflict("face.no_consent", "nobody agreed at the desk for camera " + camera + " just now: the frame was dropped");
-    // Two visitors who agreed for this camera and wait for their frame: it cannot tell whose face
-    // it sees, and a face stored under the wrong phone is worse than none.
-    const auto waiting = host_.db().one("SELECT COUNT(*) AS n FROM face_consents f WHERE f.project_id = ? AND f.camera = ? AND f.decision = 'accepted' "
+    // Two visitors (two phones: a consent given twice for one is one visitor) who agreed for this
+    // camera and wait for their frame: it cannot tell whose face it sees, and a face stored under
+    // the wrong phone is worse than none.
+    const auto waiting = host_.db().one("SELECT COUNT(DISTINCT f.phone) AS n FROM face_consents f WHERE f.project_id = ? AND f.camera = ? AND f.decision = 'accepted' "
                                         "AND f.erased_at IS NULL AND f.created_at >= ? AND NOT EXISTS (SELECT 1 FROM face_captures c WHERE c.consent_id = f.id)",
                                         {project, camera, now - ConsentWindow::kCameraMs});
     if ((*waiting)["n"].get<std::int64_t>() > 1)
@@ -209,43 +210,52 @@ nlohmann::json CaptureDesk::store(std::int64_t project, const nlohmann::json& co
     std::int64_t captureId = 0;
     std::vector<std::int64_t> replaced;
     std::vector<std::pair<std::int64_t, const Embedding*>> added;
-    host_.db().transaction([&] {
-        // The photo was analysed outside the transaction (100+ ms), so the consent is asked again
-        // here, by a write that takes its row: a deletion of this person that committed meanwhile
-        // refuses the photo, and one that comes later waits and then finds it (FaceData::erasePerson
-        // takes the consent rows first too).
-        if (host_.db().exec("UPDATE face_consents SET erased_at = erased_at WHERE id = ? AND erased_at IS NULL", {consent["id"]}) == 0)
-            throw sdk::Error::conflict("face.consent_withdrawn", "this person's face data was deleted at their request");
-        // Photos wait for a free engine; one that waited past the consent's ten minutes is not covered.
-        if (!ConsentWindow::covers(consent["created_at"], now))
-            throw sdk::Error::conflict("face.consent_expired", "the consent was given more than 10 minutes ago: ask again");
-        // A retake replaces the consent's earlier photo, until a visit took it.
-        for (const auto& old : host_.db().query("SELECT id FROM face_captures WHERE consent_id = ? AND visit_id IS NULL", {consent["id"]})) {
-            for (const auto& e : host_.db().query("SELECT id FROM face_embeddings WHERE capture_id = ?", {old["id"]})) replaced.push_back(e["id"]);
-            host_.db().exec("DELETE FROM face_embeddings WHERE capture_id = ?", {old["id"]});
-            host_.db().exec("DELETE FROM face_captures WHERE id = ?", {old["id"]});
-        }
-        captureId = host_.db().query("INSERT INTO face_captures (project_id, consent_id, phone, name, width, height, faces, photo, photo_until, created_by, created_at) "
-                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                     {project, consent["id"], phone, consent["name"], analysis.width, analysis.height, analysis.faces.size() + analysis.others.size(),
-                                      kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(kept),
-                                      kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(*photoUntil), actor.id, now})[0]["id"];
-        for (std::size_t i = 0; i < analysis.faces.size(); ++i) {
-            const Face& face = analysis.faces[i];
-            if (!face.hasEmbedding) continue;
-            const std::int64_t id = host_.db().query("INSERT INTO face_embeddings (project_id, capture_id, face_index, box, vector, expires_at, model) "
-                                                     "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                                     {project, captureId, static_cast<std::int64_t>(i), boxJson(face.box).dump(),
-                                                      EmbeddingText::encode(face.embedding), retention_.embeddingUntil(now), model_})[0]["id"];
-            added.emplace_back(id, &face.embedding);
-        }
-        host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "face.capture"},
-                     {"target", "face_capture:" + std::to_string(captureId)},
-                     {"detail", {{"consent_id", consent["id"]}, {"faces", analysis.faces.size() + analysis.others.size()}, {"photo_kept", !kept.empty()}}}});
-        // Into the gallery before the commit: a deletion can only remove these after it (it waits
-        // for the consent's row), so none of them stays behind in memory.
-        for (const auto& [id, embedding] : added) galleries_.add(project, id, *embedding);
-    });
+    try {
+        host_.db().transaction([&] {
+            // The photo was analysed outside the transaction (100+ ms), so the consent is asked again
+            // here, by a write that takes its row: a deletion of this person that committed meanwhile
+            // refuses the photo, and one that comes later waits and then finds it (FaceData::erasePerson
+            // takes the consent rows first too).
+            if (host_.db().exec("UPDATE face_consents SET erased_at = erased_at WHERE id = ? AND erased_at IS NULL", {consent["id"]}) == 0)
+                throw sdk::Error::conflict("face.consent_withdrawn", "this person's face data was deleted at their request");
+            // Photos wait for a free engine; one that waited past the consent's ten minutes is not covered.
+            if (!ConsentWindow::covers(consent["created_at"], now))
+                throw sdk::Error::conflict("face.consent_expired", "the consent was given more than 10 minutes ago: ask again");
+            // A retake replaces the consent's earlier photo, until a visit took it.
+            for (const auto& old : host_.db().query("SELECT id FROM face_captures WHERE consent_id = ? AND visit_id IS NULL", {consent["id"]})) {
+                for (const auto& e : host_.db().query("SELECT id FROM face_embeddings WHERE capture_id = ?", {old["id"]})) replaced.push_back(e["id"]);
+                host_.db().exec("DELETE FROM face_embeddings WHERE capture_id = ?", {old["id"]});
+                host_.db().exec("DELETE FROM face_captures WHERE id = ?", {old["id"]});
+            }
+            captureId = host_.db().query("INSERT INTO face_captures (project_id, consent_id, phone, name, width, height, faces, photo, photo_until, created_by, created_at) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                         {project, consent["id"], phone, consent["name"], analysis.width, analysis.height, analysis.faces.size() + analysis.others.size(),
+                                          kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(kept),
+                                          kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(*photoUntil), actor.id, now})[0]["id"];
+            for (std::size_t i = 0; i < analysis.faces.size(); ++i) {
+                const Face& face = analysis.faces[i];
+                if (!face.hasEmbedding) continue;
+                const std::int64_t id = host_.db().query("INSERT INTO face_embeddings (project_id, capture_id, face_index, box, vector, expires_at, model) "
+                                                         "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                                         {project, captureId, static_cast<std::int64_t>(i), boxJson(face.box).dump(),
+                                                          EmbeddingText::encode(face.embedding), retention_.embeddingUntil(now), model_})[0]["id"];
+                added.emplace_back(id, &face.embedding);
+            }
+            host_.audit({{"actor_id", actor.id}, {"actor_name", actor.name}, {"project_id", project}, {"action", "face.capture"},
+                         {"target", "face_capture:" + std::to_string(captureId)},
+                         {"detail", {{"consent_id", consent["id"]}, {"faces", analysis.faces.size() + analysis.others.size()}, {"photo_kept", !kept.empty()}}}});
+            // Into the gallery before the commit: a deletion can only remove these after it (it waits
+            // for the consent's row), so none of them stays behind in memory.
+            for (const auto& [id, embedding] : added) galleries_.add(project, id, *embedding);
+        });
+    } catch (...) {
+        // The commit failed: the gallery must not keep ids without a row (a later row may take
+        // the same id, and would be matched with this photo's vector).
+        std::vector<std::int64_t> ids;
+        for (const auto& entry : added) ids.push_back(entry.first);
+        galleries_.remove(project, ids);
+        throw;
+    }
     galleries_.remove(project, replaced);
 
     nlohmann::json faces = nlohmann::json::array();

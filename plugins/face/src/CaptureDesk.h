@@ -43,7 +43,8 @@ public:
     /// deal.subscribed: the co-buyers' faces against the visits before the channel's.
     void subscribed(std::int64_t project, const nlohmann::json& event);
 
-    /// The nearest earlier captures to an embedding, as the rule reads them.
+    /// The nearest registered visits' captures to an embedding (a photo never registered is
+    /// nobody's earlier visit), as the rule reads them.
     std::vector<Sighting> nearest(std::int64_t project, const Embedding& embedding, std::size_t k) const;
 
 private:

@@ -3,6 +3,8 @@
 /// taken for that visitor in the next ten minutes (a retake replaces the earlier one); an entrance
 /// camera's frame is someone's only when a consent named that camera in the last two minutes and
 /// has no photo yet. Any other frame is nobody's and is dropped unread: no consent, no capture.
+/// (While two visitors' consents wait on one camera, CaptureDesk drops its frames too: whose face
+/// it sees would be a guess.)
 
 #include <cstdint>
 

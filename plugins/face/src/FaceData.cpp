@@ -11,6 +11,8 @@
 #include <Poco/UUIDGenerator.h>
 
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 namespace anchang::face {
 
@@ -22,6 +24,22 @@ std::string phoneOf(const std::string& text) {
     const std::string phone = sdk::Phone::normalize(text);
     if (phone.empty()) throw sdk::Error::invalid("face.invalid_phone", "phone must be a mainland mobile number");
     return phone;
+}
+
+/// "?, ?, ?" for `ids`, and the parameters: `leading` first, then the ids.
+std::pair<std::string, nlohmann::json> inList(const std::vector<std::int64_t>& ids, nlohmann::json leading = nlohmann::json::array()) {
+    std::string marks;
+    for (const auto id : ids) {
+        marks += marks.empty() ? "?" : ", ?";
+        leading.push_back(id);
+    }
+    return {marks, leading};
+}
+
+std::vector<std::int64_t> idsOf(const nlohmann::json& rows) {
+    std::vector<std::int64_t> ids;
+    for (const auto& row : rows) ids.push_back(row["id"]);
+    return ids;
 }
 
 std::string sha256(const std::string& text) {
@@ -144,7 +162,9 @@ nlohmann::json FaceData::erasePerson(std::int64_t project, const nlohmann::json&
         // The consent rows are taken first: a capture under one of them that is being stored now
         // holds its row until it commits, and is then gathered and deleted below; one that comes
         // later waits, and finds the consent erased (CaptureDesk::store).
-        host_.db().exec("UPDATE face_consents SET erased_at = erased_at WHERE project_id = ? AND phone = ?", {project, phone});
+        // Only these consents are erased below: one given after this point (PostgreSQL's statements
+        // each see what committed before them) is a new agreement, not part of this request.
+        const auto consents = idsOf(host_.db().query("UPDATE face_consents SET erased_at = erased_at WHERE project_id = ? AND phone = ? RETURNING id", {project, phone}));
         const auto data = gather(project, phone);
         for (const auto& row : host_.db().query("SELECT e.id FROM face_embeddings e JOIN face_captures c ON c.id = e.capture_id WHERE c.project_id = ? AND c.phone = ?",
                                                 {project, phone}))
@@ -153,7 +173,10 @@ nlohmann::json FaceData::erasePerson(std::int64_t project, const nlohmann::json&
         host_.db().exec("DELETE FROM face_captures WHERE project_id = ? AND phone = ?", {project, phone});
         // The consent record stays (the proof of what was agreed, and that it was honoured), its
         // signature does not.
-        host_.db().exec("UPDATE face_consents SET signature = NULL, camera = NULL, erased_at = ? WHERE project_id = ? AND phone = ?", {host_.now(), project, phone});
+        if (!consents.empty()) {
+            const auto [marks, params] = inList(consents, nlohmann::json::array({host_.now()}));
+            host_.db().exec("UPDATE face_consents SET signature = NULL, camera = NULL, erased_at = ? WHERE id IN (" + marks + ")", params);
+        }
         out = receipt(project, "delete", phone, data, reason, actor);
     });
     galleries_.remove(project, gone);
@@ -169,15 +192,17 @@ std::int64_t FaceData::purge(std::int64_t project) {
                                    {project, now});
         for (const auto& row : host_.db().query("SELECT id FROM face_embeddings WHERE project_id = ? AND expires_at <= ?", {project, now})) gone.push_back(row["id"]);
         touched += host_.db().exec("DELETE FROM face_embeddings WHERE project_id = ? AND expires_at <= ?", {project, now});
-        // Photos whose visit was never registered (no source) go whole after a day.
-        const std::int64_t takenBefore = now - RetentionPolicy::kUnregisteredMs;
-        for (const auto& row : host_.db().query("SELECT e.id FROM face_embeddings e JOIN face_captures c ON c.id = e.capture_id "
-                                                "WHERE c.project_id = ? AND c.source IS NULL AND c.created_at <= ?",
-                                                {project, takenBefore}))
-            gone.push_back(row["id"]);
-        touched += host_.db().exec("DELETE FROM face_embeddings WHERE capture_id IN (SELECT id FROM face_captures WHERE project_id = ? AND source IS NULL AND created_at <= ?)",
-                                   {project, takenBefore});
-        touched += host_.db().exec("DELETE FROM face_captures WHERE project_id = ? AND source IS NULL AND created_at <= ?", {project, takenBefore});
+        // Photos whose visit was never registered (no source) go whole after a day. Taken by a
+        // write first, so a registration that lands meanwhile either came before (the photo is a
+        // visit and stays) or finds it gone (CaptureDesk::visitRegistered), never half of each.
+        const auto strays = idsOf(host_.db().query("UPDATE face_captures SET source = source WHERE project_id = ? AND source IS NULL AND created_at <= ? RETURNING id",
+                                                   {project, now - RetentionPolicy::kUnregisteredMs}));
+        if (!strays.empty()) {
+            const auto [marks, params] = inList(strays);
+            for (const auto id : idsOf(host_.db().query("SELECT id FROM face_embeddings WHERE capture_id IN (" + marks + ")", params))) gone.push_back(id);
+            touched += host_.db().exec("DELETE FROM face_embeddings WHERE capture_id IN (" + marks + ")", params);
+            touched += host_.db().exec("DELETE FROM face_captures WHERE id IN (" + marks + ")", params);
+        }
         if (touched > 0)
             host_.audit({{"actor_id", 0}, {"actor_name", "face"}, {"project_id", project}, {"action", "face.retention.purge"}, {"target", "project:" + std::to_string(project)},
                          {"detail", {{"records", touched}, {"embeddings", gone.size()}}}});

@@ -98,7 +98,8 @@ struct EngineOptions {
     bool visitorOnly = false;
 };
 
-/// Finds faces with dlib and describes each with its ResNet embedding.
+/// Finds faces with dlib and describes each (or, with EngineOptions::visitorOnly, the largest)
+/// with its ResNet embedding.
 ///
 /// Not thread-safe: dlib's detector and networks keep per-call state, so a caller shares one
 /// engine behind a mutex or gives each worker thread its own (the models take about 30 MB each
