@@ -394,6 +394,16 @@ scenario(
     await page.setViewportSize(DESKTOP)
     await settled(page)
     await keepScreenshot(page, 'face - the deletion receipt, 1366x768')
+    // The erased consent says so; on a phone the lists are cards that fit its width.
+    await page.locator('[data-test=face-data-erased]').first().waitFor()
+    await page.locator('[data-test=face-data-nothing-to-delete]').waitFor()
+    await page.setViewportSize(PHONE)
+    const card = page.locator('[data-test=face-data-consent-card]').first()
+    await card.getByText('数据已删除').waitFor()
+    const cardBox = await card.boundingBox()
+    assert.ok(cardBox.x + cardBox.width <= PHONE.width, 'a consent card fits the phone')
+    await settled(page)
+    await keepScreenshot(page, 'face - a person after the deletion, phone 390x844')
   },
   { viewport: DESKTOP },
 )
