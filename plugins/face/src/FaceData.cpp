@@ -1,6 +1,7 @@
 #include "FaceData.h"
 
 #include "EmbeddingText.h"
+#include "IdList.h"
 
 #include <anchang/sdk/Error.hpp>
 #include <anchang/sdk/Fields.hpp>
@@ -11,7 +12,6 @@
 #include <Poco/UUIDGenerator.h>
 
 #include <cstdio>
-#include <utility>
 #include <vector>
 
 namespace anchang::face {
@@ -24,16 +24,6 @@ std::string phoneOf(const std::string& text) {
     const std::string phone = sdk::Phone::normalize(text);
     if (phone.empty()) throw sdk::Error::invalid("face.invalid_phone", "phone must be a mainland mobile number");
     return phone;
-}
-
-/// "?, ?, ?" for `ids`, and the parameters: `leading` first, then the ids.
-std::pair<std::string, nlohmann::json> inList(const std::vector<std::int64_t>& ids, nlohmann::json leading = nlohmann::json::array()) {
-    std::string marks;
-    for (const auto id : ids) {
-        marks += marks.empty() ? "?" : ", ?";
-        leading.push_back(id);
-    }
-    return {marks, leading};
 }
 
 std::vector<std::int64_t> idsOf(const nlohmann::json& rows) {
@@ -161,9 +151,9 @@ nlohmann::json FaceData::erasePerson(std::int64_t project, const nlohmann::json&
     host_.db().transaction([&] {
         // The consent rows are taken first: a capture under one of them that is being stored now
         // holds its row until it commits, and is then gathered and deleted below; one that comes
-        // later waits, and finds the consent erased (CaptureDesk::store).
-        // Only these consents are erased below: one given after this point (PostgreSQL's statements
-        // each see what committed before them) is a new agreement, not part of this request.
+        // later waits, and finds the consent erased (CaptureDesk::store). Only these are erased: a
+        // consent given after this point is a new agreement (PostgreSQL's statements each see
+        // what committed before them), not part of this request.
         const auto consents = idsOf(host_.db().query("UPDATE face_consents SET erased_at = erased_at WHERE project_id = ? AND phone = ? RETURNING id", {project, phone}));
         const auto data = gather(project, phone);
         for (const auto& row : host_.db().query("SELECT e.id FROM face_embeddings e JOIN face_captures c ON c.id = e.capture_id WHERE c.project_id = ? AND c.phone = ?",
@@ -174,8 +164,8 @@ nlohmann::json FaceData::erasePerson(std::int64_t project, const nlohmann::json&
         // The consent record stays (the proof of what was agreed, and that it was honoured), its
         // signature does not.
         if (!consents.empty()) {
-            const auto [marks, params] = inList(consents, nlohmann::json::array({host_.now()}));
-            host_.db().exec("UPDATE face_consents SET signature = NULL, camera = NULL, erased_at = ? WHERE id IN (" + marks + ")", params);
+            const auto taken = IdList::of(consents, nlohmann::json::array({host_.now()}));
+            host_.db().exec("UPDATE face_consents SET signature = NULL, camera = NULL, erased_at = ? WHERE id IN (" + taken.marks + ")", taken.params);
         }
         out = receipt(project, "delete", phone, data, reason, actor);
     });
@@ -198,10 +188,10 @@ std::int64_t FaceData::purge(std::int64_t project) {
         const auto strays = idsOf(host_.db().query("UPDATE face_captures SET source = source WHERE project_id = ? AND source IS NULL AND created_at <= ? RETURNING id",
                                                    {project, now - RetentionPolicy::kUnregisteredMs}));
         if (!strays.empty()) {
-            const auto [marks, params] = inList(strays);
-            for (const auto id : idsOf(host_.db().query("SELECT id FROM face_embeddings WHERE capture_id IN (" + marks + ")", params))) gone.push_back(id);
-            touched += host_.db().exec("DELETE FROM face_embeddings WHERE capture_id IN (" + marks + ")", params);
-            touched += host_.db().exec("DELETE FROM face_captures WHERE id IN (" + marks + ")", params);
+            const auto in = IdList::of(strays);
+            for (const auto id : idsOf(host_.db().query("SELECT id FROM face_embeddings WHERE capture_id IN (" + in.marks + ")", in.params))) gone.push_back(id);
+            touched += host_.db().exec("DELETE FROM face_embeddings WHERE capture_id IN (" + in.marks + ")", in.params);
+            touched += host_.db().exec("DELETE FROM face_captures WHERE id IN (" + in.marks + ")", in.params);
         }
         if (touched > 0)
             host_.audit({{"actor_id", 0}, {"actor_name", "face"}, {"project_id", project}, {"action", "face.retention.purge"}, {"target", "project:" + std::to_string(project)},

@@ -10,6 +10,7 @@
 #include <opencv2/objdetect.hpp>
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -316,16 +317,16 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
         return rectangle(long(std::lround(workBox.left() / scale)), long(std::lround(workBox.top() / scale)), long(std::lround(workBox.right() / scale)),
                          long(std::lround(workBox.bottom() / scale)));
     };
+    auto clipped = [&](const rectangle& box) { return cv::Rect(int(box.left()), int(box.top()), int(box.width()), int(box.height())) & cv::Rect(0, 0, bgr.cols, bgr.rows); };
     // Which faces are described: all, or only the largest (the others are boxed and left alone).
     std::vector<std::size_t> described(found.size());
-    for (std::size_t n = 0; n < found.size(); ++n) described[n] = n;
+    std::iota(described.begin(), described.end(), std::size_t{0});
     if (options_.visitorOnly && found.size() > 1) {
-        std::stable_sort(described.begin(), described.end(), [&](std::size_t a, std::size_t b) { return found[a].first.area() > found[b].first.area(); });
-        for (std::size_t k = 1; k < described.size(); ++k) {
-            const rectangle box = inPhoto(found[described[k]].first);
-            analysis.others.push_back(cv::Rect(int(box.left()), int(box.top()), int(box.width()), int(box.height())) & cv::Rect(0, 0, bgr.cols, bgr.rows));
-        }
-        described.resize(1);
+        const std::size_t largest = static_cast<std::size_t>(
+            std::max_element(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first.area() < b.first.area(); }) - found.begin());
+        for (std::size_t n = 0; n < found.size(); ++n)
+            if (n != largest) analysis.others.push_back(clipped(inPhoto(found[n].first)));
+        described = {largest};
     }
 
     // Landmarks and chips come from the full-resolution photo: the detector only needs a small
@@ -339,7 +340,7 @@ Analysis FaceEngine::analyse(const cv::Mat& image) {
         const rectangle box = inPhoto(workBox);
         const full_object_detection shape = models_->landmarks(full, box);
         Face face;
-        face.box = cv::Rect(int(box.left()), int(box.top()), int(box.width()), int(box.height())) & cv::Rect(0, 0, bgr.cols, bgr.rows);
+        face.box = clipped(box);
         face.detectionScore = score;
         for (unsigned long p = 0; p < 5; ++p) face.landmarks[p] = cv::Point2f(float(shape.part(p).x()), float(shape.part(p).y()));
 
