@@ -52,6 +52,23 @@ async function settled(page) {
   await page.waitForTimeout(400)
 }
 
+/** A 1400×1000 JPEG, drawn in the page: PHOTO's visitor 900 px tall, and biden_2 380 px tall behind. */
+async function withSomeoneBehind(page) {
+  const url = (file) => `data:image/jpeg;base64,${readFileSync(file).toString('base64')}`
+  const drawn = await page.evaluate(async ([near, behind]) => {
+    const load = (src) => new Promise((resolve) => { const image = new Image(); image.onload = () => resolve(image); image.src = src })
+    const [a, b] = await Promise.all([load(near), load(behind)])
+    const canvas = Object.assign(document.createElement('canvas'), { width: 1400, height: 1000 })
+    const g = canvas.getContext('2d')
+    g.fillStyle = '#c8c8c8'
+    g.fillRect(0, 0, 1400, 1000)
+    g.drawImage(a, 20, 50, (a.width * 900) / a.height, 900)
+    g.drawImage(b, 1000, 80, (b.width * 380) / b.height, 380)
+    return canvas.toDataURL('image/jpeg', 0.85)
+  }, [url(PHOTO), url(join(PHOTOS, 'biden_2.jpg'))])
+  return Buffer.from(drawn.split(',')[1], 'base64')
+}
+
 async function person(phone) {
   const answer = await api('GET', path(`/face/people?phone=${phone}`), { token: risk, base: DEMO })
   assert.equal(answer.status, 200, JSON.stringify(answer.body))
@@ -185,10 +202,12 @@ scenario(
     await dialog.locator('[data-test=face-agree]').click()
 
     // Headless Chromium has no camera: the dialog says so and takes a photo from the file picker,
-    // as a tablet on plain http does. The press photo goes up as a JPEG scaled to 1280 px at most.
+    // as a tablet on plain http does. The photo goes up as a JPEG scaled to 1280 px at most: the
+    // visitor near the tablet and someone smaller behind them, who is counted and not recognised
+    // (the tablet's re-encoding moves the detector's boxes, which once made these two a tie).
     const answered = desk.waitForResponse((r) => r.url().includes('/face/captures?consent=') && r.request().method() === 'POST')
     await dialog.locator('[data-test=face-pick]').waitFor()
-    await dialog.locator('[data-test=face-file]').setInputFiles(PHOTO)
+    await dialog.locator('[data-test=face-file]').setInputFiles({ name: 'visitor.jpg', mimeType: 'image/jpeg', buffer: await withSomeoneBehind(desk) })
     const response = await answered
     assert.equal(response.request().headers()['content-type'], 'image/jpeg')
     assert.equal(response.status(), 201, await response.text())
@@ -199,6 +218,7 @@ scenario(
     await dialog.locator('[data-test=face-result]').waitFor({ timeout: 20_000 })
     const warning = (await dialog.locator('[data-test=face-dialog-match]').textContent()).trim()
     assert.match(warning, new RegExp(`^与 \\d{4}-\\d{2}-\\d{2} [\\d:]+ 到访的 ${masked(earlier).replace(/\*/g, '\\*')} 疑似同一人`))
+    await dialog.locator('[data-test=face-dialog-companions]', { hasText: '同框还有 1 人' }).waitFor()
     await settled(desk)
     await keepScreenshot(desk, 'face - the photo taken and matched, tablet 1024x768')
     await dialog.locator('[data-test=face-done]').click()
